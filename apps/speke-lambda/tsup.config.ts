@@ -1,0 +1,3 @@
+import { applicationConfig } from '../../tooling/src/tsup.ts';
+
+export default applicationConfig({ handler: 'src/handler.ts' }, { external: [/^@aws-sdk\//] });

@@ -1,0 +1,1 @@
+export { CpixClientError } from './errors.js';

@@ -1,0 +1,1 @@
+export { CpixError } from './errors.js';

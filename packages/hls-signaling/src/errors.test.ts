@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { HlsSignalingError } from './index.js';
+
+describe('HlsSignalingError', () => {
+  it('carries a stable code and its own name', () => {
+    const error = new HlsSignalingError('ERR_HLS_EXAMPLE', 'example');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('HlsSignalingError');
+    expect(error.code).toBe('ERR_HLS_EXAMPLE');
+  });
+});

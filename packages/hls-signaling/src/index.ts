@@ -1,0 +1,1 @@
+export { HlsSignalingError } from './errors.js';

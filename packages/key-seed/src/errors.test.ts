@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { KeySeedError } from './index.js';
+
+describe('KeySeedError', () => {
+  it('carries a stable code and its own name', () => {
+    const error = new KeySeedError('ERR_KEY_SEED_EXAMPLE', 'example');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('KeySeedError');
+    expect(error.code).toBe('ERR_KEY_SEED_EXAMPLE');
+  });
+});

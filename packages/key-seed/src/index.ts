@@ -1,0 +1,1 @@
+export { KeySeedError } from './errors.js';

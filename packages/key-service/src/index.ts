@@ -1,0 +1,1 @@
+export { KeyServiceError } from './errors.js';

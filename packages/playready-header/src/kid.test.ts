@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { guidBase64ToKid, kidToGuidBase64, kidToGuidBytes, swapGuidByteOrder } from './kid.js';
+import { PlayReadyError } from './errors.js';
+
+describe('KID byte order', () => {
+  it('writes the GUID little-endian base64 PallyCon and Axinom put in their headers', () => {
+    expect(kidToGuidBase64('12ea753c-23e7-bc02-4474-b2b976c43beb')).toBe('PHXqEucjArxEdLK5dsQ76w==');
+    expect(kidToGuidBase64('98ee5596-cd3e-a20d-163a-e382420c6eff')).toBe('llXumD7NDaIWOuOCQgxu/w==');
+  });
+
+  it('reads it back', () => {
+    expect(guidBase64ToKid('w46sa+MOnzc9ISkLOivJww==')).toBe('6bac8ec3-0ee3-379f-3d21-290b3a2bc9c3');
+  });
+
+  it('swapping twice is the identity', () => {
+    const bytes = kidToGuidBytes('339c45b5-fb6d-4bd9-994c-eabd9d41c95b');
+    expect(swapGuidByteOrder(swapGuidByteOrder(bytes))).toEqual(bytes);
+  });
+
+  it('rejects a KID of the wrong size', () => {
+    expect(() => guidBase64ToKid('AAAA')).toThrow(PlayReadyError);
+    expect(() => kidToGuidBytes('xyz')).toThrow(PlayReadyError);
+  });
+});

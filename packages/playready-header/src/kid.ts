@@ -1,0 +1,44 @@
+import { bytesToUuid, PsshError, uuidToBytes } from '@cpixkit/pssh';
+import { PlayReadyError } from './errors.js';
+
+/**
+ * Swaps between RFC 4122 (big-endian) byte order and Microsoft GUID byte order: the first three
+ * fields (DWORD, WORD, WORD) are reversed, the last eight bytes stay. The swap is its own inverse.
+ */
+export function swapGuidByteOrder(bytes: Uint8Array): Uint8Array {
+  if (bytes.length !== 16) {
+    throw new PlayReadyError('ERR_PLAYREADY_INVALID_KID', `a KID is 16 bytes, got ${bytes.length}`);
+  }
+  const out = Uint8Array.from(bytes);
+  out.set([bytes[3]!, bytes[2]!, bytes[1]!, bytes[0]!, bytes[5]!, bytes[4]!, bytes[7]!, bytes[6]!], 0);
+  return out;
+}
+
+/** The KID (UUID string) as the 16 bytes PlayReady uses: GUID little-endian order. */
+export function kidToGuidBytes(kid: string): Uint8Array {
+  try {
+    return swapGuidByteOrder(uuidToBytes(kid));
+  } catch (error) {
+    if (error instanceof PsshError) throw new PlayReadyError('ERR_PLAYREADY_INVALID_KID', error.message);
+    throw error;
+  }
+}
+
+/** The UUID string of a KID given in GUID little-endian bytes. */
+export function guidBytesToKid(guid: Uint8Array): string {
+  return bytesToUuid(swapGuidByteOrder(guid));
+}
+
+/** The KID as PlayReady writes it in a WRMHEADER: base64 of the GUID little-endian bytes. */
+export function kidToGuidBase64(kid: string): string {
+  return Buffer.from(kidToGuidBytes(kid)).toString('base64');
+}
+
+/** The UUID string of a KID given as PlayReady's base64 GUID little-endian form. */
+export function guidBase64ToKid(value: string): string {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 16) {
+    throw new PlayReadyError('ERR_PLAYREADY_INVALID_KID', `a base64 KID decodes to 16 bytes, got ${bytes.length}`);
+  }
+  return guidBytesToKid(bytes);
+}

@@ -1,0 +1,2 @@
+export { PsshError, type PsshErrorCode } from './errors.js';
+export { bytesToUuid, normalizeUuid, uuidToBytes } from './uuid.js';

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { bytesToUuid, normalizeUuid, uuidToBytes } from './uuid.js';
+import { PsshError } from './errors.js';
+
+describe('uuid', () => {
+  it('round-trips a KID with arbitrary version and variant nibbles', () => {
+    const kid = '12ea753c-23e7-bc02-4474-b2b976c43beb';
+    const bytes = uuidToBytes(kid);
+    expect(Buffer.from(bytes).toString('hex')).toBe('12ea753c23e7bc024474b2b976c43beb');
+    expect(bytesToUuid(bytes)).toBe(kid);
+  });
+
+  it('accepts upper case, braces, urn prefix and no dashes', () => {
+    expect(normalizeUuid('{EDEF8BA9-79D6-4ACE-A3C8-27DCD51D21ED}')).toBe('edef8ba9-79d6-4ace-a3c8-27dcd51d21ed');
+    expect(normalizeUuid('urn:uuid:9a04f07998404286ab92e65be0885f95')).toBe('9a04f079-9840-4286-ab92-e65be0885f95');
+  });
+
+  it('rejects what is not a UUID with its own error', () => {
+    expect(() => uuidToBytes('not-a-uuid')).toThrow(PsshError);
+    expect(() => bytesToUuid(new Uint8Array(15))).toThrow(/16 bytes/);
+  });
+});

@@ -1,0 +1,3 @@
+import { libraryConfig } from '../../tooling/src/tsup.ts';
+
+export default libraryConfig(['src/index.ts']);

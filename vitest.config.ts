@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+import { relative } from 'node:path';
+import { sourceAliases, workspacePackages } from './tooling/src/vitest.ts';
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  resolve: { alias: sourceAliases(root) },
+  test: {
+    reporters: ['default', './tooling/src/summary-reporter.ts'],
+    projects: [
+      ...workspacePackages(root).map((pkg) => ({
+        extends: true as const,
+        test: {
+          name: pkg.name,
+          root: pkg.dir,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          benchmark: { include: ['bench/**/*.bench.ts'] },
+        },
+      })),
+      {
+        extends: true as const,
+        test: { name: 'tooling', root: relative(root, 'tooling') || 'tooling', include: ['test/**/*.test.ts'] },
+      },
+    ],
+  },
+});
