@@ -3,9 +3,9 @@ import { KeySeedError } from './index.js';
 
 describe('KeySeedError', () => {
   it('carries a stable code and its own name', () => {
-    const error = new KeySeedError('ERR_KEY_SEED_EXAMPLE', 'example');
+    const error = new KeySeedError('ERR_KEY_SEED_TOO_SHORT', 'example');
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('KeySeedError');
-    expect(error.code).toBe('ERR_KEY_SEED_EXAMPLE');
+    expect(error.code).toBe('ERR_KEY_SEED_TOO_SHORT');
   });
 });

@@ -1,0 +1,27 @@
+import { KEY_FORMATS } from './key-formats.js';
+import { buildHlsKeyLine } from './key-line.js';
+import { checkOptions, type HlsPlaylist, tagFor } from './line-options.js';
+
+/** Options of {@link buildAes128KeyLine}. */
+export interface Aes128KeyLineOptions {
+  /** Where the player fetches the 16-byte key (https URL of the key server). */
+  uri: string;
+  /** The 16-byte IV; without it players use the media sequence number. */
+  iv?: Uint8Array;
+  /** Write `KEYFORMAT="identity",KEYFORMATVERSIONS="1"` (the default when absent, so optional). */
+  explicitKeyFormat?: boolean;
+  /** `media` (EXT-X-KEY, default) or `master` (EXT-X-SESSION-KEY). */
+  playlist?: HlsPlaylist;
+}
+
+/** A clear-key AES-128 (whole-segment AES-CBC) line: `METHOD=AES-128,URI="…"[,IV=0x…][,KEYFORMAT="identity",KEYFORMATVERSIONS="1"]`. */
+export function buildAes128KeyLine(options: Aes128KeyLineOptions): string {
+  checkOptions(options, 'buildAes128KeyLine');
+  return buildHlsKeyLine({
+    tag: tagFor(options.playlist),
+    method: 'AES-128',
+    uri: options.uri,
+    ...(options.iv === undefined ? {} : { iv: options.iv }),
+    ...(options.explicitKeyFormat ? { keyFormat: KEY_FORMATS.identity, keyFormatVersions: '1' } : {}),
+  });
+}

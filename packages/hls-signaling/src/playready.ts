@@ -1,0 +1,47 @@
+import { buildDataUri } from './data-uri.js';
+import { HlsSignalingError } from './errors.js';
+import { KEY_FORMATS } from './key-formats.js';
+import { buildHlsKeyLine } from './key-line.js';
+import { checkOptions, type HlsEncryptionScheme, type HlsPlaylist, methodFor, tagFor } from './line-options.js';
+
+/** Options of {@link buildPlayReadyKeyLine}. */
+export interface PlayReadyKeyLineOptions {
+  /** The PlayReady Object (PRO), e.g. from `@cpixkit/playready-header`; not a `pssh` box. */
+  pro: Uint8Array;
+  /** `cenc` → METHOD=SAMPLE-AES-CTR, `cbcs` → METHOD=SAMPLE-AES (Microsoft's "HLS Static Keys" cases). */
+  scheme: HlsEncryptionScheme;
+  /** `media` (EXT-X-KEY, default) or `master` (EXT-X-SESSION-KEY; its PRO should list every KID). */
+  playlist?: HlsPlaylist;
+  /** Also write `KEYID=0x…`; Microsoft's samples leave it out. */
+  kid?: string;
+}
+
+/**
+ * A PlayReady line in the form Microsoft documents ("MP4-based formats supported by PlayReady
+ * clients", HLS cases): `URI="data:text/plain;charset=UTF-16;base64,<PRO>"`,
+ * `KEYFORMAT="com.microsoft.playready"`, `KEYFORMATVERSIONS="1"`.
+ *
+ * @throws {@link HlsSignalingError} `ERR_HLS_INVALID_INPUT` when `pro` does not start with its own
+ *   length (a `pssh` box passed by mistake, say).
+ */
+export function buildPlayReadyKeyLine(options: PlayReadyKeyLineOptions): string {
+  const { pro, scheme, playlist, kid } = checkOptions(options, 'buildPlayReadyKeyLine');
+  if (!(pro instanceof Uint8Array) || pro.length < 6) {
+    throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', 'pro must be a PlayReady Object (Uint8Array)');
+  }
+  const declaredLength = new DataView(pro.buffer, pro.byteOffset, pro.length).getUint32(0, true);
+  if (declaredLength !== pro.length) {
+    throw new HlsSignalingError(
+      'ERR_HLS_INVALID_INPUT',
+      `pro is not a PlayReady Object: it declares ${declaredLength} bytes but has ${pro.length}`,
+    );
+  }
+  return buildHlsKeyLine({
+    tag: tagFor(playlist),
+    method: methodFor(scheme),
+    uri: buildDataUri(pro, { charset: 'UTF-16' }),
+    ...(kid === undefined ? {} : { keyId: kid }),
+    keyFormat: KEY_FORMATS.playReady,
+    keyFormatVersions: '1',
+  });
+}

@@ -1,0 +1,29 @@
+import { PsshError, uuidToBytes } from '@cpixkit/pssh';
+import { HlsSignalingError, type HlsSignalingErrorCode } from './errors.js';
+
+/** The 16 RFC 4122 bytes of a KID string, with the fault reported as this package's error. */
+export function kidBytes(
+  kid: unknown,
+  code: HlsSignalingErrorCode,
+  attribute?: string,
+): Uint8Array {
+  if (typeof kid !== 'string') {
+    throw new HlsSignalingError(code, `${attribute ?? 'the KID'} must be a UUID string`, attribute ? { attribute } : {});
+  }
+  try {
+    return uuidToBytes(kid);
+  } catch (error) {
+    if (error instanceof PsshError) {
+      throw new HlsSignalingError(code, attribute ? `${attribute}: ${error.message}` : error.message, {
+        cause: error,
+        ...(attribute ? { attribute } : {}),
+      });
+    }
+    throw error;
+  }
+}
+
+/** Upper-case hex of bytes, as HLS writes IV and KEYID values after `0x`. */
+export function upperHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex').toUpperCase();
+}

@@ -1,0 +1,153 @@
+import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type ContentKeyContext, deriveIv, deriveKeyId, KeySeedError } from './index.js';
+
+// 32-byte secret 00 01 02 … 1f.
+const secret = Uint8Array.from({ length: 32 }, (_, i) => i);
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+/** The construction written out independently: HMAC-SHA-256 over u32be-length-prefixed fields. */
+function reference(key: Uint8Array, label: string, fields: Buffer[]): Buffer {
+  const field = (bytes: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    return Buffer.concat([length, bytes]);
+  };
+  const message = Buffer.concat([field(Buffer.from(label, 'utf8')), ...fields.map(field)]);
+  return createHmac('sha256', key).update(message).digest().subarray(0, 16);
+}
+
+function contextFields({ contentId, trackType, periodIndex }: ContentKeyContext): Buffer[] {
+  const period = Buffer.alloc(periodIndex === undefined ? 0 : 8);
+  if (periodIndex !== undefined) period.writeBigUInt64BE(BigInt(periodIndex));
+  return [Buffer.from(contentId, 'utf8'), Buffer.from(trackType ?? '', 'utf8'), period];
+}
+
+const asUuid = (bytes: Buffer) => {
+  const h = bytes.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+
+describe('deriveKeyId', () => {
+  // Pinned values, computed once with Python's hmac/hashlib/struct from the construction in the README.
+  it.each([
+    [{ contentId: 'cpix-test-cid' }, '8f429a94-eda0-b985-9c6b-307db86bab7e'],
+    [{ contentId: 'cpix-test-cid', trackType: 'HD', periodIndex: 128 }, 'ee8e5df5-4711-bd3d-60e6-4a72c0c8568a'],
+    [{ contentId: 'cpix-test-cid', trackType: 'HD', periodIndex: 0 }, '0a2b8bae-c60e-ef7e-d82b-7d3d3f5abbb2'],
+    [{ contentId: 'a', trackType: 'bc' }, '5c3f135d-a6c7-7ba1-e82c-ab2537d415ef'],
+    [{ contentId: 'ab', trackType: 'c' }, '79efcd52-8eba-ec57-e93e-d87cc4b2b905'],
+    [{ contentId: 'film-é', trackType: 'AUDIO', periodIndex: 7 }, '22c417e9-da52-0f4e-b271-c40de82c0c42'],
+  ])('regression vector %j', (context, kid) => {
+    expect(deriveKeyId(secret, context)).toBe(kid);
+  });
+
+  it('equals the independent construction for any context', () => {
+    const context = fc.record(
+      {
+        contentId: fc.string({ minLength: 1, unit: 'grapheme' }),
+        trackType: fc.constantFrom('SD', 'HD', 'UHD1', 'UHD2', 'AUDIO'),
+        periodIndex: fc.nat(),
+      },
+      { requiredKeys: ['contentId'] },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 64 }), context, (key, ctx) => {
+        expect(deriveKeyId(key, ctx)).toBe(asUuid(reference(key, 'cpixkit/kid/v1', contextFields(ctx))));
+      }),
+    );
+  });
+
+  it('keeps fields apart: no shifting of bytes between content id and track type', () => {
+    expect(deriveKeyId(secret, { contentId: 'ab', trackType: 'c' })).not.toBe(
+      deriveKeyId(secret, { contentId: 'a', trackType: 'bc' }),
+    );
+  });
+
+  it('tells an absent period from period 0, and depends on the secret', () => {
+    const vod = deriveKeyId(secret, { contentId: 'x', trackType: 'HD' });
+    expect(deriveKeyId(secret, { contentId: 'x', trackType: 'HD', periodIndex: 0 })).not.toBe(vod);
+    expect(deriveKeyId(Uint8Array.from(secret).fill(7, 0, 1), { contentId: 'x', trackType: 'HD' })).not.toBe(vod);
+  });
+
+  it('does not force RFC 4122 version or variant bits', () => {
+    // The pinned KID 8f429a94-eda0-b985-… has version nibble b and variant nibble 9 as they came.
+    const kid = deriveKeyId(secret, { contentId: 'cpix-test-cid' });
+    expect(kid[14]).toBe('b');
+  });
+
+  it('refuses short secrets and bad contexts with its own error, naming no secret', () => {
+    expect(() => deriveKeyId(secret.subarray(0, 15), { contentId: 'x' })).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY_SEED_SECRET_TOO_SHORT' }),
+    );
+    for (const context of [
+      { contentId: '' },
+      { contentId: 'x', trackType: '' },
+      { contentId: 'x', periodIndex: -1 },
+      { contentId: 'x', periodIndex: 1.5 },
+      null,
+    ]) {
+      expect(() => deriveKeyId(secret, context as ContentKeyContext)).toThrow(
+        expect.objectContaining({ code: 'ERR_KEY_SEED_INVALID_INPUT' }),
+      );
+    }
+  });
+
+  it('throws only KeySeedError for arbitrary input', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (key, context) => {
+        try {
+          deriveKeyId(key as Uint8Array, context as ContentKeyContext);
+        } catch (error) {
+          expect(error).toBeInstanceOf(KeySeedError);
+        }
+      }),
+    );
+  });
+});
+
+describe('deriveIv', () => {
+  it('regression vector from a KID (RFC 4122 bytes, label cpixkit/iv/kid/v1)', () => {
+    expect(hex(deriveIv(secret, { kid: '12ea753c-23e7-bc02-4474-b2b976c43beb' }))).toBe(
+      '2addf19254bc465a0f5f6b4fdff3ec0e',
+    );
+  });
+
+  it('regression vector from a content context (label cpixkit/iv/content/v1)', () => {
+    expect(hex(deriveIv(secret, { contentId: 'cpix-test-cid', trackType: 'HD' }))).toBe(
+      '787536270596f6e4f89ce360a851af4c',
+    );
+  });
+
+  it('equals the independent construction for any KID', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 64 }), fc.uuid(), (key, kid) => {
+        const kidBytes = Buffer.from(kid.replace(/-/g, ''), 'hex');
+        expect(hex(deriveIv(key, { kid }))).toBe(reference(key, 'cpixkit/iv/kid/v1', [kidBytes]).toString('hex'));
+      }),
+    );
+  });
+
+  it('differs from the KID derived from the same context (domain separation)', () => {
+    const context = { contentId: 'cpix-test-cid', trackType: 'HD' };
+    expect(hex(deriveIv(secret, context))).not.toBe(deriveKeyId(secret, context).replace(/-/g, ''));
+  });
+
+  it('refuses a KID that is not a UUID', () => {
+    expect(() => deriveIv(secret, { kid: 'nope' })).toThrow(
+      expect.objectContaining({ name: 'KeySeedError', code: 'ERR_KEY_SEED_INVALID_KID' }),
+    );
+  });
+
+  it('throws only KeySeedError for arbitrary input', () => {
+    fc.assert(
+      fc.property(fc.anything(), (context) => {
+        try {
+          deriveIv(secret, context as ContentKeyContext);
+        } catch (error) {
+          expect(error).toBeInstanceOf(KeySeedError);
+        }
+      }),
+    );
+  });
+});

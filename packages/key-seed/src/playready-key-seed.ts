@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { kidToGuidBytes, PlayReadyError } from '@cpixkit/playready-header';
+import { assertBytes } from './bytes.js';
+import { KeySeedError } from './errors.js';
+
+/** The shortest PlayReady key seed, in bytes; only this many leading bytes take part in the derivation. */
+export const PLAYREADY_KEY_SEED_LENGTH = 30;
+
+function sha256(...parts: Uint8Array[]): Buffer {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+}
+
+/**
+ * The 16-byte content key for `kid` under a PlayReady key seed, as defined on Microsoft's
+ * "PlayReady Key Seed" page: with S the first 30 bytes of the seed and K the KID in GUID
+ * (little-endian) byte order, `A = SHA256(S‖K)`, `B = SHA256(S‖K‖S)`, `C = SHA256(S‖K‖S‖K)` and
+ * `key[i] = A[i]^A[i+16]^B[i]^B[i+16]^C[i]^C[i+16]`.
+ *
+ * @param seed - at least 30 bytes; longer seeds are cut to 30 bytes, as PlayReady servers do.
+ * @param kid - the KID as a UUID string (RFC 4122 spelling, as in CPIX `@kid`).
+ * @throws {@link KeySeedError} `ERR_KEY_SEED_TOO_SHORT` or `ERR_KEY_SEED_INVALID_KID`.
+ */
+export function deriveContentKey(seed: Uint8Array, kid: string): Uint8Array {
+  assertBytes(seed, 'the key seed');
+  if (seed.length < PLAYREADY_KEY_SEED_LENGTH) {
+    throw new KeySeedError(
+      'ERR_KEY_SEED_TOO_SHORT',
+      `a PlayReady key seed is at least ${PLAYREADY_KEY_SEED_LENGTH} bytes, got ${seed.length}`,
+    );
+  }
+  const s = seed.subarray(0, PLAYREADY_KEY_SEED_LENGTH);
+  const k = kidGuidBytes(kid);
+  const a = sha256(s, k);
+  const b = sha256(s, k, s);
+  const c = sha256(s, k, s, k);
+  const key = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) {
+    key[i] = a[i]! ^ a[i + 16]! ^ b[i]! ^ b[i + 16]! ^ c[i]! ^ c[i + 16]!;
+  }
+  return key;
+}
+
+function kidGuidBytes(kid: string): Uint8Array {
+  if (typeof kid !== 'string') {
+    throw new KeySeedError('ERR_KEY_SEED_INVALID_KID', 'the KID must be a UUID string');
+  }
+  try {
+    return kidToGuidBytes(kid);
+  } catch (error) {
+    if (error instanceof PlayReadyError) {
+      throw new KeySeedError('ERR_KEY_SEED_INVALID_KID', error.message, { cause: error });
+    }
+    throw error;
+  }
+}
