@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { vectorCases } from '../../pssh/test/vectors.js';
 import { guidBase64ToKid, kidToGuidBase64, kidToGuidBytes, swapGuidByteOrder } from './kid.js';
 import { PlayReadyError } from './errors.js';
 
@@ -20,5 +21,23 @@ describe('KID byte order', () => {
   it('rejects a KID of the wrong size', () => {
     expect(() => guidBase64ToKid('AAAA')).toThrow(PlayReadyError);
     expect(() => kidToGuidBytes('xyz')).toThrow(PlayReadyError);
+  });
+});
+
+describe('kid_encoding vectors (GUID little-endian header forms)', () => {
+  it('writes the WRMHEADER KID/VALUE of each seed kid', () => {
+    for (const c of vectorCases('kid_encoding')) {
+      const e = c.expected as Record<string, string>;
+      expect(kidToGuidBase64('cbbc38b6-b50d-ab53-f826-3e06b7382aa3')).toBe(e.cbbc38b6_wrmheader_value);
+      expect(kidToGuidBase64('12ea753c-23e7-bc02-4474-b2b976c43beb')).toBe(e['12ea753c_wrmheader_kid']);
+      expect(kidToGuidBase64('98ee5596-cd3e-a20d-163a-e382420c6eff')).toBe(e['98ee5596_wrmheader_kid']);
+      expect(guidBase64ToKid(e.cbbc38b6_wrmheader_value!)).toBe('cbbc38b6-b50d-ab53-f826-3e06b7382aa3');
+    }
+  });
+
+  it('refuses what is not a string or 16 bytes with PlayReadyError', () => {
+    expect(() => guidBase64ToKid(7 as unknown as string)).toThrow(PlayReadyError);
+    expect(() => swapGuidByteOrder([1, 2] as unknown as Uint8Array)).toThrow(PlayReadyError);
+    expect(() => kidToGuidBytes(null as unknown as string)).toThrow(PlayReadyError);
   });
 });

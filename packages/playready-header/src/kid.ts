@@ -6,8 +6,9 @@ import { PlayReadyError } from './errors.js';
  * fields (DWORD, WORD, WORD) are reversed, the last eight bytes stay. The swap is its own inverse.
  */
 export function swapGuidByteOrder(bytes: Uint8Array): Uint8Array {
-  if (bytes.length !== 16) {
-    throw new PlayReadyError('ERR_PLAYREADY_INVALID_KID', `a KID is 16 bytes, got ${bytes.length}`);
+  if (!(bytes instanceof Uint8Array) || bytes.length !== 16) {
+    const size = bytes instanceof Uint8Array ? bytes.length : typeof bytes;
+    throw new PlayReadyError('ERR_PLAYREADY_INVALID_KID', `a KID is 16 bytes, got ${size}`);
   }
   const out = Uint8Array.from(bytes);
   out.set([bytes[3]!, bytes[2]!, bytes[1]!, bytes[0]!, bytes[5]!, bytes[4]!, bytes[7]!, bytes[6]!], 0);
@@ -36,6 +37,9 @@ export function kidToGuidBase64(kid: string): string {
 
 /** The UUID string of a KID given as PlayReady's base64 GUID little-endian form. */
 export function guidBase64ToKid(value: string): string {
+  if (typeof value !== 'string') {
+    throw new PlayReadyError('ERR_PLAYREADY_INVALID_KID', `a base64 KID must be a string, got ${typeof value}`);
+  }
   const bytes = Buffer.from(value, 'base64');
   if (bytes.length !== 16) {
     throw new PlayReadyError('ERR_PLAYREADY_INVALID_KID', `a base64 KID decodes to 16 bytes, got ${bytes.length}`);

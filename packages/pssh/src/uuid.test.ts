@@ -20,3 +20,10 @@ describe('uuid', () => {
     expect(() => bytesToUuid(new Uint8Array(15))).toThrow(/16 bytes/);
   });
 });
+
+describe('uuid input types', () => {
+  it('refuses what is not a string or 16 bytes with PsshError', () => {
+    expect(() => uuidToBytes(42 as unknown as string)).toThrow(PsshError);
+    expect(() => bytesToUuid('0123456789abcdef' as unknown as Uint8Array)).toThrow(PsshError);
+  });
+});

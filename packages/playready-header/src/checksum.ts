@@ -1,0 +1,20 @@
+import { createCipheriv } from 'node:crypto';
+import { PlayReadyError } from './errors.js';
+import { kidToGuidBytes } from './kid.js';
+
+/**
+ * The WRMHEADER `CHECKSUM` of an AESCTR content key (PlayReady Header Specification §5): base64 of the
+ * first 8 bytes of AES-128-ECB(key, KID in GUID little-endian order). PlayReady defines no checksum for
+ * AESCBC keys (the header must omit it); the legacy COCKTAIL checksum is not implemented.
+ */
+export function computeKeyChecksum(kid: string, key: Uint8Array): string {
+  if (!(key instanceof Uint8Array) || key.length !== 16) {
+    throw new PlayReadyError(
+      'ERR_PLAYREADY_INVALID_KEY',
+      `an AESCTR content key is 16 bytes, got ${key instanceof Uint8Array ? key.length : typeof key}`,
+    );
+  }
+  const cipher = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
+  const block = Buffer.concat([cipher.update(kidToGuidBytes(kid)), cipher.final()]);
+  return block.subarray(0, 8).toString('base64');
+}
