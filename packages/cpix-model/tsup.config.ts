@@ -1,3 +1,3 @@
 import { libraryConfig } from '../../tooling/src/tsup.ts';
 
-export default libraryConfig(['src/index.ts']);
+export default libraryConfig(['src/index.ts', 'src/signature.ts']);

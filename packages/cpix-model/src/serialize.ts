@@ -1,0 +1,665 @@
+import { writeBase64 } from './base64.js';
+import { CpixError, withCpixErrors } from './errors.js';
+import {
+  CPIX_NAMESPACES,
+  type ContentKey,
+  type ContentKeyPeriod,
+  type ContentKeyUsageRule,
+  type CpixDocument,
+  type CpixWriteVersion,
+  type DeliveryData,
+  type DocumentKey,
+  type DrmSystem,
+  type EncryptedData,
+  type Extensible,
+  type KeyData,
+  type PskcKeyFields,
+  type RawXml,
+  type UpdateHistoryItem,
+} from './model.js';
+import { escapeAttribute, escapeText } from './xml-escape.js';
+import { readXml } from './xml-reader.js';
+
+/** The namespaces whose prefixes `serializeCpix` lets you choose. */
+export type CpixPrefixRole = keyof typeof CPIX_NAMESPACES;
+
+/** Options of {@link serializeCpix}. */
+export interface SerializeCpixOptions {
+  /** The CPIX version to write; the output validates against that version's schema (2.0 against 2.3's). */
+  version: CpixWriteVersion;
+  /** Prefixes to use; defaults `cpix`, `pskc`, `speke`, `ds`, `enc`. `cpix: ''` writes CPIX in the default namespace. */
+  prefixes?: Partial<Record<CpixPrefixRole, string>>;
+  /**
+   * What to do with content the target version's schema cannot hold: unknown elements where the
+   * schema has no wildcard, unknown attributes, invalid ids, a request-side `DeliveryData` without
+   * `DocumentKey`, fields of another version. `omit` (default) leaves it out so the output stays
+   * schema-valid; `error` throws `ERR_CPIX_NOT_REPRESENTABLE`; `keep` echoes unknown elements,
+   * attributes and ids anyway (the output may then not validate; fields of another version are
+   * still left out).
+   */
+  unrepresentable?: 'omit' | 'error' | 'keep';
+  /** Write the `<?xml ...?>` declaration. Default true. */
+  xmlDeclaration?: boolean;
+}
+
+const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
+const DEFAULT_PREFIXES: Record<CpixPrefixRole, string> = { cpix: 'cpix', pskc: 'pskc', speke: 'speke', ds: 'ds', enc: 'enc' };
+const EXTENSION_LIMITS = { maxLength: Number.MAX_SAFE_INTEGER, maxDepth: 256, maxElements: Number.MAX_SAFE_INTEGER };
+
+/**
+ * Writes a CPIX document in the given version, strictly: children in schema order, canonical
+ * base64, the `playlist` spelling of the version (`master` up to 2.3, `multiVariant` in 2.4), the
+ * version's own fields only (2.4 drops `URIExtXKey`, `HDSSignalingData` and `DocumentKey@Algorithm`;
+ * 2.3 and 2.0 drop the 2.4 additions), `version` written for 2.3 and 2.4 but not 2.0 (SPEKE v1).
+ * System ids, KIDs and ids are echoed as written; extensions (`speke:*`, vendor elements,
+ * signatures) are echoed where the schema allows them. The `cpix` and `pskc` prefixes (and
+ * `speke`, `ds`, `enc` when used) are declared on the root.
+ */
+export function serializeCpix(document: CpixDocument, options: SerializeCpixOptions): string {
+  if (options.version !== '2.0' && options.version !== '2.3' && options.version !== '2.4') {
+    throw new CpixError('ERR_CPIX_INVALID_OPTION', `Unsupported CPIX version to write: ${String(options.version)}`);
+  }
+  return withCpixErrors('serializeCpix', () => new DocumentWriter(document, options).write());
+}
+
+class DocumentWriter {
+  private out = '';
+  /** True while the last start tag written still lacks its `>` (it becomes `/>` if no child follows). */
+  private pending = false;
+  private readonly v24: boolean;
+  private readonly policy: 'omit' | 'error' | 'keep';
+  private readonly prefix: Record<CpixPrefixRole, string>;
+  private readonly ids = new Set<string>();
+  private readonly periodReferences: { periodId: string; path: string }[] = [];
+
+  constructor(
+    private readonly document: CpixDocument,
+    private readonly options: SerializeCpixOptions,
+  ) {
+    this.v24 = options.version === '2.4';
+    this.policy = options.unrepresentable ?? 'omit';
+    this.prefix = { ...DEFAULT_PREFIXES, ...options.prefixes };
+    const seen = new Set<string>();
+    for (const role of Object.keys(this.prefix) as CpixPrefixRole[]) {
+      const value = this.prefix[role];
+      if (value === '' && role === 'cpix') continue;
+      if (!NCNAME.test(value) || value.includes(':') || /^xml/i.test(value) || seen.has(value)) {
+        throw new CpixError('ERR_CPIX_INVALID_OPTION', `Prefix "${value}" for ${role} is not a usable, distinct prefix`);
+      }
+      seen.add(value);
+    }
+  }
+
+  // --- policy ------------------------------------------------------------------------------------
+
+  /** True when content the schema cannot hold should be written anyway. */
+  private keep(path: string, what: string): boolean {
+    if (this.policy === 'error') {
+      throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `${what} cannot be written in CPIX ${this.options.version}`, { path });
+    }
+    return this.policy === 'keep';
+  }
+
+  /** A field the target version does not have: left out, or an error with `unrepresentable: 'error'`. */
+  private versionDrop(present: unknown, path: string, what: string): void {
+    if (present !== undefined && this.policy === 'error') {
+      throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `${what} does not exist in CPIX ${this.options.version}`, { path });
+    }
+  }
+
+  // --- names and low-level output ------------------------------------------------------------------
+
+  private name(role: CpixPrefixRole, local: string): string {
+    const prefix = this.prefix[role];
+    return prefix === '' ? local : `${prefix}:${local}`;
+  }
+
+  private c(local: string): string {
+    return this.name('cpix', local);
+  }
+
+  private attribute(name: string, value: string | number | boolean | undefined): void {
+    if (value === undefined) return;
+    if (typeof value === 'number' && (!Number.isSafeInteger(value) || value < 0)) {
+      throw new CpixError('ERR_CPIX_INVALID_NUMBER', `${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}, not ${value}`);
+    }
+    this.out += ` ${name}="${typeof value === 'string' ? escapeAttribute(xmlCharacters(value, name)) : String(value)}"`;
+  }
+
+  private idAttribute(value: string | undefined, path: string, name = 'id'): void {
+    if (value === undefined) return;
+    if (!NCNAME.test(value) && !this.keep(`${path}/@${name}`, `${name} "${value}" (not an XML id)`)) return;
+    if (this.ids.has(value) && !this.keep(`${path}/@${name}`, `Duplicate id "${value}"`)) return;
+    this.ids.add(value);
+    this.attribute(name, value);
+  }
+
+  private unknownAttributes(target: Extensible, path: string): void {
+    if (target.unknownAttributes === undefined || target.unknownAttributes.length === 0) return;
+    if (!this.keep(path, 'Unknown attributes')) return;
+    const reserved = new Set<string>(Object.values(this.prefix));
+    const declared = new Map<string, string>();
+    for (const attribute of target.unknownAttributes) {
+      const namespace = attribute.namespace;
+      if (namespace === undefined) {
+        this.attribute(attribute.localName, attribute.value);
+        continue;
+      }
+      let prefix = attribute.prefix ?? 'ns';
+      for (let n = 1; reserved.has(prefix) || (declared.has(prefix) && declared.get(prefix) !== namespace); n += 1) prefix = `ns${n}`;
+      if (!declared.has(prefix)) {
+        declared.set(prefix, namespace);
+        this.out += ` xmlns:${prefix}="${escapeAttribute(xmlCharacters(namespace, 'namespace'))}"`;
+      }
+      this.attribute(`${prefix}:${attribute.localName}`, attribute.value);
+    }
+  }
+
+  /** Writes extension elements; `allowed` says whether the schema has a wildcard here for that namespace. */
+  private extensions(target: Extensible, path: string, depth: number, allowed: (namespace: string | undefined) => boolean): void {
+    for (const raw of target.extensions ?? []) {
+      if (allowed(extensionNamespace(raw, path)) || this.keep(path, 'An extension element')) this.raw(raw, depth);
+    }
+  }
+
+  /** Writes child content, closing the parent's pending start tag first. */
+  private emit(text: string): void {
+    if (this.pending) {
+      this.out += '>';
+      this.pending = false;
+    }
+    this.out += text;
+  }
+
+  private raw(raw: RawXml, depth: number): void {
+    this.emit(`${indent(depth)}${raw}`);
+  }
+
+  private open(name: string, depth: number): void {
+    this.emit(`${indent(depth)}<${name}`);
+  }
+
+  private textElement(name: string, text: string | undefined, depth: number): void {
+    if (text !== undefined) this.emit(`${indent(depth)}<${name}>${escapeText(xmlCharacters(text, name))}</${name}>`);
+  }
+
+  private bytesElement(name: string, bytes: Uint8Array | undefined, depth: number): void {
+    if (bytes !== undefined) this.emit(`${indent(depth)}<${name}>${writeBase64(bytes)}</${name}>`);
+  }
+
+  /** Writes an element's children after its start tag: `/>` when there are none, else `>` … `</name>`. */
+  private children(name: string, depth: number, write: () => void): void {
+    this.pending = true;
+    write();
+    if (this.pending) {
+      this.out += '/>';
+      this.pending = false;
+    } else {
+      this.out += `${indent(depth)}</${name}>`;
+    }
+  }
+
+  // --- document ----------------------------------------------------------------------------------
+
+  write(): string {
+    const d = this.document;
+    const path = '/CPIX';
+    const root = this.c('CPIX');
+    if (this.options.xmlDeclaration !== false) this.out += '<?xml version="1.0" encoding="UTF-8"?>\n';
+    this.out += `<${root}`;
+    this.out += this.prefix.cpix === '' ? ` xmlns="${CPIX_NAMESPACES.cpix}"` : ` xmlns:${this.prefix.cpix}="${CPIX_NAMESPACES.cpix}"`;
+    this.out += ` xmlns:${this.prefix.pskc}="${CPIX_NAMESPACES.pskc}"`;
+    const uses = usedNamespaces(d);
+    if (uses.speke) this.out += ` xmlns:${this.prefix.speke}="${CPIX_NAMESPACES.speke}"`;
+    if (uses.ds) this.out += ` xmlns:${this.prefix.ds}="${CPIX_NAMESPACES.ds}"`;
+    if (uses.enc) this.out += ` xmlns:${this.prefix.enc}="${CPIX_NAMESPACES.enc}"`;
+    this.idAttribute(d.id, path);
+    this.attribute('contentId', d.contentId);
+    this.attribute('name', d.name);
+    if (this.options.version !== '2.0') this.attribute('version', this.options.version);
+    this.unknownAttributes(d, path);
+    this.children(root, 0, () => {
+      if (d.deliveryDataList !== undefined) {
+        const list = d.deliveryDataList;
+        this.list('DeliveryDataList', list, list.deliveryData, `${path}/DeliveryDataList`, (item, p) => this.deliveryData(item, p));
+      }
+      if (d.contentKeyList !== undefined) {
+        const list = d.contentKeyList;
+        this.list('ContentKeyList', list, list.contentKeys, `${path}/ContentKeyList`, (item, p) => this.contentKey(item, p));
+      }
+      if (d.drmSystemList !== undefined) {
+        const list = d.drmSystemList;
+        this.list('DRMSystemList', list, list.drmSystems, `${path}/DRMSystemList`, (item, p) => this.drmSystem(item, p));
+      }
+      if (d.contentKeyPeriodList !== undefined) {
+        const list = d.contentKeyPeriodList;
+        this.list('ContentKeyPeriodList', list, list.contentKeyPeriods, `${path}/ContentKeyPeriodList`, (item, p) => this.period(item, p));
+      }
+      if (d.contentKeyUsageRuleList !== undefined) {
+        const list = d.contentKeyUsageRuleList;
+        this.list('ContentKeyUsageRuleList', list, list.contentKeyUsageRules, `${path}/ContentKeyUsageRuleList`, (item, p) => this.usageRule(item, p));
+      }
+      if (d.updateHistoryItemList !== undefined) {
+        const list = d.updateHistoryItemList;
+        this.list('UpdateHistoryItemList', list, list.updateHistoryItems, `${path}/UpdateHistoryItemList`, (item, p) => this.updateHistoryItem(item, p));
+      }
+      this.extensions(d, path, 1, () => false);
+      for (const signature of d.signatures ?? []) this.raw(signature, 1);
+    });
+    this.out += '\n';
+    this.checkReferences();
+    return this.out;
+  }
+
+  private checkReferences(): void {
+    for (const reference of this.periodReferences) {
+      if (!this.ids.has(reference.periodId) && !this.keep(reference.path, `periodId "${reference.periodId}" (no ContentKeyPeriod has this id)`)) {
+        throw new CpixError('ERR_CPIX_DANGLING_REFERENCE', `KeyPeriodFilter refers to period "${reference.periodId}", which is not in the document`, { path: reference.path });
+      }
+    }
+  }
+
+  private list<T>(
+    local: string,
+    list: Extensible & { id?: string; updateVersion?: number },
+    items: readonly T[],
+    path: string,
+    writeItem: (item: T, path: string) => void,
+  ): void {
+    if (this.v24 && items.length === 0) {
+      // 2.4 lists need at least one item: an empty list cannot be written.
+      if (this.policy === 'error') throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `An empty ${local} cannot be written in CPIX 2.4`, { path });
+      return;
+    }
+    const name = this.c(local);
+    this.open(name, 1);
+    this.idAttribute(list.id, path);
+    this.attribute('updateVersion', list.updateVersion);
+    this.unknownAttributes(list, path);
+    this.children(name, 1, () => {
+      const itemName = ITEM_NAMES[local]!;
+      items.forEach((item, index) => writeItem(item, `${path}/${itemName}[${index + 1}]`));
+      this.extensions(list, path, 2, () => false);
+    });
+  }
+
+  // --- DeliveryData ------------------------------------------------------------------------------
+
+  private deliveryData(data: DeliveryData, path: string): void {
+    const key = data.deliveryKey;
+    const keyInfoChildren = key.x509Certificates.length + (key.otherKeyInfo?.length ?? 0) + (key.extensions?.length ?? 0);
+    if (keyInfoChildren === 0 && !this.keep(`${path}/DeliveryKey`, 'A DeliveryKey without certificate')) return;
+    if (data.documentKeys.length === 0 && !this.keep(path, 'A DeliveryData without DocumentKey')) return;
+    const name = this.c('DeliveryData');
+    this.open(name, 2);
+    this.idAttribute(data.id, path);
+    this.attribute('updateVersion', data.updateVersion);
+    this.attribute('name', data.name);
+    this.unknownAttributes(data, path);
+    this.children(name, 2, () => {
+      const keyName = this.c('DeliveryKey');
+      this.open(keyName, 3);
+      this.idAttribute(key.id, `${path}/DeliveryKey`, 'Id');
+      this.unknownAttributes(key, `${path}/DeliveryKey`);
+      this.children(keyName, 3, () => {
+        if (key.x509Certificates.length !== 0) {
+          const x509Data = this.name('ds', 'X509Data');
+          this.emit(`${indent(4)}<${x509Data}>`);
+          for (const certificate of key.x509Certificates) this.bytesElement(this.name('ds', 'X509Certificate'), certificate, 5);
+          this.emit(`${indent(4)}</${x509Data}>`);
+        }
+        for (const raw of key.otherKeyInfo ?? []) this.raw(raw, 4);
+        this.extensions(key, `${path}/DeliveryKey`, 4, (ns) => otherNamespace(ns, CPIX_NAMESPACES.ds));
+      });
+      const writeAll = this.v24 || data.documentKeys.length <= 1 || this.keep(`${path}/DocumentKey[2]`, 'More than one DocumentKey per DeliveryData');
+      const documentKeys = writeAll ? data.documentKeys : data.documentKeys.slice(0, 1);
+      documentKeys.forEach((documentKey, index) => this.documentKey(documentKey, `${path}/DocumentKey[${index + 1}]`));
+      if (data.macMethod !== undefined) {
+        const method = data.macMethod;
+        const methodPath = `${path}/MACMethod`;
+        const methodName = this.c('MACMethod');
+        this.open(methodName, 3);
+        this.attribute('Algorithm', method.algorithm);
+        this.unknownAttributes(method, methodPath);
+        this.children(methodName, 3, () => {
+          this.textElement(this.name('pskc', 'MACKeyReference'), method.keyReference, 4);
+          if (method.key !== undefined) this.encryptedData(this.c('Key'), method.key, `${methodPath}/Key`, 4);
+          this.extensions(method, methodPath, 4, (ns) => otherNamespace(ns, CPIX_NAMESPACES.pskc));
+        });
+      }
+      this.textElement(this.c('Description'), data.description, 3);
+      this.textElement(this.c('SendingEntity'), data.sendingEntity, 3);
+      this.textElement(this.c('SenderPointOfContact'), data.senderPointOfContact, 3);
+      this.textElement(this.c('ReceivingEntity'), data.receivingEntity, 3);
+      if (data.sendingTime !== undefined && this.keep(`${path}/SendingTime`, 'SendingTime')) this.textElement(this.c('SendingTime'), data.sendingTime, 3);
+      this.extensions(data, path, 3, () => false);
+    });
+  }
+
+  private documentKey(key: DocumentKey, path: string): void {
+    const name = this.c('DocumentKey');
+    this.open(name, 3);
+    this.idAttribute(key.id, path);
+    if (this.v24) {
+      this.versionDrop(key.algorithm, `${path}/@Algorithm`, 'DocumentKey@Algorithm');
+      if (key.encryptsKey !== undefined && !UUID.test(key.encryptsKey)) {
+        if (this.keep(`${path}/@encryptsKey`, 'encryptsKey that is not a UUID')) this.attribute('encryptsKey', key.encryptsKey);
+      } else {
+        this.attribute('encryptsKey', key.encryptsKey);
+      }
+    } else {
+      this.attribute('Algorithm', key.algorithm);
+      this.versionDrop(key.encryptsKey, `${path}/@encryptsKey`, 'DocumentKey@encryptsKey');
+    }
+    this.unknownAttributes(key, path);
+    this.children(name, 3, () => {
+      if (this.v24) {
+        this.dropKeyFields(key, path);
+        if (key.data === undefined) {
+          if (this.policy === 'error') throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', 'A 2.4 DocumentKey needs Data', { path });
+        } else {
+          this.keyData(key.data, `${path}/Data`, 4);
+        }
+      } else {
+        this.keyFields(key, path, 4);
+      }
+      this.extensions(key, path, 4, () => false);
+    });
+  }
+
+  /** The `cpix:KeyType` children in schema order (CPIX ≤ 2.3). */
+  private keyFields(key: PskcKeyFields & { data?: KeyData }, path: string, depth: number): void {
+    this.textElement(this.c('Issuer'), key.issuer, depth);
+    if (key.algorithmParameters !== undefined) this.raw(key.algorithmParameters, depth);
+    this.textElement(this.c('KeyProfileId'), key.keyProfileId, depth);
+    this.textElement(this.c('KeyReference'), key.keyReference, depth);
+    this.textElement(this.c('FriendlyName'), key.friendlyName, depth);
+    if (key.data !== undefined) this.keyData(key.data, `${path}/Data`, depth);
+    this.textElement(this.c('UserId'), key.userId, depth);
+    if (key.policy !== undefined) this.raw(key.policy, depth);
+    for (const raw of key.pskcExtensions ?? []) this.raw(raw, depth);
+  }
+
+  private dropKeyFields(key: PskcKeyFields, path: string): void {
+    for (const field of ['issuer', 'algorithmParameters', 'keyProfileId', 'keyReference', 'friendlyName', 'userId', 'policy', 'pskcExtensions'] as const) {
+      this.versionDrop(key[field], `${path}/${field}`, `The pskc key field ${field}`);
+    }
+  }
+
+  private keyData(data: KeyData, path: string, depth: number): void {
+    const name = this.c('Data');
+    this.open(name, depth);
+    this.unknownAttributes(data, path);
+    this.children(name, depth, () => {
+      const secret = data.secret;
+      if (secret !== undefined) {
+        const secretPath = `${path}/Secret`;
+        if (secret.plainValue === undefined && secret.encryptedValue === undefined) {
+          this.keep(secretPath, 'A Secret without value');
+        } else {
+          const secretName = this.name('pskc', 'Secret');
+          this.open(secretName, depth + 1);
+          this.unknownAttributes(secret, secretPath);
+          this.children(secretName, depth + 1, () => {
+            if (secret.plainValue !== undefined) this.bytesElement(this.name('pskc', 'PlainValue'), secret.plainValue, depth + 2);
+            else if (secret.encryptedValue !== undefined) this.encryptedData(this.name('pskc', 'EncryptedValue'), secret.encryptedValue, `${secretPath}/EncryptedValue`, depth + 2);
+            this.bytesElement(this.name('pskc', 'ValueMAC'), secret.valueMac, depth + 2);
+            this.extensions(secret, secretPath, depth + 2, () => false);
+          });
+        }
+      }
+      for (const raw of data.otherPskcData ?? []) this.raw(raw, depth + 1);
+      this.extensions(data, path, depth + 1, (ns) => otherNamespace(ns, CPIX_NAMESPACES.pskc));
+    });
+  }
+
+  private encryptedData(name: string, data: EncryptedData, path: string, depth: number): void {
+    this.open(name, depth);
+    this.idAttribute(data.id, path, 'Id');
+    this.attribute('Type', data.type);
+    this.attribute('MimeType', data.mimeType);
+    this.attribute('Encoding', data.encoding);
+    this.unknownAttributes(data, path);
+    this.children(name, depth, () => {
+      if (data.algorithm !== undefined) {
+        const methodName = this.name('enc', 'EncryptionMethod');
+        this.open(methodName, depth + 1);
+        this.attribute('Algorithm', data.algorithm);
+        this.children(methodName, depth + 1, () => {
+          for (const raw of data.encryptionMethodParameters ?? []) this.raw(raw, depth + 2);
+        });
+      }
+      if (data.keyInfo !== undefined) this.raw(data.keyInfo, depth + 1);
+      const cipherData = this.name('enc', 'CipherData');
+      this.emit(`${indent(depth + 1)}<${cipherData}>`);
+      this.bytesElement(this.name('enc', 'CipherValue'), data.cipherValue, depth + 2);
+      this.emit(`${indent(depth + 1)}</${cipherData}>`);
+      this.extensions(data, path, depth + 1, () => false);
+    });
+  }
+
+  // --- ContentKey --------------------------------------------------------------------------------
+
+  private contentKey(key: ContentKey, path: string): void {
+    const name = this.c('ContentKey');
+    this.open(name, 2);
+    this.idAttribute(key.id, path);
+    if (this.v24) this.attribute('contentId', key.contentId);
+    else this.versionDrop(key.contentId, `${path}/@contentId`, 'ContentKey@contentId');
+    this.attribute('kid', checkedUuid(key.kid, `${path}/@kid`));
+    if (key.explicitIV !== undefined) this.attribute('explicitIV', writeBase64(key.explicitIV));
+    if (key.dependsOnKey !== undefined) {
+      if (!this.v24 || UUID.test(key.dependsOnKey) || this.keep(`${path}/@dependsOnKey`, 'dependsOnKey that is not a UUID')) {
+        this.attribute('dependsOnKey', key.dependsOnKey);
+      }
+    }
+    const scheme = key.commonEncryptionScheme;
+    if (scheme !== undefined && (this.v24 || scheme.length === 4 || this.keep(`${path}/@commonEncryptionScheme`, `commonEncryptionScheme "${scheme}"`))) {
+      this.attribute('commonEncryptionScheme', scheme);
+    }
+    if (this.v24) this.versionDrop(key.algorithm, `${path}/@Algorithm`, 'ContentKey@Algorithm');
+    else this.attribute('Algorithm', key.algorithm);
+    this.unknownAttributes(key, path);
+    this.children(name, 2, () => {
+      if (this.v24) {
+        if (key.hdcpData !== undefined) {
+          const hdcp = key.hdcpData;
+          const hdcpName = this.c('HDCPData');
+          this.open(hdcpName, 3);
+          this.attribute('HLSHDCPLevel', hdcp.hlsHdcpLevel);
+          this.unknownAttributes(hdcp, `${path}/HDCPData`);
+          this.children(hdcpName, 3, () => {
+            this.bytesElement(this.c('HDCPOutputProtectionData'), hdcp.hdcpOutputProtectionData, 4);
+            this.extensions(hdcp, `${path}/HDCPData`, 4, () => false);
+          });
+        }
+        this.dropKeyFields(key, path);
+        if (key.data !== undefined) this.keyData(key.data, `${path}/Data`, 3);
+      } else {
+        this.versionDrop(key.hdcpData, `${path}/HDCPData`, 'HDCPData');
+        this.keyFields(key, path, 3);
+      }
+      this.extensions(key, path, 3, () => false);
+    });
+  }
+
+  // --- DRMSystem ---------------------------------------------------------------------------------
+
+  private drmSystem(system: DrmSystem, path: string): void {
+    const name = this.c('DRMSystem');
+    this.open(name, 2);
+    this.idAttribute(system.id, path);
+    this.attribute('updateVersion', system.updateVersion);
+    this.attribute('systemId', checkedUuid(system.systemId, `${path}/@systemId`));
+    this.attribute('kid', checkedUuid(system.kid, `${path}/@kid`));
+    this.attribute('name', system.name);
+    if (this.v24) this.attribute('HLSAllowedCPC', system.hlsAllowedCpc);
+    else this.versionDrop(system.hlsAllowedCpc, `${path}/@HLSAllowedCPC`, 'HLSAllowedCPC');
+    this.unknownAttributes(system, path);
+    this.children(name, 2, () => {
+      this.bytesElement(this.c('PSSH'), system.pssh, 3);
+      const protection = system.contentProtectionData;
+      if (protection !== undefined) {
+        const protectionName = this.c('ContentProtectionData');
+        this.open(protectionName, 3);
+        if (this.v24) this.attribute('robustness', protection.robustness);
+        else this.versionDrop(protection.robustness, `${path}/ContentProtectionData/@robustness`, 'robustness');
+        this.unknownAttributes(protection, `${path}/ContentProtectionData`);
+        this.out += `>${writeBase64(protection.value)}</${protectionName}>`;
+      }
+      if (this.v24) this.versionDrop(system.uriExtXKey, `${path}/URIExtXKey`, 'URIExtXKey');
+      else this.bytesElement(this.c('URIExtXKey'), system.uriExtXKey, 3);
+      this.hlsSignaling(system, path);
+      this.textElement(this.c('SmoothStreamingProtectionHeaderData'), system.smoothStreamingProtectionHeaderData, 3);
+      if (this.v24) this.versionDrop(system.hdsSignalingData, `${path}/HDSSignalingData`, 'HDSSignalingData');
+      else this.bytesElement(this.c('HDSSignalingData'), system.hdsSignalingData, 3);
+      if (system.speke !== undefined) {
+        this.bytesElement(this.name('speke', 'ProtectionHeader'), system.speke.protectionHeader, 3);
+        this.bytesElement(this.name('speke', 'KeyFormat'), system.speke.keyFormat, 3);
+        this.bytesElement(this.name('speke', 'KeyFormatVersions'), system.speke.keyFormatVersions, 3);
+      }
+      this.extensions(system, path, 3, (ns) => otherNamespace(ns, CPIX_NAMESPACES.cpix));
+    });
+  }
+
+  private hlsSignaling(system: DrmSystem, path: string): void {
+    const seen = new Set<string>();
+    const name = this.c('HLSSignalingData');
+    (system.hlsSignalingData ?? []).forEach((signaling, index) => {
+      const itemPath = `${path}/HLSSignalingData[${index + 1}]`;
+      const playlist = signaling.playlist === undefined ? undefined : signaling.playlist === 'media' ? 'media' : this.v24 ? 'multiVariant' : 'master';
+      if ((index >= 2 || (playlist !== undefined && seen.has(playlist))) && !this.keep(itemPath, 'A third HLSSignalingData, or a repeated playlist')) return;
+      if (playlist !== undefined) seen.add(playlist);
+      this.open(name, 3);
+      this.attribute('playlist', playlist);
+      if (this.v24) this.attribute('allowedCPC', signaling.allowedCpc);
+      else this.versionDrop(signaling.allowedCpc, `${itemPath}/@allowedCPC`, 'allowedCPC');
+      this.unknownAttributes(signaling, itemPath);
+      this.out += `>${writeBase64(signaling.value)}</${name}>`;
+    });
+  }
+
+  // --- periods, rules, history ---------------------------------------------------------------------
+
+  private period(period: ContentKeyPeriod, path: string): void {
+    const name = this.c('ContentKeyPeriod');
+    this.open(name, 2);
+    this.idAttribute(period.id, path);
+    this.attribute('index', period.index);
+    this.attribute('start', period.start);
+    this.attribute('end', period.end);
+    for (const field of ['label', 'startOffset', 'endOffset', 'duration'] as const) {
+      if (this.v24) this.attribute(field, period[field]);
+      else this.versionDrop(period[field], `${path}/@${field}`, `ContentKeyPeriod@${field}`);
+    }
+    this.unknownAttributes(period, path);
+    this.children(name, 2, () => this.extensions(period, path, 3, () => false));
+  }
+
+  private usageRule(rule: ContentKeyUsageRule, path: string): void {
+    const name = this.c('ContentKeyUsageRule');
+    this.open(name, 2);
+    this.idAttribute(rule.id, path);
+    this.attribute('kid', this.v24 ? checkedUuid(rule.kid, `${path}/@kid`) : rule.kid);
+    this.attribute('intendedTrackType', rule.intendedTrackType);
+    this.unknownAttributes(rule, path);
+    this.children(name, 2, () => {
+      this.filters('KeyPeriodFilter', rule.keyPeriodFilters, path, (filter, p) => {
+        this.attribute('periodId', filter.periodId);
+        this.periodReferences.push({ periodId: filter.periodId, path: `${p}/@periodId` });
+      });
+      this.filters('LabelFilter', rule.labelFilters, path, (filter) => this.attribute('label', filter.label));
+      this.filters('VideoFilter', rule.videoFilters, path, (filter) => {
+        this.attribute('minPixels', filter.minPixels);
+        this.attribute('maxPixels', filter.maxPixels);
+        this.attribute('hdr', filter.hdr);
+        this.attribute('wcg', filter.wcg);
+        this.attribute('minFps', filter.minFps);
+        this.attribute('maxFps', filter.maxFps);
+      });
+      this.filters('AudioFilter', rule.audioFilters, path, (filter) => {
+        this.attribute('minChannels', filter.minChannels);
+        this.attribute('maxChannels', filter.maxChannels);
+      });
+      this.filters('BitrateFilter', rule.bitrateFilters, path, (filter) => {
+        this.attribute('minBitrate', filter.minBitrate);
+        this.attribute('maxBitrate', filter.maxBitrate);
+      });
+      this.extensions(rule, path, 3, (ns) => otherNamespace(ns, CPIX_NAMESPACES.cpix));
+    });
+  }
+
+  private filters<T extends Extensible>(local: string, filters: readonly T[] | undefined, path: string, writeAttributes: (filter: T, path: string) => void): void {
+    const name = this.c(local);
+    (filters ?? []).forEach((filter, index) => {
+      const filterPath = `${path}/${local}[${index + 1}]`;
+      this.open(name, 3);
+      writeAttributes(filter, filterPath);
+      this.unknownAttributes(filter, filterPath);
+      this.children(name, 3, () => this.extensions(filter, filterPath, 4, () => false));
+    });
+  }
+
+  private updateHistoryItem(item: UpdateHistoryItem, path: string): void {
+    const name = this.c('UpdateHistoryItem');
+    this.open(name, 2);
+    this.idAttribute(item.id, path);
+    this.attribute('updateVersion', item.updateVersion);
+    this.attribute('index', item.index);
+    this.attribute('source', item.source);
+    this.attribute('date', item.date);
+    this.unknownAttributes(item, path);
+    this.children(name, 2, () => this.extensions(item, path, 3, () => false));
+  }
+}
+
+const ITEM_NAMES: Record<string, string> = {
+  DeliveryDataList: 'DeliveryData',
+  ContentKeyList: 'ContentKey',
+  DRMSystemList: 'DRMSystem',
+  ContentKeyPeriodList: 'ContentKeyPeriod',
+  ContentKeyUsageRuleList: 'ContentKeyUsageRule',
+  UpdateHistoryItemList: 'UpdateHistoryItem',
+};
+
+const INDENTS: string[] = [];
+function indent(depth: number): string {
+  return (INDENTS[depth] ??= `\n${'  '.repeat(depth)}`);
+}
+
+/** XML 1.0 cannot carry most C0 controls, U+FFFE/U+FFFF or lone surrogates, not even as references. */
+const NOT_XML_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function xmlCharacters(value: string, name: string): string {
+  if (NOT_XML_CHARACTER.test(value)) throw new CpixError('ERR_CPIX_INVALID_CHARACTER', `${name} holds a character XML cannot carry`);
+  return value;
+}
+
+function checkedUuid(value: string, path: string): string {
+  if (!UUID.test(value)) throw new CpixError('ERR_CPIX_INVALID_KID', 'Value is not a UUID', { path });
+  return value;
+}
+
+/** An `xs:any namespace="##other"` wildcard: any namespace but the schema's own, and not none. */
+function otherNamespace(namespace: string | undefined, target: string): boolean {
+  return namespace !== undefined && namespace !== target;
+}
+
+/** The namespace of an extension element; an extension that is not one well-formed element is refused. */
+function extensionNamespace(raw: RawXml, path: string): string | undefined {
+  try {
+    return readXml(raw, EXTENSION_LIMITS).namespace;
+  } catch (cause) {
+    throw new CpixError('ERR_CPIX_INVALID_EXTENSION', 'An extension is not a single well-formed XML element', { path, cause });
+  }
+}
+
+function usedNamespaces(document: CpixDocument): { speke: boolean; ds: boolean; enc: boolean } {
+  const speke = document.drmSystemList?.drmSystems.some((system) => system.speke !== undefined && Object.keys(system.speke).length !== 0) ?? false;
+  const ds = document.deliveryDataList !== undefined && document.deliveryDataList.deliveryData.length !== 0;
+  const enc =
+    ds ||
+    (document.contentKeyList?.contentKeys.some((key) => key.data?.secret?.encryptedValue !== undefined) ?? false);
+  return { speke, ds, enc };
+}
