@@ -1,0 +1,279 @@
+import type {
+  ContentKey,
+  ContentKeyUsageRule,
+  CpixDocument,
+  DrmSystem,
+  HlsSignalingData,
+} from '@cpixkit/cpix-model';
+import { serializeCpix } from '@cpixkit/cpix-model';
+import type { HlsEncryptionScheme } from '@cpixkit/hls-signaling';
+import { deriveIv } from '@cpixkit/key-seed';
+import type { DialectProfile } from './dialects.js';
+import { encryptForRecipients } from './encrypted-delivery.js';
+import { KeyServiceError } from './errors.js';
+import { fairPlayUri, pallyConFairPlayUri } from './fairplay-uri.js';
+import { issueContentKey } from './key-source.js';
+import { signedKeyUrl } from './key-url.js';
+import { deriveKids, lowerKid, type PlannedKey, type PlannedSystem, type SignalingSlot } from './request-plan.js';
+import {
+  aes128HlsLine,
+  contentProtectionData,
+  fairPlayHlsLine,
+  type KeySignalingInput,
+  type PlayReadySignaling,
+  playReadyHlsLine,
+  playReadySignaling,
+  SPEKE_KEY_FORMATS,
+  smoothStreamingHeader,
+  utf8,
+  type WidevineSignaling,
+  widevineHlsLine,
+  widevineSignaling,
+} from './signaling.js';
+import type { KeyServiceAnswer, KeyServiceWarning, KeyStore, Tenant } from './types.js';
+
+/** Everything an answer depends on besides the request. */
+export interface AnswerContext {
+  tenant: Tenant;
+  baseUrl: string;
+  now: Date;
+  store: KeyStore | undefined;
+  userAgent: string;
+}
+
+/** `xs:NCName`, which `CPIX@id` must be for the answer to validate. */
+const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
+
+/** A key with everything its signalling needs. */
+interface IssuedKey {
+  planned: PlannedKey;
+  value: Uint8Array;
+  iv: Uint8Array | undefined;
+  input: KeySignalingInput;
+}
+
+function hlsScheme(planned: PlannedSystem): HlsEncryptionScheme {
+  const scheme = planned.key.scheme ?? 'cenc';
+  if (scheme === 'cenc' || scheme === 'cbcs') return scheme;
+  throw new KeyServiceError(
+    'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING',
+    422,
+    `${planned.label}: HLS signalling needs a cenc or cbcs key; kid ${planned.key.kid} is ${scheme}`,
+  );
+}
+
+/** Builds the answer's `DRMSystem` for one request `DRMSystem`: its own attributes and extensions, our signalling. */
+class SystemFiller {
+  private upgradeReported = false;
+
+  constructor(
+    private readonly profile: DialectProfile,
+    private readonly context: AnswerContext,
+    private readonly contentId: string,
+    private readonly warnings: KeyServiceWarning[],
+  ) {}
+
+  fill(planned: PlannedSystem, issued: IssuedKey, slots: SignalingSlot[]): DrmSystem {
+    const {
+      pssh: _pssh,
+      contentProtectionData: _cpd,
+      uriExtXKey: _uri,
+      hlsSignalingData: _hls,
+      smoothStreamingProtectionHeaderData: _ss,
+      hdsSignalingData: _hds,
+      speke: _speke,
+      ...kept
+    } = planned.source;
+    const system: DrmSystem = { ...kept, kid: planned.key.writtenKid };
+    const hls = (playlist: 'media' | 'master', value: Uint8Array): void => {
+      const signaling: HlsSignalingData = { playlist, value };
+      (system.hlsSignalingData ??= []).push(signaling);
+    };
+    switch (planned.system) {
+      case 'widevine': {
+        const signaling = widevineSignaling(issued.input, this.profile.widevineStyle(this.context.tenant));
+        for (const slot of slots) this.fillCommonEncryption(system, slot, signaling, planned, hls);
+        break;
+      }
+      case 'playready': {
+        const signaling = this.playReady(planned, issued);
+        for (const slot of slots) {
+          if (slot === 'smoothStreaming') system.smoothStreamingProtectionHeaderData = smoothStreamingHeader(signaling);
+          else if (slot === 'speke:ProtectionHeader') (system.speke ??= {}).protectionHeader = signaling.pro;
+          else this.fillCommonEncryption(system, slot, signaling, planned, hls);
+        }
+        break;
+      }
+      case 'fairplay': {
+        const input = { kid: issued.planned.kid, iv: issued.iv!, contentId: this.contentId, ...periodOf(issued.planned) };
+        const uri = this.profile.pallyConStyle ? pallyConFairPlayUri(input) : fairPlayUri(this.context.tenant.settings.fairPlay, input);
+        this.fillHlsUri(system, slots, uri, SPEKE_KEY_FORMATS.fairPlay, (playlist) => fairPlayHlsLine(uri, playlist), hls);
+        break;
+      }
+      case 'aes128': {
+        const { tenant, baseUrl, now } = this.context;
+        const url = signedKeyUrl(tenant, issued.planned.kid, baseUrl, now);
+        this.fillHlsUri(system, slots, url, SPEKE_KEY_FORMATS.aes128, (playlist) => aes128HlsLine(url, issued.iv, playlist), hls);
+        break;
+      }
+    }
+    return system;
+  }
+
+  private playReady(planned: PlannedSystem, issued: IssuedKey): PlayReadySignaling {
+    const signaling = playReadySignaling(issued.input, {
+      settings: this.context.tenant.settings.playReady,
+      periodIndexAttribute: this.profile.pallyConStyle,
+    });
+    if (signaling === undefined) {
+      throw new KeyServiceError(
+        'ERR_KEY_SERVICE_UNSUPPORTED_SCHEME',
+        422,
+        `${planned.label}: PlayReady decrypts cenc and cbcs keys; kid ${planned.key.kid} is ${planned.key.scheme}`,
+      );
+    }
+    if (signaling.upgraded && !this.upgradeReported) {
+      this.upgradeReported = true;
+      this.warnings.push({
+        code: 'PLAYREADY_HEADER_4_3',
+        path: planned.label,
+        message: `cbcs keys need a 4.3.0.0 PlayReady header (AESCBC); written instead of ${this.context.tenant.settings.playReady.headerVersion}`,
+      });
+    }
+    return signaling;
+  }
+
+  private fillCommonEncryption(
+    system: DrmSystem,
+    slot: SignalingSlot,
+    signaling: WidevineSignaling | PlayReadySignaling,
+    planned: PlannedSystem,
+    hls: (playlist: 'media' | 'master', value: Uint8Array) => void,
+  ): void {
+    switch (slot) {
+      case 'pssh':
+        system.pssh = signaling.pssh;
+        break;
+      case 'contentProtectionData':
+        system.contentProtectionData = { value: contentProtectionData(this.profile.contentProtectionForm, signaling) };
+        break;
+      case 'hls-media':
+      case 'hls-master': {
+        const playlist = slot === 'hls-media' ? 'media' : 'master';
+        const scheme = hlsScheme(planned);
+        hls(playlist, 'pro' in signaling ? playReadyHlsLine(signaling, scheme, playlist) : widevineHlsLine(signaling, planned.key.kid, scheme, playlist));
+        break;
+      }
+      default:
+        // The dialect tables only give these systems the slots handled above.
+        throw new Error(`unexpected slot ${slot} for ${planned.name}`);
+    }
+  }
+
+  private fillHlsUri(
+    system: DrmSystem,
+    slots: SignalingSlot[],
+    uri: string,
+    keyFormat: string,
+    line: (playlist: 'media' | 'master') => Uint8Array,
+    hls: (playlist: 'media' | 'master', value: Uint8Array) => void,
+  ): void {
+    for (const slot of slots) {
+      if (slot === 'uriExtXKey') system.uriExtXKey = utf8(uri);
+      else if (slot === 'hls-media') hls('media', line('media'));
+      else if (slot === 'hls-master') hls('master', line('master'));
+      else if (slot === 'speke:KeyFormat') (system.speke ??= {}).keyFormat = utf8(keyFormat);
+      else if (slot === 'speke:KeyFormatVersions') (system.speke ??= {}).keyFormatVersions = utf8('1');
+      else throw new Error(`unexpected slot ${slot} for an HLS key URI`);
+    }
+  }
+}
+
+function periodOf(key: PlannedKey): { periodIndex?: number } {
+  return key.periodIndex !== undefined ? { periodIndex: key.periodIndex } : {};
+}
+
+/**
+ * Answers a parsed request under a dialect: checks it, settles the KIDs, issues the keys and IVs,
+ * fills each `DRMSystem`, and writes the answer document (strictly, in the dialect's CPIX version).
+ */
+export async function answerDocument(
+  profile: DialectProfile,
+  document: CpixDocument,
+  warnings: KeyServiceWarning[],
+  context: AnswerContext,
+): Promise<KeyServiceAnswer> {
+  const { tenant } = context;
+  const checked = profile.check(document, tenant, warnings);
+  const { contentId, keys, systems } = checked;
+  if (checked.kidPolicy === 'derive') deriveKids(tenant, contentId, keys);
+  const slots = systems.map((system) => profile.slots(system, warnings));
+
+  const ivKeys = new Set(systems.filter((s) => s.system === 'fairplay' || s.system === 'aes128').map((s) => s.key));
+  const values = await Promise.all(keys.map((key) => issueContentKey(tenant, key.kid, context.store)));
+  const issued = new Map<PlannedKey, IssuedKey>();
+  keys.forEach((planned, index) => {
+    const value = values[index]!;
+    const iv =
+      planned.source.explicitIV ?? (profile.ivForEveryKey || ivKeys.has(planned) ? deriveIv(tenant.derivationSecret, { kid: planned.kid }) : undefined);
+    const input: KeySignalingInput = {
+      kid: planned.kid,
+      key: value,
+      contentId,
+      ...(planned.scheme !== undefined ? { scheme: planned.scheme } : {}),
+      ...(planned.trackType !== undefined ? { trackType: planned.trackType } : {}),
+      ...periodOf(planned),
+    };
+    issued.set(planned, { planned, value, iv, input });
+  });
+
+  const filler = new SystemFiller(profile, context, contentId, warnings);
+  const drmSystems = systems.map((system, index) => filler.fill(system, issued.get(system.key)!, slots[index]!));
+  const contentKeys = keys.map((planned): ContentKey => {
+    const { data: _data, ...kept } = planned.source;
+    const { value, iv } = issued.get(planned)!;
+    const key: ContentKey = { ...kept, kid: planned.writtenKid, data: { secret: { plainValue: value } } };
+    if (iv !== undefined) key.explicitIV = iv;
+    return key;
+  });
+
+  const keyOfKid = new Map(keys.map((key) => [lowerKid(key.requestKid), key]));
+  const ruleKid = (rule: ContentKeyUsageRule): string => (keyOfKid.get(lowerKid(rule.kid)) ?? keys[0]!).writtenKid;
+  const { contentKeyList, drmSystemList, contentKeyUsageRuleList } = document;
+  const answer: CpixDocument = {
+    ...(profile.contentIdAttribute === 'id' ? { id: contentId } : { contentId }),
+    ...(document.name !== undefined ? { name: document.name } : {}),
+    ...(document.extensions !== undefined ? { extensions: document.extensions } : {}),
+    contentKeyList: { ...contentKeyList, contentKeys },
+    drmSystemList: { ...drmSystemList, drmSystems },
+    ...(document.contentKeyPeriodList !== undefined ? { contentKeyPeriodList: document.contentKeyPeriodList } : {}),
+    ...(contentKeyUsageRuleList !== undefined
+      ? {
+          contentKeyUsageRuleList: {
+            ...contentKeyUsageRuleList,
+            contentKeyUsageRules: contentKeyUsageRuleList.contentKeyUsageRules.map((rule) => ({ ...rule, kid: ruleKid(rule) })),
+          },
+        }
+      : {}),
+    ...(document.updateHistoryItemList !== undefined ? { updateHistoryItemList: document.updateHistoryItemList } : {}),
+  };
+
+  let unrepresentable: 'omit' | 'keep' = 'omit';
+  if (profile.contentIdAttribute === 'id' && !NCNAME.test(contentId)) {
+    unrepresentable = 'keep';
+    warnings.push({
+      code: 'ID_NOT_NCNAME',
+      path: '/CPIX/@id',
+      message: 'the content id is echoed in CPIX@id although it is not an XML id, so the answer is not schema-valid',
+    });
+  }
+  const delivered = encryptForRecipients(answer, document, profile.minimumRsaKeySize, context.now);
+  const body = serializeCpix(delivered, { version: profile.writeVersion, unrepresentable });
+  return {
+    body,
+    headers: profile.headers(context.userAgent),
+    keysIssued: contentKeys.length,
+    contentId,
+    warnings,
+  };
+}

@@ -1,0 +1,171 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MemoryKeyStore, TEST_KEY_SEED, TEST_SECRET, testTenant } from '../test/fixtures.js';
+import { spekeV2Request, TWO_KEYS } from '../test/requests.js';
+import { createKeyService, type Dialect, KeyServiceError } from './index.js';
+
+const [KID, KID2] = TWO_KEYS;
+const V2 = (request: Partial<Parameters<typeof spekeV2Request>[0]> = {}) =>
+  spekeV2Request({ keys: [{ kid: KID }], systems: [{ system: 'widevine', kid: KID }], ...request });
+const ROOT = 'xmlns:cpix="urn:dashif:org:cpix" xmlns:pskc="urn:ietf:params:xml:ns:keyprov:pskc"';
+
+/** Bodies refused by every dialect that reads one, with the code and status of the refusal. */
+const BAD_BODIES: [string, string | Uint8Array | undefined, string, number][] = [
+  ['no body', undefined, 'ERR_KEY_SERVICE_EMPTY_BODY', 400],
+  ['an empty body', '', 'ERR_KEY_SERVICE_EMPTY_BODY', 400],
+  ['a blank body', new Uint8Array([0x20, 0x0a]), 'ERR_KEY_SERVICE_EMPTY_BODY', 400],
+  ['text that is not XML', 'kid=123', 'ERR_KEY_SERVICE_NOT_XML', 400],
+  ['truncated XML', `<cpix:CPIX ${ROOT}><cpix:ContentKeyList>`, 'ERR_KEY_SERVICE_NOT_XML', 400],
+  ['a DOCTYPE', `<!DOCTYPE x [<!ENTITY a "b">]><cpix:CPIX ${ROOT}/>`, 'ERR_KEY_SERVICE_DTD_FORBIDDEN', 400],
+  ['another root', '<speke xmlns="urn:example"/>', 'ERR_KEY_SERVICE_NOT_CPIX', 400],
+  ['CPIX in no namespace', '<CPIX/>', 'ERR_KEY_SERVICE_NOT_CPIX', 400],
+  ['bytes that are not UTF-8', new Uint8Array([0x3c, 0x61, 0xff, 0xfe, 0x3e]), 'ERR_KEY_SERVICE_BAD_ENCODING', 400],
+];
+
+/** SPEKE v2 requests refused by its rules. */
+const BAD_SPEKE_V2: [string, string, string, number][] = [
+  ['no version', V2({ version: null }), 'ERR_KEY_SERVICE_UNSUPPORTED_VERSION', 422],
+  ['CPIX 2.4', V2({ version: '2.4' }), 'ERR_KEY_SERVICE_UNSUPPORTED_VERSION', 422],
+  ['no contentId', V2().replace('contentId="movie-1"', ''), 'ERR_KEY_SERVICE_MISSING_CONTENT_ID', 422],
+  ['no ContentKeyList', V2().replace(/<cpix:ContentKeyList>.*<\/cpix:ContentKeyList>/, ''), 'ERR_KEY_SERVICE_MISSING_LIST', 422],
+  ['an empty ContentKeyList', V2().replace(/<cpix:ContentKeyList>.*<\/cpix:ContentKeyList>/, '<cpix:ContentKeyList/>'), 'ERR_KEY_SERVICE_EMPTY_LIST', 422],
+  ['two ContentKeyLists', V2().replace('<cpix:DRMSystemList>', '<cpix:ContentKeyList/><cpix:DRMSystemList>'), 'ERR_KEY_SERVICE_INVALID_CPIX', 422],
+  ['no DRMSystemList', V2().replace(/<cpix:DRMSystemList>.*<\/cpix:DRMSystemList>/, ''), 'ERR_KEY_SERVICE_MISSING_LIST', 422],
+  ['no usage rules', V2({ noRules: true }), 'ERR_KEY_SERVICE_MISSING_LIST', 422],
+  ['an empty usage rule list', V2({ noRules: true }).replace('</cpix:CPIX>', '<cpix:ContentKeyUsageRuleList/></cpix:CPIX>'), 'ERR_KEY_SERVICE_EMPTY_LIST', 422],
+  ['a ContentKey without kid', V2().replace(`<cpix:ContentKey kid="${KID}"`, '<cpix:ContentKey'), 'ERR_KEY_SERVICE_MISSING_ATTRIBUTE', 422],
+  ['a ContentKey without scheme', V2().replace(' commonEncryptionScheme="cenc"', ''), 'ERR_KEY_SERVICE_MISSING_SCHEME', 422],
+  ['an unknown scheme', V2({ keys: [{ kid: KID, scheme: 'ctr1' }] }), 'ERR_KEY_SERVICE_UNSUPPORTED_SCHEME', 422],
+  ['a kid that is not a UUID', V2().replaceAll(KID, 'not-a-uuid'), 'ERR_KEY_SERVICE_INVALID_UUID', 422],
+  ['a DRMSystem without systemId', V2().replace(/ systemId="[^"]+"/, ''), 'ERR_KEY_SERVICE_MISSING_ATTRIBUTE', 422],
+  ['a DRMSystem without kid', V2().replace(`<cpix:DRMSystem kid="${KID}"`, '<cpix:DRMSystem'), 'ERR_KEY_SERVICE_MISSING_ATTRIBUTE', 422],
+  ['a rule without kid', V2().replace(`<cpix:ContentKeyUsageRule kid="${KID}"`, '<cpix:ContentKeyUsageRule'), 'ERR_KEY_SERVICE_MISSING_ATTRIBUTE', 422],
+  ['a rule without intendedTrackType', V2().replace(' intendedTrackType="VIDEO"', ''), 'ERR_KEY_SERVICE_MISSING_TRACK_TYPE', 422],
+  ['a rule without filter', V2({ keys: [{ kid: KID, filter: 'none' }] }), 'ERR_KEY_SERVICE_RULE_WITHOUT_FILTER', 422],
+  [
+    'ALL next to another rule',
+    V2({ keys: [{ kid: KID, trackType: 'ALL' }, { kid: KID2, filter: 'audio' }] }),
+    'ERR_KEY_SERVICE_ALL_NOT_ALONE',
+    422,
+  ],
+  ['FairPlay with a cenc key', V2({ systems: [{ system: 'fairplay', kid: KID }] }), 'ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS', 422],
+  [
+    'an unknown system id',
+    V2().replace(/systemId="[^"]+"/, 'systemId="11111111-1111-1111-1111-111111111111"'),
+    'ERR_KEY_SERVICE_UNSUPPORTED_SYSTEM',
+    422,
+  ],
+  ['a DRMSystem kid not in the ContentKeyList', V2({ systems: [{ system: 'widevine', kid: KID2 }] }), 'ERR_KEY_SERVICE_UNKNOWN_KID', 422],
+  ['a rule kid not in the ContentKeyList', V2().replace(`<cpix:ContentKeyUsageRule kid="${KID}"`, `<cpix:ContentKeyUsageRule kid="${KID2}"`), 'ERR_KEY_SERVICE_UNKNOWN_KID', 422],
+  ['a duplicate kid', V2({ keys: [{ kid: KID }, { kid: KID.toUpperCase() }] }), 'ERR_KEY_SERVICE_DUPLICATE_KID', 422],
+  [
+    'a duplicate DRMSystem',
+    V2({ systems: [{ system: 'widevine', kid: KID }, { system: 'widevine', kid: KID }] }),
+    'ERR_KEY_SERVICE_DUPLICATE_DRM_SYSTEM',
+    422,
+  ],
+  ['a period filter naming no period', V2({ keys: [{ kid: KID, period: 'nowhere' }] }), 'ERR_KEY_SERVICE_UNKNOWN_PERIOD', 422],
+  ['an explicitIV that is not 16 bytes', V2({ keys: [{ kid: KID, explicitIV: 'AAECAwQFBgc=' }] }), 'ERR_KEY_SERVICE_INVALID_IV', 422],
+  ['invalid base64', V2({ keys: [{ kid: KID, explicitIV: 'not base64!' }] }), 'ERR_KEY_SERVICE_INVALID_BASE64', 422],
+  [
+    'a key value sent by the client',
+    V2().replace(/<cpix:ContentKey ([^/]*)\/>/, '<cpix:ContentKey $1><cpix:Data><pskc:Secret><pskc:PlainValue>AAAAAAAAAAAAAAAAAAAAAA==</pskc:PlainValue></pskc:Secret></cpix:Data></cpix:ContentKey>'),
+    'ERR_KEY_SERVICE_KEY_PROVIDED',
+    422,
+  ],
+  ['Smooth Streaming data for Widevine', V2({ systems: [{ system: 'widevine', kid: KID, children: '<cpix:SmoothStreamingProtectionHeaderData/>' }] }), 'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING', 422],
+  ['a PSSH for FairPlay', V2({ keys: [{ kid: KID, scheme: 'cbcs' }], systems: [{ system: 'fairplay', kid: KID, children: '<cpix:PSSH/>' }] }), 'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING', 422],
+  ['HLS lines for a cens key', V2({ keys: [{ kid: KID, scheme: 'cens' }] }), 'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING', 422],
+  ['PlayReady for a cbc1 key', V2({ keys: [{ kid: KID, scheme: 'cbc1' }], systems: [{ system: 'playready', kid: KID, children: '<cpix:PSSH/>' }] }), 'ERR_KEY_SERVICE_UNSUPPORTED_SCHEME', 422],
+];
+
+async function refusal(promise: Promise<unknown>): Promise<KeyServiceError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof KeyServiceError) return error;
+    throw error;
+  }
+  throw new Error('the request was answered');
+}
+
+describe('every refusal has its own code, an HTTP status and a one-line reason', () => {
+  const service = createKeyService();
+  const tenant = testTenant();
+  const dialects: Dialect[] = ['speke-v1', 'speke-v2', 'pallycon-v1', 'pallycon-v2'];
+
+  for (const [what, body, code, status] of BAD_BODIES) {
+    it.each(dialects)(`refuses ${what} (%s)`, async (dialect) => {
+      const error = await refusal(service.answer({ tenant, dialect, body, baseUrl: 'https://k.example' }));
+      expect([error.code, error.status]).toEqual([code, status]);
+      expect(error.message).not.toMatch(/\n/);
+    });
+  }
+
+  for (const [what, body, code, status] of BAD_SPEKE_V2) {
+    it(`SPEKE v2 refuses ${what}`, async () => {
+      const error = await refusal(service.answer({ tenant, dialect: 'speke-v2', body, baseUrl: 'https://k.example' }));
+      expect([error.code, error.status, error.message]).toEqual([code, status, expect.not.stringMatching(/\n/)]);
+    });
+  }
+
+  it('refuses more keys than the tenant allows with 413', async () => {
+    const limited = testTenant({ settings: { maxKeysPerRequest: 1 } });
+    const body = V2({ keys: [{ kid: KID }, { kid: KID2, filter: 'audio' }] });
+    const error = await refusal(service.answer({ tenant: limited, dialect: 'speke-v2', body, baseUrl: 'https://k.example' }));
+    expect([error.code, error.status]).toEqual(['ERR_KEY_SERVICE_TOO_MANY_KEYS', 413]);
+  });
+
+  it('refuses AES-128 when the tenant has it disabled', async () => {
+    const tenantWithoutAes = testTenant({ settings: { aes128: { enabled: false, keyUrlTtlSeconds: 60 } } });
+    const body = V2({ keys: [{ kid: KID, scheme: 'cbcs' }], systems: [{ system: 'aes128', kid: KID }] });
+    const error = await refusal(service.answer({ tenant: tenantWithoutAes, dialect: 'speke-v2', body, baseUrl: 'https://k.example' }));
+    expect([error.code, error.status]).toEqual(['ERR_KEY_SERVICE_AES128_DISABLED', 422]);
+  });
+
+  it('refuses a SPEKE v2 document on the SPEKE v1 route', async () => {
+    const error = await refusal(service.answer({ tenant, dialect: 'speke-v1', body: V2(), baseUrl: 'https://k.example' }));
+    expect([error.code, error.status]).toEqual(['ERR_KEY_SERVICE_UNSUPPORTED_VERSION', 422]);
+  });
+
+  it('refuses an unknown dialect', async () => {
+    const error = await refusal(service.answer({ tenant, dialect: 'speke-v3' as Dialect, body: V2(), baseUrl: 'https://k.example' }));
+    expect([error.code, error.status]).toEqual(['ERR_KEY_SERVICE_INVALID_REQUEST', 400]);
+  });
+
+  it('answers 503 when the key store fails or is missing, and never 500', async () => {
+    const store = new MemoryKeyStore();
+    store.failing = true;
+    const storeTenant = testTenant({ keySource: 'store' });
+    const failed = await refusal(createKeyService({ store }).answer({ tenant: storeTenant, dialect: 'speke-v2', body: V2(), baseUrl: 'https://k.example' }));
+    expect([failed.code, failed.status, failed.message]).toEqual(['ERR_KEY_SERVICE_STORE_UNAVAILABLE', 503, 'the key store is unavailable']);
+    const missing = await refusal(createKeyService().answer({ tenant: storeTenant, dialect: 'speke-v2', body: V2(), baseUrl: 'https://k.example' }));
+    expect([missing.code, missing.status]).toEqual(['ERR_KEY_SERVICE_NO_STORE', 503]);
+  });
+
+  it('never answers arbitrary bytes with anything but a KeyServiceError, and never leaks the seed or secret', async () => {
+    const seedText = [Buffer.from(TEST_KEY_SEED).toString('hex'), Buffer.from(TEST_KEY_SEED).toString('base64'), Buffer.from(TEST_SECRET).toString('base64')];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.uint8Array({ maxLength: 200 }),
+          fc.constantFrom(V2(), V2({ version: null })).chain((xml) =>
+            fc.tuple(fc.nat({ max: xml.length - 1 }), fc.string({ maxLength: 8 })).map(([at, insert]) => xml.slice(0, at) + insert + xml.slice(at + 1)),
+          ),
+        ),
+        fc.constantFrom<Dialect>('speke-v1', 'speke-v2', 'pallycon-v1', 'pallycon-v2'),
+        async (body, dialect) => {
+          try {
+            await service.answer({ tenant, dialect, body, baseUrl: 'https://k.example' });
+          } catch (error) {
+            expect(error).toBeInstanceOf(KeyServiceError);
+            const { message } = error as KeyServiceError;
+            for (const secret of seedText) expect(message).not.toContain(secret);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import { buildFairPlayUri } from '@cpixkit/hls-signaling';
+import type { TenantSettings } from './types.js';
+
+/** What a FairPlay `skd://` URI may be built from. */
+export interface FairPlayUriInput {
+  kid: string;
+  iv: Uint8Array;
+  contentId: string;
+  periodIndex?: number;
+}
+
+/**
+ * The FairPlay key URI in the tenant's form: `kid` → `skd://<kid>`; `kid-iv` →
+ * `skd://<kid>:<IV hex>` (Axinom); `base64-kid` → `skd://<base64 KID>` (PallyCon VOD); `content-id`
+ * → `skd://<content id>` followed, for a key of a key period, by the index as 16 hex digits
+ * (PallyCon live); `template` → the tenant's own pattern.
+ */
+export function fairPlayUri(settings: TenantSettings['fairPlay'], input: FairPlayUriInput): string {
+  const { kid, iv, contentId, periodIndex } = input;
+  switch (settings.uriForm) {
+    case 'kid':
+      return buildFairPlayUri({ template: 'skd://{kid}', kid });
+    case 'kid-iv':
+      return buildFairPlayUri({ form: 'kid-iv', kid, iv });
+    case 'base64-kid':
+      return buildFairPlayUri({ form: 'kid-base64', kid });
+    case 'content-id':
+      return periodIndex === undefined
+        ? buildFairPlayUri({ template: 'skd://{contentId}', contentId })
+        : buildFairPlayUri({ form: 'content-period', contentId, periodIndex });
+    case 'template':
+      return buildFairPlayUri({
+        template: settings.uriTemplate ?? '',
+        kid,
+        iv,
+        contentId,
+        ...(periodIndex !== undefined ? { periodIndex } : {}),
+      });
+  }
+}
+
+/** PallyCon's forms: the base64 KID for VOD keys, the content id and period index for live keys. */
+export function pallyConFairPlayUri(input: FairPlayUriInput): string {
+  return fairPlayUri({ uriForm: input.periodIndex === undefined ? 'base64-kid' : 'content-id' }, input);
+}

@@ -1,0 +1,79 @@
+import { KeyServiceError } from './errors.js';
+
+/** An HTTP answer a front end (the fastify server, the Lambda) sends as is. */
+export interface HttpAnswer {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The answer to a key-delivery request: the 16 raw key bytes, never cached. */
+export interface KeyDeliveryAnswer {
+  status: 200;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** How every cpixkit front end answers a verified key-delivery URL (`KeyService.deliverKey`). */
+export function keyDeliveryAnswer(key: Uint8Array): KeyDeliveryAnswer {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' },
+    body: key,
+  };
+}
+
+/** Why a request is refused: an HTTP status, a stable code and a one-line reason safe to show. */
+export interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** Seconds a client is asked to wait (`Retry-After`) before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
+const MAX_MESSAGE_LENGTH = 300;
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH - 3)}...` : line;
+}
+
+/**
+ * How every cpixkit front end answers a refusal: its status, a `text/plain` body
+ * `CODE: reason` (SPEKE clients log the body as text), the code again in `X-Cpixkit-Error`, and
+ * `Retry-After` on 503. The reason is folded onto one line and cut at 300 characters.
+ */
+export function refusalAnswer(refusal: Refusal): HttpAnswer {
+  return {
+    status: refusal.status,
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'x-cpixkit-error': refusal.code,
+      ...(refusal.status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {}),
+    },
+    body: `${refusal.code}: ${oneLine(refusal.message)}\n`,
+  };
+}
+
+/** The refusal a {@link KeyServiceError} stands for; `undefined` for any other error. */
+export function refusalOf(error: unknown): Refusal | undefined {
+  if (!(error instanceof KeyServiceError)) return undefined;
+  return { status: error.status, code: error.code, message: error.message };
+}
+
+/** The refusal of a request no route matches (404). */
+export function noSuchRoute(): KeyServiceError {
+  return new KeyServiceError('ERR_KEY_SERVICE_NOT_FOUND', 404, 'no such route');
+}
+
+/** The refusal of a request body over the front end's limit (413). */
+export function bodyTooLarge(): KeyServiceError {
+  return new KeyServiceError(
+    'ERR_KEY_SERVICE_BODY_TOO_LARGE',
+    413,
+    'the request body is larger than the server accepts',
+  );
+}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { deriveContentKey } from '@cpixkit/key-seed';
+import { KeyServiceError } from './errors.js';
+import type { KeyStore, Tenant } from './types.js';
+
+function noStore(): KeyServiceError {
+  return new KeyServiceError('ERR_KEY_SERVICE_NO_STORE', 503, 'this tenant keeps keys in a store, and none is configured');
+}
+
+function storeFailed(cause: unknown): KeyServiceError {
+  return new KeyServiceError('ERR_KEY_SERVICE_STORE_UNAVAILABLE', 503, 'the key store is unavailable', { cause });
+}
+
+/** A fresh random content key, for keys kept in a store. */
+function randomContentKey(): Uint8Array {
+  return Uint8Array.from(randomBytes(16));
+}
+
+/**
+ * The content key of `kid` for a request: derived from the tenant's key seed (`keySource: 'seed'`,
+ * stateless), or read from the store and created there, once and atomically, when new
+ * (`keySource: 'store'`).
+ *
+ * @throws {@link KeyServiceError} 503 when the store is missing or fails.
+ */
+export async function issueContentKey(tenant: Tenant, kid: string, store: KeyStore | undefined): Promise<Uint8Array> {
+  if (tenant.keySource === 'seed') return deriveContentKey(tenant.keySeed, kid);
+  if (store === undefined) throw noStore();
+  let key: Uint8Array;
+  try {
+    key = await store.getOrCreateKey(tenant.id, kid, randomContentKey);
+  } catch (cause) {
+    throw storeFailed(cause);
+  }
+  if (!(key instanceof Uint8Array) || key.length !== 16) throw storeFailed(new Error('the store returned a key that is not 16 bytes'));
+  return key;
+}
+
+/**
+ * The content key of `kid` for a key delivery: as {@link issueContentKey}, except that a store
+ * tenant only gets keys that were issued before.
+ *
+ * @throws {@link KeyServiceError} 404 when the store has no such key, 503 when it fails.
+ */
+export async function existingContentKey(tenant: Tenant, kid: string, store: KeyStore | undefined): Promise<Uint8Array> {
+  if (tenant.keySource === 'seed') return deriveContentKey(tenant.keySeed, kid);
+  if (store === undefined) throw noStore();
+  let key: Uint8Array | undefined;
+  try {
+    key = await store.getKey(tenant.id, kid);
+  } catch (cause) {
+    throw storeFailed(cause);
+  }
+  if (key === undefined) throw new KeyServiceError('ERR_KEY_SERVICE_KEY_NOT_FOUND', 404, 'no key was issued for this KID');
+  return key;
+}

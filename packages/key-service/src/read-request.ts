@@ -1,0 +1,68 @@
+import { CpixError, type CpixDocument, parseCpix } from '@cpixkit/cpix-model';
+import { KeyServiceError, type KeyServiceErrorCode, type KeyServiceErrorStatus } from './errors.js';
+import type { KeyServiceWarning } from './types.js';
+
+/** Largest request body read, in bytes: CPIX requests are a few kilobytes. */
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+/** How the parser's refusals map to the engine's. */
+const CPIX_ERRORS: Record<string, [KeyServiceErrorCode, KeyServiceErrorStatus]> = {
+  ERR_CPIX_XML_MALFORMED: ['ERR_KEY_SERVICE_NOT_XML', 400],
+  ERR_CPIX_ENCODING: ['ERR_KEY_SERVICE_BAD_ENCODING', 400],
+  ERR_CPIX_DTD_FORBIDDEN: ['ERR_KEY_SERVICE_DTD_FORBIDDEN', 400],
+  ERR_CPIX_NOT_CPIX: ['ERR_KEY_SERVICE_NOT_CPIX', 400],
+  ERR_CPIX_TOO_LARGE: ['ERR_KEY_SERVICE_TOO_LARGE', 413],
+  ERR_CPIX_TOO_MANY_ELEMENTS: ['ERR_KEY_SERVICE_TOO_LARGE', 413],
+  ERR_CPIX_TOO_DEEP: ['ERR_KEY_SERVICE_NOT_XML', 400],
+  ERR_CPIX_MISSING_ATTRIBUTE: ['ERR_KEY_SERVICE_MISSING_ATTRIBUTE', 422],
+  ERR_CPIX_INVALID_KID: ['ERR_KEY_SERVICE_INVALID_UUID', 422],
+};
+
+/** A parsed request and what was read leniently. */
+export interface ReadRequest {
+  document: CpixDocument;
+  warnings: KeyServiceWarning[];
+}
+
+function isEmpty(body: string | Uint8Array | undefined): boolean {
+  if (body === undefined) return true;
+  if (typeof body === 'string') return body.trim() === '';
+  return body.every((byte) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d);
+}
+
+/**
+ * Parses a CPIX request body leniently (child order, non-canonical base64, enumeration case and
+ * the like become warnings) and refuses what cannot be answered: an empty body, text that is not
+ * XML, DTDs and entities, a root other than `cpix:CPIX`, structural errors, and base64 that does
+ * not decode at all (the parser drops it; a request whose values were dropped cannot be answered).
+ *
+ * @throws {@link KeyServiceError} 400, 413 or 422 with a one-line reason.
+ */
+export function readRequest(body: string | Uint8Array | undefined): ReadRequest {
+  if (isEmpty(body)) throw new KeyServiceError('ERR_KEY_SERVICE_EMPTY_BODY', 400, 'the request body is empty');
+  let parsed: ReturnType<typeof parseCpix>;
+  try {
+    parsed = parseCpix(body!, { maxBytes: MAX_REQUEST_BYTES });
+  } catch (error) {
+    if (!(error instanceof CpixError)) throw error;
+    const [code, status] = CPIX_ERRORS[error.code] ?? ['ERR_KEY_SERVICE_INVALID_CPIX', 422];
+    throw new KeyServiceError(code, status, oneLine(error.message), { cause: error });
+  }
+  const invalidBase64 = parsed.warnings.find((warning) => warning.code === 'INVALID_BASE64');
+  if (invalidBase64 !== undefined) {
+    throw new KeyServiceError('ERR_KEY_SERVICE_INVALID_BASE64', 422, `a value is not base64 (at ${invalidBase64.path})`);
+  }
+  return {
+    document: parsed.document,
+    // A DeliveryData holding only the recipient's certificate is what a request carries, not a fault.
+    warnings: parsed.warnings
+      .filter((warning) => warning.code !== 'DELIVERY_DATA_WITHOUT_DOCUMENT_KEY')
+      .map(({ code, path, message }) => ({ code, path, message })),
+  };
+}
+
+/** One line of at most 300 characters, for messages built from parser text. */
+export function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}

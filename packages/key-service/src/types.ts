@@ -1,0 +1,123 @@
+/** Which protocol a key request speaks; decides how the request is read and how the answer is written. */
+export type Dialect = 'speke-v1' | 'speke-v2' | 'pallycon-v1' | 'pallycon-v2' | 'anevia';
+
+/** The PlayReady header versions the engine can write. */
+export type PlayReadyHeaderVersion = '4.0.0.0' | '4.1.0.0' | '4.2.0.0' | '4.3.0.0';
+
+/** Per-tenant signalling settings; every field has a default (see {@link defaultTenantSettings}). */
+export interface TenantSettings {
+  /** What goes into the PlayReady WRM header. */
+  playReady: {
+    headerVersion: PlayReadyHeaderVersion;
+    laUrl?: string;
+    luiUrl?: string;
+    dsId?: string;
+    /** XML fragment written into `CUSTOMATTRIBUTES`. */
+    customAttributes?: string;
+    /** Write the key checksum (`CHECKSUM`) for each KID. */
+    includeChecksum: boolean;
+  };
+  /** What goes into the Widevine PSSH data. */
+  widevine: {
+    provider?: string;
+    /** `cpix-id`: the CPIX contentId; `content-id-and-period`: contentId plus the period index (16 hex digits). */
+    contentId: 'none' | 'cpix-id' | 'content-id-and-period';
+    protectionScheme: boolean;
+    algorithm: boolean;
+    trackType: boolean;
+  };
+  /** The form of the FairPlay `skd://` key URI. */
+  fairPlay: {
+    uriForm: 'kid' | 'kid-iv' | 'base64-kid' | 'content-id' | 'template';
+    /** With `uriForm: 'template'`: placeholders `{kid}`, `{iv}`, `{contentId}`, `{kidBase64}`. */
+    uriTemplate?: string;
+  };
+  /** HLS AES-128 (clear-key) delivery. */
+  aes128: {
+    enabled: boolean;
+    /** Base of key-delivery URLs; undefined → the server's own `${baseUrl}/keys` route. */
+    keyUriBase?: string;
+    /** Lifetime of a signed key-delivery URL. */
+    keyUrlTtlSeconds: number;
+  };
+  /** SPEKE: `keep` the request's KIDs, or `derive` them from the content id, track type and period. */
+  kidPolicy: 'keep' | 'derive';
+  /** Requests asking for more content keys than this are refused (413). */
+  maxKeysPerRequest: number;
+  /** ATEME/Anevia GET requests. */
+  anevia: { hlsAes128: boolean };
+}
+
+/** A tenant: its key material and settings. */
+export interface Tenant {
+  id: string;
+  /** ≥ 30 bytes, for the PlayReady key-seed algorithm. */
+  keySeed: Uint8Array;
+  /** HMAC secret for KID/IV derivation and key-URL signing. */
+  derivationSecret: Uint8Array;
+  /** `seed`: keys derived from the key seed (stateless); `store`: random keys kept in a {@link KeyStore}. */
+  keySource: 'seed' | 'store';
+  settings: TenantSettings;
+  /** SHA-256 digests (32 bytes each) of the tenant's authentication tokens; checked by the server, not the engine. */
+  tokenHashes?: Uint8Array[];
+}
+
+/** Persistent content keys, implemented by the server (keys are encrypted at rest there). */
+export interface KeyStore {
+  /** The key of (tenant, kid); created with `create()` the first time, atomically: one key per (tenant, kid) ever. */
+  getOrCreateKey(tenantId: string, kid: string, create: () => Uint8Array): Promise<Uint8Array>;
+  /** The key of (tenant, kid), if it was ever created. */
+  getKey(tenantId: string, kid: string): Promise<Uint8Array | undefined>;
+}
+
+/** One key request to answer. */
+export interface KeyServiceRequest {
+  tenant: Tenant;
+  dialect: Dialect;
+  /** The CPIX request (absent for an anevia GET). */
+  body?: string | Uint8Array;
+  /** Anevia path parameters. */
+  params?: { format?: 'dash' | 'hls'; contentId?: string };
+  /** Public origin of this server (no trailing slash needed), for key-delivery URLs. */
+  baseUrl: string;
+}
+
+/** A problem the engine read past without refusing the request. */
+export interface KeyServiceWarning {
+  code: string;
+  path?: string;
+  message: string;
+}
+
+/** The answer to a {@link KeyServiceRequest}. */
+export interface KeyServiceAnswer {
+  /** The CPIX response XML. */
+  body: string;
+  /** Response headers, lower-case names: `content-type`, `x-speke-version`, `x-speke-user-agent`, … */
+  headers: Record<string, string>;
+  /** How many content keys the answer carries. */
+  keysIssued: number;
+  contentId?: string;
+  warnings: KeyServiceWarning[];
+}
+
+/** The key engine. */
+export interface KeyService {
+  /** Answers a key request; throws {@link KeyServiceError} with an HTTP status on refusal. */
+  answer(request: KeyServiceRequest): Promise<KeyServiceAnswer>;
+  /**
+   * The 16-byte key of a signed key-delivery URL (`signedPath` = path and query, e.g. `/keys/t1/<kid>?exp=…&sig=…`).
+   * Verifies the signature and expiry: 401 when missing or malformed, 403 when wrong, expired or of another tenant.
+   */
+  deliverKey(tenant: Tenant, signedPath: string, now?: Date): Promise<Uint8Array>;
+}
+
+/** Options of {@link createKeyService}. */
+export interface KeyServiceOptions {
+  /** Required for tenants with `keySource: 'store'`. */
+  store?: KeyStore;
+  /** Sent as `X-Speke-User-Agent` / `Speke-User-Agent`. */
+  userAgent?: string;
+  /** The clock (for key-URL expiry). */
+  now?: () => Date;
+}
