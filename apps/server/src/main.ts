@@ -1,10 +1,40 @@
-import { buildServer } from './app.js';
+import { startupBanner } from './banner.js';
+import { createKeyServer } from './server.js';
+import { readServerSettings } from './settings.js';
 
-const port = Number(process.env.PORT ?? 8080);
-const host = process.env.HOST ?? '127.0.0.1';
+/** Longest wait for in-flight requests after SIGTERM/SIGINT before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
-const app = buildServer({ logger: { level: process.env.LOG_LEVEL ?? 'info' } });
-await app.listen({ port, host });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void app.close().then(() => process.exit(0)));
+async function main(): Promise<void> {
+  const settings = readServerSettings(process.env);
+  const { app, tenants } = createKeyServer(settings, process.env);
+  const origin = await app.listen({ port: settings.port, host: settings.host });
+  // The banner (and the development token, once) goes to stdout directly, never through the logger.
+  for (const line of startupBanner(origin, tenants)) console.log(line);
+
+  let closing = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (closing) process.exit(1);
+      closing = true;
+      app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+      setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+      // close() stops accepting, answers new requests on open connections with 503, waits for the
+      // ones in flight, then runs the onClose hooks (the key store).
+      app.close().then(
+        () => {
+          process.exitCode = 0;
+        },
+        (error: unknown) => {
+          app.log.error({ err: error }, 'shutdown failed');
+          process.exitCode = 1;
+        },
+      );
+    });
+  }
 }
+
+main().catch((error: unknown) => {
+  console.error(`cpixkit server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

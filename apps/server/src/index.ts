@@ -1,0 +1,11 @@
+export { buildServer, type ServerOptions } from './app.js';
+export { type Credential, credentialsOf, hashToken, TenantDirectory } from './auth.js';
+export { ServerError, type ServerErrorCode } from './errors.js';
+export type { ServerKeyStore } from './key-store.js';
+export { ServerMetrics } from './metrics.js';
+export { openApiDocument } from './openapi.js';
+export { openPostgresKeyStore } from './postgres-key-store.js';
+export { createKeyServer, type KeyServer, serverVersion } from './server.js';
+export { type Environment, readServerSettings, type ServerSettings } from './settings.js';
+export { openSqliteKeyStore } from './sqlite-key-store.js';
+export { loadTenantsFile, resolveEnvReferences } from './tenants-config.js';

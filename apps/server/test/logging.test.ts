@@ -1,0 +1,73 @@
+import { Writable } from 'node:stream';
+import { expect, it } from 'vitest';
+import { fixture, keysOf, testApp, testTenant, SPEKE_V2_REQUEST } from './helpers.js';
+
+/** Every form a secret could take in a log line. */
+function forms(value: string | Buffer): string[] {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'base64') : value;
+  return [bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase()];
+}
+
+it('logs route patterns and outcomes, never keys, seeds, secrets or tokens', async () => {
+  const lines: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const acme = testTenant('acme');
+  const app = testApp([acme], { logStream });
+  const token = acme.token;
+  const basic = `Basic ${Buffer.from(`acme:${token}`).toString('base64')}`;
+  const answers: string[] = [];
+  const requests = [
+    {
+      method: 'POST' as const,
+      url: '/speke/v2.0/copyProtection',
+      headers: { authorization: `Bearer ${token}`, 'x-speke-version': '2.0' },
+      payload: SPEKE_V2_REQUEST,
+    },
+    { method: 'POST' as const, url: '/Speke', headers: { authorization: basic }, payload: fixture('speke-v1-axinom-request.xml') },
+    {
+      method: 'POST' as const,
+      url: `/speke/v1.0/copyProtection?enc-token=${encodeURIComponent(token)}`,
+      headers: {},
+      payload: fixture('speke-v1-aws-live-request.xml'),
+    },
+    {
+      method: 'POST' as const,
+      url: `/v2/cpix/pallycon/getKey/${encodeURIComponent(token)}`,
+      headers: {},
+      payload: fixture('pallycon-dash-live-request.xml'),
+    },
+    { method: 'GET' as const, url: `/cpix/anevia/dash/${encodeURIComponent(token)}/test-cid`, headers: {} },
+    // Refused requests: a wrong token and a body that is not XML must not leak either.
+    { method: 'POST' as const, url: `/v1/cpix/pallycon/getKey/${token}x`, headers: {}, payload: fixture('pallycon-dash-vod-request.xml') },
+    { method: 'POST' as const, url: '/cpix/getKey', headers: { authorization: `Bearer ${token}` }, payload: `not xml ${token}` },
+  ];
+  for (const request of requests) {
+    const response = await app.inject(request);
+    answers.push(response.body);
+  }
+  await app.close();
+
+  expect(answers.slice(0, 5).every((answer) => answer.includes('CPIX'))).toBe(true);
+  const keys = answers.flatMap((answer) => [...keysOf(answer).values()]);
+  expect(keys.length).toBeGreaterThanOrEqual(6);
+
+  const log = lines.join('\n');
+  expect(lines.filter((line) => line.includes('"request answered"'))).toHaveLength(requests.length);
+  expect(log).toContain('"route":"/v2/cpix/pallycon/getKey/:encToken"');
+  expect(log).toContain('"route":"/cpix/anevia/:format/:encToken/:cid"');
+  expect(log).toContain('"status":401');
+  const secrets = [
+    token,
+    encodeURIComponent(token),
+    basic.slice('Basic '.length),
+    ...forms(acme.keySeed),
+    ...forms(acme.derivationSecret),
+    ...keys.flatMap((key) => forms(key)),
+  ];
+  for (const secret of secrets) expect(log).not.toContain(secret);
+});
