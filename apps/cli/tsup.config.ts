@@ -1,3 +1,26 @@
+import { cpSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { applicationConfig } from '../../tooling/src/tsup.ts';
 
-export default applicationConfig({ cli: 'src/cli.ts' }, { banner: { js: '#!/usr/bin/env node' } });
+/** The DASH-IF CPIX schemas next to the checkout; `CPIXKIT_SCHEMA_DIR` points elsewhere. */
+const schemaDir = process.env.CPIXKIT_SCHEMA_DIR ?? fileURLToPath(new URL('../../../shared/schema', import.meta.url));
+
+/** `cpix validate` reads the XSDs from `dist/schema/<version>/` at run time, so the build ships them. */
+async function copySchemas(): Promise<void> {
+  for (const version of ['2.3', '2.4']) {
+    const from = `${schemaDir}/${version}`;
+    if (!existsSync(`${from}/cpix.xsd`)) throw new Error(`CPIX schema ${version} not found in ${schemaDir} (set CPIXKIT_SCHEMA_DIR)`);
+    cpSync(from, fileURLToPath(new URL(`dist/schema/${version}`, import.meta.url)), { recursive: true });
+  }
+}
+
+// The server's native store drivers are optional dependencies: kept out of the bundle like the
+// dependencies tsup leaves out by itself.
+const external = ['better-sqlite3', 'pg'];
+
+// Splitting puts every command (and what only it imports) in its own chunk, loaded by the command's
+// dynamic import(): `cpixkit pssh decode` starts without parsing XML, HTTP or server code.
+export default applicationConfig(
+  { cli: 'src/cli.ts' },
+  { banner: { js: '#!/usr/bin/env node' }, splitting: true, external, onSuccess: copySchemas },
+);

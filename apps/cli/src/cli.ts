@@ -1,3 +1,11 @@
+import { reportError } from './errors.js';
 import { buildProgram } from './program.js';
+import { styleFor } from './style.js';
 
-await buildProgram().parseAsync(process.argv);
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  const { line, exitCode } = reportError(error);
+  process.stderr.write(`${styleFor(process.stderr).red('cpixkit:')} ${line}\n`);
+  process.exitCode = exitCode;
+}

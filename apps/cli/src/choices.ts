@@ -1,0 +1,25 @@
+// The value sets of options with fixed choices, shared by the command tree and the commands; kept apart
+// from the commands so that building the tree loads no library.
+
+/** The packagers `cpixkit packager-args --for` writes arguments for. */
+export const PACKAGERS = ['shaka-packager', 'mp4split', 'bento4', 'ffmpeg'] as const;
+
+/** One of {@link PACKAGERS}. */
+export type Packager = (typeof PACKAGERS)[number];
+
+/** Common Encryption schemes (ISO/IEC 23001-7). */
+export const ENCRYPTION_SCHEMES = ['cenc', 'cbcs', 'cens', 'cbc1'] as const;
+
+/** The lists a CPIX signature can cover besides the whole document. */
+export const SIGNATURE_TARGETS = [
+  'document',
+  'DeliveryDataList',
+  'ContentKeyList',
+  'DRMSystemList',
+  'ContentKeyPeriodList',
+  'ContentKeyUsageRuleList',
+  'UpdateHistoryItemList',
+] as const;
+
+/** The dialects of `cpixkit request`: `@cpixkit/client`'s `CPIX_DIALECTS`, repeated here for startup speed. */
+export const DIALECTS = ['speke-v1', 'speke-v2', 'pallycon', 'anevia'] as const;

@@ -1,0 +1,101 @@
+/** Process exit codes of `cpixkit`. */
+export const EXIT = Object.freeze({
+  /** The command did what was asked. */
+  OK: 0,
+  /** The command line is wrong: unknown command or option, a missing or conflicting option. */
+  USAGE: 1,
+  /** The input is invalid: undecodable text, a malformed box or document, a failed signature check. */
+  INVALID_INPUT: 2,
+  /** The command could not finish for another reason: a file or the network failed, the server refused. */
+  FAILED: 3,
+} as const);
+
+/** One of the {@link EXIT} codes. */
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Stable machine-readable codes of {@link CliError}. */
+export type CliErrorCode =
+  /** Options that do not go together, or a value out of the allowed set. */
+  | 'ERR_CLI_USAGE'
+  /** An input that does not decode (bad hex/base64, a value of the wrong length). */
+  | 'ERR_CLI_INVALID_INPUT'
+  /** A file given with `@file` (or as a path) cannot be read. */
+  | 'ERR_CLI_READ_FAILED'
+  /** A binary input holds no `pssh` box. */
+  | 'ERR_CLI_NO_PSSH'
+  /** A CPIX document has problems (`cpix validate`, or a document other commands cannot use). */
+  | 'ERR_CLI_INVALID_DOCUMENT'
+  /** A signature does not verify. */
+  | 'ERR_CLI_SIGNATURE_INVALID'
+  /** The key server could not be reached or answered with an error. */
+  | 'ERR_CLI_REQUEST_FAILED';
+
+/**
+ * The one error type of the CLI itself. `exitCode` says how the process ends; `offset` is the byte offset
+ * of the fault in the input, when it has one. Messages never contain keys, key seeds or tokens.
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  /** A {@link CliErrorCode}, or the code of a library error the CLI re-located in its input. */
+  readonly code: CliErrorCode | `ERR_${string}`;
+  readonly exitCode: ExitCode;
+  readonly offset: number | undefined;
+
+  constructor(
+    code: CliErrorCode | `ERR_${string}`,
+    message: string,
+    options: { exitCode?: ExitCode; offset?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.exitCode = options.exitCode ?? (code === 'ERR_CLI_USAGE' ? EXIT.USAGE : EXIT.INVALID_INPUT);
+    this.offset = options.offset;
+  }
+}
+
+/**
+ * A library error whose byte offset is relative to a part of the input (a PlayReady Object inside a box,
+ * a box inside a file), moved to `base + offset` in the whole input.
+ */
+export function relocate(error: unknown, base: number): unknown {
+  if (!isLibraryError(error)) return error;
+  if (error.offset === undefined) return error;
+  const message = error.message.replace(/ \(at byte \d+\)$/, '');
+  return new CliError(error.code as `ERR_${string}`, message, { offset: base + error.offset, cause: error });
+}
+
+/** Errors of the cpixkit libraries: an `Error` whose `code` starts with `ERR_`. */
+interface LibraryError extends Error {
+  code: string;
+  offset?: number;
+}
+
+function isLibraryError(error: unknown): error is LibraryError {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && /^ERR_[A-Z0-9_]+$/.test((error as LibraryError).code);
+}
+
+/** How an error is reported: one stderr line and the exit code. */
+export interface ErrorReport {
+  line: string;
+  exitCode: ExitCode;
+}
+
+/**
+ * Turns any error thrown by a command into its stderr line (`<code>: <message>`, the byte offset included by
+ * the message when the fault has one) and exit code: {@link CliError} carries its own; errors of the cpixkit
+ * libraries mean invalid input (2); system errors (ENOENT, ECONNREFUSED…) and anything else mean failure (3).
+ */
+export function reportError(error: unknown): ErrorReport {
+  if (error instanceof CliError) {
+    const at = error.offset === undefined ? '' : ` (at byte ${error.offset})`;
+    return { line: `${error.code}: ${error.message}${at}`, exitCode: error.exitCode };
+  }
+  if (isLibraryError(error)) {
+    return { line: `${error.code}: ${error.message}`, exitCode: EXIT.INVALID_INPUT };
+  }
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { line: `${typeof code === 'string' ? `${code}: ` : ''}${error.message}`, exitCode: EXIT.FAILED };
+  }
+  return { line: String(error), exitCode: EXIT.FAILED };
+}
