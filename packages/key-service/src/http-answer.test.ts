@@ -3,6 +3,7 @@ import { KeyServiceError } from './errors.js';
 import {
   bodyTooLarge,
   keyDeliveryAnswer,
+  keyExchangeAnswer,
   noSuchRoute,
   RETRY_AFTER_SECONDS,
   refusalAnswer,
@@ -60,6 +61,22 @@ describe('keyDeliveryAnswer', () => {
       status: 200,
       headers: { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' },
       body: key,
+    });
+  });
+});
+
+describe('keyExchangeAnswer', () => {
+  it('sends the engine headers and body, never cached', () => {
+    const answer = keyExchangeAnswer({
+      body: '<cpix:CPIX/>',
+      headers: { 'content-type': 'application/xml; charset=utf-8', 'x-speke-version': '2.0' },
+      keysIssued: 1,
+      warnings: [],
+    });
+    expect(answer).toEqual({
+      status: 200,
+      headers: { 'cache-control': 'no-store', 'content-type': 'application/xml; charset=utf-8', 'x-speke-version': '2.0' },
+      body: '<cpix:CPIX/>',
     });
   });
 });

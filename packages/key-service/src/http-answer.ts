@@ -1,4 +1,5 @@
 import { KeyServiceError } from './errors.js';
+import type { KeyServiceAnswer } from './types.js';
 
 /** An HTTP answer a front end (the fastify server, the Lambda) sends as is. */
 export interface HttpAnswer {
@@ -6,6 +7,14 @@ export interface HttpAnswer {
   /** Lower-case header names. */
   headers: Record<string, string>;
   body: string;
+}
+
+/**
+ * How every cpixkit front end sends the engine's answer to a key exchange: 200, the engine's
+ * headers, and `Cache-Control: no-store`, since the body carries content keys.
+ */
+export function keyExchangeAnswer(answer: KeyServiceAnswer): HttpAnswer {
+  return { status: 200, headers: { 'cache-control': 'no-store', ...answer.headers }, body: answer.body };
 }
 
 /** The answer to a key-delivery request: the 16 raw key bytes, never cached. */

@@ -4,6 +4,7 @@ export {
   type HttpAnswer,
   type KeyDeliveryAnswer,
   keyDeliveryAnswer,
+  keyExchangeAnswer,
   noSuchRoute,
   type Refusal,
   RETRY_AFTER_SECONDS,
