@@ -22,6 +22,18 @@ export default defineConfig({
         extends: true as const,
         test: { name: 'tooling', root: relative(root, 'tooling') || 'tooling', include: ['test/**/*.test.ts'] },
       },
+      {
+        extends: true as const,
+        // Real media tools against the built server and CLI: ffmpeg segments, encrypts, fetches keys and decodes.
+        test: {
+          name: 'e2e',
+          root: `${root}/e2e`,
+          include: ['**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      },
     ],
   },
 });
