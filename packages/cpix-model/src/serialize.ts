@@ -64,7 +64,11 @@ export function serializeCpix(document: CpixDocument, options: SerializeCpixOpti
 }
 
 class DocumentWriter {
-  private out = '';
+  /**
+   * The output, piece by piece, joined once at the end: one flat string rather than a rope of
+   * thousands of concatenations, which every consumer (a socket write, TextEncoder) must flatten.
+   */
+  private readonly parts: string[] = [];
   /** True while the last start tag written still lacks its `>` (it becomes `/>` if no child follows). */
   private pending = false;
   private readonly v24: boolean;
@@ -124,7 +128,7 @@ class DocumentWriter {
     if (typeof value === 'number' && (!Number.isSafeInteger(value) || value < 0)) {
       throw new CpixError('ERR_CPIX_INVALID_NUMBER', `${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}, not ${value}`);
     }
-    this.out += ` ${name}="${typeof value === 'string' ? escapeAttribute(xmlCharacters(value, name)) : String(value)}"`;
+    this.parts.push(` ${name}="${typeof value === 'string' ? escapeAttribute(xmlCharacters(value, name)) : String(value)}"`);
   }
 
   private idAttribute(value: string | undefined, path: string, name = 'id'): void {
@@ -150,7 +154,7 @@ class DocumentWriter {
       for (let n = 1; reserved.has(prefix) || (declared.has(prefix) && declared.get(prefix) !== namespace); n += 1) prefix = `ns${n}`;
       if (!declared.has(prefix)) {
         declared.set(prefix, namespace);
-        this.out += ` xmlns:${prefix}="${escapeAttribute(xmlCharacters(namespace, 'namespace'))}"`;
+        this.parts.push(` xmlns:${prefix}="${escapeAttribute(xmlCharacters(namespace, 'namespace'))}"`);
       }
       this.attribute(`${prefix}:${attribute.localName}`, attribute.value);
     }
@@ -166,10 +170,10 @@ class DocumentWriter {
   /** Writes child content, closing the parent's pending start tag first. */
   private emit(text: string): void {
     if (this.pending) {
-      this.out += '>';
+      this.parts.push('>');
       this.pending = false;
     }
-    this.out += text;
+    this.parts.push(text);
   }
 
   private raw(raw: RawXml, depth: number): void {
@@ -193,10 +197,10 @@ class DocumentWriter {
     this.pending = true;
     write();
     if (this.pending) {
-      this.out += '/>';
+      this.parts.push('/>');
       this.pending = false;
     } else {
-      this.out += `${indent(depth)}</${name}>`;
+      this.parts.push(`${indent(depth)}</${name}>`);
     }
   }
 
@@ -206,14 +210,14 @@ class DocumentWriter {
     const d = this.document;
     const path = '/CPIX';
     const root = this.c('CPIX');
-    if (this.options.xmlDeclaration !== false) this.out += '<?xml version="1.0" encoding="UTF-8"?>\n';
-    this.out += `<${root}`;
-    this.out += this.prefix.cpix === '' ? ` xmlns="${CPIX_NAMESPACES.cpix}"` : ` xmlns:${this.prefix.cpix}="${CPIX_NAMESPACES.cpix}"`;
-    this.out += ` xmlns:${this.prefix.pskc}="${CPIX_NAMESPACES.pskc}"`;
+    if (this.options.xmlDeclaration !== false) this.parts.push('<?xml version="1.0" encoding="UTF-8"?>\n');
+    this.parts.push(`<${root}`);
+    this.parts.push(this.prefix.cpix === '' ? ` xmlns="${CPIX_NAMESPACES.cpix}"` : ` xmlns:${this.prefix.cpix}="${CPIX_NAMESPACES.cpix}"`);
+    this.parts.push(` xmlns:${this.prefix.pskc}="${CPIX_NAMESPACES.pskc}"`);
     const uses = usedNamespaces(d);
-    if (uses.speke) this.out += ` xmlns:${this.prefix.speke}="${CPIX_NAMESPACES.speke}"`;
-    if (uses.ds) this.out += ` xmlns:${this.prefix.ds}="${CPIX_NAMESPACES.ds}"`;
-    if (uses.enc) this.out += ` xmlns:${this.prefix.enc}="${CPIX_NAMESPACES.enc}"`;
+    if (uses.speke) this.parts.push(` xmlns:${this.prefix.speke}="${CPIX_NAMESPACES.speke}"`);
+    if (uses.ds) this.parts.push(` xmlns:${this.prefix.ds}="${CPIX_NAMESPACES.ds}"`);
+    if (uses.enc) this.parts.push(` xmlns:${this.prefix.enc}="${CPIX_NAMESPACES.enc}"`);
     this.idAttribute(d.id, path);
     this.attribute('contentId', d.contentId);
     this.attribute('name', d.name);
@@ -247,9 +251,9 @@ class DocumentWriter {
       this.extensions(d, path, 1, () => false);
       for (const signature of d.signatures ?? []) this.raw(signature, 1);
     });
-    this.out += '\n';
+    this.parts.push('\n');
     this.checkReferences();
-    return this.out;
+    return this.parts.join('');
   }
 
   private checkReferences(): void {
@@ -506,7 +510,7 @@ class DocumentWriter {
         if (this.v24) this.attribute('robustness', protection.robustness);
         else this.versionDrop(protection.robustness, `${path}/ContentProtectionData/@robustness`, 'robustness');
         this.unknownAttributes(protection, `${path}/ContentProtectionData`);
-        this.out += `>${writeBase64(protection.value)}</${protectionName}>`;
+        this.parts.push(`>${writeBase64(protection.value)}</${protectionName}>`);
       }
       if (this.v24) this.versionDrop(system.uriExtXKey, `${path}/URIExtXKey`, 'URIExtXKey');
       else this.bytesElement(this.c('URIExtXKey'), system.uriExtXKey, 3);
@@ -536,7 +540,7 @@ class DocumentWriter {
       if (this.v24) this.attribute('allowedCPC', signaling.allowedCpc);
       else this.versionDrop(signaling.allowedCpc, `${itemPath}/@allowedCPC`, 'allowedCPC');
       this.unknownAttributes(signaling, itemPath);
-      this.out += `>${writeBase64(signaling.value)}</${name}>`;
+      this.parts.push(`>${writeBase64(signaling.value)}</${name}>`);
     });
   }
 

@@ -105,17 +105,23 @@ function verifyOne(xml: string, doc: Document, root: Element, signature: Element
     }
     const failed = verifier.getReferences().find((ref) => ref.validationError !== undefined);
     const message = failed?.validationError?.message ?? '';
-    if (message.includes('could not find such element')) return fail(result, 'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND', `Reference ${failed?.uri ?? uri} points at no element`);
-    return fail(result, 'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH', `The content referenced by ${failed?.uri ?? uri} changed after it was signed`);
+    const failedReference = describeReference(failed?.uri ?? uri);
+    if (message.includes('could not find such element')) return fail(result, 'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND', `The target of ${failedReference} is missing: it points at no element`);
+    return fail(result, 'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH', `The content signed by ${failedReference} changed after it was signed`);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     if (message.includes('signature value')) return fail(result, 'ERR_CPIX_SIGNATURE_VALUE_MISMATCH', 'The signature value does not verify with the embedded certificate (SignedInfo altered or another key)');
     if (message.includes('multiple elements with the same value') || message.includes('multiple Signature elements')) {
-      return fail(result, 'ERR_CPIX_SIGNATURE_AMBIGUOUS_REFERENCE', `Reference ${uri} is ambiguous: several elements carry the same id`);
+      return fail(result, 'ERR_CPIX_SIGNATURE_AMBIGUOUS_REFERENCE', `The target of ${describeReference(uri)} is ambiguous: several elements carry the same id`);
     }
     if (message.includes('not supported') || message.includes('not implemented')) return fail(result, 'ERR_CPIX_SIGNATURE_UNSUPPORTED_ALGORITHM', message);
     return fail(result, 'ERR_CPIX_SIGNATURE_MALFORMED', message);
   }
+}
+
+/** A reference as messages name it: `URI=""` covers the whole document, so it has no URI worth quoting. */
+function describeReference(uri: string): string {
+  return uri === '' ? 'the document signature' : `reference ${uri}`;
 }
 
 function firstCertificate(signature: Element): string | undefined {

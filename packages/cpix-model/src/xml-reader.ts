@@ -48,10 +48,36 @@ export interface NamespaceScope {
 
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 const BASE_SCOPE: NamespaceScope = { prefix: 'xml', uri: XML_NAMESPACE, parent: undefined };
-const NAME = /[A-Za-z_:\u00C0-\uFFFF][\w.\-:\u00B7\u00C0-\uFFFF]*/y;
-const WHITESPACE = /[ \t\r\n]*/y;
 const ENTITY = /&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);/g;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** `[A-Za-z_:\u00C0-\uFFFF]`: what an XML name may start with (UTF-16 code units, as the reader works on). */
+function isNameStart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === 58 || code >= 0xc0;
+}
+
+/** `[\w.\-:\u00B7\u00C0-\uFFFF]`: what the rest of an XML name may hold. */
+function isNameCharacter(code: number): boolean {
+  return isNameStart(code) || (code >= 48 && code <= 57) || code === 46 || code === 45 || code === 0xb7;
+}
+
+/**
+ * Where the XML name starting at `start` ends (`start` when none starts there). Scanned by
+ * character code rather than with a sticky regular expression: no match object per name.
+ */
+function scanName(source: string, start: number): number {
+  if (!isNameStart(source.charCodeAt(start))) return start;
+  let end = start + 1;
+  while (isNameCharacter(source.charCodeAt(end))) end += 1;
+  return end;
+}
+
+/** The first offset at or after `at` that is not XML whitespace. */
+function skipWhitespace(source: string, at: number): number {
+  let p = at;
+  for (let c = source.charCodeAt(p); c === 32 || c === 9 || c === 10 || c === 13; c = source.charCodeAt(p)) p += 1;
+  return p;
+}
 
 function malformed(message: string, source: string, offset: number): CpixError {
   let line = 1;
@@ -80,9 +106,49 @@ function decodeEntities(raw: string, source: string, offset: number): string {
   });
 }
 
+/**
+ * Bindings already found from a scope, by prefix. An element with thousands of namespace
+ * declarations makes a long chain; without this every element and attribute under it would walk
+ * the whole chain again (quadratic time on a hostile request).
+ */
+const BINDINGS = new WeakMap<NamespaceScope, Map<string, NamespaceScope | undefined>>();
+/** When each binding was declared, in document order: sorting by it puts outer declarations first. */
+const DECLARED_AT = new WeakMap<NamespaceScope, number>();
+let declarationCount = 0;
+
+function bind(prefix: string, uri: string, parent: NamespaceScope): NamespaceScope {
+  const scope = { prefix, uri, parent };
+  DECLARED_AT.set(scope, declarationCount++);
+  return scope;
+}
+
+/** The innermost binding of `prefix` in scope. */
+function bindingOf(scope: NamespaceScope | undefined, prefix: string): NamespaceScope | undefined {
+  if (scope === undefined) return undefined;
+  let cache = BINDINGS.get(scope);
+  if (cache?.has(prefix)) return cache.get(prefix);
+  let binding: NamespaceScope | undefined;
+  for (let s: NamespaceScope | undefined = scope; s !== undefined; s = s.parent) {
+    if (s.prefix === prefix) {
+      binding = s;
+      break;
+    }
+    const known = s === scope ? undefined : BINDINGS.get(s);
+    if (known?.has(prefix)) {
+      binding = known.get(prefix);
+      break;
+    }
+  }
+  if (cache === undefined) {
+    cache = new Map();
+    BINDINGS.set(scope, cache);
+  }
+  cache.set(prefix, binding);
+  return binding;
+}
+
 function lookup(scope: NamespaceScope | undefined, prefix: string): string | undefined {
-  for (let s = scope; s !== undefined; s = s.parent) if (s.prefix === prefix) return s.uri;
-  return undefined;
+  return bindingOf(scope, prefix)?.uri;
 }
 
 function splitName(qname: string): [prefix: string, local: string] {
@@ -146,17 +212,15 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
       continue;
     }
     if (next === 47 /* / */) {
-      NAME.lastIndex = lt + 2;
-      const match = NAME.exec(source);
+      const endNameEnd = scanName(source, lt + 2);
       const open = stack.pop();
-      if (match === null || open === undefined) throw malformed('Unexpected end tag', source, lt);
-      const qname = match[0];
+      if (endNameEnd === lt + 2 || open === undefined) throw malformed('Unexpected end tag', source, lt);
+      const qname = source.slice(lt + 2, endNameEnd);
       const openName = source.slice(open.start + 1, open.nameEnd);
       if (qname !== openName) throw malformed(`End tag </${qname}> does not match <${openName}>`, source, lt);
-      WHITESPACE.lastIndex = NAME.lastIndex;
-      WHITESPACE.exec(source);
-      if (source.charCodeAt(WHITESPACE.lastIndex) !== 62 /* > */) throw malformed('Malformed end tag', source, lt);
-      i = WHITESPACE.lastIndex + 1;
+      const endClose = skipWhitespace(source, endNameEnd);
+      if (source.charCodeAt(endClose) !== 62 /* > */) throw malformed('Malformed end tag', source, lt);
+      i = endClose + 1;
       open.end = i;
       const parts = texts.pop()!;
       open.text = parts.length === 1 ? parts[0]! : parts.join('');
@@ -165,21 +229,19 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
 
     // Start tag.
     if (stack.length === 0 && root !== undefined) throw malformed('A second root element', source, lt);
-    NAME.lastIndex = lt + 1;
-    const nameMatch = NAME.exec(source);
-    if (nameMatch === null) throw malformed('Invalid element name', source, lt);
-    const qname = nameMatch[0];
-    const nameEnd = NAME.lastIndex;
+    const nameEnd = scanName(source, lt + 1);
+    if (nameEnd === lt + 1) throw malformed('Invalid element name', source, lt);
+    const qname = source.slice(lt + 1, nameEnd);
     let p = nameEnd;
     const rawAttributes: [qname: string, value: string][] = [];
+    const attributeNames = new Set<string>();
     let scope = stack.length === 0 ? BASE_SCOPE : stack[stack.length - 1]!.scope;
     let declarations = 0;
     let selfClosing = false;
     for (;;) {
-      WHITESPACE.lastIndex = p;
-      WHITESPACE.exec(source);
-      const hadSpace = WHITESPACE.lastIndex > p;
-      p = WHITESPACE.lastIndex;
+      const afterSpace = skipWhitespace(source, p);
+      const hadSpace = afterSpace > p;
+      p = afterSpace;
       const c = source.charCodeAt(p);
       if (c === 62 /* > */) {
         p += 1;
@@ -191,17 +253,12 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
         break;
       }
       if (!hadSpace) throw malformed(`Malformed start tag <${qname}>`, source, p);
-      NAME.lastIndex = p;
-      const attributeMatch = NAME.exec(source);
-      if (attributeMatch === null) throw malformed(`Malformed attribute in <${qname}>`, source, p);
-      const attributeName = attributeMatch[0];
-      WHITESPACE.lastIndex = NAME.lastIndex;
-      WHITESPACE.exec(source);
-      p = WHITESPACE.lastIndex;
+      const attributeNameEnd = scanName(source, p);
+      if (attributeNameEnd === p) throw malformed(`Malformed attribute in <${qname}>`, source, p);
+      const attributeName = source.slice(p, attributeNameEnd);
+      p = skipWhitespace(source, attributeNameEnd);
       if (source.charCodeAt(p) !== 61 /* = */) throw malformed(`Attribute ${attributeName} has no value`, source, p);
-      WHITESPACE.lastIndex = p + 1;
-      WHITESPACE.exec(source);
-      p = WHITESPACE.lastIndex;
+      p = skipWhitespace(source, p + 1);
       const quote = source.charCodeAt(p);
       if (quote !== 34 && quote !== 39) throw malformed(`Attribute ${attributeName} value is not quoted`, source, p);
       const close = source.indexOf(quote === 34 ? '"' : "'", p + 1);
@@ -209,16 +266,15 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
       const rawValue = source.slice(p + 1, close);
       if (rawValue.includes('<')) throw malformed(`"<" in the value of attribute ${attributeName}`, source, p);
       const value = decodeEntities(rawValue.replace(/[\t\n\r]/g, ' '), source, p);
-      for (const [seen] of rawAttributes) {
-        if (seen === attributeName) throw malformed(`Duplicate attribute ${attributeName}`, source, p);
-      }
+      if (attributeNames.has(attributeName)) throw malformed(`Duplicate attribute ${attributeName}`, source, p);
+      attributeNames.add(attributeName);
       rawAttributes.push([attributeName, value]);
       if (attributeName === 'xmlns') {
-        scope = { prefix: '', uri: value, parent: scope };
+        scope = bind('', value, scope);
         declarations += 1;
       } else if (attributeName.startsWith('xmlns:')) {
         if (value === '') throw malformed(`Empty namespace for prefix ${attributeName.slice(6)}`, source, p);
-        scope = { prefix: attributeName.slice(6), uri: value, parent: scope };
+        scope = bind(attributeName.slice(6), value, scope);
         declarations += 1;
       }
       p = close + 1;
@@ -235,6 +291,7 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
     const namespace = lookup(scope, prefix);
     if (prefix !== '' && namespace === undefined) throw malformed(`Unbound prefix ${prefix}:`, source, lt);
     const attributes: XmlAttribute[] = [];
+    let expandedNames: Set<string> | undefined; // only elements with prefixed attributes need one
     for (const [attributeName, value] of rawAttributes) {
       if (attributeName === 'xmlns' || attributeName.startsWith('xmlns:')) continue;
       const [attributePrefix, attributeLocal] = splitName(attributeName);
@@ -244,11 +301,10 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
       }
       const attributeNamespace = lookup(scope, attributePrefix);
       if (attributeNamespace === undefined) throw malformed(`Unbound prefix ${attributePrefix}:`, source, lt);
-      for (const other of attributes) {
-        if (other.namespace === attributeNamespace && other.localName === attributeLocal) {
-          throw malformed(`Duplicate attribute {${attributeNamespace}}${attributeLocal}`, source, lt);
-        }
-      }
+      const expandedName = `{${attributeNamespace}}${attributeLocal}`;
+      expandedNames ??= new Set<string>();
+      if (expandedNames.has(expandedName)) throw malformed(`Duplicate attribute ${expandedName}`, source, lt);
+      expandedNames.add(expandedName);
       attributes.push({ namespace: attributeNamespace, prefix: attributePrefix, localName: attributeLocal, value });
     }
     const element: XmlElement = {
@@ -288,14 +344,29 @@ export function rawElementXml(source: string, element: XmlElement, scope: 'used'
   let s: NamespaceScope | undefined = element.scope;
   for (let n = 0; n < element.declarations && s !== undefined; n += 1, s = s.parent) declared.add(s.prefix);
   const wanted = scope === 'all' ? undefined : usedPrefixes(source, element, new Set<string>());
-  const inherited: string[] = [];
-  for (; s !== undefined; s = s.parent) {
-    if (declared.has(s.prefix) || (wanted !== undefined && !wanted.has(s.prefix))) continue;
-    declared.add(s.prefix);
-    inherited.push(s.prefix === '' ? ` xmlns="${escapeAttribute(s.uri)}"` : ` xmlns:${s.prefix}="${escapeAttribute(s.uri)}"`);
+  const inherited: NamespaceScope[] = [];
+  if (wanted === undefined) {
+    for (; s !== undefined; s = s.parent) {
+      if (declared.has(s.prefix)) continue;
+      declared.add(s.prefix);
+      inherited.push(s);
+    }
+  } else {
+    // Only the used prefixes, found through the lookup cache rather than by walking a chain that
+    // may hold thousands of unrelated declarations.
+    for (const prefix of wanted) {
+      if (declared.has(prefix)) continue;
+      const binding = bindingOf(s, prefix);
+      if (binding === undefined) continue;
+      declared.add(prefix);
+      inherited.push(binding);
+    }
   }
   // Outermost first, as the ancestors declared them.
-  let declarations = inherited.reverse().join('');
+  inherited.sort((a, b) => (DECLARED_AT.get(a) ?? -1) - (DECLARED_AT.get(b) ?? -1));
+  let declarations = inherited
+    .map((binding) => (binding.prefix === '' ? ` xmlns="${escapeAttribute(binding.uri)}"` : ` xmlns:${binding.prefix}="${escapeAttribute(binding.uri)}"`))
+    .join('');
   if (!declared.has('') && (wanted === undefined || wanted.has(''))) declarations += ' xmlns=""';
   return source.slice(element.start, element.nameEnd) + declarations + source.slice(element.nameEnd, element.end);
 }

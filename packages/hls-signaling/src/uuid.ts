@@ -23,7 +23,12 @@ export function kidBytes(
   }
 }
 
+/** Two upper-case hex digits of each byte value. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).toUpperCase().padStart(2, '0'));
+
 /** Upper-case hex of bytes, as HLS writes IV and KEYID values after `0x`. */
 export function upperHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex').toUpperCase();
+  let hex = '';
+  for (const byte of bytes) hex += BYTE_HEX[byte]!;
+  return hex;
 }

@@ -28,15 +28,32 @@ export type IvContext = { kid: string } | ContentKeyContext;
 
 const encoder = new TextEncoder();
 
-/** u32be(length) ‖ bytes: no two different field lists give the same message. */
-function lengthPrefixed(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + bytes.length);
-  new DataView(out.buffer).setUint32(0, bytes.length);
-  out.set(bytes, 4);
-  return out;
+/**
+ * The HMAC message: each of label and fields as u32be(length) ‖ bytes, so that no two different
+ * field lists give the same message. Written into one buffer, hashed with one update.
+ */
+function lengthPrefixedMessage(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += 4 + part.length;
+  const message = new Uint8Array(length);
+  const view = new DataView(message.buffer);
+  let at = 0;
+  for (const part of parts) {
+    view.setUint32(at, part.length);
+    message.set(part, at + 4);
+    at += 4 + part.length;
+  }
+  return message;
 }
 
-function hmacFirst16(secret: Uint8Array, label: string, fields: Uint8Array[]): Uint8Array {
+/** The UTF-8 bytes of each label, encoded once. */
+const LABEL_BYTES = {
+  keyId: encoder.encode(DERIVATION_LABELS.keyId),
+  ivForContent: encoder.encode(DERIVATION_LABELS.ivForContent),
+  ivForKid: encoder.encode(DERIVATION_LABELS.ivForKid),
+} as const;
+
+function hmacFirst16(secret: Uint8Array, label: Uint8Array, fields: Uint8Array[]): Uint8Array {
   assertBytes(secret, 'the secret');
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new KeySeedError(
@@ -44,10 +61,8 @@ function hmacFirst16(secret: Uint8Array, label: string, fields: Uint8Array[]): U
       `the derivation secret must be at least ${MIN_SECRET_LENGTH} bytes, got ${secret.length}`,
     );
   }
-  const hmac = createHmac('sha256', secret);
-  hmac.update(lengthPrefixed(encoder.encode(label)));
-  for (const field of fields) hmac.update(lengthPrefixed(field));
-  return Uint8Array.from(hmac.digest().subarray(0, 16));
+  const message = lengthPrefixedMessage([label, ...fields]);
+  return Uint8Array.from(createHmac('sha256', secret).update(message).digest().subarray(0, 16));
 }
 
 function contextFields(context: ContentKeyContext): Uint8Array[] {
@@ -81,7 +96,7 @@ function contextFields(context: ContentKeyContext): Uint8Array[] {
  * @throws {@link KeySeedError} `ERR_KEY_SEED_SECRET_TOO_SHORT` or `ERR_KEY_SEED_INVALID_INPUT`.
  */
 export function deriveKeyId(secret: Uint8Array, context: ContentKeyContext): string {
-  return bytesToUuid(hmacFirst16(secret, DERIVATION_LABELS.keyId, contextFields(context)));
+  return bytesToUuid(hmacFirst16(secret, LABEL_BYTES.keyId, contextFields(context)));
 }
 
 /**
@@ -94,9 +109,9 @@ export function deriveKeyId(secret: Uint8Array, context: ContentKeyContext): str
  */
 export function deriveIv(secret: Uint8Array, context: IvContext): Uint8Array {
   if (typeof context === 'object' && context !== null && 'kid' in context) {
-    return hmacFirst16(secret, DERIVATION_LABELS.ivForKid, [kidBytes(context.kid)]);
+    return hmacFirst16(secret, LABEL_BYTES.ivForKid, [kidBytes(context.kid)]);
   }
-  return hmacFirst16(secret, DERIVATION_LABELS.ivForContent, contextFields(context));
+  return hmacFirst16(secret, LABEL_BYTES.ivForContent, contextFields(context));
 }
 
 function kidBytes(kid: unknown): Uint8Array {

@@ -1,16 +1,10 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { kidToGuidBytes, PlayReadyError } from '@cpixkit/playready-header';
 import { assertBytes } from './bytes.js';
 import { KeySeedError } from './errors.js';
 
 /** The shortest PlayReady key seed, in bytes; only this many leading bytes take part in the derivation. */
 export const PLAYREADY_KEY_SEED_LENGTH = 30;
-
-function sha256(...parts: Uint8Array[]): Buffer {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return hash.digest();
-}
 
 /**
  * The 16-byte content key for `kid` under a PlayReady key seed, as defined on Microsoft's
@@ -32,9 +26,15 @@ export function deriveContentKey(seed: Uint8Array, kid: string): Uint8Array {
   }
   const s = seed.subarray(0, PLAYREADY_KEY_SEED_LENGTH);
   const k = kidGuidBytes(kid);
-  const a = sha256(s, k);
-  const b = sha256(s, k, s);
-  const c = sha256(s, k, s, k);
+  // A, B and C hash prefixes of one message S‖K‖S‖K (one-shot hashes: no hash object per digest).
+  const message = new Uint8Array(2 * (s.length + k.length));
+  message.set(s, 0);
+  message.set(k, s.length);
+  message.set(s, s.length + k.length);
+  message.set(k, 2 * s.length + k.length);
+  const a = hash('sha256', message.subarray(0, s.length + k.length), 'buffer');
+  const b = hash('sha256', message.subarray(0, 2 * s.length + k.length), 'buffer');
+  const c = hash('sha256', message, 'buffer');
   const key = new Uint8Array(16);
   for (let i = 0; i < 16; i++) {
     key[i] = a[i]! ^ a[i + 16]! ^ b[i]! ^ b[i + 16]! ^ c[i]! ^ c[i + 16]!;

@@ -14,6 +14,7 @@ import { KeyServiceError } from './errors.js';
 import { fairPlayUri, pallyConFairPlayUri } from './fairplay-uri.js';
 import { issueContentKey } from './key-source.js';
 import { signedKeyUrl } from './key-url.js';
+import { omitFields, withField } from './omit-fields.js';
 import { deriveKids, lowerKid, type PlannedKey, type PlannedSystem, type SignalingSlot } from './request-plan.js';
 import {
   aes128HlsLine,
@@ -43,6 +44,17 @@ export interface AnswerContext {
 
 /** `xs:NCName`, which `CPIX@id` must be for the answer to validate. */
 const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
+
+/** The `DRMSystem` fields the engine writes itself; the request's other fields are echoed. */
+const SIGNALING_FIELDS = [
+  'pssh',
+  'contentProtectionData',
+  'uriExtXKey',
+  'hlsSignalingData',
+  'smoothStreamingProtectionHeaderData',
+  'hdsSignalingData',
+  'speke',
+] as const satisfies readonly (keyof DrmSystem)[];
 
 /** A key with everything its signalling needs. */
 interface IssuedKey {
@@ -74,17 +86,8 @@ class SystemFiller {
   ) {}
 
   fill(planned: PlannedSystem, issued: IssuedKey, slots: SignalingSlot[]): DrmSystem {
-    const {
-      pssh: _pssh,
-      contentProtectionData: _cpd,
-      uriExtXKey: _uri,
-      hlsSignalingData: _hls,
-      smoothStreamingProtectionHeaderData: _ss,
-      hdsSignalingData: _hds,
-      speke: _speke,
-      ...kept
-    } = planned.source;
-    const system: DrmSystem = { ...kept, kid: planned.key.writtenKid };
+    const system: DrmSystem = omitFields(planned.source, SIGNALING_FIELDS);
+    system.kid = planned.key.writtenKid;
     const hls = (playlist: 'media' | 'master', value: Uint8Array): void => {
       const signaling: HlsSignalingData = { playlist, value };
       (system.hlsSignalingData ??= []).push(signaling);
@@ -230,9 +233,10 @@ export async function answerDocument(
   const filler = new SystemFiller(profile, context, contentId, warnings);
   const drmSystems = systems.map((system, index) => filler.fill(system, issued.get(system.key)!, slots[index]!));
   const contentKeys = keys.map((planned): ContentKey => {
-    const { data: _data, ...kept } = planned.source;
     const { value, iv } = issued.get(planned)!;
-    const key: ContentKey = { ...kept, kid: planned.writtenKid, data: { secret: { plainValue: value } } };
+    const key: ContentKey = omitFields(planned.source, ['data']);
+    key.kid = planned.writtenKid;
+    key.data = { secret: { plainValue: value } };
     if (iv !== undefined) key.explicitIV = iv;
     return key;
   });
@@ -240,23 +244,19 @@ export async function answerDocument(
   const keyOfKid = new Map(keys.map((key) => [lowerKid(key.requestKid), key]));
   const ruleKid = (rule: ContentKeyUsageRule): string => (keyOfKid.get(lowerKid(rule.kid)) ?? keys[0]!).writtenKid;
   const { contentKeyList, drmSystemList, contentKeyUsageRuleList } = document;
-  const answer: CpixDocument = {
-    ...(profile.contentIdAttribute === 'id' ? { id: contentId } : { contentId }),
-    ...(document.name !== undefined ? { name: document.name } : {}),
-    ...(document.extensions !== undefined ? { extensions: document.extensions } : {}),
-    contentKeyList: { ...contentKeyList, contentKeys },
-    drmSystemList: { ...drmSystemList, drmSystems },
-    ...(document.contentKeyPeriodList !== undefined ? { contentKeyPeriodList: document.contentKeyPeriodList } : {}),
-    ...(contentKeyUsageRuleList !== undefined
-      ? {
-          contentKeyUsageRuleList: {
-            ...contentKeyUsageRuleList,
-            contentKeyUsageRules: contentKeyUsageRuleList.contentKeyUsageRules.map((rule) => ({ ...rule, kid: ruleKid(rule) })),
-          },
-        }
-      : {}),
-    ...(document.updateHistoryItemList !== undefined ? { updateHistoryItemList: document.updateHistoryItemList } : {}),
-  };
+  // Built field by field rather than from conditional spreads: each spread copies through a slow
+  // generic path and gives the answer a hidden class of its own.
+  const answer: CpixDocument = profile.contentIdAttribute === 'id' ? { id: contentId } : { contentId };
+  if (document.name !== undefined) answer.name = document.name;
+  if (document.extensions !== undefined) answer.extensions = document.extensions;
+  answer.contentKeyList = withField(contentKeyList, 'contentKeys', contentKeys);
+  answer.drmSystemList = withField(drmSystemList, 'drmSystems', drmSystems);
+  if (document.contentKeyPeriodList !== undefined) answer.contentKeyPeriodList = document.contentKeyPeriodList;
+  if (contentKeyUsageRuleList !== undefined) {
+    const rules = contentKeyUsageRuleList.contentKeyUsageRules.map((rule) => withField(rule, 'kid', ruleKid(rule)));
+    answer.contentKeyUsageRuleList = withField(contentKeyUsageRuleList, 'contentKeyUsageRules', rules);
+  }
+  if (document.updateHistoryItemList !== undefined) answer.updateHistoryItemList = document.updateHistoryItemList;
 
   let unrepresentable: 'omit' | 'keep' = 'omit';
   if (profile.contentIdAttribute === 'id' && !NCNAME.test(contentId)) {

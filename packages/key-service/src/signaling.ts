@@ -133,14 +133,19 @@ export function playReadySignaling(input: KeySignalingInput, style: PlayReadySty
   return { wrmHeader, pro, pssh: encodePsshBox({ systemId: PLAYREADY_SYSTEM_ID, version: 0, data: pro }), version, upgraded };
 }
 
+/** Base64 of bytes, read in place (no copy into a new Buffer). */
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
 /**
  * CPIX/SPEKE v2 `ContentProtectionData`: the UTF-8 bytes of `<pssh xmlns="urn:mpeg:cenc:2013">…</pssh>`
  * and, for PlayReady, `<pro xmlns="urn:microsoft:playready">…</pro>`, each declaring its own
  * namespace, no whitespace (what Axinom emits and the DASH `ContentProtection` element takes).
  */
 export function contentProtectionXml(pssh: Uint8Array, pro?: Uint8Array): Uint8Array {
-  let xml = `<pssh xmlns="urn:mpeg:cenc:2013">${Buffer.from(pssh).toString('base64')}</pssh>`;
-  if (pro !== undefined) xml += `<pro xmlns="urn:microsoft:playready">${Buffer.from(pro).toString('base64')}</pro>`;
+  let xml = `<pssh xmlns="urn:mpeg:cenc:2013">${base64(pssh)}</pssh>`;
+  if (pro !== undefined) xml += `<pro xmlns="urn:microsoft:playready">${base64(pro)}</pro>`;
   return encoder.encode(xml);
 }
 
