@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, expect, it } from 'vitest';
 import { REPO_ROOT, requireBuilt, requireTool, secondsSince } from './support/tools.js';
+import { freePort } from '../tooling/src/free-port.js';
 
 // The README's "Protect a clip with cpixkit and ffmpeg" recipe, run as a reader would paste it into bash: the
 // blocks as written, with only the port changed to a free one.
@@ -23,17 +24,6 @@ function recipeBlocks(): string[] {
   const end = readme.indexOf('\n## ', start + SECTION.length);
   const section = readme.slice(start, end === -1 ? undefined : end);
   return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]!);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Runs `script` with bash in its own process group, which is killed afterwards (the recipe starts a server). */

@@ -1,15 +1,13 @@
 import { cpSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { schemaDir } from '../../tooling/src/shared-data.ts';
 import { applicationConfig } from '../../tooling/src/tsup.ts';
-
-/** The DASH-IF CPIX schemas next to the checkout; `CPIXKIT_SCHEMA_DIR` points elsewhere. */
-const schemaDir = process.env.CPIXKIT_SCHEMA_DIR ?? fileURLToPath(new URL('../../../shared/schema', import.meta.url));
 
 /** `cpix validate` reads the XSDs from `dist/schema/<version>/` at run time, so the build ships them. */
 async function copySchemas(): Promise<void> {
-  for (const version of ['2.3', '2.4']) {
-    const from = `${schemaDir}/${version}`;
-    if (!existsSync(`${from}/cpix.xsd`)) throw new Error(`CPIX schema ${version} not found in ${schemaDir} (set CPIXKIT_SCHEMA_DIR)`);
+  for (const version of ['2.3', '2.4'] as const) {
+    const from = schemaDir(version);
+    if (!existsSync(`${from}/cpix.xsd`)) throw new Error(`CPIX schema ${version} not found in ${from} (set CPIXKIT_SHARED)`);
     cpSync(from, fileURLToPath(new URL(`dist/schema/${version}`, import.meta.url)), { recursive: true });
   }
 }

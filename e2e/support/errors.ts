@@ -1,3 +1,5 @@
+import { HarnessError } from '../../tooling/src/harness-error.js';
+
 /** Stable codes of {@link E2eError}. */
 export type E2eErrorCode =
   /** A system tool (ffmpeg) is not installed. */
@@ -10,12 +12,6 @@ export type E2eErrorCode =
   | 'ERR_E2E_BAD_MP4';
 
 /** The one error type of the end-to-end harness. Messages never carry keys or tokens. */
-export class E2eError extends Error {
+export class E2eError extends HarnessError<E2eErrorCode> {
   override readonly name = 'E2eError';
-  readonly code: E2eErrorCode;
-
-  constructor(code: E2eErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, options);
-    this.code = code;
-  }
 }

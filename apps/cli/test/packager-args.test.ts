@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KEYS, makeCertificates, responseDocument } from './cpix-fixtures.js';
 import { cpixkit, cpixkitJson, tempDir } from './run.js';
-import { vectorCase } from './vectors.js';
+import { vectorCase } from '../../../tooling/src/shared-data.js';
 
 const dir = tempDir();
 const response = join(dir, 'response.cpix');

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cpixkit, cpixkitJson } from './run.js';
-import { vectorCase, vectorCases } from './vectors.js';
+import { vectorCase, vectorCases } from '../../../tooling/src/shared-data.js';
 
-const TEST_KEY_SEED = 'XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I';
+/** Microsoft's public PlayReady test key seed (vectors.json `ms_test_key_seed_bytes`). */
+const TEST_KEY_SEED = String(vectorCase('ms_test_key_seed_bytes').inputs.key_seed_b64);
 
 describe('cpixkit playready header', () => {
   for (const c of vectorCases('playready_pssh')) {

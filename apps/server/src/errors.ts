@@ -12,6 +12,8 @@ export type ServerErrorCode =
   | 'ERR_SERVER_STORE_UNAVAILABLE'
   /** A stored key cannot be decrypted: wrong master key or a damaged row. */
   | 'ERR_SERVER_STORE_CORRUPT'
+  /** The configured key store's driver package (better-sqlite3, pg) is not installed or cannot be loaded. */
+  | 'ERR_SERVER_STORE_DRIVER'
   /** The configuration (environment, config file, data directory) is invalid. */
   | 'ERR_SERVER_CONFIG'
   /** An unexpected failure inside the server (answered 500; details only in the log). */

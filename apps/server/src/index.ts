@@ -7,5 +7,6 @@ export { openApiDocument } from './openapi.js';
 export { openPostgresKeyStore } from './postgres-key-store.js';
 export { createKeyServer, type KeyServer, serverVersion } from './server.js';
 export { type Environment, readServerSettings, type ServerSettings } from './settings.js';
+export { STORE_DRIVER_PACKAGES, type StoreKind } from './store-driver.js';
 export { openSqliteKeyStore } from './sqlite-key-store.js';
 export { loadTenantsFile, resolveEnvReferences } from './tenants-config.js';

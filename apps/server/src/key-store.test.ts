@@ -14,7 +14,7 @@ import { openSqliteKeyStore } from './sqlite-key-store.js';
 const KID = '98ee5596-cd3e-a20d-163a-e382420c6eff';
 
 interface StoreFixture {
-  open(masterKey: Uint8Array): ServerKeyStore;
+  open(masterKey: Uint8Array): Promise<ServerKeyStore>;
   rows(): Promise<{ tenant_id: string; kid: string; sealed_key: Buffer }[]>;
 }
 
@@ -28,7 +28,7 @@ function behavesAsKeyStore(name: string, setup: () => Promise<StoreFixture>, tea
     afterAll(teardown);
 
     it('creates a key once and returns it on every later call', async () => {
-      const store = fixture.open(masterKey);
+      const store = await fixture.open(masterKey);
       let created = 0;
       const create = () => {
         created += 1;
@@ -44,7 +44,7 @@ function behavesAsKeyStore(name: string, setup: () => Promise<StoreFixture>, tea
     });
 
     it('keeps tenants and kids apart, and answers undefined for a missing key', async () => {
-      const store = fixture.open(masterKey);
+      const store = await fixture.open(masterKey);
       const a = await store.getOrCreateKey('tenant-b', KID, () => randomBytes(16));
       const b = await store.getOrCreateKey('tenant-c', KID, () => randomBytes(16));
       expect(Buffer.from(a)).not.toEqual(Buffer.from(b));
@@ -53,7 +53,7 @@ function behavesAsKeyStore(name: string, setup: () => Promise<StoreFixture>, tea
     });
 
     it('stores exactly one key for 200 concurrent first requests', async () => {
-      const store = fixture.open(masterKey);
+      const store = await fixture.open(masterKey);
       const keys = await Promise.all(
         Array.from({ length: 200 }, () => store.getOrCreateKey('tenant-race', KID, () => randomBytes(16))),
       );
@@ -65,24 +65,24 @@ function behavesAsKeyStore(name: string, setup: () => Promise<StoreFixture>, tea
     });
 
     it('keeps keys encrypted at rest, bound to their tenant and kid', async () => {
-      const store = fixture.open(masterKey);
+      const store = await fixture.open(masterKey);
       const key = await store.getOrCreateKey('tenant-sealed', KID, () => randomBytes(16));
       await store.close();
       const [row] = (await fixture.rows()).filter((candidate) => candidate.tenant_id === 'tenant-sealed');
       expect(row).toBeDefined();
       expect(row!.sealed_key.includes(Buffer.from(key))).toBe(false);
       // A reopened store with the same master key reads the same key back.
-      const reopened = fixture.open(masterKey);
+      const reopened = await fixture.open(masterKey);
       expect(Buffer.from((await reopened.getKey('tenant-sealed', KID))!)).toEqual(Buffer.from(key));
       await reopened.close();
       // Another master key cannot open it.
-      const wrong = fixture.open(randomBytes(32));
+      const wrong = await fixture.open(randomBytes(32));
       await expect(wrong.getKey('tenant-sealed', KID)).rejects.toMatchObject({ code: 'ERR_SERVER_STORE_CORRUPT' });
       await wrong.close();
     });
 
     it('answers ping while reachable', async () => {
-      const store = fixture.open(masterKey);
+      const store = await fixture.open(masterKey);
       await expect(store.ping()).resolves.toBeUndefined();
       await store.close();
     });
@@ -137,7 +137,7 @@ behavesAsKeyStore(
 
 describe('an unreachable store', () => {
   it('reports ERR_SERVER_STORE_UNAVAILABLE (503) for PostgreSQL', async () => {
-    const store = openPostgresKeyStore('postgres://nobody@127.0.0.1:1/none', randomBytes(32));
+    const store = await openPostgresKeyStore('postgres://nobody@127.0.0.1:1/none', randomBytes(32));
     const failure = await store.getKey('tenant', KID).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ServerError);
     expect(failure).toMatchObject({ code: 'ERR_SERVER_STORE_UNAVAILABLE', status: 503 });
@@ -145,8 +145,8 @@ describe('an unreachable store', () => {
     await store.close();
   });
 
-  it('reports ERR_SERVER_STORE_UNAVAILABLE for an SQLite file that cannot be opened', () => {
-    expect(() => openSqliteKeyStore('/nonexistent-dir/keys.sqlite', randomBytes(32))).toThrow(
+  it('reports ERR_SERVER_STORE_UNAVAILABLE for an SQLite file that cannot be opened', async () => {
+    await expect(openSqliteKeyStore('/nonexistent-dir/keys.sqlite', randomBytes(32))).rejects.toThrow(
       expect.objectContaining({ code: 'ERR_SERVER_STORE_UNAVAILABLE' }),
     );
   });

@@ -7,10 +7,11 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const settings = readServerSettings(process.env);
-  const { app, tenants } = createKeyServer(settings, process.env);
+  const { app, tenants } = await createKeyServer(settings, process.env);
   const origin = await app.listen({ port: settings.port, host: settings.host });
-  // The banner (and the development token, once) goes to stdout directly, never through the logger.
-  for (const line of startupBanner(origin, tenants)) console.log(line);
+  // The banner (and the development token, once) goes to stdout directly, never through the logger,
+  // in one write so that a reader never sees it without the token.
+  console.log(startupBanner(origin, tenants).join('\n'));
 
   let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

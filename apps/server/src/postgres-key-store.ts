@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type { QueryResult, QueryResultRow } from 'pg';
 import { contentKeysTableSql, sealedKeyStore, type ServerKeyStore, storeUnavailable } from './key-store.js';
+import { loadStoreDriver } from './store-driver.js';
 
 /** PostgreSQL error codes of a lost CREATE TABLE IF NOT EXISTS race between two starting instances. */
 const CREATE_RACE_CODES = new Set(['23505', '42P07']);
@@ -7,9 +8,11 @@ const CREATE_RACE_CODES = new Set(['23505', '42P07']);
 /**
  * The shared key store for several server instances: PostgreSQL (`DATABASE_URL`), same table as
  * the SQLite store. The table is created on first use, so the server starts while the database
- * is still down and answers 503 until it is reachable.
+ * is still down and answers 503 until it is reachable. pg is loaded here, on first use, so a
+ * server without a store never loads it.
  */
-export function openPostgresKeyStore(connectionString: string, masterKey: Uint8Array): ServerKeyStore {
+export async function openPostgresKeyStore(connectionString: string, masterKey: Uint8Array): Promise<ServerKeyStore> {
+  const { default: pg } = await loadStoreDriver('postgres', () => import('pg'));
   const pool = new pg.Pool({ connectionString, connectionTimeoutMillis: 3000, max: 10 });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
@@ -28,7 +31,7 @@ export function openPostgresKeyStore(connectionString: string, masterKey: Uint8A
     return schema;
   }
 
-  async function query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  async function query<R extends QueryResultRow>(text: string, values: unknown[]): Promise<QueryResult<R>> {
     try {
       await ensureSchema();
       return await pool.query<R>(text, values);

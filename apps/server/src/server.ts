@@ -41,13 +41,14 @@ function readPem(path: string, what: string): Buffer {
 /**
  * Puts the server together from its settings: tenants from the config file (or the development
  * tenant in the data directory), the key store when a tenant needs one (PostgreSQL with
- * `DATABASE_URL`, SQLite in the data directory otherwise), the engine, and the fastify app.
+ * `DATABASE_URL`, SQLite in the data directory otherwise; its driver is loaded only then), the
+ * engine, and the fastify app.
  */
-export function createKeyServer(
+export async function createKeyServer(
   settings: ServerSettings,
   env: Environment,
   options: { logStream?: Writable; logLevel?: string | false } = {},
-): KeyServer {
+): Promise<KeyServer> {
   const dataDir = new DataDir(settings.dataDir);
   const tenants: LoadedTenants =
     settings.configPath !== undefined
@@ -64,11 +65,11 @@ export function createKeyServer(
       if (settings.masterKey === undefined) {
         throw new ServerError('ERR_SERVER_CONFIG', 500, 'DATABASE_URL needs CPIXKIT_MASTER_KEY, the same on every instance');
       }
-      store = openPostgresKeyStore(settings.databaseUrl, loadMasterKey(settings.masterKey, dataDir));
+      store = await openPostgresKeyStore(settings.databaseUrl, loadMasterKey(settings.masterKey, dataDir));
     } else {
       const masterKey = loadMasterKey(settings.masterKey, dataDir);
       dataDir.ensure();
-      store = openSqliteKeyStore(dataDir.file(SQLITE_STORE_FILE), masterKey);
+      store = await openSqliteKeyStore(dataDir.file(SQLITE_STORE_FILE), masterKey);
     }
   }
   const version = serverVersion();

@@ -1,14 +1,17 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { contentKeysTableSql, sealedKeyStore, type ServerKeyStore, storeUnavailable } from './key-store.js';
+import { loadStoreDriver } from './store-driver.js';
 
 /**
  * The embedded key store: one SQLite file (WAL mode) holding sealed keys, one row per (tenant,
- * kid) enforced by the primary key. Several processes may share the file.
+ * kid) enforced by the primary key. Several processes may share the file. better-sqlite3 is
+ * loaded here, on first use, so a server without a store never loads it.
  */
-export function openSqliteKeyStore(file: string, masterKey: Uint8Array): ServerKeyStore {
+export async function openSqliteKeyStore(file: string, masterKey: Uint8Array): Promise<ServerKeyStore> {
+  const { default: SqliteDatabase } = await loadStoreDriver('sqlite', () => import('better-sqlite3'));
   let db: Database.Database;
   try {
-    db = new Database(file);
+    db = new SqliteDatabase(file);
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
     db.exec(contentKeysTableSql('BLOB'));

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, keysOf, MS_TEST_KEY_SEED, SPEKE_V2_REQUEST, testApp, testTenant } from './helpers.js';
+import { keysOf, MS_TEST_KEY_SEED, SPEKE_V2_REQUEST, testApp, testTenant } from './helpers.js';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 
-const AXINOM_RESPONSE = fixture('speke-v2-axinom-response.xml');
+const AXINOM_RESPONSE = seedDocument('axinomSpekeV2Response');
 
 const SYSTEM = {
   widevine: 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed',
@@ -57,7 +58,7 @@ function signalling(xml: string, kid: string, systemId: string, tag: string): st
 
 describe('seed requests through HTTP', () => {
   it('SPEKE v2: the Axinom sample as published (FairPlay on cenc keys) is refused with 422', async () => {
-    const response = await speke(axinomLike, fixture('speke-v2-axinom-request.xml'));
+    const response = await speke(axinomLike, seedDocument('axinomSpekeV2Request'));
     expect(response.statusCode).toBe(422);
     expect(response.headers['x-cpixkit-error']).toBe('ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS');
   });
@@ -80,7 +81,7 @@ describe('seed requests through HTTP', () => {
   });
 
   it('SPEKE v2 (Axinom sample, cenc keys, PlayReady and Widevine): signalling byte-exact with the sample response', async () => {
-    const request = fixture('speke-v2-axinom-request.xml').replace(
+    const request = seedDocument('axinomSpekeV2Request').replace(
       /<cpix:DRMSystem kid="[^"]+" systemId="94ce86fb[^"]*">[\s\S]*?<\/cpix:DRMSystem>/g,
       '',
     );
@@ -100,14 +101,14 @@ describe('seed requests through HTTP', () => {
   });
 
   it('SPEKE v1 (Axinom sample) with a key period', async () => {
-    const response = await speke(acme, fixture('speke-v1-axinom-request.xml'), '1.0');
+    const response = await speke(acme, seedDocument('axinomSpekeV1Request'), '1.0');
     expect(response.statusCode, response.body).toBe(200);
     expect([...keysOf(response.body).keys()]).toEqual(['af1ed63c-5784-460b-9e51-309dd47b7d9c']);
     expect(response.body).toContain('keyPeriod_19d21813-874e-4804-8a56-1952722abeb5');
   });
 
   it('SPEKE v1 (AWS live sample) with HLS AES-128, FairPlay, Widevine and PlayReady', async () => {
-    const response = await speke(acme, fixture('speke-v1-aws-live-request.xml'), '1.0');
+    const response = await speke(acme, seedDocument('awsLiveRequest'), '1.0');
     expect(response.statusCode, response.body).toBe(200);
     expect(keysOf(response.body).size).toBe(1);
     const [uri] = signalling(response.body, '98ee5596-cd3e-a20d-163a-e382420c6eff', SYSTEM.aes128, 'URIExtXKey');
@@ -117,18 +118,18 @@ describe('seed requests through HTTP', () => {
   });
 
   it.each([
-    ['pallycon-v1', '/v1', 'pallycon-dash-vod-request.xml'],
-    ['pallycon-v1', '/v1', 'pallycon-hls-vod-request.xml'],
-    ['pallycon-v2', '/v2', 'pallycon-dash-live-request.xml'],
-    ['pallycon-v2', '/v2', 'pallycon-hls-live-request.xml'],
-    ['pallycon-v2', '/v2', 'pallycon-dash-vod-request.xml'],
-    ['pallycon-v2', '/v2', 'pallycon-hls-vod-request.xml'],
-  ])('%s %s', async (_dialect, prefix, name) => {
+    ['pallycon-v1', '/v1', 'pallyConDashVodRequest'],
+    ['pallycon-v1', '/v1', 'pallyConHlsVodRequest'],
+    ['pallycon-v2', '/v2', 'pallyConDashLiveRequest'],
+    ['pallycon-v2', '/v2', 'pallyConHlsLiveRequest'],
+    ['pallycon-v2', '/v2', 'pallyConDashVodRequest'],
+    ['pallycon-v2', '/v2', 'pallyConHlsVodRequest'],
+  ] as const)('%s %s %s', async (_dialect, prefix, name) => {
     const response = await app.inject({
       method: 'POST',
       url: `${prefix}/cpix/pallycon/getKey/${encodeURIComponent(acme.token)}`,
       headers: { 'content-type': 'text/xml' },
-      payload: fixture(name),
+      payload: seedDocument(name),
     });
     expect(response.statusCode, response.body).toBe(200);
     const keys = keysOf(response.body);
@@ -139,7 +140,7 @@ describe('seed requests through HTTP', () => {
     const again = await app.inject({
       method: 'POST',
       url: `${prefix}/cpix/pallycon/getKey/${encodeURIComponent(acme.token)}`,
-      payload: fixture(name),
+      payload: seedDocument(name),
     });
     expect(keysOf(again.body)).toEqual(keys);
   });
@@ -176,7 +177,7 @@ describe('seed requests through HTTP', () => {
 
 describe('HLS AES-128 key delivery', () => {
   async function keyUrl(): Promise<{ path: string; key: string }> {
-    const response = await speke(acme, fixture('speke-v1-aws-live-request.xml'), '1.0');
+    const response = await speke(acme, seedDocument('awsLiveRequest'), '1.0');
     const [uri] = signalling(response.body, '98ee5596-cd3e-a20d-163a-e382420c6eff', SYSTEM.aes128, 'URIExtXKey');
     const url = new URL(Buffer.from(uri!.split('|')[1]!, 'base64').toString());
     return { path: `${url.pathname}${url.search}`, key: keysOf(response.body).get('98ee5596-cd3e-a20d-163a-e382420c6eff')! };

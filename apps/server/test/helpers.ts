@@ -1,23 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createKeyService, resolveTenantsConfig } from '@cpixkit/key-service';
 import type { FastifyInstance } from 'fastify';
+import { seedDocument, vectorCase } from '../../../tooling/src/shared-data.js';
 import { buildServer, hashToken, TenantDirectory } from '../src/index.js';
 
-/** Microsoft's public PlayReady test key seed (30 bytes); never for real content. */
-export const MS_TEST_KEY_SEED = 'XVBovsmzhP9gRIZxWfFta3VVRPzVEWmJsazEJ46I';
+/** Microsoft's public PlayReady test key seed (30 bytes, vectors.json `ms_test_key_seed_bytes`); never for real content. */
+export const MS_TEST_KEY_SEED = vectorCase<string>('ms_test_key_seed_bytes').inputs.key_seed_b64!;
 
-/** A seed request or response from test/fixtures (copied from the shared seeds). */
-export function fixture(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
 
 /**
  * Axinom's SPEKE 2.0 sample request (2 keys × FairPlay, PlayReady, Widevine) with its keys made
  * `cbcs`: the engine refuses FairPlay on the sample's `cenc` keys (ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS).
  */
-export const SPEKE_V2_REQUEST = fixture('speke-v2-axinom-request.xml').replaceAll(
+export const SPEKE_V2_REQUEST = seedDocument('axinomSpekeV2Request').replaceAll(
   'commonEncryptionScheme="cenc"',
   'commonEncryptionScheme="cbcs"',
 );

@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 async function spekeKeys(
-  app: ReturnType<typeof createKeyServer>['app'],
+  app: Awaited<ReturnType<typeof createKeyServer>>['app'],
   token: string,
   body = SPEKE_V2_REQUEST,
 ): Promise<Map<string, string>> {
@@ -41,7 +41,7 @@ describe('embedded development tenant', () => {
   it('is created on first start (0600 file in a 0700 directory) and kept, with the same keys after a restart', async () => {
     const dataDir = join(tempDir(), 'data');
     const env = { CPIXKIT_DATA_DIR: dataDir };
-    const first = createKeyServer(readServerSettings(env), env, { logLevel: false });
+    const first = await createKeyServer(readServerSettings(env), env, { logLevel: false });
     const token = first.tenants.createdDevToken;
     expect(token).toMatch(/^cpx_[A-Za-z0-9_-]{32}$/);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
@@ -53,7 +53,7 @@ describe('embedded development tenant', () => {
     expect(keys.size).toBe(2);
     await first.app.close();
 
-    const second = createKeyServer(readServerSettings(env), env, { logLevel: false });
+    const second = await createKeyServer(readServerSettings(env), env, { logLevel: false });
     expect(second.tenants.createdDevToken).toBeUndefined();
     expect(await spekeKeys(second.app, token!)).toEqual(keys);
     await second.app.close();
@@ -61,7 +61,7 @@ describe('embedded development tenant', () => {
 
   it('takes its token from CPIXKIT_DEV_TOKEN', async () => {
     const env = { CPIXKIT_DATA_DIR: join(tempDir(), 'data'), CPIXKIT_DEV_TOKEN: 'dev-token-from-env' };
-    const server = createKeyServer(readServerSettings(env), env, { logLevel: false });
+    const server = await createKeyServer(readServerSettings(env), env, { logLevel: false });
     expect(server.tenants.createdDevToken).toBe('dev-token-from-env');
     expect((await spekeKeys(server.app, 'dev-token-from-env')).size).toBe(2);
     await server.app.close();
@@ -82,7 +82,7 @@ describe('tenants config file', () => {
       ACME_SEED: tenant.keySeed,
       ACME_SECRET: tenant.derivationSecret,
     };
-    const server = createKeyServer(readServerSettings(env), env, { logLevel: false });
+    const server = await createKeyServer(readServerSettings(env), env, { logLevel: false });
     expect(server.tenants.tenants.map((t) => t.id)).toEqual(['acme']);
     expect((await spekeKeys(server.app, tenant.token)).size).toBe(2);
     // No development tenant is created next to a config file.
@@ -92,20 +92,20 @@ describe('tenants config file', () => {
     // Same seed given inline (JSON): same keys.
     writeFileSync(join(dir, 'tenants.json'), JSON.stringify(tenantsConfig([tenant])));
     const inlineEnv = { CPIXKIT_CONFIG: join(dir, 'tenants.json'), CPIXKIT_DATA_DIR: join(dir, 'data') };
-    const inline = createKeyServer(readServerSettings(inlineEnv), inlineEnv, { logLevel: false });
+    const inline = await createKeyServer(readServerSettings(inlineEnv), inlineEnv, { logLevel: false });
     const again = await spekeKeys(inline.app, tenant.token);
     expect(again.size).toBe(2);
     await inline.app.close();
   });
 
-  it('names the file and the path of a bad value, without echoing secrets', () => {
+  it('names the file and the path of a bad value, without echoing secrets', async () => {
     const dir = tempDir();
     const tenant = testTenant('acme', { keySeed: 'c2hvcnQ=' });
     writeFileSync(join(dir, 'bad.yaml'), toYaml(tenantsConfig([tenant])));
     const env = { CPIXKIT_CONFIG: join(dir, 'bad.yaml') };
     let failure: unknown;
     try {
-      createKeyServer(readServerSettings(env), env, { logLevel: false });
+      await createKeyServer(readServerSettings(env), env, { logLevel: false });
     } catch (error) {
       failure = error;
     }
@@ -116,31 +116,31 @@ describe('tenants config file', () => {
     expect(message).not.toContain(tenant.derivationSecret);
   });
 
-  it('names an unset env: reference', () => {
+  it('names an unset env: reference', async () => {
     const dir = tempDir();
     const config = tenantsConfig([testTenant('acme')]) as { tenants: Record<string, unknown>[] };
     config.tenants[0]!.keySeed = 'env:NOT_SET_ANYWHERE';
     writeFileSync(join(dir, 'tenants.yaml'), toYaml(config));
     const env = { CPIXKIT_CONFIG: join(dir, 'tenants.yaml') };
-    expect(() => createKeyServer(readServerSettings(env), env)).toThrow(
+    await expect(createKeyServer(readServerSettings(env), env)).rejects.toThrow(
       /tenants\[0\]\.keySeed: environment variable NOT_SET_ANYWHERE is not set/,
     );
   });
 
-  it('reports YAML syntax errors and a missing file', () => {
+  it('reports YAML syntax errors and a missing file', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'broken.yaml'), 'tenants: [\n  - id: "unclosed\n');
-    expect(() => createKeyServer(readServerSettings({ CPIXKIT_CONFIG: join(dir, 'broken.yaml') }), {})).toThrow(
+    await expect(createKeyServer(readServerSettings({ CPIXKIT_CONFIG: join(dir, 'broken.yaml') }), {})).rejects.toThrow(
       /broken\.yaml: not valid YAML or JSON/,
     );
-    expect(() => createKeyServer(readServerSettings({ CPIXKIT_CONFIG: join(dir, 'missing.yaml') }), {})).toThrow(
+    await expect(createKeyServer(readServerSettings({ CPIXKIT_CONFIG: join(dir, 'missing.yaml') }), {})).rejects.toThrow(
       /cannot read the tenants config/,
     );
   });
 });
 
 /** A `keySource: store` tenant in a config file, with a SQLite store in `dataDir` or PostgreSQL. */
-function storeServer(dir: string, tenant: ReturnType<typeof testTenant>, databaseUrl?: string, masterKey?: string) {
+async function storeServer(dir: string, tenant: ReturnType<typeof testTenant>, databaseUrl?: string, masterKey?: string) {
   writeFileSync(join(dir, 'tenants.json'), JSON.stringify(tenantsConfig([tenant])));
   const env = {
     CPIXKIT_CONFIG: join(dir, 'tenants.json'),
@@ -177,7 +177,7 @@ describe('random-key store (keySource: store)', () => {
   it('SQLite: 200 concurrent identical requests get exactly one key per kid, the same after a restart', async () => {
     const dir = tempDir();
     const tenant = testTenant('vault', { keySource: 'store' });
-    const first = storeServer(dir, tenant);
+    const first = await storeServer(dir, tenant);
     expect(first.store?.kind).toBe('sqlite');
     const origin = await first.app.listen({ host: '127.0.0.1', port: 0 });
     const distinct = await concurrentKeys(origin, tenant.token);
@@ -200,7 +200,7 @@ describe('random-key store (keySource: store)', () => {
     }
     expect(statSync(join(dir, 'data', 'master.key')).mode & 0o777).toBe(0o600);
 
-    const second = storeServer(dir, tenant);
+    const second = await storeServer(dir, tenant);
     const again = await spekeKeys(second.app, tenant.token);
     for (const [kid, key] of again) expect(distinct.get(kid)).toEqual(new Set([key]));
     await second.app.close();
@@ -224,8 +224,8 @@ describe('random-key store (keySource: store)', () => {
         DATABASE_URL: postgres.url,
         CPIXKIT_MASTER_KEY: masterKey,
       };
-      const a = createKeyServer(readServerSettings(env), env, { logLevel: false });
-      const b = createKeyServer(readServerSettings(env), env, { logLevel: false });
+      const a = await createKeyServer(readServerSettings(env), env, { logLevel: false });
+      const b = await createKeyServer(readServerSettings(env), env, { logLevel: false });
       expect(a.store?.kind).toBe('postgres');
       const originA = await a.app.listen({ host: '127.0.0.1', port: 0 });
       const originB = await b.app.listen({ host: '127.0.0.1', port: 0 });
@@ -240,8 +240,8 @@ describe('random-key store (keySource: store)', () => {
     }, 60_000);
   });
 
-  it('refuses to start on PostgreSQL without CPIXKIT_MASTER_KEY (instances must share it)', () => {
-    expect(() => storeServer(tempDir(), testTenant('vault', { keySource: 'store' }), 'postgres://db/keys')).toThrow(
+  it('refuses to start on PostgreSQL without CPIXKIT_MASTER_KEY (instances must share it)', async () => {
+    await expect(storeServer(tempDir(), testTenant('vault', { keySource: 'store' }), 'postgres://db/keys')).rejects.toThrow(
       /DATABASE_URL needs CPIXKIT_MASTER_KEY/,
     );
   });
@@ -249,7 +249,7 @@ describe('random-key store (keySource: store)', () => {
   it('answers 503 with Retry-After when the store is unreachable, and /readyz says so', async () => {
     const dir = tempDir();
     const tenant = testTenant('vault', { keySource: 'store' });
-    const server = storeServer(dir, tenant, 'postgres://nobody@127.0.0.1:1/keys', randomBytes(32).toString('hex'));
+    const server = await storeServer(dir, tenant, 'postgres://nobody@127.0.0.1:1/keys', randomBytes(32).toString('hex'));
     const response = await server.app.inject({
       method: 'POST',
       url: '/speke/v2.0/copyProtection',
@@ -276,7 +276,7 @@ describe('TLS', () => {
       { stdio: 'ignore' },
     );
     const env = { CPIXKIT_DATA_DIR: join(dir, 'data'), TLS_CERT: join(dir, 'cert.pem'), TLS_KEY: join(dir, 'key.pem') };
-    const { app } = createKeyServer(readServerSettings(env), env, { logLevel: false });
+    const { app } = await createKeyServer(readServerSettings(env), env, { logLevel: false });
     const origin = await app.listen({ host: '127.0.0.1', port: 0 });
     expect(origin).toMatch(/^https:/);
     const body = await new Promise<string>((resolve, reject) => {
@@ -290,16 +290,16 @@ describe('TLS', () => {
     await app.close();
   }, 30_000);
 
-  it('names an unreadable certificate', () => {
+  it('names an unreadable certificate', async () => {
     const env = { CPIXKIT_DATA_DIR: join(tempDir(), 'data'), TLS_CERT: '/nonexistent/cert.pem', TLS_KEY: '/nonexistent/key.pem' };
-    expect(() => createKeyServer(readServerSettings(env), env)).toThrow(/cannot read TLS_CERT \/nonexistent\/cert\.pem/);
+    await expect(createKeyServer(readServerSettings(env), env)).rejects.toThrow(/cannot read TLS_CERT \/nonexistent\/cert\.pem/);
   });
 });
 
 describe('graceful shutdown', () => {
   it('finishes a request in flight, then closes', async () => {
     const env = { CPIXKIT_DATA_DIR: join(tempDir(), 'data'), CPIXKIT_DEV_TOKEN: 'shutdown-token' };
-    const { app } = createKeyServer(readServerSettings(env), env, { logLevel: false });
+    const { app } = await createKeyServer(readServerSettings(env), env, { logLevel: false });
     let headersReceived!: () => void;
     const received = new Promise<void>((resolve) => (headersReceived = resolve));
     app.addHook('onRequest', async () => headersReceived());
@@ -393,6 +393,37 @@ describe('the built server process (pnpm start)', () => {
     expect(await ask(secondOrigin)).toEqual(keys);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+  }, 40_000);
+
+  it('loads a store driver only when a store is configured, and only that one', async () => {
+    // Preloaded into the child: on exit, names the store drivers' packages that Node loaded.
+    const dir = tempDir();
+    const probe = join(dir, 'driver-probe.cjs');
+    writeFileSync(
+      probe,
+      `process.on('exit', () => {
+  const loaded = new Set();
+  for (const file of Object.keys(require('node:module')._cache)) {
+    const match = /node_modules\\/(better-sqlite3|pg)\\//.exec(file);
+    if (match) loaded.add(match[1]);
+  }
+  process.stderr.write('store drivers loaded: ' + JSON.stringify([...loaded].sort()) + '\\n');
+});
+`,
+    );
+    async function driversLoaded(env: Record<string, string>): Promise<string> {
+      const server = start({ ...env, NODE_OPTIONS: `--require ${probe}` });
+      await server.listening;
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      return /store drivers loaded: (.*)\n/.exec(server.output().stderr)?.[1] ?? server.output().stderr;
+    }
+
+    expect(await driversLoaded({ CPIXKIT_DATA_DIR: join(dir, 'dev') })).toBe('[]');
+    writeFileSync(join(dir, 'tenants.json'), JSON.stringify(tenantsConfig([testTenant('vault', { keySource: 'store' })])));
+    expect(await driversLoaded({ CPIXKIT_CONFIG: join(dir, 'tenants.json'), CPIXKIT_DATA_DIR: join(dir, 'store') })).toBe(
+      '["better-sqlite3"]',
+    );
   }, 40_000);
 
   it('exits non-zero with a one-line reason for a bad setting', async () => {

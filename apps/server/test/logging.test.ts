@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
-import { fixture, keysOf, testApp, testTenant, SPEKE_V2_REQUEST } from './helpers.js';
+import { keysOf, testApp, testTenant, SPEKE_V2_REQUEST } from './helpers.js';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 
 /** Every form a secret could take in a log line. */
 function forms(value: string | Buffer): string[] {
@@ -28,22 +29,22 @@ it('logs route patterns and outcomes, never keys, seeds, secrets or tokens', asy
       headers: { authorization: `Bearer ${token}`, 'x-speke-version': '2.0' },
       payload: SPEKE_V2_REQUEST,
     },
-    { method: 'POST' as const, url: '/Speke', headers: { authorization: basic }, payload: fixture('speke-v1-axinom-request.xml') },
+    { method: 'POST' as const, url: '/Speke', headers: { authorization: basic }, payload: seedDocument('axinomSpekeV1Request') },
     {
       method: 'POST' as const,
       url: `/speke/v1.0/copyProtection?enc-token=${encodeURIComponent(token)}`,
       headers: {},
-      payload: fixture('speke-v1-aws-live-request.xml'),
+      payload: seedDocument('awsLiveRequest'),
     },
     {
       method: 'POST' as const,
       url: `/v2/cpix/pallycon/getKey/${encodeURIComponent(token)}`,
       headers: {},
-      payload: fixture('pallycon-dash-live-request.xml'),
+      payload: seedDocument('pallyConDashLiveRequest'),
     },
     { method: 'GET' as const, url: `/cpix/anevia/dash/${encodeURIComponent(token)}/test-cid`, headers: {} },
     // Refused requests: a wrong token and a body that is not XML must not leak either.
-    { method: 'POST' as const, url: `/v1/cpix/pallycon/getKey/${token}x`, headers: {}, payload: fixture('pallycon-dash-vod-request.xml') },
+    { method: 'POST' as const, url: `/v1/cpix/pallycon/getKey/${token}x`, headers: {}, payload: seedDocument('pallyConDashVodRequest') },
     { method: 'POST' as const, url: '/cpix/getKey', headers: { authorization: `Bearer ${token}` }, payload: `not xml ${token}` },
   ];
   for (const request of requests) {

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENTED_OPERATIONS, openApiPath } from '../src/openapi.js';
-import { fixture, keysOf, SPEKE_V2_REQUEST, testApp, testTenant } from './helpers.js';
+import { keysOf, SPEKE_V2_REQUEST, testApp, testTenant } from './helpers.js';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 
 const acme = testTenant('acme');
 const globex = testTenant('globex');
-const PALLYCON = fixture('pallycon-dash-vod-request.xml');
+const PALLYCON = seedDocument('pallyConDashVodRequest');
 
 let app: FastifyInstance;
 
@@ -91,7 +92,7 @@ describe('authentication', () => {
       method: 'POST',
       url: `/speke/v1.0/copyProtection?enc-token=${encodeURIComponent(acme.token)}`,
       headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=abc' },
-      payload: fixture('speke-v1-axinom-request.xml'),
+      payload: seedDocument('axinomSpekeV1Request'),
     });
     expect(response.statusCode, response.body).toBe(200);
   });
@@ -127,7 +128,7 @@ describe('SPEKE dialect selection on /cpix/getKey', () => {
       method: 'POST',
       url: '/cpix/getKey',
       headers: { authorization: `Bearer ${acme.token}` },
-      payload: fixture('speke-v1-axinom-request.xml'),
+      payload: seedDocument('axinomSpekeV1Request'),
     });
     expect(v1.statusCode, v1.body).toBe(200);
     expect(v1.headers['x-speke-version']).toBeUndefined();

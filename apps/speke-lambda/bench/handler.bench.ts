@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createKeyService, resolveTenantsConfig } from '@cpixkit/key-service';
 import { bench, describe } from 'vitest';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 import { restApiEvent } from '../test/events.js';
 import { createSpekeHandler } from '../src/handler.js';
 
 // A warm instance answering SPEKE v2 (seed 002: 2 keys × FairPlay, PlayReady, Widevine): the
 // handler (event reading, routing, answer shaping) against the engine alone, same tenant.
-const body = readFileSync(new URL('../test/fixtures/speke-v2-axinom-request.xml', import.meta.url), 'utf8').replaceAll(
+const body = seedDocument('axinomSpekeV2Request').replaceAll(
   'commonEncryptionScheme="cenc"',
   'commonEncryptionScheme="cbcs"',
 );

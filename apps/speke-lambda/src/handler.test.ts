@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 import { functionUrlEvent, httpApiEvent, restApiEvent } from '../test/events.js';
 import { SpekeLambdaError } from './errors.js';
 import { createSpekeHandler, type RequestLogEntry, type SpekeHandlerOptions, USER_AGENT } from './handler.js';
 import type { SecretsClient } from './secrets.js';
 
-const SPEKE_V2 = readFileSync(
-  new URL('../test/fixtures/speke-v2-axinom-request.xml', import.meta.url),
-  'utf8',
-).replaceAll('commonEncryptionScheme="cenc"', 'commonEncryptionScheme="cbcs"');
+const SPEKE_V2 = seedDocument('axinomSpekeV2Request').replaceAll('commonEncryptionScheme="cenc"', 'commonEncryptionScheme="cbcs"');
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:cpixkit-key-seed-Q1w2E3';
 const KEY_SEED = randomBytes(48).toString('base64');
 const V2_REQUEST = {
@@ -121,7 +118,7 @@ describe('createSpekeHandler', () => {
   });
 
   it('uses CPIXKIT_PUBLIC_URL for key-delivery URLs instead of the domain the event names', async () => {
-    const live = readFileSync(new URL('../test/fixtures/speke-v1-aws-live-request.xml', import.meta.url), 'utf8');
+    const live = seedDocument('awsLiveRequest');
     const { handler } = handlerWith({ CPIXKIT_KEY_SEED: KEY_SEED, CPIXKIT_PUBLIC_URL: 'https://drm.example/speke/' });
     const answer = await handler(restApiEvent({ method: 'POST', path: '/speke/v1.0/copyProtection', body: live }));
     const uri = /<cpix:URIExtXKey>([^<]+)</.exec(answer.body)![1]!;

@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 import { createSpekeHandler } from '../src/handler.js';
 import { functionUrlEvent } from './events.js';
 
@@ -18,7 +19,7 @@ const request = {
   method: 'POST',
   path: '/speke/v2.0/copyProtection',
   headers: { 'Content-Type': 'application/xml', 'X-Speke-Version': '2.0' },
-  body: readFileSync(new URL('./fixtures/speke-v2-axinom-request.xml', import.meta.url), 'utf8').replaceAll(
+  body: seedDocument('axinomSpekeV2Request').replaceAll(
     'commonEncryptionScheme="cenc"',
     'commonEncryptionScheme="cbcs"',
   ),

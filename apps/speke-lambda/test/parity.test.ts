@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createKeyService, resolveTenantsConfig } from '@cpixkit/key-service';
 import { buildServer, hashToken, TenantDirectory } from '@cpixkit/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSpekeHandler, type RequestLogEntry, type SpekeHandler, USER_AGENT } from '../src/handler.js';
 import type { ProxyResult } from '../src/proxy-event.js';
 import { EVENT_KINDS, EVENT_ORIGINS, type TestRequest } from './events.js';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 
 /**
  * The Lambda and the fastify server, given the same tenant, answer the same requests with the
@@ -13,14 +13,10 @@ import { EVENT_KINDS, EVENT_ORIGINS, type TestRequest } from './events.js';
  * the origin the Lambda derives from that event, so signed AES-128 key URLs match too.
  */
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-}
-
-const SPEKE_V2 = fixture('speke-v2-axinom-request.xml');
+const SPEKE_V2 = seedDocument('axinomSpekeV2Request');
 const SPEKE_V2_CBCS = SPEKE_V2.replaceAll('commonEncryptionScheme="cenc"', 'commonEncryptionScheme="cbcs"');
-const SPEKE_V1 = fixture('speke-v1-axinom-request.xml');
-const SPEKE_V1_AWS_LIVE = fixture('speke-v1-aws-live-request.xml');
+const SPEKE_V1 = seedDocument('axinomSpekeV1Request');
+const SPEKE_V1_AWS_LIVE = seedDocument('awsLiveRequest');
 
 const NOW = new Date('2025-11-25T10:00:00Z');
 const TENANT_ID = 'parity';

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { buildKeyRequest, CpixClient, readKeyResponse, spekeV2EncryptionContract, toPallyConJson } from '../src/index.js';
-import { fixture, reply, startServer, type TestServer } from '../test/helpers.js';
+import { reply, startServer, type TestServer } from '../test/helpers.js';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 
-const AXINOM = fixture('axinom-speke-v2-response.xml');
+const AXINOM = seedDocument('axinomSpekeV2Response');
 const AXINOM_REQUEST = {
   contentId: 'abc123',
   drmSystems: ['fairplay', 'playready', 'widevine'],

@@ -1,8 +1,9 @@
 import { type CpixDocument, serializeCpix } from '@cpixkit/cpix-model';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../test/helpers.js';
-import { vectorCase } from '../test/vectors.js';
+import { vectorCase } from '../../../tooling/src/shared-data.js';
 import { buildKeyRequest, type PallyConJson, readKeyResponse, toPallyConJson } from './index.js';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 
 const seedJson = JSON.parse(fixture('pallycon-client-output.json')) as PallyConJson;
 const b64 = (text: string) => Buffer.from(text, 'base64');
@@ -40,10 +41,10 @@ describe('toPallyConJson', () => {
 
   it('agrees with the verified vectors: payload-only is the pssh Data, key_uri is skd:// + key_id_b64', () => {
     const entry = seedJson.content_key_list[0]!;
-    expect(entry.widevine.pssh_payload_only).toBe(vectorCase('pallycon_client_json_widevine_pssh').expected.pssh_payload_only_b64);
-    expect(entry.playready.pssh_payload_only).toBe(vectorCase('pallycon_client_json_playready_pssh_4_3_aesctr').expected.pssh_payload_only_b64);
-    expect(entry.fairplay.key_uri).toBe(vectorCase('pallycon_fairplay_and_ncg_uris').expected.client_json_key_uri);
-    expect(entry.key_id_b64).toBe(vectorCase('kid_representations').expected.cbbc38b6_key_id_b64);
+    expect(entry.widevine.pssh_payload_only).toBe(vectorCase<string>('pallycon_client_json_widevine_pssh').expected.pssh_payload_only_b64);
+    expect(entry.playready.pssh_payload_only).toBe(vectorCase<string>('pallycon_client_json_playready_pssh_4_3_aesctr').expected.pssh_payload_only_b64);
+    expect(entry.fairplay.key_uri).toBe(vectorCase<string>('pallycon_fairplay_and_ncg_uris').expected.client_json_key_uri);
+    expect(entry.key_id_b64).toBe(vectorCase<string>('kid_representations').expected.cbbc38b6_key_id_b64);
   });
 
   it('adds track_type first for multi-key answers, and empty strings for what the answer lacks', async () => {
@@ -56,7 +57,7 @@ describe('toPallyConJson', () => {
       },
       'speke-v2',
     );
-    const json = toPallyConJson(await readKeyResponse(fixture('axinom-speke-v2-response.xml'), prepared));
+    const json = toPallyConJson(await readKeyResponse(seedDocument('axinomSpekeV2Response'), prepared));
     expect(json.content_key_list.map((entry) => Object.keys(entry)[0])).toEqual(['track_type', 'track_type']);
     const [video] = json.content_key_list;
     expect(video).toMatchObject({
@@ -65,16 +66,16 @@ describe('toPallyConJson', () => {
       iv_b64: 'OFj2IjCsPJFfMAxmQxLGPw==',
       fairplay: { key_uri: 'skd://98ee5596-cd3e-a20d-163a-e382420c6eff:3858F62230AC3C915F300C664312C63F' },
     });
-    expect(video!.widevine.pssh).toBe(vectorCase('axinom_speke2_widevine_signalling_98ee').expected.pssh_b64);
+    expect(video!.widevine.pssh).toBe(vectorCase<string>('axinom_speke2_widevine_signalling_98ee').expected.pssh_b64);
     // PlayReady was not asked for, but the answer has it: its box comes out of ContentProtectionData.
-    expect(video!.playready.pssh).toBe(vectorCase('axinom_speke2_playready_content_protection_data_98ee5596').expected.pssh_b64);
-    const ateme = await readKeyResponse(fixture('anevia-dash-response.xml'), buildKeyRequest({ contentId: 'test-cid', drmSystems: ['widevine'] }, 'anevia'));
+    expect(video!.playready.pssh).toBe(vectorCase<string>('axinom_speke2_playready_content_protection_data_98ee5596').expected.pssh_b64);
+    const ateme = await readKeyResponse(seedDocument('atemeDashResponse'), buildKeyRequest({ contentId: 'test-cid', drmSystems: ['widevine'] }, 'anevia'));
     expect(toPallyConJson(ateme).content_key_list[0]!.fairplay).toEqual({ key_uri: '' });
     expect(Object.keys(toPallyConJson(ateme).content_key_list[0]!)[0]).toBe('key_id_hex');
   });
 
   it('writes an empty IV when the answer has none', async () => {
-    const answer = fixture('pallycon-dash-vod-response.xml').replace(' explicitIV="MDEyMzQ1Njc4OWFiY2RlZg=="', '');
+    const answer = seedDocument('pallyConDashVodResponse').replace(' explicitIV="MDEyMzQ1Njc4OWFiY2RlZg=="', '');
     const result = await readKeyResponse(answer, buildKeyRequest({ contentId: 'cpix-test-cid', drmSystems: ['widevine'] }, 'pallycon'));
     expect(toPallyConJson(result).content_key_list[0]).toMatchObject({ iv_hex: '', iv_b64: '' });
   });

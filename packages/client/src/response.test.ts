@@ -2,9 +2,9 @@ import { type CpixDocument, serializeCpix } from '@cpixkit/cpix-model';
 import { bytesToUuid } from '@cpixkit/pssh';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../test/helpers.js';
-import { vectorCase } from '../test/vectors.js';
+import { vectorCase } from '../../../tooling/src/shared-data.js';
 import { buildKeyRequest, type CpixDialect, type KeyRequest, readKeyResponse } from './index.js';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 
 const WIDEVINE = 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed';
 const PLAYREADY = '9a04f079-9840-4286-ab92-e65be0885f95';
@@ -20,9 +20,9 @@ const fromBase64 = (text: string) => Buffer.from(text, 'base64').toString('utf8'
 
 describe('readKeyResponse: seed answers', () => {
   it('reads the PallyCon DASH VOD answer: the key the server assigned, PSSH boxes and payloads', async () => {
-    const result = await read('pallycon', { contentId: 'cpix-test-cid', drmSystems: ['playready', 'widevine'] }, fixture('pallycon-dash-vod-response.xml'));
-    const playreadyVector = vectorCase('pallycon_dash_vod_playready_pssh').expected;
-    const widevineVector = vectorCase('pallycon_dash_vod_widevine_pssh').expected;
+    const result = await read('pallycon', { contentId: 'cpix-test-cid', drmSystems: ['playready', 'widevine'] }, seedDocument('pallyConDashVodResponse'));
+    const playreadyVector = vectorCase<string>('pallycon_dash_vod_playready_pssh').expected;
+    const widevineVector = vectorCase<string>('pallycon_dash_vod_widevine_pssh').expected;
     expect(result.contentId).toBe('cpix-test-cid');
     expect(result.keys).toHaveLength(1);
     const [key] = result.keys;
@@ -46,44 +46,44 @@ describe('readKeyResponse: seed answers', () => {
     const result = await read(
       'pallycon',
       { contentId: 'cpix-test-cid', drmSystems: ['playready', 'widevine'], tracks: ['HD'], periods: [128] },
-      fixture('pallycon-dash-live-response.xml'),
+      seedDocument('pallyConDashLiveResponse'),
     );
     const [key] = result.keys;
     expect(key!.kid.uuid).toBe('6bac8ec3-0ee3-379f-3d21-290b3a2bc9c3');
     expect(key!.trackType).toBe('HD');
     expect(key!.period).toEqual({ id: 'keyPeriod_e7c4423c-a2c6-46f4-bef3-2bfed6bae9c9', index: 128 });
-    expect(key!.drm.find((drm) => drm.drm === 'playready')!.pssh).toBe(vectorCase('pallycon_dash_live_playready_pssh').expected.pssh_b64);
-    expect(key!.drm.find((drm) => drm.drm === 'widevine')!.pssh).toBe(vectorCase('pallycon_dash_live_widevine_pssh').expected.pssh_b64);
+    expect(key!.drm.find((drm) => drm.drm === 'playready')!.pssh).toBe(vectorCase<string>('pallycon_dash_live_playready_pssh').expected.pssh_b64);
+    expect(key!.drm.find((drm) => drm.drm === 'widevine')!.pssh).toBe(vectorCase<string>('pallycon_dash_live_widevine_pssh').expected.pssh_b64);
   });
 
   it('reads the PallyCon HLS answers: the FairPlay skd:// URIs and the NCG AES-128 key URL', async () => {
-    const uris = vectorCase('pallycon_fairplay_and_ncg_uris').expected;
-    const vod = await read('pallycon', { contentId: 'cpix-test-cid', drmSystems: ['fairplay', 'aes128'] }, fixture('pallycon-hls-vod-response.xml'));
+    const uris = vectorCase<string>('pallycon_fairplay_and_ncg_uris').expected;
+    const vod = await read('pallycon', { contentId: 'cpix-test-cid', drmSystems: ['fairplay', 'aes128'] }, seedDocument('pallyConHlsVodResponse'));
     const [vodKey] = vod.keys;
     expect(vodKey!.drm.find((drm) => drm.drm === 'fairplay')!.keyUri).toBe(uris.vod_uri);
     expect(vodKey!.drm.find((drm) => drm.systemId === AES128)!.keyUri).toBe(fromBase64(uris.ncg_aes128_urixkey_b64!));
     const live = await read(
       'pallycon',
       { contentId: 'cpix-test-cid', drmSystems: ['fairplay'], tracks: ['HD'], periods: [128] },
-      fixture('pallycon-hls-live-response.xml'),
+      seedDocument('pallyConHlsLiveResponse'),
     );
     expect(live.keys[0]!.drm[0]).toMatchObject({ systemId: FAIRPLAY, drm: 'fairplay', keyUri: uris.live_uri });
   });
 
   it('reads the ATEME NEA-DVR answer to a GET', async () => {
-    const result = await read('anevia', { contentId: 'test-cid', drmSystems: ['widevine', 'playready'] }, fixture('anevia-dash-response.xml'));
+    const result = await read('anevia', { contentId: 'test-cid', drmSystems: ['widevine', 'playready'] }, seedDocument('atemeDashResponse'));
     expect(result.keys.map((key) => key.kid.uuid)).toEqual(['cbc2eedd-4284-fd94-c17b-0d6fb56c146b']);
     expect(result.keys[0]!.key.base64).toBe('dLlreLqTHdROTxGnw/3G7g==');
     expect(result.keys[0]!.scheme).toBeUndefined();
-    expect(result.keys[0]!.drm.find((drm) => drm.drm === 'widevine')!.pssh).toBe(vectorCase('ateme_neadvr_dash_widevine_pssh').expected.pssh_b64);
-    expect(result.keys[0]!.drm.find((drm) => drm.drm === 'playready')!.pssh).toBe(vectorCase('ateme_neadvr_dash_playready_pssh').expected.pssh_b64);
+    expect(result.keys[0]!.drm.find((drm) => drm.drm === 'widevine')!.pssh).toBe(vectorCase<string>('ateme_neadvr_dash_widevine_pssh').expected.pssh_b64);
+    expect(result.keys[0]!.drm.find((drm) => drm.drm === 'playready')!.pssh).toBe(vectorCase<string>('ateme_neadvr_dash_playready_pssh').expected.pssh_b64);
   });
 
   it('reads the Axinom SPEKE v2 answer: PSSH and PRO out of ContentProtectionData, HLS lines, skd:// URI', async () => {
     const result = await read(
       'speke-v2',
       { contentId: 'abc123', drmSystems: ['fairplay', 'playready', 'widevine'], tracks: ['VIDEO', 'AUDIO'], kids: AXINOM_KIDS },
-      fixture('axinom-speke-v2-response.xml'),
+      seedDocument('axinomSpekeV2Response'),
     );
     expect(result.warnings).toEqual([]);
     expect(result.keys.map((key) => [key.kid.uuid, key.trackType, key.scheme])).toEqual([
@@ -93,7 +93,7 @@ describe('readKeyResponse: seed answers', () => {
     const [video] = result.keys;
     expect(video!.key.base64).toBe('nFLKuNE4LJ1+eXVGiSiTvA==');
     expect(video!.iv!.hex).toBe('3858f62230ac3c915f300c664312c63f');
-    const playreadyVector = vectorCase('axinom_speke2_playready_content_protection_data_98ee5596').expected;
+    const playreadyVector = vectorCase<string>('axinom_speke2_playready_content_protection_data_98ee5596').expected;
     const playready = video!.drm.find((drm) => drm.drm === 'playready')!;
     expect(playready).toMatchObject({
       pssh: playreadyVector.pssh_b64,
@@ -101,7 +101,7 @@ describe('readKeyResponse: seed answers', () => {
       smoothStreamingProtectionHeader: playreadyVector.pro_b64,
       contentProtectionData: playreadyVector.content_protection_data_b64,
     });
-    const widevineVector = vectorCase('axinom_speke2_widevine_signalling_98ee').expected;
+    const widevineVector = vectorCase<string>('axinom_speke2_widevine_signalling_98ee').expected;
     const widevine = video!.drm.find((drm) => drm.drm === 'widevine')!;
     expect(widevine).toMatchObject({
       pssh: widevineVector.pssh_b64,
@@ -111,7 +111,7 @@ describe('readKeyResponse: seed answers', () => {
       keyFormat: `urn:uuid:${WIDEVINE}`,
       keyFormatVersions: '1',
     });
-    const fairplayVector = vectorCase('axinom_speke2_fairplay_hls_98ee').expected;
+    const fairplayVector = vectorCase<string>('axinom_speke2_fairplay_hls_98ee').expected;
     const fairplay = video!.drm.find((drm) => drm.drm === 'fairplay')!;
     expect(fairplay).toMatchObject({
       hlsMediaLine: fairplayVector.hls_media_line,
@@ -120,14 +120,14 @@ describe('readKeyResponse: seed answers', () => {
       keyFormat: 'com.apple.streamingkeydelivery',
     });
     expect(fairplay.pssh).toBeUndefined();
-    expect(result.keys[1]!.drm.find((drm) => drm.drm === 'fairplay')!.hlsMediaLine).toBe(vectorCase('axinom_speke2_fairplay_hls_53ab').expected.hls_media_line);
+    expect(result.keys[1]!.drm.find((drm) => drm.drm === 'fairplay')!.hlsMediaLine).toBe(vectorCase<string>('axinom_speke2_fairplay_hls_53ab').expected.hls_media_line);
   });
 
   it('reads the Axinom SPEKE v1 answer, whose DRMSystems carry no signalling', async () => {
     const result = await read(
       'speke-v1',
       { contentId: 'test_ch1', drmSystems: ['fairplay', 'playready', 'widevine'], periods: [213], kids: ['af1ed63c-5784-460b-9e51-309dd47b7d9c'] },
-      fixture('axinom-speke-v1-response.xml'),
+      seedDocument('axinomSpekeV1Response'),
     );
     const [key] = result.keys;
     expect(key!.key.base64).toBe('BKp/7CmIS+8AuBPS3136Hw==');
@@ -138,7 +138,7 @@ describe('readKeyResponse: seed answers', () => {
 });
 
 /** The PallyCon DASH VOD answer with every kid changed: its PSSH boxes still name the original KID. */
-const OTHER_KID_VOD = fixture('pallycon-dash-vod-response.xml').replaceAll('12ea753c-23e7-bc02-4474-b2b976c43beb', '12ea753c-23e7-bc02-4474-b2b976c43bec');
+const OTHER_KID_VOD = seedDocument('pallyConDashVodResponse').replaceAll('12ea753c-23e7-bc02-4474-b2b976c43beb', '12ea753c-23e7-bc02-4474-b2b976c43bec');
 
 describe('readKeyResponse: answers that do not answer the request', () => {
   const v2 = (overrides: Partial<KeyRequest> = {}) => ({
@@ -148,7 +148,7 @@ describe('readKeyResponse: answers that do not answer the request', () => {
     kids: AXINOM_KIDS,
     ...overrides,
   });
-  const axinom = fixture('axinom-speke-v2-response.xml');
+  const axinom = seedDocument('axinomSpekeV2Response');
 
   it.each([
     ['another content id', 'speke-v2', v2({ contentId: 'other' }), axinom, /content id "abc123", not "other"/],
@@ -194,7 +194,7 @@ describe('readKeyResponse: answers that do not answer the request', () => {
       'a PlayReady CHECKSUM that is not the one of the key',
       'pallycon',
       { contentId: 'cpix-test-cid', drmSystems: ['playready'] },
-      fixture('pallycon-dash-vod-response.xml').replace('SzC1qc1cEpyFU6t/lL7Byw==', Buffer.alloc(16, 7).toString('base64')),
+      seedDocument('pallyConDashVodResponse').replace('SzC1qc1cEpyFU6t/lL7Byw==', Buffer.alloc(16, 7).toString('base64')),
       /the PlayReady header CHECKSUM of DRMSystem PlayReady for kid 12ea753c-.* does not match the content key$/,
     ],
   ] as const)('refuses %s (ERR_CLIENT_RESPONSE_MISMATCH)', async (_name, dialect, request, answer, message) => {
@@ -217,7 +217,7 @@ describe('readKeyResponse: answers that do not answer the request', () => {
 });
 
 describe('readKeyResponse: answers that cannot be used', () => {
-  const vod = fixture('pallycon-dash-vod-response.xml');
+  const vod = seedDocument('pallyConDashVodResponse');
   const request = { contentId: 'cpix-test-cid', drmSystems: ['playready', 'widevine'] };
   const widevinePssh = /(<cpix:DRMSystem kid="[^"]+" systemId="EDEF8BA9[^>]*>\s*<cpix:PSSH>)([^<]+)/;
 
@@ -230,7 +230,7 @@ describe('readKeyResponse: answers that cannot be used', () => {
     ['a PSSH that is not a box', vod.replace(widevinePssh, '$1AAAA'), /PSSH of DRMSystem Widevine .* is not a pssh box/],
     [
       'a PlayReady box in the Widevine DRMSystem',
-      vod.replace(widevinePssh, `$1${vectorCase('pallycon_dash_vod_playready_pssh').expected.pssh_b64}`),
+      vod.replace(widevinePssh, `$1${vectorCase<string>('pallycon_dash_vod_playready_pssh').expected.pssh_b64}`),
       /a box of system 9a04f079-9840-4286-ab92-e65be0885f95/,
     ],
     ['a KID that is not a UUID', vod.replace('kid="12ea753c-23e7-bc02-4474-b2b976c43beb">\n', 'kid="12ea753c">\n'), /not a readable CPIX document/],
@@ -300,14 +300,14 @@ describe('readKeyResponse: key, KID and IV forms', () => {
   });
 
   it('spells the seed KIDs as the verified vectors do (RFC 4122 byte order, never the PlayReady GUID order)', async () => {
-    const vector = vectorCase('kid_representations').expected;
-    const vod = await read('pallycon', { contentId: 'cpix-test-cid', drmSystems: ['widevine'] }, fixture('pallycon-dash-vod-response.xml'));
+    const vector = vectorCase<string>('kid_representations').expected;
+    const vod = await read('pallycon', { contentId: 'cpix-test-cid', drmSystems: ['widevine'] }, seedDocument('pallyConDashVodResponse'));
     expect(vod.keys[0]!.kid.base64).toBe(vector['12ea753c_be_b64']);
     expect(vod.keys[0]!.kid.base64).not.toBe(vector['12ea753c_wrmheader_kid']);
     const axinom = await read(
       'speke-v2',
       { contentId: 'abc123', drmSystems: ['widevine'], tracks: ['VIDEO', 'AUDIO'], kids: AXINOM_KIDS },
-      fixture('axinom-speke-v2-response.xml'),
+      seedDocument('axinomSpekeV2Response'),
     );
     expect(`0x${axinom.keys[0]!.kid.hex.toUpperCase()}`).toBe(vector['98ee5596_hls_keyid']);
   });

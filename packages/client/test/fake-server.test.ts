@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { parseCpix } from '@cpixkit/cpix-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpixClient, type CpixClientOptions, toPallyConJson } from '../src/index.js';
-import { fixture, type ReceivedRequest, reply, startServer, type TestServer } from './helpers.js';
-import { vectorCase } from './vectors.js';
+import { type ReceivedRequest, reply, startServer, type TestServer } from './helpers.js';
+import { vectorCase } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 
 const TOKEN = `enc-${randomBytes(24).toString('base64')}`;
 const BASIC = { username: 'acme', password: randomBytes(12).toString('hex') };
@@ -19,7 +20,7 @@ function replay(request: ReceivedRequest, response: Parameters<typeof reply>[0])
   const url = new URL(request.url, 'http://fake');
   const basicOk = request.headers.authorization === `Basic ${Buffer.from(`${BASIC.username}:${BASIC.password}`).toString('base64')}`;
   if (request.method === 'GET' && url.pathname === `/cpix/anevia/dash/${encodeURIComponent(TOKEN)}/test-cid`) {
-    return reply(response, 200, fixture('anevia-dash-response.xml'));
+    return reply(response, 200, seedDocument('atemeDashResponse'));
   }
   if (request.method !== 'POST') return reply(response, 405, 'method not allowed', { 'content-type': 'text/plain' });
   let document;
@@ -32,7 +33,7 @@ function replay(request: ReceivedRequest, response: Parameters<typeof reply>[0])
     if (document.id !== 'cpix-test-cid') return reply(response, 400, 'unknown content id', { 'content-type': 'text/plain' });
     const hls = document.drmSystemList?.drmSystems.some((system) => system.systemId.toLowerCase() === FAIRPLAY);
     const live = document.contentKeyPeriodList?.contentKeyPeriods[0]?.index === 128;
-    return reply(response, 200, fixture(`pallycon-${hls ? 'hls' : 'dash'}-${live ? 'live' : 'vod'}-response.xml`));
+    return reply(response, 200, seedDocument(`pallyCon${hls ? 'Hls' : 'Dash'}${live ? 'Live' : 'Vod'}Response`));
   }
   if (url.pathname.startsWith('/v2/cpix/pallycon/getKey/')) {
     return reply(response, 200, JSON.stringify({ error_code: '1002', error_message: `Invalid enc-token: ${url.pathname.split('/').pop()}` }), {
@@ -42,11 +43,11 @@ function replay(request: ReceivedRequest, response: Parameters<typeof reply>[0])
   if (!basicOk) return reply(response, 401, 'ERR_SERVER_BAD_CREDENTIALS: the Basic credentials match no tenant\n', { 'x-cpixkit-error': 'ERR_SERVER_BAD_CREDENTIALS', 'content-type': 'text/plain' });
   if (url.pathname === '/SpekeV2') {
     if (request.headers['x-speke-version'] !== '2.0' || document.version !== '2.3') return reply(response, 400, 'SPEKE v2 needs X-Speke-Version: 2.0 and CPIX 2.3');
-    return reply(response, 200, fixture('axinom-speke-v2-response.xml'), { 'x-speke-version': '2.0', 'x-speke-user-agent': 'fake-axinom/1.0' });
+    return reply(response, 200, seedDocument('axinomSpekeV2Response'), { 'x-speke-version': '2.0', 'x-speke-user-agent': 'fake-axinom/1.0' });
   }
   if (url.pathname === '/Speke') {
     if (document.id !== 'test_ch1') return reply(response, 400, 'unknown content id');
-    return reply(response, 200, fixture('axinom-speke-v1-response.xml'), { 'speke-user-agent': 'fake-axinom/1.0' });
+    return reply(response, 200, seedDocument('axinomSpekeV1Response'), { 'speke-user-agent': 'fake-axinom/1.0' });
   }
   return reply(response, 404, 'no such route', { 'content-type': 'text/plain' });
 }
@@ -76,8 +77,8 @@ describe('against a fake key server replaying the seed answers', () => {
         key_b64: 'SzC1qc1cEpyFU6t/lL7Byw==',
         iv_b64: 'MDEyMzQ1Njc4OWFiY2RlZg==',
         widevine: {
-          pssh: vectorCase('pallycon_dash_vod_widevine_pssh').expected.pssh_b64,
-          pssh_payload_only: Buffer.from(vectorCase('pallycon_dash_vod_widevine_pssh').expected.widevine_data_hex!, 'hex').toString('base64'),
+          pssh: vectorCase<string>('pallycon_dash_vod_widevine_pssh').expected.pssh_b64,
+          pssh_payload_only: Buffer.from(vectorCase<string>('pallycon_dash_vod_widevine_pssh').expected.widevine_data_hex!, 'hex').toString('base64'),
         },
         fairplay: { key_uri: '' },
       }),
@@ -122,7 +123,7 @@ describe('against a fake key server replaying the seed answers', () => {
     expect(result.spekeVersion).toBe('2.0');
     expect(result.serverUserAgent).toBe('fake-axinom/1.0');
     expect(result.keys.map((key) => key.key.base64)).toEqual(['nFLKuNE4LJ1+eXVGiSiTvA==', '5UUASLfS3ajx0cAUw+rzmQ==']);
-    expect(result.keys[1]!.drm.find((drm) => drm.drm === 'fairplay')!.hlsMasterLine).toBe(vectorCase('axinom_speke2_fairplay_hls_53ab').expected.hls_master_line);
+    expect(result.keys[1]!.drm.find((drm) => drm.drm === 'fairplay')!.hlsMasterLine).toBe(vectorCase<string>('axinom_speke2_fairplay_hls_53ab').expected.hls_master_line);
   });
 
   it('Axinom-style /Speke (SPEKE v1) with a key period', async () => {

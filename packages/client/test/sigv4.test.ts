@@ -1,7 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpixClient, resolveSigV4, signSigV4 } from '../src/index.js';
-import { fixture, type ReceivedRequest, reply, startServer, type TestServer } from './helpers.js';
+import { type ReceivedRequest, reply, startServer, type TestServer } from './helpers.js';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 
 // AWS's documented example credentials (not a real account).
 const ENV = {
@@ -51,7 +52,7 @@ beforeAll(async () => {
       failFirst = false;
       return reply(response, 503, 'try again', { 'content-type': 'text/plain' });
     }
-    reply(response, 200, fixture('axinom-speke-v1-response.xml'));
+    reply(response, 200, seedDocument('axinomSpekeV1Response'));
   });
 });
 afterAll(() => server.close());

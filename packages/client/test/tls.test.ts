@@ -1,7 +1,8 @@
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpixClient } from '../src/index.js';
-import { fixture, makeCertificate, reply, startServer, type TestCertificate, type TestServer } from './helpers.js';
+import { makeCertificate, reply, startServer, type TestCertificate, type TestServer } from './helpers.js';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 
 const REQUEST = { contentId: 'cpix-test-cid', drmSystems: ['widevine', 'playready'] };
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
     (_request, response) => {
       const socket = response.socket as TLSSocket;
       clientNames.push(socket.getPeerCertificate().subject?.CN);
-      reply(response, 200, fixture('pallycon-dash-vod-response.xml'));
+      reply(response, 200, seedDocument('pallyConDashVodResponse'));
     },
     { cert: serverCertificate.certificatePem, key: serverCertificate.privateKeyPem, ca: ca.certificatePem, requestCert: true, rejectUnauthorized: true },
   );

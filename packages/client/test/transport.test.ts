@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CpixClient, type CpixClientOptions, sendWithRetries } from '../src/index.js';
-import { fixture, type ReceivedRequest, reply, startServer, type TestServer } from './helpers.js';
+import { type ReceivedRequest, reply, startServer, type TestServer } from './helpers.js';
+import { seedDocument } from '../../../tooling/src/shared-data.js';
 
-const VOD = fixture('pallycon-dash-vod-response.xml');
+const VOD = seedDocument('pallyConDashVodResponse');
 const REQUEST = { contentId: 'cpix-test-cid', drmSystems: ['widevine', 'playready'] };
 
 let server: TestServer | undefined;

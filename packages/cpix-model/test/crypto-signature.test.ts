@@ -110,6 +110,14 @@ describe('tampering, each with its own code', () => {
     expect(verifyCpixSignatures(keyTampered).map(({ code }) => code)).toEqual(['ERR_CPIX_SIGNATURE_DIGEST_MISMATCH', 'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH']);
   });
 
+  it('names a whole-document signature as such in its reason, and an element signature by its URI', () => {
+    const keyTampered = signed.replace(/(<pskc:PlainValue>)(.)/, (_, tag: string, c: string) => `${tag}${c === 'A' ? 'B' : 'A'}`);
+    const [list, document] = verifyCpixSignatures(keyTampered);
+    expect(document).toMatchObject({ uri: '', target: 'document', reason: 'The content signed by the document signature changed after it was signed' });
+    expect(list!.reason).toBe(`The content signed by reference ${list!.uri} changed after it was signed`);
+    expect(list!.uri).toMatch(/^#./);
+  });
+
   it('an altered SignedInfo or SignatureValue is ERR_CPIX_SIGNATURE_VALUE_MISMATCH', () => {
     const alteredInfo = signed.replace('<ds:SignedInfo>', '<ds:SignedInfo Id="altered">');
     expect(verifyCpixSignatures(alteredInfo)[0]).toMatchObject({ valid: false, code: 'ERR_CPIX_SIGNATURE_VALUE_MISMATCH' });

@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
-
-/** The DASH-IF CPIX schemas (`/work/shared/schema/<version>/`); override with CPIXKIT_SCHEMA_DIR. */
-export const schemaDir: string =
-  process.env.CPIXKIT_SCHEMA_DIR ?? new URL('../../../../shared/schema', import.meta.url).pathname;
+import { schemaDir } from '../../../tooling/src/shared-data.js';
 
 const SCHEMA_FILES = ['cpix.xsd', 'pskc.xsd', 'xenc-schema.xsd', 'xmldsig-core-schema.xsd'] as const;
 const schemas = new Map<string, XMLFileInfo[]>();
@@ -12,7 +9,7 @@ const schemas = new Map<string, XMLFileInfo[]>();
 function schemaFiles(version: '2.3' | '2.4'): XMLFileInfo[] {
   let files = schemas.get(version);
   if (files === undefined) {
-    files = SCHEMA_FILES.map((fileName) => ({ fileName, contents: readFileSync(join(schemaDir, version, fileName), 'utf8') }));
+    files = SCHEMA_FILES.map((fileName) => ({ fileName, contents: readFileSync(join(schemaDir(version), fileName), 'utf8') }));
     schemas.set(version, files);
   }
   return files;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { vectorCase } from '../test/vectors.js';
+import { vectorCase } from '../../../tooling/src/shared-data.js';
 import {
   buildAes128KeyLine,
   buildDataUri,
@@ -12,9 +12,9 @@ import {
 } from './index.js';
 
 const fromBase64 = (text: string) => Uint8Array.from(Buffer.from(text, 'base64'));
-const playReady = vectorCase('axinom_speke2_playready_content_protection_data_98ee5596');
+const playReady = vectorCase<string>('axinom_speke2_playready_content_protection_data_98ee5596');
 const pro = fromBase64(playReady.expected.pro_b64!);
-const widevine = vectorCase('axinom_speke2_widevine_signalling_98ee');
+const widevine = vectorCase<string>('axinom_speke2_widevine_signalling_98ee');
 const widevinePssh = fromBase64(widevine.expected.pssh_b64!);
 
 describe('buildPlayReadyKeyLine', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vectorCase, vectorCases } from '../test/vectors.js';
+import { vectorCase, vectorCases } from '../../../tooling/src/shared-data.js';
 import {
   buildFairPlayKeyLine,
   buildFairPlayUri,
@@ -15,7 +15,7 @@ const fromHex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
 const decodeBase64Text = (text: string) => Buffer.from(text, 'base64').toString('utf8');
 
 describe('hls_line vectors (Axinom SPEKE 2.0 FairPlay)', () => {
-  for (const { name, inputs, expected } of vectorCases('hls_line')) {
+  for (const { name, inputs, expected } of vectorCases<string>('hls_line')) {
     const iv = fromBase64(inputs.explicit_iv_b64!);
 
     it(`${name}: the explicitIV is the IV in hex`, () => {
@@ -51,7 +51,7 @@ describe('hls_line vectors (Axinom SPEKE 2.0 FairPlay)', () => {
 });
 
 describe('Widevine HLS vectors (Axinom SPEKE 2.0)', () => {
-  const cases = ['axinom_speke2_widevine_signalling_98ee', 'axinom_speke2_widevine_signalling_53ab'].map(vectorCase);
+  const cases = ['axinom_speke2_widevine_signalling_98ee', 'axinom_speke2_widevine_signalling_53ab'].map((name) => vectorCase<string>(name));
   for (const { name, inputs, expected } of cases) {
     const pssh = fromBase64(expected.pssh_b64!);
 
@@ -80,14 +80,14 @@ describe('Widevine HLS vectors (Axinom SPEKE 2.0)', () => {
   }
 
   it('KEYID is the RFC 4122 KID in upper-case hex (kid_representations)', () => {
-    const { inputs, expected } = vectorCase('kid_representations');
+    const { inputs, expected } = vectorCase<string>('kid_representations');
     const line = buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'SAMPLE-AES', uri: 'skd://x', keyId: inputs.kids![2]! });
     expect(line.endsWith(`,KEYID=${expected['98ee5596_hls_keyid']}`)).toBe(true);
   });
 });
 
 describe('fairplay_uri vectors (PallyCon)', () => {
-  const { inputs, expected } = vectorCase('pallycon_fairplay_and_ncg_uris');
+  const { inputs, expected } = vectorCase<string>('pallycon_fairplay_and_ncg_uris');
   const liveIndex = inputs.live_period_index as unknown as number;
 
   it('VOD: skd:// + base64 of the big-endian KID, and URIExtXKey is its base64', () => {

@@ -1,25 +1,25 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { vectorCase } from '../test/vectors.js';
+import { vectorCase } from '../../../tooling/src/shared-data.js';
 import { deriveContentKey, KeySeedError, parseKeySeed, PLAYREADY_KEY_SEED_LENGTH } from './index.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-const testSeed = parseKeySeed(vectorCase('ms_test_key_seed_bytes').inputs.key_seed_b64!);
+const testSeed = parseKeySeed(vectorCase<string>('ms_test_key_seed_bytes').inputs.key_seed_b64!);
 
 describe('deriveContentKey (PlayReady key seed)', () => {
   it('reads Microsoft’s public test key seed as the 30 published bytes', () => {
-    expect(hex(testSeed)).toBe(vectorCase('ms_test_key_seed_bytes').expected.key_seed_hex);
+    expect(hex(testSeed)).toBe(vectorCase<string>('ms_test_key_seed_bytes').expected.key_seed_hex);
   });
 
   it('reproduces Microsoft’s known-good key (Azure Media Services SDK)', () => {
-    const { inputs, expected } = vectorCase('keyseed_azure_ams_sdk_known_good');
+    const { inputs, expected } = vectorCase<string>('keyseed_azure_ams_sdk_known_good');
     expect(base64(deriveContentKey(testSeed, inputs.kid!))).toBe(expected.key_b64);
   });
 
   it('reproduces the key behind the PlayReady header spec’s 4.0 example checksum', () => {
-    const { inputs, expected } = vectorCase('ms_header_spec_4_0_example_checksum_via_test_key_seed');
+    const { inputs, expected } = vectorCase<string>('ms_header_spec_4_0_example_checksum_via_test_key_seed');
     expect(hex(deriveContentKey(parseKeySeed(inputs.key_seed_b64!), inputs.kid!))).toBe(expected.derived_key_hex);
   });
 
@@ -32,7 +32,7 @@ describe('deriveContentKey (PlayReady key seed)', () => {
   });
 
   it('hashes the KID in GUID byte order, not RFC 4122 order', () => {
-    const { inputs, decoded } = vectorCase('keyseed_azure_ams_sdk_known_good') as unknown as {
+    const { inputs, decoded } = vectorCase<string>('keyseed_azure_ams_sdk_known_good') as unknown as {
       inputs: { kid: string };
       decoded: Record<string, string>;
     };

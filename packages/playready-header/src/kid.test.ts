@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vectorCases } from '../../pssh/test/vectors.js';
+import { vectorCases } from '../../../tooling/src/shared-data.js';
 import { guidBase64ToKid, kidToGuidBase64, kidToGuidBytes, swapGuidByteOrder } from './kid.js';
 import { PlayReadyError } from './errors.js';
 

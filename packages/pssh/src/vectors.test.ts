@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromBase64, fromHex, toHex, vectorCases } from '../test/vectors.js';
+import { fromBase64, fromHex, toHex, vectorCases } from '../../../tooling/src/shared-data.js';
 import { encodePsshBox, parsePsshBox } from './box.js';
 import { fourCcToUint32 } from './fourcc.js';
 import { decodePsshInput } from './input.js';

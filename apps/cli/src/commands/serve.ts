@@ -34,5 +34,5 @@ export async function serve(options: ServeOptions): Promise<void> {
     const value = options[option];
     if (value !== undefined) process.env[variable] = value;
   }
-  await import('../../../server/src/main.js');
+  await import('@cpixkit/server/main');
 }
