@@ -33,6 +33,22 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        extends: true as const,
+        // Hostile traffic and faults against the built server as a child process: fuzzing, XML attacks,
+        // authentication abuse, load, SIGTERM/kill -9, unreachable stores, secrets in logs. Files run one
+        // at a time, and after every other project (group order 1), so that RSS and latency figures
+        // are not disturbed by each other or by the rest of `pnpm test`.
+        test: {
+          name: 'reliability',
+          root: `${root}/reliability`,
+          include: ['**/*.test.ts'],
+          globalSetup: ['./global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
       },
     ],
   },
