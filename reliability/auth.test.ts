@@ -11,7 +11,7 @@ import { type HttpAnswer, type HttpExchange, keepAlivePool, quantile, send } fro
 import { baseRequests, dialectRequest } from './support/requests.js';
 import { expectNoSecretsInLogs } from './support/log-audit.js';
 import { runDir } from './support/run-dir.js';
-import { findSecrets, SecretLedger } from './support/secrets.js';
+import { describeFinding, findSecrets, SecretLedger } from './support/secrets.js';
 import { ServerProcess } from './support/server-process.js';
 import { testTenant, writeTenantsConfig } from './support/tenants.js';
 
@@ -220,7 +220,7 @@ describe('open routes', () => {
       pages.push({ file: path, content: answer.body });
     }
     expect(pages.find((page) => page.file === '/metrics')!.content.toString('utf8')).toMatch(/cpixkit_http_requests_total\{/);
-    expect(findSecrets(pages, ledger.all).map((finding) => `${finding.label} (${finding.form}) in ${finding.file}`)).toEqual([]);
+    expect(findSecrets(pages, ledger.all).map(describeFinding)).toEqual([]);
   });
 });
 

@@ -16,9 +16,15 @@ async function copySchemas(): Promise<void> {
 // dependencies tsup leaves out by itself.
 const external = ['better-sqlite3', 'pg'];
 
+// commander is bundled too (resolving its files at every start costs more than its bytes); it is
+// CommonJS and requires Node built-ins, which an ES module bundle can only do through createRequire.
+const banner = {
+  js: ['#!/usr/bin/env node', "import { createRequire as createRequireForCommander } from 'node:module';", 'const require = createRequireForCommander(import.meta.url);'].join('\n'),
+};
+
 // Splitting puts every command (and what only it imports) in its own chunk, loaded by the command's
 // dynamic import(): `cpixkit pssh decode` starts without parsing XML, HTTP or server code.
 export default applicationConfig(
   { cli: 'src/cli.ts' },
-  { banner: { js: '#!/usr/bin/env node' }, splitting: true, external, onSuccess: copySchemas },
+  { banner, splitting: true, external, noExternal: ['commander'], onSuccess: copySchemas },
 );

@@ -160,11 +160,7 @@ export function savedLogs(runDir: string): { file: string; content: Buffer }[] {
   return files.map((file) => ({ file, content: readFileSync(join(logDir(runDir), file)) }));
 }
 
-/**
- * Searches every server log written so far in the run directory for the ledger's secrets and
- * returns where they were found (labels, forms and files; never the values). Each test file runs
- * it after its servers have stopped, so that a leak fails the file that caused it.
- */
-export function secretsInLogs(runDir: string, ledger: SecretLedger): string[] {
-  return findSecrets(savedLogs(runDir), ledger.all).map((finding) => `${finding.label} (${finding.form}) in ${finding.file}`);
+/** One finding as a line: which secret, in which form, in which log file (never the value). */
+export function describeFinding(finding: SecretFinding): string {
+  return `${finding.label} (${finding.form}) in ${finding.file}`;
 }
