@@ -108,13 +108,16 @@ export function parseCpix(xml: string | Uint8Array, options: ParseCpixOptions = 
   return { document, warnings: reader.warnings };
 }
 
+const BOM_KEPT = { fatal: true, ignoreBOM: true };
+
 function decodeBytes(bytes: Uint8Array): string {
   const b0 = bytes[0];
   const b1 = bytes[1];
   try {
-    if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(3));
-    if (b0 === 0xff && b1 === 0xfe) return new TextDecoder('utf-16le', { fatal: true }).decode(bytes.subarray(2));
-    if (b0 === 0xfe && b1 === 0xff) return new TextDecoder('utf-16be', { fatal: true }).decode(bytes.subarray(2));
+    // One byte order mark is read here; the decoders keep any further one, which the reader refuses.
+    if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8', BOM_KEPT).decode(bytes.subarray(3));
+    if (b0 === 0xff && b1 === 0xfe) return new TextDecoder('utf-16le', BOM_KEPT).decode(bytes.subarray(2));
+    if (b0 === 0xfe && b1 === 0xff) return new TextDecoder('utf-16be', BOM_KEPT).decode(bytes.subarray(2));
     if (b0 === 0x3c && b1 === 0x00) return new TextDecoder('utf-16le', { fatal: true }).decode(bytes);
     if (b0 === 0x00 && b1 === 0x3c) return new TextDecoder('utf-16be', { fatal: true }).decode(bytes);
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

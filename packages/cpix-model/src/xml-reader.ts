@@ -47,6 +47,7 @@ export interface NamespaceScope {
 }
 
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 const BASE_SCOPE: NamespaceScope = { prefix: 'xml', uri: XML_NAMESPACE, parent: undefined };
 const ENTITY = /&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);/g;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -147,6 +148,18 @@ function bindingOf(scope: NamespaceScope | undefined, prefix: string): Namespace
   return binding;
 }
 
+/**
+ * The constraints of Namespaces in XML 1.0 on declarations: `xml` is bound to its namespace only,
+ * `xmlns` is never declared, and neither namespace is bound to any other prefix or made the default.
+ */
+function checkDeclaration(prefix: string, uri: string, source: string, offset: number): void {
+  if (prefix === 'xmlns') throw malformed('The prefix xmlns cannot be declared', source, offset);
+  if ((prefix === 'xml') !== (uri === XML_NAMESPACE)) {
+    throw malformed(`Only the prefix xml is bound to ${XML_NAMESPACE}, and only to it`, source, offset);
+  }
+  if (uri === XMLNS_NAMESPACE) throw malformed(`No prefix is bound to ${XMLNS_NAMESPACE}`, source, offset);
+}
+
 function lookup(scope: NamespaceScope | undefined, prefix: string): string | undefined {
   return bindingOf(scope, prefix)?.uri;
 }
@@ -162,6 +175,9 @@ function splitName(qname: string): [prefix: string, local: string] {
  * runs, and again here), undeclared entities, mismatched tags, unbound prefixes, duplicate
  * attributes, content outside the root, and anything past the limits.
  */
+/** XML's white space only (not `String#trim`'s, which also takes a byte order mark or a no-break space). */
+const XML_SPACE_ONLY = /^[ \t\r\n]*$/;
+
 export function readXml(source: string, limits: XmlLimits): XmlElement {
   if (source.length > limits.maxLength) {
     throw new CpixError('ERR_CPIX_TOO_LARGE', `Document of ${source.length} characters exceeds the limit of ${limits.maxLength}`);
@@ -177,13 +193,13 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
     const lt = source.indexOf('<', i);
     if (lt === -1) {
       if (stack.length !== 0) throw malformed('Unexpected end of document inside an element', source, length);
-      if (source.slice(i).trim() !== '') throw malformed('Text after the root element', source, i);
+      if (!XML_SPACE_ONLY.test(source.slice(i))) throw malformed('Text after the root element', source, i);
       break;
     }
     if (lt > i) {
       const raw = source.slice(i, lt);
       if (stack.length === 0) {
-        if (raw.trim() !== '') throw malformed('Text outside the root element', source, i);
+        if (!XML_SPACE_ONLY.test(raw)) throw malformed('Text outside the root element', source, i);
       } else {
         texts[texts.length - 1]!.push(decodeEntities(raw, source, i));
       }
@@ -270,11 +286,14 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
       attributeNames.add(attributeName);
       rawAttributes.push([attributeName, value]);
       if (attributeName === 'xmlns') {
+        checkDeclaration('', value, source, p);
         scope = bind('', value, scope);
         declarations += 1;
       } else if (attributeName.startsWith('xmlns:')) {
-        if (value === '') throw malformed(`Empty namespace for prefix ${attributeName.slice(6)}`, source, p);
-        scope = bind(attributeName.slice(6), value, scope);
+        const declaredPrefix = attributeName.slice(6);
+        if (value === '') throw malformed(`Empty namespace for prefix ${declaredPrefix}`, source, p);
+        checkDeclaration(declaredPrefix, value, source, p);
+        scope = bind(declaredPrefix, value, scope);
         declarations += 1;
       }
       p = close + 1;

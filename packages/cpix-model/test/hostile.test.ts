@@ -30,6 +30,27 @@ describe('hostile input', () => {
     expect(refusal(`<cpix:CPIX ${CPIX} name="&#0;"/>`)).toBe('ERR_CPIX_XML_MALFORMED');
   });
 
+  it('refuses namespace confusion: xml rebound, xmlns declared, either namespace bound elsewhere', () => {
+    const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+    expect(refusal(`<cpix:CPIX ${CPIX} xmlns:xml="urn:evil"/>`)).toBe('ERR_CPIX_XML_MALFORMED');
+    expect(refusal(`<cpix:CPIX ${CPIX} xmlns:xmlns="urn:evil"/>`)).toBe('ERR_CPIX_XML_MALFORMED');
+    expect(refusal(`<cpix:CPIX ${CPIX} xmlns:x="${XML_NS}"/>`)).toBe('ERR_CPIX_XML_MALFORMED');
+    expect(refusal(`<cpix:CPIX ${CPIX} xmlns="${XML_NS}"/>`)).toBe('ERR_CPIX_XML_MALFORMED');
+    expect(refusal(`<cpix:CPIX ${CPIX} xmlns:x="http://www.w3.org/2000/xmlns/"/>`)).toBe('ERR_CPIX_XML_MALFORMED');
+    // Declaring xml with its own namespace is allowed.
+    expect(parseCpix(`<cpix:CPIX ${CPIX} xmlns:xml="${XML_NS}"/>`).document).toBeDefined();
+  });
+
+  it('reads one byte order mark and refuses a second, or any non-XML space outside the root', () => {
+    const xml = Buffer.from(`<cpix:CPIX ${CPIX}/>`);
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(parseCpix(new Uint8Array(Buffer.concat([bom, xml]))).document).toBeDefined();
+    expect(refusal(new Uint8Array(Buffer.concat([bom, bom, xml])))).toBe('ERR_CPIX_XML_MALFORMED');
+    const utf16 = Buffer.from(`\uFEFF<cpix:CPIX ${CPIX}/>`, 'utf16le');
+    expect(refusal(new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16])))).toBe('ERR_CPIX_XML_MALFORMED');
+    expect(refusal(`<cpix:CPIX ${CPIX}/>\u00a0`)).toBe('ERR_CPIX_XML_MALFORMED');
+  });
+
   it('refuses deep nesting without exhausting the stack', () => {
     const depth = 100_000;
     const xml = `<cpix:CPIX ${CPIX}>${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</cpix:CPIX>`;

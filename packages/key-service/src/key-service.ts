@@ -62,7 +62,7 @@ export function createKeyService(options: KeyServiceOptions = {}): KeyService {
         if (profile === undefined) {
           throw new KeyServiceError('ERR_KEY_SERVICE_INVALID_REQUEST', 400, `unknown dialect ${JSON.stringify(String(dialect).slice(0, 32))}`);
         }
-        const { document, warnings } = readRequest(request.body);
+        const { document, warnings } = readRequest(request.body, tenant.settings.maxKeysPerRequest);
         return await answerDocument(profile, document, warnings, context);
       } catch (error) {
         throw asRequestError(error);

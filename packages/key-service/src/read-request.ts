@@ -5,6 +5,15 @@ import type { KeyServiceWarning } from './types.js';
 /** Largest request body read, in bytes: CPIX requests are a few kilobytes. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Elements a request may hold per key it may ask for, and for its root, lists and delivery data.
+ * A key of a real request takes under 70 (its ContentKey, up to 6 DRMSystem elements with their
+ * empty signalling children, usage rules with filters, a period): a request far larger than its
+ * keys need is refused before it costs time, whatever unknown elements it is padded with.
+ */
+const ELEMENTS_PER_KEY = 128;
+const ELEMENTS_BESIDES_KEYS = 1024;
+
 /** How the parser's refusals map to the engine's. */
 const CPIX_ERRORS: Record<string, [KeyServiceErrorCode, KeyServiceErrorStatus]> = {
   ERR_CPIX_XML_MALFORMED: ['ERR_KEY_SERVICE_NOT_XML', 400],
@@ -36,13 +45,14 @@ function isEmpty(body: string | Uint8Array | undefined): boolean {
  * XML, DTDs and entities, a root other than `cpix:CPIX`, structural errors, and base64 that does
  * not decode at all (the parser drops it; a request whose values were dropped cannot be answered).
  *
+ * @param maxKeys - the tenant's `maxKeysPerRequest`, which bounds the elements read
  * @throws {@link KeyServiceError} 400, 413 or 422 with a one-line reason.
  */
-export function readRequest(body: string | Uint8Array | undefined): ReadRequest {
+export function readRequest(body: string | Uint8Array | undefined, maxKeys: number): ReadRequest {
   if (isEmpty(body)) throw new KeyServiceError('ERR_KEY_SERVICE_EMPTY_BODY', 400, 'the request body is empty');
   let parsed: ReturnType<typeof parseCpix>;
   try {
-    parsed = parseCpix(body!, { maxBytes: MAX_REQUEST_BYTES });
+    parsed = parseCpix(body!, { maxBytes: MAX_REQUEST_BYTES, maxElements: ELEMENTS_BESIDES_KEYS + ELEMENTS_PER_KEY * maxKeys });
   } catch (error) {
     if (!(error instanceof CpixError)) throw error;
     const [code, status] = CPIX_ERRORS[error.code] ?? ['ERR_KEY_SERVICE_INVALID_CPIX', 422];
