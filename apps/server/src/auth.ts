@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Tenant } from '@cpixkit/key-service';
 import { ServerError } from './errors.js';
 
@@ -10,7 +10,8 @@ export type Credential =
 const TOKEN_DIGEST_LENGTH = 32;
 
 function tokenDigest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+  // One-shot hashing: about half the cost of a createHash() object for a short token.
+  return hash('sha256', token, 'buffer');
 }
 
 /** The form a token is written in a tenants config: `sha256:<hex>` of its UTF-8 bytes. */

@@ -9,10 +9,9 @@ async function main(): Promise<void> {
   const settings = readServerSettings(process.env);
   const { app, tenants } = await createKeyServer(settings, process.env);
   const origin = await app.listen({ port: settings.port, host: settings.host });
-  // The banner (and the development token, once) goes to stdout directly, never through the logger,
-  // in one write so that a reader never sees it without the token.
-  console.log(startupBanner(origin, tenants).join('\n'));
 
+  // The signal handlers are in place before the banner says the server is up: a supervisor that
+  // stops the server as soon as it reads the banner must get a graceful shutdown, not a kill.
   let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
@@ -33,6 +32,9 @@ async function main(): Promise<void> {
       );
     });
   }
+  // The banner (and the development token, once) goes to stdout directly, never through the logger,
+  // in one write so that a reader never sees it without the token.
+  console.log(startupBanner(origin, tenants).join('\n'));
 }
 
 main().catch((error: unknown) => {

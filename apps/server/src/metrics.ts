@@ -12,58 +12,100 @@ export interface RequestObservation {
   seconds: number;
 }
 
-type Labels = Record<string, string>;
-
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-function formatLabels(labels: Labels): string {
-  const parts = Object.entries(labels).map(([name, value]) => `${name}="${escapeLabel(value)}"`);
-  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+/** `name="value",…` for the label names and values, escaped; without braces. */
+function formatLabels(names: readonly string[], values: readonly string[]): string {
+  return names.map((name, index) => `${name}="${escapeLabel(values[index]!)}"`).join(',');
+}
+
+/**
+ * The series of one metric by label values. Lookups walk a tree of maps, one level per label, so
+ * that counting builds no key string; each series' label text is formatted once, when it appears,
+ * and series are written in the order they appeared.
+ */
+class SeriesTable<T> {
+  private readonly root = new Map<string, unknown>();
+  private readonly inOrder: Array<{ labels: string; series: T }> = [];
+
+  constructor(
+    private readonly labelNames: readonly string[],
+    private readonly create: () => T,
+  ) {}
+
+  get(values: readonly string[]): T {
+    let node = this.root;
+    const last = values.length - 1;
+    for (let index = 0; index < last; index += 1) {
+      let next = node.get(values[index]!) as Map<string, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(values[index]!, next);
+      }
+      node = next;
+    }
+    let series = node.get(values[last]!) as T | undefined;
+    if (series === undefined) {
+      series = this.create();
+      node.set(values[last]!, series);
+      this.inOrder.push({ labels: formatLabels(this.labelNames, values), series });
+    }
+    return series;
+  }
+
+  /** Every series with its label text (`name="value",…`), in the order they appeared. */
+  all(): ReadonlyArray<{ labels: string; series: T }> {
+    return this.inOrder;
+  }
 }
 
 class Counter {
-  private readonly series = new Map<string, { labels: Labels; value: number }>();
+  private readonly table: SeriesTable<{ value: number }>;
 
-  add(labels: Labels, amount: number): void {
-    const key = formatLabels(labels);
-    const entry = this.series.get(key);
-    if (entry) entry.value += amount;
-    else this.series.set(key, { labels, value: amount });
+  constructor(labelNames: readonly string[]) {
+    this.table = new SeriesTable(labelNames, () => ({ value: 0 }));
+  }
+
+  add(values: readonly string[], amount: number): void {
+    this.table.get(values).value += amount;
   }
 
   lines(name: string): string[] {
-    return [...this.series.values()].map(({ labels, value }) => `${name}${formatLabels(labels)} ${value}`);
+    return this.table.all().map(({ labels, series }) => `${name}{${labels}} ${series.value}`);
   }
 }
 
 class Histogram {
-  private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
+  /** Per series: observations that fell in each bucket and no lower one (cumulated when written). */
+  private readonly table: SeriesTable<{ counts: number[]; sum: number; count: number }>;
 
-  observe(labels: Labels, value: number): void {
-    const key = formatLabels(labels);
-    let entry = this.series.get(key);
-    if (!entry) {
-      entry = { labels, counts: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.series.set(key, entry);
-    }
-    LATENCY_BUCKETS.forEach((bound, index) => {
-      if (value <= bound) entry.counts[index]! += 1;
-    });
+  constructor(labelNames: readonly string[]) {
+    this.table = new SeriesTable(labelNames, () => ({ counts: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 }));
+  }
+
+  observe(values: readonly string[], value: number): void {
+    const entry = this.table.get(values);
+    const bucket = LATENCY_BUCKETS.findIndex((bound) => value <= bound);
+    if (bucket !== -1) entry.counts[bucket]! += 1;
     entry.sum += value;
     entry.count += 1;
   }
 
   lines(name: string): string[] {
-    return [...this.series.values()].flatMap(({ labels, counts, sum, count }) => [
-      ...LATENCY_BUCKETS.map(
-        (bound, index) => `${name}_bucket${formatLabels({ ...labels, le: String(bound) })} ${counts[index]}`,
-      ),
-      `${name}_bucket${formatLabels({ ...labels, le: '+Inf' })} ${count}`,
-      `${name}_sum${formatLabels(labels)} ${sum}`,
-      `${name}_count${formatLabels(labels)} ${count}`,
-    ]);
+    return this.table.all().flatMap(({ labels, series: { counts, sum, count } }) => {
+      let cumulative = 0;
+      return [
+        ...LATENCY_BUCKETS.map((bound, index) => {
+          cumulative += counts[index]!;
+          return `${name}_bucket{${labels},le="${bound}"} ${cumulative}`;
+        }),
+        `${name}_bucket{${labels},le="+Inf"} ${count}`,
+        `${name}_sum{${labels}} ${sum}`,
+        `${name}_count{${labels}} ${count}`,
+      ];
+    });
   }
 }
 
@@ -73,20 +115,20 @@ class Histogram {
  * content keys issued by tenant and dialect.
  */
 export class ServerMetrics {
-  private readonly requests = new Counter();
-  private readonly latency = new Histogram();
-  private readonly keysIssued = new Counter();
+  private readonly requests = new Counter(['route', 'method', 'dialect', 'status']);
+  private readonly latency = new Histogram(['route']);
+  private readonly keysIssued = new Counter(['tenant', 'dialect']);
 
   /** Counts one answered request and its latency. */
   recordRequest(observation: RequestObservation): void {
     const { route, method, dialect, status, seconds } = observation;
-    this.requests.add({ route, method, dialect, status: String(status) }, 1);
-    this.latency.observe({ route }, seconds);
+    this.requests.add([route, method, dialect, String(status)], 1);
+    this.latency.observe([route], seconds);
   }
 
   /** Counts the content keys a key-exchange answer carried. */
   recordKeysIssued(tenant: string, dialect: string, count: number): void {
-    this.keysIssued.add({ tenant, dialect }, count);
+    this.keysIssued.add([tenant, dialect], count);
   }
 
   /** The metrics in Prometheus text format. */

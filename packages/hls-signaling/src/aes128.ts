@@ -1,5 +1,5 @@
 import { KEY_FORMATS } from './key-formats.js';
-import { buildHlsKeyLine } from './key-line.js';
+import { buildHlsKeyLine, buildHlsKeyLines, type HlsKeyLineFields, type HlsKeyLines } from './key-line.js';
 import { checkOptions, type HlsPlaylist, tagFor } from './line-options.js';
 
 /** Options of {@link buildAes128KeyLine}. */
@@ -16,12 +16,20 @@ export interface Aes128KeyLineOptions {
 
 /** A clear-key AES-128 (whole-segment AES-CBC) line: `METHOD=AES-128,URI="…"[,IV=0x…][,KEYFORMAT="identity",KEYFORMATVERSIONS="1"]`. */
 export function buildAes128KeyLine(options: Aes128KeyLineOptions): string {
-  checkOptions(options, 'buildAes128KeyLine');
-  return buildHlsKeyLine({
-    tag: tagFor(options.playlist),
+  const fields = aes128Fields(checkOptions(options, 'buildAes128KeyLine'));
+  return buildHlsKeyLine({ tag: tagFor(options.playlist), ...fields });
+}
+
+/** The media and master AES-128 lines of {@link buildAes128KeyLine}, from one attribute list. */
+export function buildAes128KeyLines(options: Omit<Aes128KeyLineOptions, 'playlist'>): HlsKeyLines {
+  return buildHlsKeyLines(aes128Fields(checkOptions(options, 'buildAes128KeyLines')));
+}
+
+function aes128Fields(options: Omit<Aes128KeyLineOptions, 'playlist'>): HlsKeyLineFields {
+  return {
     method: 'AES-128',
     uri: options.uri,
     ...(options.iv === undefined ? {} : { iv: options.iv }),
     ...(options.explicitKeyFormat ? { keyFormat: KEY_FORMATS.identity, keyFormatVersions: '1' } : {}),
-  });
+  };
 }

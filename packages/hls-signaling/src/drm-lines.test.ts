@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { vectorCase } from '../../../tooling/src/shared-data.js';
 import {
   buildAes128KeyLine,
+  buildAes128KeyLines,
   buildDataUri,
   buildPlayReadyKeyLine,
+  buildPlayReadyKeyLines,
   buildWidevineKeyLine,
+  buildWidevineKeyLines,
   HlsSignalingError,
   parseDataUri,
   parseHlsKeyLine,
@@ -27,6 +30,18 @@ describe('buildPlayReadyKeyLine', () => {
     const line = parseHlsKeyLine(buildPlayReadyKeyLine({ pro, scheme: 'cenc', kid: playReady.inputs.kid! }));
     expect(line).toMatchObject({ tag: 'EXT-X-KEY', method: 'SAMPLE-AES-CTR', keyId: playReady.inputs.kid });
     expect(parseDataUri(line.uri!)).toEqual({ mediaType: 'text/plain', parameters: { charset: 'UTF-16' }, data: pro });
+  });
+
+  it('writes both lines at once, as two single-line calls do', () => {
+    for (const options of [{ pro, scheme: 'cbcs' as const }, { pro, scheme: 'cenc' as const, kid: playReady.inputs.kid! }]) {
+      expect(buildPlayReadyKeyLines(options)).toEqual({
+        media: buildPlayReadyKeyLine(options),
+        master: buildPlayReadyKeyLine({ ...options, playlist: 'master' }),
+      });
+    }
+    expect(() => buildPlayReadyKeyLines({ pro: pro.subarray(1), scheme: 'cenc' })).toThrow(
+      expect.objectContaining({ code: 'ERR_HLS_INVALID_INPUT' }),
+    );
   });
 
   it('refuses a pssh box given in place of the PRO', () => {
@@ -54,6 +69,9 @@ describe('buildWidevineKeyLine', () => {
       expect(() => buildWidevineKeyLine({ pssh, kid: widevine.inputs.kid!, scheme: 'cenc' })).toThrow(
         expect.objectContaining({ code: 'ERR_HLS_INVALID_INPUT' }),
       );
+      expect(() => buildWidevineKeyLines({ pssh, kid: widevine.inputs.kid!, scheme: 'cenc' })).toThrow(
+        expect.objectContaining({ code: 'ERR_HLS_INVALID_INPUT' }),
+      );
     }
   });
 });
@@ -70,8 +88,17 @@ describe('buildAes128KeyLine', () => {
     );
   });
 
+  it('writes both lines at once, as two single-line calls do', () => {
+    const options = { uri: url, iv, explicitKeyFormat: true };
+    expect(buildAes128KeyLines(options)).toEqual({
+      media: buildAes128KeyLine(options),
+      master: buildAes128KeyLine({ ...options, playlist: 'master' }),
+    });
+  });
+
   it('refuses a missing URI naming it', () => {
     expect(() => buildAes128KeyLine({ uri: '' })).toThrow(expect.objectContaining({ attribute: 'URI' }));
+    expect(() => buildAes128KeyLines({ uri: '' })).toThrow(expect.objectContaining({ attribute: 'URI' }));
   });
 });
 

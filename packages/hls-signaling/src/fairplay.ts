@@ -2,7 +2,7 @@ import { bytesToUuid } from '@cpixkit/pssh';
 import { excerpt } from './attribute-list.js';
 import { HlsSignalingError } from './errors.js';
 import { KEY_FORMATS } from './key-formats.js';
-import { buildHlsKeyLine } from './key-line.js';
+import { buildHlsKeyLine, buildHlsKeyLines, type HlsKeyLineFields, type HlsKeyLines } from './key-line.js';
 import { checkOptions, type HlsPlaylist, tagFor } from './line-options.js';
 import { kidBytes, upperHex } from './uuid.js';
 
@@ -205,14 +205,21 @@ export interface FairPlayKeyLineOptions {
  * `URI="skd://…"`, `KEYFORMAT="com.apple.streamingkeydelivery"`, `KEYFORMATVERSIONS="1"`.
  */
 export function buildFairPlayKeyLine(options: FairPlayKeyLineOptions): string {
-  checkOptions(options, 'buildFairPlayKeyLine');
-  const uri = typeof options.uri === 'string' ? options.uri : buildFairPlayUri(options.uri);
-  return buildHlsKeyLine({
-    tag: tagFor(options.playlist),
+  const fields = fairPlayFields(checkOptions(options, 'buildFairPlayKeyLine'));
+  return buildHlsKeyLine({ tag: tagFor(options.playlist), ...fields });
+}
+
+/** The media and master FairPlay lines of {@link buildFairPlayKeyLine}, from one attribute list. */
+export function buildFairPlayKeyLines(options: Omit<FairPlayKeyLineOptions, 'playlist'>): HlsKeyLines {
+  return buildHlsKeyLines(fairPlayFields(checkOptions(options, 'buildFairPlayKeyLines')));
+}
+
+function fairPlayFields(options: Omit<FairPlayKeyLineOptions, 'playlist'>): HlsKeyLineFields {
+  return {
     method: 'SAMPLE-AES',
-    uri,
+    uri: typeof options.uri === 'string' ? options.uri : buildFairPlayUri(options.uri),
     ...(options.iv === undefined ? {} : { iv: options.iv }),
     keyFormat: KEY_FORMATS.fairPlay,
     keyFormatVersions: options.keyFormatVersions ?? '1',
-  });
+  };
 }

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildHlsKeyLine, HLS_KEY_METHODS, HlsSignalingError, type HlsKeyLine, parseHlsKeyLine } from './index.js';
+import {
+  buildHlsKeyLine,
+  buildHlsKeyLines,
+  HLS_KEY_METHODS,
+  HlsSignalingError,
+  type HlsKeyLine,
+  type HlsKeyLineFields,
+  parseHlsKeyLine,
+} from './index.js';
 
 function failure(run: () => unknown): HlsSignalingError {
   try {
@@ -75,6 +83,40 @@ describe('buildHlsKeyLine', () => {
     expect(failure(() => buildHlsKeyLine({ tag: 'EXT-X-MAP' as 'EXT-X-KEY', method: 'NONE' })).code).toBe(
       'ERR_HLS_INVALID_INPUT',
     );
+  });
+});
+
+describe('buildHlsKeyLines', () => {
+  const fields: HlsKeyLineFields = {
+    method: 'SAMPLE-AES',
+    uri: 'skd://key',
+    iv,
+    keyId: '98ee5596-cd3e-a20d-163a-e382420c6eff',
+    keyFormat: 'com.apple.streamingkeydelivery',
+    keyFormatVersions: '1/2',
+    otherAttributes: [{ name: 'X-VENDOR', value: 'a,b', quoted: true }],
+  };
+
+  it('writes the media and master lines from one attribute list', () => {
+    const list =
+      'METHOD=SAMPLE-AES,URI="skd://key",IV=0x0123456789ABCDEF0123456789ABCDEF,KEYID=0x98EE5596CD3EA20D163AE382420C6EFF,' +
+      'KEYFORMAT="com.apple.streamingkeydelivery",KEYFORMATVERSIONS="1/2",X-VENDOR="a,b"';
+    expect(buildHlsKeyLines(fields)).toEqual({ media: `#EXT-X-KEY:${list}`, master: `#EXT-X-SESSION-KEY:${list}` });
+  });
+
+  it('refuses what either tag refuses: METHOD=NONE, a missing URI, a bad value', () => {
+    expect(failure(() => buildHlsKeyLines({ method: 'NONE' }))).toMatchObject({
+      code: 'ERR_HLS_INVALID_ATTRIBUTE',
+      attribute: 'METHOD',
+    });
+    expect(failure(() => buildHlsKeyLines({ method: 'SAMPLE-AES' }))).toMatchObject({
+      code: 'ERR_HLS_MISSING_ATTRIBUTE',
+      attribute: 'URI',
+    });
+    expect(failure(() => buildHlsKeyLines({ ...fields, keyFormatVersions: '0' }))).toMatchObject({
+      attribute: 'KEYFORMATVERSIONS',
+    });
+    expect(failure(() => buildHlsKeyLines(null as unknown as HlsKeyLineFields)).code).toBe('ERR_HLS_INVALID_INPUT');
   });
 });
 
@@ -167,6 +209,17 @@ describe('properties', () => {
     );
   });
 
+  it('buildHlsKeyLines gives the same text as buildHlsKeyLine for each tag', () => {
+    fc.assert(
+      fc.property(encryptedLine, ({ tag: _tag, ...fields }) => {
+        expect(buildHlsKeyLines(fields)).toEqual({
+          media: buildHlsKeyLine({ tag: 'EXT-X-KEY', ...fields }),
+          master: buildHlsKeyLine({ tag: 'EXT-X-SESSION-KEY', ...fields }),
+        });
+      }),
+    );
+  });
+
   it('parses arbitrary text to a line or an HlsSignalingError, nothing else', () => {
     const lineish = fc.oneof(
       fc.string(),
@@ -191,6 +244,11 @@ describe('properties', () => {
       fc.property(fc.anything(), (value) => {
         try {
           buildHlsKeyLine(value as HlsKeyLine);
+        } catch (error) {
+          expect(error).toBeInstanceOf(HlsSignalingError);
+        }
+        try {
+          buildHlsKeyLines(value as HlsKeyLineFields);
         } catch (error) {
           expect(error).toBeInstanceOf(HlsSignalingError);
         }

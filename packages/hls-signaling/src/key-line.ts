@@ -37,6 +37,17 @@ const KNOWN = ['METHOD', 'URI', 'IV', 'KEYID', 'KEYFORMAT', 'KEYFORMATVERSIONS']
 const HEX_SEQUENCE = /^0[xX]([0-9a-fA-F]+)$/;
 const KEY_FORMAT_VERSIONS = /^[1-9][0-9]*(?:\/[1-9][0-9]*)*$/;
 
+/** The fields of an {@link HlsKeyLine} apart from its tag: what a media line and its master twin share. */
+export type HlsKeyLineFields = Omit<HlsKeyLine, 'tag'>;
+
+/** The same key written for both playlists: `#EXT-X-KEY` for media, `#EXT-X-SESSION-KEY` for master. */
+export interface HlsKeyLines {
+  /** `#EXT-X-KEY:…`, for media playlists. */
+  media: string;
+  /** `#EXT-X-SESSION-KEY:…`, for master (multivariant) playlists. */
+  master: string;
+}
+
 /**
  * Writes a key line. Attributes come in a fixed order: METHOD, URI, IV, KEYID, KEYFORMAT,
  * KEYFORMATVERSIONS, then `otherAttributes` as given. URI, KEYFORMAT and KEYFORMATVERSIONS are
@@ -49,11 +60,37 @@ export function buildHlsKeyLine(line: HlsKeyLine): string {
   if (typeof line !== 'object' || line === null) {
     throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', 'buildHlsKeyLine takes an HlsKeyLine object');
   }
-  const { tag, method } = line;
+  const { tag } = line;
   if (tag !== 'EXT-X-KEY' && tag !== 'EXT-X-SESSION-KEY') {
     throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', 'tag must be EXT-X-KEY or EXT-X-SESSION-KEY');
   }
-  const attributes: HlsAttribute[] = [{ name: 'METHOD', value: checkMethod(method), quoted: false }];
+  const attributes = attributesOf(line);
+  checkRules(tag, line.method, attributes);
+  return `#${tag}:${formatAttributeList(attributes)}`;
+}
+
+/**
+ * Writes both lines of a key, media (`#EXT-X-KEY`) and master (`#EXT-X-SESSION-KEY`), from one
+ * attribute list: the same text as two {@link buildHlsKeyLine} calls, with the values checked and
+ * formatted once.
+ *
+ * @throws {@link HlsSignalingError} as {@link buildHlsKeyLine} does for either tag (so METHOD=NONE,
+ *   which EXT-X-SESSION-KEY does not allow, is refused).
+ */
+export function buildHlsKeyLines(fields: HlsKeyLineFields): HlsKeyLines {
+  if (typeof fields !== 'object' || fields === null) {
+    throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', 'buildHlsKeyLines takes an HlsKeyLineFields object');
+  }
+  const attributes = attributesOf(fields);
+  checkRules('EXT-X-KEY', fields.method, attributes);
+  checkRules('EXT-X-SESSION-KEY', fields.method, attributes);
+  const list = formatAttributeList(attributes);
+  return { media: `#EXT-X-KEY:${list}`, master: `#EXT-X-SESSION-KEY:${list}` };
+}
+
+/** The attributes of a key line in their fixed order, each value checked. */
+function attributesOf(line: HlsKeyLineFields): HlsAttribute[] {
+  const attributes: HlsAttribute[] = [{ name: 'METHOD', value: checkMethod(line.method), quoted: false }];
   if (line.uri !== undefined) attributes.push({ name: 'URI', value: checkString(line.uri, 'URI'), quoted: true });
   if (line.iv !== undefined) {
     if (!(line.iv instanceof Uint8Array) || line.iv.length !== 16) {
@@ -88,8 +125,7 @@ export function buildHlsKeyLine(line: HlsKeyLine): string {
     }
     attributes.push(other);
   }
-  checkRules(tag, method, attributes);
-  return `#${tag}:${formatAttributeList(attributes)}`;
+  return attributes;
 }
 
 /**

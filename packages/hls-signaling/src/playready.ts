@@ -1,7 +1,7 @@
 import { buildDataUri } from './data-uri.js';
 import { HlsSignalingError } from './errors.js';
 import { KEY_FORMATS } from './key-formats.js';
-import { buildHlsKeyLine } from './key-line.js';
+import { buildHlsKeyLine, buildHlsKeyLines, type HlsKeyLineFields, type HlsKeyLines } from './key-line.js';
 import { checkOptions, type HlsEncryptionScheme, type HlsPlaylist, methodFor, tagFor } from './line-options.js';
 
 /** Options of {@link buildPlayReadyKeyLine}. */
@@ -25,7 +25,20 @@ export interface PlayReadyKeyLineOptions {
  *   length (a `pssh` box passed by mistake, say).
  */
 export function buildPlayReadyKeyLine(options: PlayReadyKeyLineOptions): string {
-  const { pro, scheme, playlist, kid } = checkOptions(options, 'buildPlayReadyKeyLine');
+  const fields = playReadyFields(checkOptions(options, 'buildPlayReadyKeyLine'));
+  return buildHlsKeyLine({ tag: tagFor(options.playlist), ...fields });
+}
+
+/**
+ * The media and master PlayReady lines of {@link buildPlayReadyKeyLine}, from one attribute list.
+ *
+ * @throws {@link HlsSignalingError} `ERR_HLS_INVALID_INPUT` when `pro` does not start with its own length.
+ */
+export function buildPlayReadyKeyLines(options: Omit<PlayReadyKeyLineOptions, 'playlist'>): HlsKeyLines {
+  return buildHlsKeyLines(playReadyFields(checkOptions(options, 'buildPlayReadyKeyLines')));
+}
+
+function playReadyFields({ pro, scheme, kid }: Omit<PlayReadyKeyLineOptions, 'playlist'>): HlsKeyLineFields {
   if (!(pro instanceof Uint8Array) || pro.length < 6) {
     throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', 'pro must be a PlayReady Object (Uint8Array)');
   }
@@ -36,12 +49,11 @@ export function buildPlayReadyKeyLine(options: PlayReadyKeyLineOptions): string 
       `pro is not a PlayReady Object: it declares ${declaredLength} bytes but has ${pro.length}`,
     );
   }
-  return buildHlsKeyLine({
-    tag: tagFor(playlist),
+  return {
     method: methodFor(scheme),
     uri: buildDataUri(pro, { charset: 'UTF-16' }),
     ...(kid === undefined ? {} : { keyId: kid }),
     keyFormat: KEY_FORMATS.playReady,
     keyFormatVersions: '1',
-  });
+  };
 }

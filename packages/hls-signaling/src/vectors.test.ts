@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { vectorCase, vectorCases } from '../../../tooling/src/shared-data.js';
 import {
   buildFairPlayKeyLine,
+  buildFairPlayKeyLines,
   buildFairPlayUri,
   buildHlsKeyLine,
   buildWidevineKeyLine,
+  buildWidevineKeyLines,
   parseDataUri,
   parseFairPlayUri,
   parseHlsKeyLine,
@@ -26,6 +28,7 @@ describe('hls_line vectors (Axinom SPEKE 2.0 FairPlay)', () => {
       const uri = { form: 'kid-iv', kid: inputs.kid!, iv } as const;
       expect(buildFairPlayKeyLine({ uri })).toBe(expected.hls_media_line);
       expect(buildFairPlayKeyLine({ uri, playlist: 'master' })).toBe(expected.hls_master_line);
+      expect(buildFairPlayKeyLines({ uri })).toEqual({ media: expected.hls_media_line, master: expected.hls_master_line });
       expect(decodeBase64Text(expected.hls_media_b64!)).toBe(expected.hls_media_line);
       expect(decodeBase64Text(expected.hls_master_b64!)).toBe(expected.hls_master_line);
     });
@@ -61,6 +64,10 @@ describe('Widevine HLS vectors (Axinom SPEKE 2.0)', () => {
       expect(buildWidevineKeyLine({ pssh, kid: inputs.kid!, scheme: 'cenc', playlist: 'master' })).toBe(
         expected.hls_master_line,
       );
+      expect(buildWidevineKeyLines({ pssh, kid: inputs.kid!, scheme: 'cenc' })).toEqual({
+        media: expected.hls_media_line,
+        master: expected.hls_master_line,
+      });
       expect(decodeBase64Text(expected.hls_media_b64!)).toBe(expected.hls_media_line);
       expect(decodeBase64Text(expected.hls_master_b64!)).toBe(expected.hls_master_line);
     });

@@ -2,7 +2,7 @@ import { parsePsshBox, PsshError, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
 import { buildDataUri } from './data-uri.js';
 import { HlsSignalingError } from './errors.js';
 import { KEY_FORMATS } from './key-formats.js';
-import { buildHlsKeyLine } from './key-line.js';
+import { buildHlsKeyLine, buildHlsKeyLines, type HlsKeyLineFields, type HlsKeyLines } from './key-line.js';
 import { checkOptions, type HlsEncryptionScheme, type HlsPlaylist, methodFor, tagFor } from './line-options.js';
 
 /** Options of {@link buildWidevineKeyLine}. */
@@ -24,7 +24,20 @@ export interface WidevineKeyLineOptions {
  * @throws {@link HlsSignalingError} `ERR_HLS_INVALID_INPUT` when `pssh` is not a Widevine `pssh` box.
  */
 export function buildWidevineKeyLine(options: WidevineKeyLineOptions): string {
-  const { pssh, kid, scheme, playlist } = checkOptions(options, 'buildWidevineKeyLine');
+  const fields = widevineFields(checkOptions(options, 'buildWidevineKeyLine'));
+  return buildHlsKeyLine({ tag: tagFor(options.playlist), ...fields });
+}
+
+/**
+ * The media and master Widevine lines of {@link buildWidevineKeyLine}, from one attribute list.
+ *
+ * @throws {@link HlsSignalingError} `ERR_HLS_INVALID_INPUT` when `pssh` is not a Widevine `pssh` box.
+ */
+export function buildWidevineKeyLines(options: Omit<WidevineKeyLineOptions, 'playlist'>): HlsKeyLines {
+  return buildHlsKeyLines(widevineFields(checkOptions(options, 'buildWidevineKeyLines')));
+}
+
+function widevineFields({ pssh, kid, scheme }: Omit<WidevineKeyLineOptions, 'playlist'>): HlsKeyLineFields {
   let systemId: string;
   try {
     systemId = parsePsshBox(pssh).systemId;
@@ -37,12 +50,11 @@ export function buildWidevineKeyLine(options: WidevineKeyLineOptions): string {
   if (systemId !== WIDEVINE_SYSTEM_ID) {
     throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', `pssh is a box of system ${systemId}, not Widevine`);
   }
-  return buildHlsKeyLine({
-    tag: tagFor(playlist),
+  return {
     method: methodFor(scheme),
     uri: buildDataUri(pssh),
     keyId: kid,
     keyFormat: KEY_FORMATS.widevine,
     keyFormatVersions: '1',
-  });
+  };
 }

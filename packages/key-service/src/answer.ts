@@ -6,7 +6,7 @@ import type {
   HlsSignalingData,
 } from '@cpixkit/cpix-model';
 import { serializeCpix } from '@cpixkit/cpix-model';
-import type { HlsEncryptionScheme } from '@cpixkit/hls-signaling';
+import type { HlsEncryptionScheme, HlsKeyLines } from '@cpixkit/hls-signaling';
 import { deriveIv } from '@cpixkit/key-seed';
 import type { DialectProfile } from './dialects.js';
 import { encryptForRecipients } from './encrypted-delivery.js';
@@ -17,21 +17,24 @@ import { signedKeyUrl } from './key-url.js';
 import { omitFields, withField } from './omit-fields.js';
 import { deriveKids, lowerKid, type PlannedKey, type PlannedSystem, type SignalingSlot } from './request-plan.js';
 import {
-  aes128HlsLine,
+  aes128HlsLines,
   contentProtectionData,
-  fairPlayHlsLine,
+  fairPlayHlsLines,
   type KeySignalingInput,
   type PlayReadySignaling,
-  playReadyHlsLine,
+  playReadyHlsLines,
   playReadySignaling,
   SPEKE_KEY_FORMATS,
   smoothStreamingHeader,
   utf8,
   type WidevineSignaling,
-  widevineHlsLine,
+  widevineHlsLines,
   widevineSignaling,
 } from './signaling.js';
 import type { KeyServiceAnswer, KeyServiceWarning, KeyStore, Tenant } from './types.js';
+
+/** Adds a system's `HLSSignalingData` for a playlist; `build` gives both lines of the system, called once. */
+type HlsLineSink = (playlist: 'media' | 'master', build: () => HlsKeyLines) => void;
 
 /** Everything an answer depends on besides the request. */
 export interface AnswerContext {
@@ -88,8 +91,11 @@ class SystemFiller {
   fill(planned: PlannedSystem, issued: IssuedKey, slots: SignalingSlot[]): DrmSystem {
     const system: DrmSystem = omitFields(planned.source, SIGNALING_FIELDS);
     system.kid = planned.key.writtenKid;
-    const hls = (playlist: 'media' | 'master', value: Uint8Array): void => {
-      const signaling: HlsSignalingData = { playlist, value };
+    // The media and master lines of a system share one attribute list: built on first use.
+    let lines: HlsKeyLines | undefined;
+    const hls: HlsLineSink = (playlist, build) => {
+      lines ??= build();
+      const signaling: HlsSignalingData = { playlist, value: utf8(lines[playlist]) };
       (system.hlsSignalingData ??= []).push(signaling);
     };
     switch (planned.system) {
@@ -110,13 +116,13 @@ class SystemFiller {
       case 'fairplay': {
         const input = { kid: issued.planned.kid, iv: issued.iv!, contentId: this.contentId, ...periodOf(issued.planned) };
         const uri = this.profile.pallyConStyle ? pallyConFairPlayUri(input) : fairPlayUri(this.context.tenant.settings.fairPlay, input);
-        this.fillHlsUri(system, slots, uri, SPEKE_KEY_FORMATS.fairPlay, (playlist) => fairPlayHlsLine(uri, playlist), hls);
+        this.fillHlsUri(system, slots, uri, SPEKE_KEY_FORMATS.fairPlay, () => fairPlayHlsLines(uri), hls);
         break;
       }
       case 'aes128': {
         const { tenant, baseUrl, now } = this.context;
         const url = signedKeyUrl(tenant, issued.planned.kid, baseUrl, now);
-        this.fillHlsUri(system, slots, url, SPEKE_KEY_FORMATS.aes128, (playlist) => aes128HlsLine(url, issued.iv, playlist), hls);
+        this.fillHlsUri(system, slots, url, SPEKE_KEY_FORMATS.aes128, () => aes128HlsLines(url, issued.iv), hls);
         break;
       }
     }
@@ -151,7 +157,7 @@ class SystemFiller {
     slot: SignalingSlot,
     signaling: WidevineSignaling | PlayReadySignaling,
     planned: PlannedSystem,
-    hls: (playlist: 'media' | 'master', value: Uint8Array) => void,
+    hls: HlsLineSink,
   ): void {
     switch (slot) {
       case 'pssh':
@@ -164,7 +170,7 @@ class SystemFiller {
       case 'hls-master': {
         const playlist = slot === 'hls-media' ? 'media' : 'master';
         const scheme = hlsScheme(planned);
-        hls(playlist, 'pro' in signaling ? playReadyHlsLine(signaling, scheme, playlist) : widevineHlsLine(signaling, planned.key.kid, scheme, playlist));
+        hls(playlist, () => ('pro' in signaling ? playReadyHlsLines(signaling, scheme) : widevineHlsLines(signaling, planned.key.kid, scheme)));
         break;
       }
       default:
@@ -178,13 +184,13 @@ class SystemFiller {
     slots: SignalingSlot[],
     uri: string,
     keyFormat: string,
-    line: (playlist: 'media' | 'master') => Uint8Array,
-    hls: (playlist: 'media' | 'master', value: Uint8Array) => void,
+    lines: () => HlsKeyLines,
+    hls: HlsLineSink,
   ): void {
     for (const slot of slots) {
       if (slot === 'uriExtXKey') system.uriExtXKey = utf8(uri);
-      else if (slot === 'hls-media') hls('media', line('media'));
-      else if (slot === 'hls-master') hls('master', line('master'));
+      else if (slot === 'hls-media') hls('media', lines);
+      else if (slot === 'hls-master') hls('master', lines);
       else if (slot === 'speke:KeyFormat') (system.speke ??= {}).keyFormat = utf8(keyFormat);
       else if (slot === 'speke:KeyFormatVersions') (system.speke ??= {}).keyFormatVersions = utf8('1');
       else throw new Error(`unexpected slot ${slot} for an HLS key URI`);

@@ -1,10 +1,10 @@
 import {
-  buildAes128KeyLine,
-  buildFairPlayKeyLine,
-  buildPlayReadyKeyLine,
-  buildWidevineKeyLine,
+  buildAes128KeyLines,
+  buildFairPlayKeyLines,
+  buildPlayReadyKeyLines,
+  buildWidevineKeyLines,
   type HlsEncryptionScheme,
-  type HlsPlaylist,
+  type HlsKeyLines,
   KEY_FORMATS,
 } from '@cpixkit/hls-signaling';
 import { encodePsshBox, encodeWidevinePsshData, PLAYREADY_SYSTEM_ID, WIDEVINE_SYSTEM_ID, WidevineAlgorithm } from '@cpixkit/pssh';
@@ -73,7 +73,6 @@ export interface PlayReadySignaling {
   upgraded: boolean;
 }
 
-const encoder = new TextEncoder();
 const FOUR_CCS = new Set(['cenc', 'cbcs', 'cens', 'cbc1']);
 
 /** Index as 16 lower-case hex digits, as PallyCon appends it to content ids. */
@@ -146,7 +145,7 @@ function base64(bytes: Uint8Array): string {
 export function contentProtectionXml(pssh: Uint8Array, pro?: Uint8Array): Uint8Array {
   let xml = `<pssh xmlns="urn:mpeg:cenc:2013">${base64(pssh)}</pssh>`;
   if (pro !== undefined) xml += `<pro xmlns="urn:microsoft:playready">${base64(pro)}</pro>`;
-  return encoder.encode(xml);
+  return utf8(xml);
 }
 
 /** `ContentProtectionData` of a Widevine or PlayReady key in the dialect's form. */
@@ -161,35 +160,34 @@ export function smoothStreamingHeader(signaling: PlayReadySignaling): string {
   return smoothStreamingProtectionHeaderData(signaling.pro);
 }
 
-/** An HLS key line as bytes, the form `HLSSignalingData` carries. */
-function lineBytes(line: string): Uint8Array {
-  return encoder.encode(line);
+/** Widevine `#EXT-X-KEY` (media) and `#EXT-X-SESSION-KEY` (master) lines. */
+export function widevineHlsLines(signaling: WidevineSignaling, kid: string, scheme: HlsEncryptionScheme): HlsKeyLines {
+  return buildWidevineKeyLines({ pssh: signaling.pssh, kid, scheme });
 }
 
-/** Widevine `#EXT-X-KEY` / `#EXT-X-SESSION-KEY` line. */
-export function widevineHlsLine(signaling: WidevineSignaling, kid: string, scheme: HlsEncryptionScheme, playlist: HlsPlaylist): Uint8Array {
-  return lineBytes(buildWidevineKeyLine({ pssh: signaling.pssh, kid, scheme, playlist }));
+/** PlayReady lines. */
+export function playReadyHlsLines(signaling: PlayReadySignaling, scheme: HlsEncryptionScheme): HlsKeyLines {
+  return buildPlayReadyKeyLines({ pro: signaling.pro, scheme });
 }
 
-/** PlayReady line. */
-export function playReadyHlsLine(signaling: PlayReadySignaling, scheme: HlsEncryptionScheme, playlist: HlsPlaylist): Uint8Array {
-  return lineBytes(buildPlayReadyKeyLine({ pro: signaling.pro, scheme, playlist }));
+/** FairPlay lines for an `skd://` URI. */
+export function fairPlayHlsLines(uri: string): HlsKeyLines {
+  return buildFairPlayKeyLines({ uri });
 }
 
-/** FairPlay line for an `skd://` URI. */
-export function fairPlayHlsLine(uri: string, playlist: HlsPlaylist): Uint8Array {
-  return lineBytes(buildFairPlayKeyLine({ uri, playlist }));
-}
-
-/** AES-128 line for a key URL, with the key's IV. */
-export function aes128HlsLine(uri: string, iv: Uint8Array | undefined, playlist: HlsPlaylist): Uint8Array {
-  return lineBytes(buildAes128KeyLine({ uri, playlist, ...(iv !== undefined ? { iv } : {}) }));
+/** AES-128 lines for a key URL, with the key's IV. */
+export function aes128HlsLines(uri: string, iv: Uint8Array | undefined): HlsKeyLines {
+  return buildAes128KeyLines({ uri, ...(iv !== undefined ? { iv } : {}) });
 }
 
 /** SPEKE v1 `speke:KeyFormat` values. */
 export const SPEKE_KEY_FORMATS = { fairPlay: KEY_FORMATS.fairPlay, aes128: KEY_FORMATS.identity } as const;
 
-/** UTF-8 bytes of a text value (`URIExtXKey`, `speke:KeyFormat`, …), base64-encoded when written. */
+/**
+ * UTF-8 bytes of a text value (`URIExtXKey`, `speke:KeyFormat`, HLS lines, …), base64-encoded when
+ * written. `Buffer.from` rather than `TextEncoder`: for these short strings it is about five times
+ * faster (it cuts them from a shared pool; the writer reads them through their offset).
+ */
 export function utf8(text: string): Uint8Array {
-  return encoder.encode(text);
+  return Buffer.from(text, 'utf8');
 }
