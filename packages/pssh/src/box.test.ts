@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectPsshError } from '../test/expect-pssh-error.js';
 import { encodePsshBox, parsePsshBox, parsePsshBoxes } from './box.js';
 import { PsshError } from './errors.js';
 import { PLAYREADY_SYSTEM_ID, WIDEVINE_SYSTEM_ID } from './systems.js';
@@ -24,18 +25,6 @@ function box(type: string, ...body: Uint8Array[]): Uint8Array {
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   return Uint8Array.from(parts.flatMap((p) => [...p]));
-}
-
-function expectPsshError(fn: () => unknown, code: string, offset?: number): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PsshError);
-    expect((error as PsshError).code).toBe(code);
-    if (offset !== undefined) expect((error as PsshError).offset).toBe(offset);
-    return;
-  }
-  expect.unreachable('no error thrown');
 }
 
 describe('encodePsshBox', () => {

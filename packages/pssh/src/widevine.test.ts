@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectPsshError } from '../test/expect-pssh-error.js';
 import { PsshError } from './errors.js';
 import { fourCcToUint32, uint32ToFourCc } from './fourcc.js';
 import {
@@ -11,18 +12,6 @@ import {
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const fromHex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'hex'));
-
-function expectPsshError(fn: () => unknown, code: string, offset?: number): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PsshError);
-    expect((error as PsshError).code).toBe(code);
-    if (offset !== undefined) expect((error as PsshError).offset).toBe(offset);
-    return;
-  }
-  expect.unreachable('no error thrown');
-}
 
 const everyField: WidevinePsshData = {
   algorithm: WidevineAlgorithm.AESCTR,
