@@ -17,6 +17,7 @@ import { ServerError } from './errors.js';
 import type { ServerKeyStore } from './key-store.js';
 import { ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
+import { isDraining, markDraining } from './drain.js';
 
 /** What the server knows about a request beyond fastify's own fields, for logs and metrics. */
 interface RequestContext {
@@ -147,17 +148,18 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     done();
   });
 
-  // Every refusal is answered the same way as by the Lambda: `CODE: reason` in text/plain.
-  // Once close() has begun, answers to requests still in flight end their connection, so a
-  // keep-alive client does not hold the shutdown until its idle timeout.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
+  // Once the server drains or closes, answers end their connection, so that a keep-alive client
+  // does not hold the shutdown until its idle timeout.
+  app.addHook('preClose', (done) => {
+    markDraining(app);
+    done();
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
+    if (isDraining(app)) reply.header('connection', 'close');
     done(null, payload);
   });
+
+  // Every refusal is answered the same way as by the Lambda: `CODE: reason` in text/plain.
 
   app.setErrorHandler((error, request, reply) => {
     const refusal = refusalFor(error);

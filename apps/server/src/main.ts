@@ -1,9 +1,12 @@
 import { startupBanner } from './banner.js';
+import { drainConnections } from './drain.js';
 import { createKeyServer } from './server.js';
 import { readServerSettings } from './settings.js';
 
 /** Longest wait for in-flight requests after SIGTERM/SIGINT before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How long a kept-alive connection may stay idle after SIGTERM before it is closed. */
+const IDLE_CONNECTION_GRACE_MS = 1_000;
 
 async function main(): Promise<void> {
   const settings = readServerSettings(process.env);
@@ -19,17 +22,20 @@ async function main(): Promise<void> {
       closing = true;
       app.log.info({ signal }, 'shutting down: finishing in-flight requests');
       setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
-      // close() stops accepting, answers new requests on open connections with 503, waits for the
-      // ones in flight, then runs the onClose hooks (the key store).
-      app.close().then(
-        () => {
-          process.exitCode = 0;
-        },
-        (error: unknown) => {
-          app.log.error({ err: error }, 'shutdown failed');
-          process.exitCode = 1;
-        },
-      );
+      // Draining stops accepting, answers what still comes over open connections (each answer then
+      // closes its connection) and closes idle ones after a moment; close() then waits for what is
+      // in flight and runs the onClose hooks (the key store).
+      drainConnections(app, IDLE_CONNECTION_GRACE_MS)
+        .then(() => app.close())
+        .then(
+          () => {
+            process.exitCode = 0;
+          },
+          (error: unknown) => {
+            app.log.error({ err: error }, 'shutdown failed');
+            process.exitCode = 1;
+          },
+        );
     });
   }
   // The banner (and the development token, once) goes to stdout directly, never through the logger,
