@@ -1,3 +1,5 @@
+import type { ByteArena } from './byte-arena.js';
+
 const ALPHABET = /^[A-Za-z0-9+/]*={0,2}$/;
 const WHITESPACE = /[ \t\r\n]/;
 const BASE64_VALUE: Record<string, number> = Object.fromEntries(
@@ -11,14 +13,47 @@ export type Base64Reading =
   | { status: 'non-canonical'; bytes: Uint8Array }
   | { status: 'invalid' };
 
-/** Reads an `xs:base64Binary` value: whitespace ignored, padding and trailing bits checked. */
-export function readBase64(text: string): Base64Reading {
-  const compact = WHITESPACE.test(text) ? text.replace(/[ \t\r\n]+/g, '') : text;
+/**
+ * Reads an `xs:base64Binary` value: whitespace ignored, padding and trailing bits checked. The
+ * bytes of values longer than a few dozen come from `arena`.
+ */
+export function readBase64(text: string, arena: ByteArena): Base64Reading {
   // Requests are full of empty elements (`<cpix:PSSH/>`, one per slot asked for): no decoder for those.
-  if (compact === '') return { status: 'canonical', bytes: new Uint8Array(0) };
+  if (text === '') return { status: 'canonical', bytes: emptyBytes() };
+  const bytes = readPaddedBase64(text, arena);
+  if (bytes !== undefined) return { status: isCanonical(text) ? 'canonical' : 'non-canonical', bytes };
+  const compact = WHITESPACE.test(text) ? text.replace(/[ \t\r\n]+/g, '') : text;
+  if (compact === '') return { status: 'canonical', bytes: emptyBytes() };
   if (!ALPHABET.test(compact)) return { status: 'invalid' };
-  const bytes = new Uint8Array(Buffer.from(compact, 'base64'));
-  return { status: isCanonical(compact) ? 'canonical' : 'non-canonical', bytes };
+  return { status: isCanonical(compact) ? 'canonical' : 'non-canonical', bytes: new Uint8Array(Buffer.from(compact, 'base64')) };
+}
+
+/**
+ * The bytes of `text` when it is padded base64 without whitespace (what nearly every document
+ * holds), else undefined. `atob` checks the alphabet and decodes in one native pass, an order of
+ * magnitude faster than a regular expression followed by `Buffer.from`. It also skips ASCII
+ * whitespace and accepts a missing padding; such text decodes to fewer bytes than its length
+ * promises, and is left to the general path.
+ */
+function readPaddedBase64(text: string, arena: ByteArena): Uint8Array | undefined {
+  const length = text.length;
+  if (length % 4 !== 0) return undefined;
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    return undefined;
+  }
+  const padding = text.charCodeAt(length - 1) !== 61 /* = */ ? 0 : text.charCodeAt(length - 2) !== 61 ? 1 : 2;
+  if (binary.length !== (length / 4) * 3 - padding) return undefined;
+  return arena.fromBinaryString(binary);
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/** A new empty array, copied from an empty one: in V8 `new Uint8Array(0)` takes a slow path, ten times dearer. */
+function emptyBytes(): Uint8Array {
+  return new Uint8Array(NO_BYTES);
 }
 
 function isCanonical(compact: string): boolean {

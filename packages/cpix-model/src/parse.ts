@@ -1,4 +1,5 @@
 import { readBase64 } from './base64.js';
+import { ByteArena } from './byte-arena.js';
 import { CpixError } from './errors.js';
 import {
   CPIX_NAMESPACES,
@@ -71,6 +72,7 @@ export interface ParseCpixResult {
 
 const DEFAULT_LIMITS = { maxBytes: 16 * 1024 * 1024, maxDepth: 48, maxElements: 500_000 };
 const { cpix: CPIX, pskc: PSKC, speke: SPEKE, ds: DS, enc: ENC } = CPIX_NAMESPACES;
+const KNOWN_NAMESPACES = Object.values(CPIX_NAMESPACES);
 const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
 const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
 const INTEGER = /^[+-]?[0-9]+$/;
@@ -102,7 +104,7 @@ export function parseCpix(xml: string | Uint8Array, options: ParseCpixOptions = 
     maxDepth: options.maxDepth ?? DEFAULT_LIMITS.maxDepth,
     maxElements: options.maxElements ?? DEFAULT_LIMITS.maxElements,
   };
-  const root = readXml(source, limits);
+  const root = readXml(source, limits, KNOWN_NAMESPACES);
   const reader = new DocumentReader(source, options.strict === true);
   const document = reader.document(root);
   return { document, warnings: reader.warnings };
@@ -157,6 +159,7 @@ const KEY_FIELD_STRINGS = { Issuer: 'issuer', KeyProfileId: 'keyProfileId', KeyR
 
 class DocumentReader {
   readonly warnings: CpixWarning[] = [];
+  private readonly arena = new ByteArena();
 
   constructor(
     private readonly source: string,
@@ -176,8 +179,10 @@ class DocumentReader {
   attributes(element: XmlElement, path: string, known: readonly string[], target: Extensible): Attributes {
     const values: Attributes = {};
     for (const attribute of element.attributes) {
-      if (attribute.namespace === undefined && known.includes(attribute.localName)) {
-        values[attribute.localName] = attribute.value;
+      const index = attribute.namespace === undefined ? known.indexOf(attribute.localName) : -1;
+      if (index !== -1) {
+        // Keyed by the constant name: a property key V8 already knows, unlike the name read from the text.
+        values[known[index]!] = attribute.value;
         continue;
       }
       const unknown: UnknownAttribute = { localName: attribute.localName, value: attribute.value };
@@ -262,7 +267,7 @@ class DocumentReader {
 
   /** Reads base64; a non-canonical value is decoded leniently, an undecodable one is dropped (both with a warning). */
   base64(text: string, path: string): Uint8Array | undefined {
-    const reading = readBase64(text);
+    const reading = readBase64(text, this.arena);
     if (reading.status === 'invalid') {
       this.warn('INVALID_BASE64', path, 'Value is not base64 and was dropped');
       return undefined;

@@ -44,7 +44,7 @@ export interface SerializeCpixOptions {
 
 const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
 const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
-const DEFAULT_PREFIXES: Record<CpixPrefixRole, string> = { cpix: 'cpix', pskc: 'pskc', speke: 'speke', ds: 'ds', enc: 'enc' };
+const DEFAULT_PREFIXES: Readonly<Record<CpixPrefixRole, string>> = { cpix: 'cpix', pskc: 'pskc', speke: 'speke', ds: 'ds', enc: 'enc' };
 const EXTENSION_LIMITS = { maxLength: Number.MAX_SAFE_INTEGER, maxDepth: 256, maxElements: Number.MAX_SAFE_INTEGER };
 
 /**
@@ -73,7 +73,7 @@ class DocumentWriter {
   private pending = false;
   private readonly v24: boolean;
   private readonly policy: 'omit' | 'error' | 'keep';
-  private readonly prefix: Record<CpixPrefixRole, string>;
+  private readonly prefix: Readonly<Record<CpixPrefixRole, string>>;
   private readonly ids = new Set<string>();
   private readonly periodReferences: { periodId: string; path: string }[] = [];
 
@@ -83,16 +83,8 @@ class DocumentWriter {
   ) {
     this.v24 = options.version === '2.4';
     this.policy = options.unrepresentable ?? 'omit';
-    this.prefix = { ...DEFAULT_PREFIXES, ...options.prefixes };
-    const seen = new Set<string>();
-    for (const role of Object.keys(this.prefix) as CpixPrefixRole[]) {
-      const value = this.prefix[role];
-      if (value === '' && role === 'cpix') continue;
-      if (!NCNAME.test(value) || value.includes(':') || /^xml/i.test(value) || seen.has(value)) {
-        throw new CpixError('ERR_CPIX_INVALID_OPTION', `Prefix "${value}" for ${role} is not a usable, distinct prefix`);
-      }
-      seen.add(value);
-    }
+    // The defaults are known to be usable: only chosen prefixes need the check.
+    this.prefix = options.prefixes === undefined ? DEFAULT_PREFIXES : checkedPrefixes({ ...DEFAULT_PREFIXES, ...options.prefixes });
   }
 
   // --- policy ------------------------------------------------------------------------------------
@@ -105,10 +97,13 @@ class DocumentWriter {
     return this.policy === 'keep';
   }
 
-  /** A field the target version does not have: left out, or an error with `unrepresentable: 'error'`. */
-  private versionDrop(present: unknown, path: string, what: string): void {
+  /**
+   * A field the target version does not have: left out, or an error with `unrepresentable: 'error'`
+   * at `path` + `place` (joined only then: the common case is a field that is absent).
+   */
+  private versionDrop(present: unknown, path: string, place: string, what: string): void {
     if (present !== undefined && this.policy === 'error') {
-      throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `${what} does not exist in CPIX ${this.options.version}`, { path });
+      throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `${what} does not exist in CPIX ${this.options.version}`, { path: `${path}${place}` });
     }
   }
 
@@ -128,7 +123,13 @@ class DocumentWriter {
     if (typeof value === 'number' && (!Number.isSafeInteger(value) || value < 0)) {
       throw new CpixError('ERR_CPIX_INVALID_NUMBER', `${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}, not ${value}`);
     }
-    this.parts.push(` ${name}="${typeof value === 'string' ? escapeAttribute(xmlCharacters(value, name)) : String(value)}"`);
+    this.parts.push(` ${name}="${typeof value === 'string' ? attributeValue(value, name) : String(value)}"`);
+  }
+
+  /** Writes an attribute that must be a UUID, as it is: a UUID holds nothing to escape or refuse. */
+  private uuidAttribute(name: string, value: string, path: string): void {
+    if (!UUID.test(value)) throw new CpixError('ERR_CPIX_INVALID_KID', 'Value is not a UUID', { path: `${path}/@${name}` });
+    this.parts.push(` ${name}="${value}"`);
   }
 
   private idAttribute(value: string | undefined, path: string, name = 'id'): void {
@@ -154,16 +155,21 @@ class DocumentWriter {
       for (let n = 1; reserved.has(prefix) || (declared.has(prefix) && declared.get(prefix) !== namespace); n += 1) prefix = `ns${n}`;
       if (!declared.has(prefix)) {
         declared.set(prefix, namespace);
-        this.parts.push(` xmlns:${prefix}="${escapeAttribute(xmlCharacters(namespace, 'namespace'))}"`);
+        this.parts.push(` xmlns:${prefix}="${attributeValue(namespace, 'namespace')}"`);
       }
       this.attribute(`${prefix}:${attribute.localName}`, attribute.value);
     }
   }
 
-  /** Writes extension elements; `allowed` says whether the schema has a wildcard here for that namespace. */
-  private extensions(target: Extensible, path: string, depth: number, allowed: (namespace: string | undefined) => boolean): void {
-    for (const raw of target.extensions ?? []) {
-      if (allowed(extensionNamespace(raw, path)) || this.keep(path, 'An extension element')) this.raw(raw, depth);
+  /**
+   * Writes extension elements. `otherThan` is the namespace of the schema's `##other` wildcard
+   * here, if it has one: elements of any other namespace are allowed.
+   */
+  private extensions(target: Extensible, path: string, depth: number, otherThan?: string): void {
+    if (target.extensions === undefined) return;
+    for (const raw of target.extensions) {
+      const namespace = extensionNamespace(raw, path);
+      if ((otherThan !== undefined && otherNamespace(namespace, otherThan)) || this.keep(path, 'An extension element')) this.raw(raw, depth);
     }
   }
 
@@ -184,12 +190,18 @@ class DocumentWriter {
     this.emit(`${indent(depth)}<${name}`);
   }
 
-  private textElement(name: string, text: string | undefined, depth: number): void {
-    if (text !== undefined) this.emit(`${indent(depth)}<${name}>${escapeText(xmlCharacters(text, name))}</${name}>`);
+  /** Writes an element of text, if there is text (the name is made only then: most optional fields are absent). */
+  private textElement(role: CpixPrefixRole, local: string, text: string | undefined, depth: number): void {
+    if (text === undefined) return;
+    const name = this.name(role, local);
+    this.emit(`${indent(depth)}<${name}>${characterData(text, name)}</${name}>`);
   }
 
-  private bytesElement(name: string, bytes: Uint8Array | undefined, depth: number): void {
-    if (bytes !== undefined) this.emit(`${indent(depth)}<${name}>${writeBase64(bytes)}</${name}>`);
+  /** Writes an element of base64 bytes, if there are bytes. */
+  private bytesElement(role: CpixPrefixRole, local: string, bytes: Uint8Array | undefined, depth: number): void {
+    if (bytes === undefined) return;
+    const name = this.name(role, local);
+    this.emit(`${indent(depth)}<${name}>${writeBase64(bytes)}</${name}>`);
   }
 
   /** Writes an element's children after its start tag: `/>` when there are none, else `>` … `</name>`. */
@@ -248,7 +260,7 @@ class DocumentWriter {
         const list = d.updateHistoryItemList;
         this.list('UpdateHistoryItemList', list, list.updateHistoryItems, `${path}/UpdateHistoryItemList`, (item, p) => this.updateHistoryItem(item, p));
       }
-      this.extensions(d, path, 1, () => false);
+      this.extensions(d, path, 1);
       for (const signature of d.signatures ?? []) this.raw(signature, 1);
     });
     this.parts.push('\n');
@@ -284,7 +296,7 @@ class DocumentWriter {
     this.children(name, 1, () => {
       const itemName = ITEM_NAMES[local]!;
       items.forEach((item, index) => writeItem(item, `${path}/${itemName}[${index + 1}]`));
-      this.extensions(list, path, 2, () => false);
+      this.extensions(list, path, 2);
     });
   }
 
@@ -310,11 +322,11 @@ class DocumentWriter {
         if (key.x509Certificates.length !== 0) {
           const x509Data = this.name('ds', 'X509Data');
           this.emit(`${indent(4)}<${x509Data}>`);
-          for (const certificate of key.x509Certificates) this.bytesElement(this.name('ds', 'X509Certificate'), certificate, 5);
+          for (const certificate of key.x509Certificates) this.bytesElement('ds', 'X509Certificate', certificate, 5);
           this.emit(`${indent(4)}</${x509Data}>`);
         }
         for (const raw of key.otherKeyInfo ?? []) this.raw(raw, 4);
-        this.extensions(key, `${path}/DeliveryKey`, 4, (ns) => otherNamespace(ns, CPIX_NAMESPACES.ds));
+        this.extensions(key, `${path}/DeliveryKey`, 4, CPIX_NAMESPACES.ds);
       });
       const writeAll = this.v24 || data.documentKeys.length <= 1 || this.keep(`${path}/DocumentKey[2]`, 'More than one DocumentKey per DeliveryData');
       const documentKeys = writeAll ? data.documentKeys : data.documentKeys.slice(0, 1);
@@ -327,17 +339,17 @@ class DocumentWriter {
         this.attribute('Algorithm', method.algorithm);
         this.unknownAttributes(method, methodPath);
         this.children(methodName, 3, () => {
-          this.textElement(this.name('pskc', 'MACKeyReference'), method.keyReference, 4);
+          this.textElement('pskc', 'MACKeyReference', method.keyReference, 4);
           if (method.key !== undefined) this.encryptedData(this.c('Key'), method.key, `${methodPath}/Key`, 4);
-          this.extensions(method, methodPath, 4, (ns) => otherNamespace(ns, CPIX_NAMESPACES.pskc));
+          this.extensions(method, methodPath, 4, CPIX_NAMESPACES.pskc);
         });
       }
-      this.textElement(this.c('Description'), data.description, 3);
-      this.textElement(this.c('SendingEntity'), data.sendingEntity, 3);
-      this.textElement(this.c('SenderPointOfContact'), data.senderPointOfContact, 3);
-      this.textElement(this.c('ReceivingEntity'), data.receivingEntity, 3);
-      if (data.sendingTime !== undefined && this.keep(`${path}/SendingTime`, 'SendingTime')) this.textElement(this.c('SendingTime'), data.sendingTime, 3);
-      this.extensions(data, path, 3, () => false);
+      this.textElement('cpix', 'Description', data.description, 3);
+      this.textElement('cpix', 'SendingEntity', data.sendingEntity, 3);
+      this.textElement('cpix', 'SenderPointOfContact', data.senderPointOfContact, 3);
+      this.textElement('cpix', 'ReceivingEntity', data.receivingEntity, 3);
+      if (data.sendingTime !== undefined && this.keep(`${path}/SendingTime`, 'SendingTime')) this.textElement('cpix', 'SendingTime', data.sendingTime, 3);
+      this.extensions(data, path, 3);
     });
   }
 
@@ -346,7 +358,7 @@ class DocumentWriter {
     this.open(name, 3);
     this.idAttribute(key.id, path);
     if (this.v24) {
-      this.versionDrop(key.algorithm, `${path}/@Algorithm`, 'DocumentKey@Algorithm');
+      this.versionDrop(key.algorithm, path, '/@Algorithm', 'DocumentKey@Algorithm');
       if (key.encryptsKey !== undefined && !UUID.test(key.encryptsKey)) {
         if (this.keep(`${path}/@encryptsKey`, 'encryptsKey that is not a UUID')) this.attribute('encryptsKey', key.encryptsKey);
       } else {
@@ -354,7 +366,7 @@ class DocumentWriter {
       }
     } else {
       this.attribute('Algorithm', key.algorithm);
-      this.versionDrop(key.encryptsKey, `${path}/@encryptsKey`, 'DocumentKey@encryptsKey');
+      this.versionDrop(key.encryptsKey, path, '/@encryptsKey', 'DocumentKey@encryptsKey');
     }
     this.unknownAttributes(key, path);
     this.children(name, 3, () => {
@@ -368,26 +380,26 @@ class DocumentWriter {
       } else {
         this.keyFields(key, path, 4);
       }
-      this.extensions(key, path, 4, () => false);
+      this.extensions(key, path, 4);
     });
   }
 
   /** The `cpix:KeyType` children in schema order (CPIX ≤ 2.3). */
   private keyFields(key: PskcKeyFields & { data?: KeyData }, path: string, depth: number): void {
-    this.textElement(this.c('Issuer'), key.issuer, depth);
+    this.textElement('cpix', 'Issuer', key.issuer, depth);
     if (key.algorithmParameters !== undefined) this.raw(key.algorithmParameters, depth);
-    this.textElement(this.c('KeyProfileId'), key.keyProfileId, depth);
-    this.textElement(this.c('KeyReference'), key.keyReference, depth);
-    this.textElement(this.c('FriendlyName'), key.friendlyName, depth);
+    this.textElement('cpix', 'KeyProfileId', key.keyProfileId, depth);
+    this.textElement('cpix', 'KeyReference', key.keyReference, depth);
+    this.textElement('cpix', 'FriendlyName', key.friendlyName, depth);
     if (key.data !== undefined) this.keyData(key.data, `${path}/Data`, depth);
-    this.textElement(this.c('UserId'), key.userId, depth);
+    this.textElement('cpix', 'UserId', key.userId, depth);
     if (key.policy !== undefined) this.raw(key.policy, depth);
     for (const raw of key.pskcExtensions ?? []) this.raw(raw, depth);
   }
 
   private dropKeyFields(key: PskcKeyFields, path: string): void {
     for (const field of ['issuer', 'algorithmParameters', 'keyProfileId', 'keyReference', 'friendlyName', 'userId', 'policy', 'pskcExtensions'] as const) {
-      this.versionDrop(key[field], `${path}/${field}`, `The pskc key field ${field}`);
+      this.versionDrop(key[field], path, `/${field}`, `The pskc key field ${field}`);
     }
   }
 
@@ -406,15 +418,15 @@ class DocumentWriter {
           this.open(secretName, depth + 1);
           this.unknownAttributes(secret, secretPath);
           this.children(secretName, depth + 1, () => {
-            if (secret.plainValue !== undefined) this.bytesElement(this.name('pskc', 'PlainValue'), secret.plainValue, depth + 2);
+            if (secret.plainValue !== undefined) this.bytesElement('pskc', 'PlainValue', secret.plainValue, depth + 2);
             else if (secret.encryptedValue !== undefined) this.encryptedData(this.name('pskc', 'EncryptedValue'), secret.encryptedValue, `${secretPath}/EncryptedValue`, depth + 2);
-            this.bytesElement(this.name('pskc', 'ValueMAC'), secret.valueMac, depth + 2);
-            this.extensions(secret, secretPath, depth + 2, () => false);
+            this.bytesElement('pskc', 'ValueMAC', secret.valueMac, depth + 2);
+            this.extensions(secret, secretPath, depth + 2);
           });
         }
       }
       for (const raw of data.otherPskcData ?? []) this.raw(raw, depth + 1);
-      this.extensions(data, path, depth + 1, (ns) => otherNamespace(ns, CPIX_NAMESPACES.pskc));
+      this.extensions(data, path, depth + 1, CPIX_NAMESPACES.pskc);
     });
   }
 
@@ -437,9 +449,9 @@ class DocumentWriter {
       if (data.keyInfo !== undefined) this.raw(data.keyInfo, depth + 1);
       const cipherData = this.name('enc', 'CipherData');
       this.emit(`${indent(depth + 1)}<${cipherData}>`);
-      this.bytesElement(this.name('enc', 'CipherValue'), data.cipherValue, depth + 2);
+      this.bytesElement('enc', 'CipherValue', data.cipherValue, depth + 2);
       this.emit(`${indent(depth + 1)}</${cipherData}>`);
-      this.extensions(data, path, depth + 1, () => false);
+      this.extensions(data, path, depth + 1);
     });
   }
 
@@ -450,8 +462,8 @@ class DocumentWriter {
     this.open(name, 2);
     this.idAttribute(key.id, path);
     if (this.v24) this.attribute('contentId', key.contentId);
-    else this.versionDrop(key.contentId, `${path}/@contentId`, 'ContentKey@contentId');
-    this.attribute('kid', checkedUuid(key.kid, `${path}/@kid`));
+    else this.versionDrop(key.contentId, path, '/@contentId', 'ContentKey@contentId');
+    this.uuidAttribute('kid', key.kid, path);
     if (key.explicitIV !== undefined) this.attribute('explicitIV', writeBase64(key.explicitIV));
     if (key.dependsOnKey !== undefined) {
       if (!this.v24 || UUID.test(key.dependsOnKey) || this.keep(`${path}/@dependsOnKey`, 'dependsOnKey that is not a UUID')) {
@@ -462,7 +474,7 @@ class DocumentWriter {
     if (scheme !== undefined && (this.v24 || scheme.length === 4 || this.keep(`${path}/@commonEncryptionScheme`, `commonEncryptionScheme "${scheme}"`))) {
       this.attribute('commonEncryptionScheme', scheme);
     }
-    if (this.v24) this.versionDrop(key.algorithm, `${path}/@Algorithm`, 'ContentKey@Algorithm');
+    if (this.v24) this.versionDrop(key.algorithm, path, '/@Algorithm', 'ContentKey@Algorithm');
     else this.attribute('Algorithm', key.algorithm);
     this.unknownAttributes(key, path);
     this.children(name, 2, () => {
@@ -474,17 +486,17 @@ class DocumentWriter {
           this.attribute('HLSHDCPLevel', hdcp.hlsHdcpLevel);
           this.unknownAttributes(hdcp, `${path}/HDCPData`);
           this.children(hdcpName, 3, () => {
-            this.bytesElement(this.c('HDCPOutputProtectionData'), hdcp.hdcpOutputProtectionData, 4);
-            this.extensions(hdcp, `${path}/HDCPData`, 4, () => false);
+            this.bytesElement('cpix', 'HDCPOutputProtectionData', hdcp.hdcpOutputProtectionData, 4);
+            this.extensions(hdcp, `${path}/HDCPData`, 4);
           });
         }
         this.dropKeyFields(key, path);
         if (key.data !== undefined) this.keyData(key.data, `${path}/Data`, 3);
       } else {
-        this.versionDrop(key.hdcpData, `${path}/HDCPData`, 'HDCPData');
+        this.versionDrop(key.hdcpData, path, '/HDCPData', 'HDCPData');
         this.keyFields(key, path, 3);
       }
-      this.extensions(key, path, 3, () => false);
+      this.extensions(key, path, 3);
     });
   }
 
@@ -495,35 +507,35 @@ class DocumentWriter {
     this.open(name, 2);
     this.idAttribute(system.id, path);
     this.attribute('updateVersion', system.updateVersion);
-    this.attribute('systemId', checkedUuid(system.systemId, `${path}/@systemId`));
-    this.attribute('kid', checkedUuid(system.kid, `${path}/@kid`));
+    this.uuidAttribute('systemId', system.systemId, path);
+    this.uuidAttribute('kid', system.kid, path);
     this.attribute('name', system.name);
     if (this.v24) this.attribute('HLSAllowedCPC', system.hlsAllowedCpc);
-    else this.versionDrop(system.hlsAllowedCpc, `${path}/@HLSAllowedCPC`, 'HLSAllowedCPC');
+    else this.versionDrop(system.hlsAllowedCpc, path, '/@HLSAllowedCPC', 'HLSAllowedCPC');
     this.unknownAttributes(system, path);
     this.children(name, 2, () => {
-      this.bytesElement(this.c('PSSH'), system.pssh, 3);
+      this.bytesElement('cpix', 'PSSH', system.pssh, 3);
       const protection = system.contentProtectionData;
       if (protection !== undefined) {
         const protectionName = this.c('ContentProtectionData');
         this.open(protectionName, 3);
         if (this.v24) this.attribute('robustness', protection.robustness);
-        else this.versionDrop(protection.robustness, `${path}/ContentProtectionData/@robustness`, 'robustness');
+        else this.versionDrop(protection.robustness, path, '/ContentProtectionData/@robustness', 'robustness');
         this.unknownAttributes(protection, `${path}/ContentProtectionData`);
         this.parts.push(`>${writeBase64(protection.value)}</${protectionName}>`);
       }
-      if (this.v24) this.versionDrop(system.uriExtXKey, `${path}/URIExtXKey`, 'URIExtXKey');
-      else this.bytesElement(this.c('URIExtXKey'), system.uriExtXKey, 3);
+      if (this.v24) this.versionDrop(system.uriExtXKey, path, '/URIExtXKey', 'URIExtXKey');
+      else this.bytesElement('cpix', 'URIExtXKey', system.uriExtXKey, 3);
       this.hlsSignaling(system, path);
-      this.textElement(this.c('SmoothStreamingProtectionHeaderData'), system.smoothStreamingProtectionHeaderData, 3);
-      if (this.v24) this.versionDrop(system.hdsSignalingData, `${path}/HDSSignalingData`, 'HDSSignalingData');
-      else this.bytesElement(this.c('HDSSignalingData'), system.hdsSignalingData, 3);
+      this.textElement('cpix', 'SmoothStreamingProtectionHeaderData', system.smoothStreamingProtectionHeaderData, 3);
+      if (this.v24) this.versionDrop(system.hdsSignalingData, path, '/HDSSignalingData', 'HDSSignalingData');
+      else this.bytesElement('cpix', 'HDSSignalingData', system.hdsSignalingData, 3);
       if (system.speke !== undefined) {
-        this.bytesElement(this.name('speke', 'ProtectionHeader'), system.speke.protectionHeader, 3);
-        this.bytesElement(this.name('speke', 'KeyFormat'), system.speke.keyFormat, 3);
-        this.bytesElement(this.name('speke', 'KeyFormatVersions'), system.speke.keyFormatVersions, 3);
+        this.bytesElement('speke', 'ProtectionHeader', system.speke.protectionHeader, 3);
+        this.bytesElement('speke', 'KeyFormat', system.speke.keyFormat, 3);
+        this.bytesElement('speke', 'KeyFormatVersions', system.speke.keyFormatVersions, 3);
       }
-      this.extensions(system, path, 3, (ns) => otherNamespace(ns, CPIX_NAMESPACES.cpix));
+      this.extensions(system, path, 3, CPIX_NAMESPACES.cpix);
     });
   }
 
@@ -538,7 +550,7 @@ class DocumentWriter {
       this.open(name, 3);
       this.attribute('playlist', playlist);
       if (this.v24) this.attribute('allowedCPC', signaling.allowedCpc);
-      else this.versionDrop(signaling.allowedCpc, `${itemPath}/@allowedCPC`, 'allowedCPC');
+      else this.versionDrop(signaling.allowedCpc, itemPath, '/@allowedCPC', 'allowedCPC');
       this.unknownAttributes(signaling, itemPath);
       this.parts.push(`>${writeBase64(signaling.value)}</${name}>`);
     });
@@ -555,17 +567,18 @@ class DocumentWriter {
     this.attribute('end', period.end);
     for (const field of ['label', 'startOffset', 'endOffset', 'duration'] as const) {
       if (this.v24) this.attribute(field, period[field]);
-      else this.versionDrop(period[field], `${path}/@${field}`, `ContentKeyPeriod@${field}`);
+      else this.versionDrop(period[field], path, `/@${field}`, `ContentKeyPeriod@${field}`);
     }
     this.unknownAttributes(period, path);
-    this.children(name, 2, () => this.extensions(period, path, 3, () => false));
+    this.children(name, 2, () => this.extensions(period, path, 3));
   }
 
   private usageRule(rule: ContentKeyUsageRule, path: string): void {
     const name = this.c('ContentKeyUsageRule');
     this.open(name, 2);
     this.idAttribute(rule.id, path);
-    this.attribute('kid', this.v24 ? checkedUuid(rule.kid, `${path}/@kid`) : rule.kid);
+    if (this.v24) this.uuidAttribute('kid', rule.kid, path);
+    else this.attribute('kid', rule.kid);
     this.attribute('intendedTrackType', rule.intendedTrackType);
     this.unknownAttributes(rule, path);
     this.children(name, 2, () => {
@@ -590,7 +603,7 @@ class DocumentWriter {
         this.attribute('minBitrate', filter.minBitrate);
         this.attribute('maxBitrate', filter.maxBitrate);
       });
-      this.extensions(rule, path, 3, (ns) => otherNamespace(ns, CPIX_NAMESPACES.cpix));
+      this.extensions(rule, path, 3, CPIX_NAMESPACES.cpix);
     });
   }
 
@@ -601,7 +614,7 @@ class DocumentWriter {
       this.open(name, 3);
       writeAttributes(filter, filterPath);
       this.unknownAttributes(filter, filterPath);
-      this.children(name, 3, () => this.extensions(filter, filterPath, 4, () => false));
+      this.children(name, 3, () => this.extensions(filter, filterPath, 4));
     });
   }
 
@@ -614,7 +627,7 @@ class DocumentWriter {
     this.attribute('source', item.source);
     this.attribute('date', item.date);
     this.unknownAttributes(item, path);
-    this.children(name, 2, () => this.extensions(item, path, 3, () => false));
+    this.children(name, 2, () => this.extensions(item, path, 3));
   }
 }
 
@@ -634,15 +647,42 @@ function indent(depth: number): string {
 
 /** XML 1.0 cannot carry most C0 controls, U+FFFE/U+FFFF or lone surrogates, not even as references. */
 const NOT_XML_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * What an attribute value may hold that needs a second look: a character to escape, or one that
+ * {@link NOT_XML_CHARACTER} might refuse (surrogates paired or not). A plain class scans fast,
+ * the lookarounds do not; most values hold none of these and are written as they are.
+ */
+const ATTRIBUTE_ATTENTION = /[\u0000-\u001F"&<\uD800-\uDFFF\uFFFE\uFFFF]/;
+/** The same for character data, where tab and line feed are written as they are. */
+const TEXT_ATTENTION = /[\u0000-\u0008\u000B-\u001F&<>\uD800-\uDFFF\uFFFE\uFFFF]/;
+
+/** `value` checked and escaped for a double-quoted attribute named `name`. */
+function attributeValue(value: string, name: string): string {
+  return ATTRIBUTE_ATTENTION.test(value) ? escapeAttribute(xmlCharacters(value, name)) : value;
+}
+
+/** `text` checked and escaped as the character data of element `name`. */
+function characterData(text: string, name: string): string {
+  return TEXT_ATTENTION.test(text) ? escapeText(xmlCharacters(text, name)) : text;
+}
 
 function xmlCharacters(value: string, name: string): string {
   if (NOT_XML_CHARACTER.test(value)) throw new CpixError('ERR_CPIX_INVALID_CHARACTER', `${name} holds a character XML cannot carry`);
   return value;
 }
 
-function checkedUuid(value: string, path: string): string {
-  if (!UUID.test(value)) throw new CpixError('ERR_CPIX_INVALID_KID', 'Value is not a UUID', { path });
-  return value;
+/** The prefixes, when each is a usable prefix distinct from the others (only CPIX may be ''). */
+function checkedPrefixes(prefixes: Record<CpixPrefixRole, string>): Record<CpixPrefixRole, string> {
+  const seen = new Set<string>();
+  for (const role of Object.keys(prefixes) as CpixPrefixRole[]) {
+    const value = prefixes[role];
+    if (value === '' && role === 'cpix') continue;
+    if (!NCNAME.test(value) || value.includes(':') || /^xml/i.test(value) || seen.has(value)) {
+      throw new CpixError('ERR_CPIX_INVALID_OPTION', `Prefix "${value}" for ${role} is not a usable, distinct prefix`);
+    }
+    seen.add(value);
+  }
+  return prefixes;
 }
 
 /** An `xs:any namespace="##other"` wildcard: any namespace but the schema's own, and not none. */

@@ -44,22 +44,40 @@ export interface NamespaceScope {
   readonly prefix: string;
   readonly uri: string;
   readonly parent: NamespaceScope | undefined;
+  /** When the binding was declared, in document order: sorting by it puts outer declarations first. */
+  readonly declaredAt: number;
+  /**
+   * Bindings already found from this scope, by prefix. An element with thousands of namespace
+   * declarations makes a long chain; without this every element and attribute under it would walk
+   * the whole chain again (quadratic time on a hostile request).
+   */
+  found: Map<string, NamespaceScope | undefined> | undefined;
 }
 
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
-const BASE_SCOPE: NamespaceScope = { prefix: 'xml', uri: XML_NAMESPACE, parent: undefined };
 const ENTITY = /&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);/g;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/** XML's white space only (not `String#trim`'s, which also takes a byte order mark or a no-break space). */
+const XML_SPACE_ONLY = /^[ \t\r\n]*$/;
+/** How many bindings up a chain are compared directly before the lookup cache is used: real documents have a handful. */
+const SHORT_CHAIN = 8;
+
+/** For each ASCII code: 2 when a name may start with it, 1 when only the rest of a name may hold it, 0 otherwise. */
+const ASCII_NAME = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) {
+  const start = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === 58;
+  ASCII_NAME[code] = start ? 2 : (code >= 48 && code <= 57) || code === 46 || code === 45 ? 1 : 0;
+}
 
 /** `[A-Za-z_:\u00C0-\uFFFF]`: what an XML name may start with (UTF-16 code units, as the reader works on). */
 function isNameStart(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === 58 || code >= 0xc0;
+  return code < 128 ? ASCII_NAME[code] === 2 : code >= 0xc0;
 }
 
 /** `[\w.\-:\u00B7\u00C0-\uFFFF]`: what the rest of an XML name may hold. */
 function isNameCharacter(code: number): boolean {
-  return isNameStart(code) || (code >= 48 && code <= 57) || code === 46 || code === 45 || code === 0xb7;
+  return code < 128 ? ASCII_NAME[code] !== 0 : code >= 0xc0 || code === 0xb7;
 }
 
 /**
@@ -108,41 +126,81 @@ function decodeEntities(raw: string, source: string, offset: number): string {
 }
 
 /**
- * Bindings already found from a scope, by prefix. An element with thousands of namespace
- * declarations makes a long chain; without this every element and attribute under it would walk
- * the whole chain again (quadratic time on a hostile request).
+ * The value of the attribute whose quoted text spans `start`–`end`: refused when it holds `<`,
+ * else normalized (tab, line feed, carriage return read as spaces) and its references decoded.
+ * One scan by character code finds the usual value that needs neither.
  */
-const BINDINGS = new WeakMap<NamespaceScope, Map<string, NamespaceScope | undefined>>();
-/** When each binding was declared, in document order: sorting by it puts outer declarations first. */
-const DECLARED_AT = new WeakMap<NamespaceScope, number>();
-let declarationCount = 0;
+function attributeValue(source: string, start: number, end: number, name: string, offset: number): string {
+  let plain = true;
+  for (let k = start; k < end; k += 1) {
+    const c = source.charCodeAt(k);
+    if (c === 60 /* < */) throw malformed(`"<" in the value of attribute ${name}`, source, offset);
+    if (c === 38 /* & */ || c === 9 || c === 10 || c === 13) plain = false;
+  }
+  const raw = source.slice(start, end);
+  return plain ? raw : decodeEntities(raw.replace(/[\t\n\r]/g, ' '), source, offset);
+}
 
-function bind(prefix: string, uri: string, parent: NamespaceScope): NamespaceScope {
-  const scope = { prefix, uri, parent };
-  DECLARED_AT.set(scope, declarationCount++);
-  return scope;
+/** The attribute names of one start tag, for the duplicate check: scanned directly while few, in a Set once many. */
+class AttributeNames {
+  private static readonly LIST_SIZE = 8;
+  private readonly list: string[] = [];
+  private count = 0;
+  private set: Set<string> | undefined;
+
+  clear(): void {
+    this.count = 0;
+    this.set = undefined;
+  }
+
+  /** Adds `name`; false when the tag already had it. */
+  add(name: string): boolean {
+    if (this.set !== undefined) {
+      if (this.set.has(name)) return false;
+      this.set.add(name);
+      return true;
+    }
+    for (let k = 0; k < this.count; k += 1) if (this.list[k] === name) return false;
+    if (this.count === AttributeNames.LIST_SIZE) {
+      this.set = new Set(this.list);
+      this.set.add(name);
+    } else {
+      this.list[this.count] = name;
+      this.count += 1;
+    }
+    return true;
+  }
+}
+
+function bind(prefix: string, uri: string, parent: NamespaceScope | undefined, declaredAt: number): NamespaceScope {
+  return { prefix, uri, parent, declaredAt, found: undefined };
 }
 
 /** The innermost binding of `prefix` in scope. */
 function bindingOf(scope: NamespaceScope | undefined, prefix: string): NamespaceScope | undefined {
-  if (scope === undefined) return undefined;
-  let cache = BINDINGS.get(scope);
-  if (cache?.has(prefix)) return cache.get(prefix);
+  let s = scope;
+  for (let n = 0; n < SHORT_CHAIN; n += 1) {
+    if (s === undefined) return undefined;
+    if (s.prefix === prefix) return s;
+    s = s.parent;
+  }
+  return s === undefined ? undefined : cachedBindingOf(scope!, prefix);
+}
+
+function cachedBindingOf(scope: NamespaceScope, prefix: string): NamespaceScope | undefined {
+  const cache = (scope.found ??= new Map());
+  if (cache.has(prefix)) return cache.get(prefix);
   let binding: NamespaceScope | undefined;
   for (let s: NamespaceScope | undefined = scope; s !== undefined; s = s.parent) {
     if (s.prefix === prefix) {
       binding = s;
       break;
     }
-    const known = s === scope ? undefined : BINDINGS.get(s);
+    const known = s === scope ? undefined : s.found;
     if (known?.has(prefix)) {
       binding = known.get(prefix);
       break;
     }
-  }
-  if (cache === undefined) {
-    cache = new Map();
-    BINDINGS.set(scope, cache);
   }
   cache.set(prefix, binding);
   return binding;
@@ -164,26 +222,30 @@ function lookup(scope: NamespaceScope | undefined, prefix: string): string | und
   return bindingOf(scope, prefix)?.uri;
 }
 
-function splitName(qname: string): [prefix: string, local: string] {
-  const colon = qname.indexOf(':');
-  return colon === -1 ? ['', qname] : [qname.slice(0, colon), qname.slice(colon + 1)];
+/** The prefix of a qualified name: '' when it has none (or starts with its colon). */
+function prefixOf(qname: string, colon: number): string {
+  return colon === -1 ? '' : qname.slice(0, colon);
 }
 
 /**
  * Reads a complete XML document into a namespace-resolved element tree. Refuses what a CPIX
  * reader must never process: DTDs and entity declarations (checked by the caller before this
  * runs, and again here), undeclared entities, mismatched tags, unbound prefixes, duplicate
- * attributes, content outside the root, and anything past the limits.
+ * attributes, content outside the root, and anything past the limits. A declared namespace equal
+ * to one of `knownNamespaces` is given as that very string: a caller's comparisons with its
+ * constants then succeed or fail on identity, without comparing characters.
  */
-/** XML's white space only (not `String#trim`'s, which also takes a byte order mark or a no-break space). */
-const XML_SPACE_ONLY = /^[ \t\r\n]*$/;
-
-export function readXml(source: string, limits: XmlLimits): XmlElement {
+export function readXml(source: string, limits: XmlLimits, knownNamespaces: readonly string[] = []): XmlElement {
   if (source.length > limits.maxLength) {
     throw new CpixError('ERR_CPIX_TOO_LARGE', `Document of ${source.length} characters exceeds the limit of ${limits.maxLength}`);
   }
+  // The open elements, and their qualified names for matching end tags.
   const stack: XmlElement[] = [];
-  const texts: string[][] = [];
+  const openNames: string[] = [];
+  const attributeNames = new AttributeNames();
+  // A fresh base per document: lookups cached on it must not outlive the document.
+  const baseScope = bind('xml', XML_NAMESPACE, undefined, -1);
+  let declarationCount = 0;
   let root: XmlElement | undefined;
   let elementCount = 0;
   let i = 0;
@@ -197,11 +259,10 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
       break;
     }
     if (lt > i) {
-      const raw = source.slice(i, lt);
       if (stack.length === 0) {
-        if (!XML_SPACE_ONLY.test(raw)) throw malformed('Text outside the root element', source, i);
+        if (!XML_SPACE_ONLY.test(source.slice(i, lt))) throw malformed('Text outside the root element', source, i);
       } else {
-        texts[texts.length - 1]!.push(decodeEntities(raw, source, i));
+        appendText(stack[stack.length - 1]!, decodeEntities(source.slice(i, lt), source, i));
       }
     }
     const next = source.charCodeAt(lt + 1);
@@ -214,7 +275,7 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
         if (stack.length === 0) throw malformed('CDATA outside the root element', source, lt);
         const close = source.indexOf(']]>', lt + 9);
         if (close === -1) throw malformed('Unterminated CDATA section', source, lt);
-        texts[texts.length - 1]!.push(source.slice(lt + 9, close));
+        appendText(stack[stack.length - 1]!, source.slice(lt + 9, close));
         i = close + 3;
       } else {
         throw new CpixError('ERR_CPIX_DTD_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted');
@@ -228,18 +289,17 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
       continue;
     }
     if (next === 47 /* / */) {
-      const endNameEnd = scanName(source, lt + 2);
       const open = stack.pop();
-      if (endNameEnd === lt + 2 || open === undefined) throw malformed('Unexpected end tag', source, lt);
-      const qname = source.slice(lt + 2, endNameEnd);
-      const openName = source.slice(open.start + 1, open.nameEnd);
-      if (qname !== openName) throw malformed(`End tag </${qname}> does not match <${openName}>`, source, lt);
+      const openName = openNames.pop();
+      const endNameEnd = lt + 2 + (openName?.length ?? 0);
+      // The name of the open element, and no longer name: the end tag matches (no scan needed).
+      if (open === undefined || openName === undefined || !source.startsWith(openName, lt + 2) || isNameCharacter(source.charCodeAt(endNameEnd))) {
+        throw endTagMismatch(source, lt, openName);
+      }
       const endClose = skipWhitespace(source, endNameEnd);
       if (source.charCodeAt(endClose) !== 62 /* > */) throw malformed('Malformed end tag', source, lt);
       i = endClose + 1;
       open.end = i;
-      const parts = texts.pop()!;
-      open.text = parts.length === 1 ? parts[0]! : parts.join('');
       continue;
     }
 
@@ -249,9 +309,10 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
     if (nameEnd === lt + 1) throw malformed('Invalid element name', source, lt);
     const qname = source.slice(lt + 1, nameEnd);
     let p = nameEnd;
-    const rawAttributes: [qname: string, value: string][] = [];
-    const attributeNames = new Set<string>();
-    let scope = stack.length === 0 ? BASE_SCOPE : stack[stack.length - 1]!.scope;
+    const attributes: XmlAttribute[] = [];
+    let prefixedAttributes = false;
+    attributeNames.clear();
+    let scope = stack.length === 0 ? baseScope : stack[stack.length - 1]!.scope;
     let declarations = 0;
     let selfClosing = false;
     for (;;) {
@@ -279,22 +340,25 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
       if (quote !== 34 && quote !== 39) throw malformed(`Attribute ${attributeName} value is not quoted`, source, p);
       const close = source.indexOf(quote === 34 ? '"' : "'", p + 1);
       if (close === -1) throw malformed(`Unterminated value of attribute ${attributeName}`, source, p);
-      const rawValue = source.slice(p + 1, close);
-      if (rawValue.includes('<')) throw malformed(`"<" in the value of attribute ${attributeName}`, source, p);
-      const value = decodeEntities(rawValue.replace(/[\t\n\r]/g, ' '), source, p);
-      if (attributeNames.has(attributeName)) throw malformed(`Duplicate attribute ${attributeName}`, source, p);
-      attributeNames.add(attributeName);
-      rawAttributes.push([attributeName, value]);
+      const value = attributeValue(source, p + 1, close, attributeName, p);
+      if (!attributeNames.add(attributeName)) throw malformed(`Duplicate attribute ${attributeName}`, source, p);
       if (attributeName === 'xmlns') {
         checkDeclaration('', value, source, p);
-        scope = bind('', value, scope);
+        scope = bind('', knownString(value, knownNamespaces), scope, declarationCount++);
         declarations += 1;
       } else if (attributeName.startsWith('xmlns:')) {
         const declaredPrefix = attributeName.slice(6);
         if (value === '') throw malformed(`Empty namespace for prefix ${declaredPrefix}`, source, p);
         checkDeclaration(declaredPrefix, value, source, p);
-        scope = bind(declaredPrefix, value, scope);
+        scope = bind(declaredPrefix, knownString(value, knownNamespaces), scope, declarationCount++);
         declarations += 1;
+      } else {
+        const colon = attributeName.indexOf(':');
+        const prefix = prefixOf(attributeName, colon);
+        const localName = colon === -1 ? attributeName : attributeName.slice(colon + 1);
+        // Prefixed attributes are resolved once the whole tag is read: declarations may follow them.
+        if (prefix !== '') prefixedAttributes = true;
+        attributes.push({ namespace: undefined, prefix: prefix === '' ? undefined : prefix, localName, value });
       }
       p = close + 1;
     }
@@ -306,29 +370,14 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
     if (stack.length + 1 > limits.maxDepth) {
       throw new CpixError('ERR_CPIX_TOO_DEEP', `Elements nest deeper than ${limits.maxDepth} levels`);
     }
-    const [prefix, localName] = splitName(qname);
+    const colon = qname.indexOf(':');
+    const prefix = prefixOf(qname, colon);
     const namespace = lookup(scope, prefix);
     if (prefix !== '' && namespace === undefined) throw malformed(`Unbound prefix ${prefix}:`, source, lt);
-    const attributes: XmlAttribute[] = [];
-    let expandedNames: Set<string> | undefined; // only elements with prefixed attributes need one
-    for (const [attributeName, value] of rawAttributes) {
-      if (attributeName === 'xmlns' || attributeName.startsWith('xmlns:')) continue;
-      const [attributePrefix, attributeLocal] = splitName(attributeName);
-      if (attributePrefix === '') {
-        attributes.push({ namespace: undefined, prefix: undefined, localName: attributeLocal, value });
-        continue;
-      }
-      const attributeNamespace = lookup(scope, attributePrefix);
-      if (attributeNamespace === undefined) throw malformed(`Unbound prefix ${attributePrefix}:`, source, lt);
-      const expandedName = `{${attributeNamespace}}${attributeLocal}`;
-      expandedNames ??= new Set<string>();
-      if (expandedNames.has(expandedName)) throw malformed(`Duplicate attribute ${expandedName}`, source, lt);
-      expandedNames.add(expandedName);
-      attributes.push({ namespace: attributeNamespace, prefix: attributePrefix, localName: attributeLocal, value });
-    }
+    if (prefixedAttributes) resolveAttributes(attributes, scope, source, lt);
     const element: XmlElement = {
       namespace: namespace === '' ? undefined : namespace,
-      localName,
+      localName: colon === -1 ? qname : qname.slice(colon + 1),
       attributes,
       children: [],
       text: '',
@@ -342,13 +391,45 @@ export function readXml(source: string, limits: XmlLimits): XmlElement {
     else stack[stack.length - 1]!.children.push(element);
     if (!selfClosing) {
       stack.push(element);
-      texts.push([]);
+      openNames.push(qname);
     }
     i = p;
   }
   if (root === undefined) throw malformed('No root element', source, 0);
   if (stack.length !== 0) throw malformed(`Element <${stack[stack.length - 1]!.localName}> is not closed`, source, length);
   return root;
+}
+
+/** `value`, or the string of `known` equal to it. */
+function knownString(value: string, known: readonly string[]): string {
+  for (const candidate of known) if (candidate === value) return candidate;
+  return value;
+}
+
+/** The error for the end tag at `lt`, which does not close the open element (named `openName`, if one is open). */
+function endTagMismatch(source: string, lt: number, openName: string | undefined): CpixError {
+  const endNameEnd = scanName(source, lt + 2);
+  if (endNameEnd === lt + 2 || openName === undefined) return malformed('Unexpected end tag', source, lt);
+  return malformed(`End tag </${source.slice(lt + 2, endNameEnd)}> does not match <${openName}>`, source, lt);
+}
+
+/** Adds a piece of character data to an element's text; only the few elements with text ever read it whole. */
+function appendText(element: XmlElement, piece: string): void {
+  element.text = element.text === '' ? piece : element.text + piece;
+}
+
+/** Resolves the namespaces of a start tag's prefixed attributes; refuses unbound prefixes and duplicate expanded names. */
+function resolveAttributes(attributes: XmlAttribute[], scope: NamespaceScope, source: string, offset: number): void {
+  const expandedNames = new Set<string>();
+  for (const attribute of attributes) {
+    if (attribute.prefix === undefined) continue;
+    const namespace = lookup(scope, attribute.prefix);
+    if (namespace === undefined) throw malformed(`Unbound prefix ${attribute.prefix}:`, source, offset);
+    const expandedName = `{${namespace}}${attribute.localName}`;
+    if (expandedNames.has(expandedName)) throw malformed(`Duplicate attribute ${expandedName}`, source, offset);
+    expandedNames.add(expandedName);
+    attribute.namespace = namespace;
+  }
 }
 
 /**
@@ -382,7 +463,7 @@ export function rawElementXml(source: string, element: XmlElement, scope: 'used'
     }
   }
   // Outermost first, as the ancestors declared them.
-  inherited.sort((a, b) => (DECLARED_AT.get(a) ?? -1) - (DECLARED_AT.get(b) ?? -1));
+  inherited.sort((a, b) => a.declaredAt - b.declaredAt);
   let declarations = inherited
     .map((binding) => (binding.prefix === '' ? ` xmlns="${escapeAttribute(binding.uri)}"` : ` xmlns:${binding.prefix}="${escapeAttribute(binding.uri)}"`))
     .join('');

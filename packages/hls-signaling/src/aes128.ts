@@ -26,10 +26,11 @@ export function buildAes128KeyLines(options: Omit<Aes128KeyLineOptions, 'playlis
 }
 
 function aes128Fields(options: Omit<Aes128KeyLineOptions, 'playlist'>): HlsKeyLineFields {
-  return {
-    method: 'AES-128',
-    uri: options.uri,
-    ...(options.iv === undefined ? {} : { iv: options.iv }),
-    ...(options.explicitKeyFormat ? { keyFormat: KEY_FORMATS.identity, keyFormatVersions: '1' } : {}),
-  };
+  const fields: HlsKeyLineFields = { method: 'AES-128', uri: options.uri };
+  if (options.iv !== undefined) fields.iv = options.iv;
+  if (options.explicitKeyFormat) {
+    fields.keyFormat = KEY_FORMATS.identity;
+    fields.keyFormatVersions = '1';
+  }
+  return fields;
 }

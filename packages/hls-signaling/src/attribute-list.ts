@@ -14,7 +14,6 @@ const ATTRIBUTE_NAME = /^[A-Z0-9-]+$/;
 // Unquoted values (enumerated-string, hexadecimal-sequence, numbers, resolutions) never hold
 // quotes, commas or whitespace (RFC 8216 section 4.2).
 const UNQUOTED_VALUE = /^[^",\s]+$/;
-const QUOTED_FORBIDDEN = /["\r\n]/;
 
 /**
  * Splits an RFC 8216 attribute list into attributes, in order. Names must be `[A-Z0-9-]+`; quoted
@@ -80,28 +79,29 @@ export function parseAttributeList(text: string): HlsAttribute[] {
  * @throws {@link HlsSignalingError} `ERR_HLS_INVALID_ATTRIBUTE` for a bad name or a value its form cannot carry.
  */
 export function formatAttributeList(attributes: readonly HlsAttribute[]): string {
-  return attributes
-    .map(({ name, value, quoted }) => {
-      if (typeof name !== 'string' || !ATTRIBUTE_NAME.test(name)) {
-        throw new HlsSignalingError(
-          'ERR_HLS_INVALID_ATTRIBUTE',
-          `attribute names are upper-case letters, digits and '-', got ${JSON.stringify(excerpt(String(name)))}`,
-          { attribute: String(name) },
-        );
-      }
-      if (typeof value !== 'string') {
-        throw new HlsSignalingError('ERR_HLS_INVALID_ATTRIBUTE', `${name} must have a string value`, {
-          attribute: name,
-        });
-      }
-      checkValue(name, value, quoted === true);
-      return quoted ? `${name}="${value}"` : `${name}=${value}`;
-    })
-    .join(',');
+  let list = '';
+  for (const { name, value, quoted } of attributes) {
+    if (typeof name !== 'string' || !ATTRIBUTE_NAME.test(name)) {
+      throw new HlsSignalingError(
+        'ERR_HLS_INVALID_ATTRIBUTE',
+        `attribute names are upper-case letters, digits and '-', got ${JSON.stringify(excerpt(String(name)))}`,
+        { attribute: String(name) },
+      );
+    }
+    if (typeof value !== 'string') {
+      throw new HlsSignalingError('ERR_HLS_INVALID_ATTRIBUTE', `${name} must have a string value`, {
+        attribute: name,
+      });
+    }
+    checkValue(name, value, quoted === true);
+    if (list !== '') list += ',';
+    list += quoted ? `${name}="${value}"` : `${name}=${value}`;
+  }
+  return list;
 }
 
 function checkValue(name: string, value: string, quoted: boolean): void {
-  if (quoted ? QUOTED_FORBIDDEN.test(value) : !UNQUOTED_VALUE.test(value)) {
+  if (quoted ? !isQuotable(value) : !UNQUOTED_VALUE.test(value)) {
     throw new HlsSignalingError(
       'ERR_HLS_INVALID_ATTRIBUTE',
       quoted
@@ -110,6 +110,14 @@ function checkValue(name: string, value: string, quoted: boolean): void {
       { attribute: name },
     );
   }
+}
+
+/**
+ * Whether a quoted string can carry `value`: it holds no `"`, CR or LF. Three substring searches
+ * rather than a regular expression, which walks a kilobyte-long `data:` URI far more slowly.
+ */
+export function isQuotable(value: string): boolean {
+  return !value.includes('"') && !value.includes('\r') && !value.includes('\n');
 }
 
 /** A short, safe excerpt of offending text for messages. */

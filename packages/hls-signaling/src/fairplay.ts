@@ -1,10 +1,10 @@
 import { bytesToUuid } from '@cpixkit/pssh';
-import { excerpt } from './attribute-list.js';
+import { excerpt, isQuotable } from './attribute-list.js';
 import { HlsSignalingError } from './errors.js';
 import { KEY_FORMATS } from './key-formats.js';
 import { buildHlsKeyLine, buildHlsKeyLines, type HlsKeyLineFields, type HlsKeyLines } from './key-line.js';
 import { checkOptions, type HlsPlaylist, tagFor } from './line-options.js';
-import { kidBytes, upperHex } from './uuid.js';
+import { kidBytes, normalKid, upperHex } from './uuid.js';
 
 /**
  * The `skd://` URI forms seen at key servers:
@@ -39,7 +39,6 @@ const SKD = 'skd://';
 const KID_IV = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):([0-9a-f]{32})$/i;
 const KID_BASE64 = /^[A-Za-z0-9+/]{22}==$/;
 const CONTENT_PERIOD = /^(.+)([0-9a-f]{16})$/s;
-const QUOTED_FORBIDDEN = /["\r\n]/;
 
 /**
  * Writes a FairPlay key URI in one of the {@link FairPlayUri} forms, or from a {@link FairPlayUriTemplate}.
@@ -157,7 +156,7 @@ function fairPlayKidBytes(kid: unknown): Uint8Array {
 }
 
 function kidString(kid: unknown): string {
-  return bytesToUuid(fairPlayKidBytes(kid));
+  return normalKid(kid, 'ERR_HLS_INVALID_FAIRPLAY_URI');
 }
 
 function checkIv(iv: unknown): Uint8Array {
@@ -168,7 +167,7 @@ function checkIv(iv: unknown): Uint8Array {
 }
 
 function checkText(text: unknown, name: string): string {
-  if (typeof text !== 'string' || text === '' || QUOTED_FORBIDDEN.test(text)) {
+  if (typeof text !== 'string' || text === '' || !isQuotable(text)) {
     throw new HlsSignalingError(
       'ERR_HLS_INVALID_FAIRPLAY_URI',
       `${name} must be a non-empty string without '"', CR or LF (it ends up in a quoted URI)`,
@@ -215,11 +214,12 @@ export function buildFairPlayKeyLines(options: Omit<FairPlayKeyLineOptions, 'pla
 }
 
 function fairPlayFields(options: Omit<FairPlayKeyLineOptions, 'playlist'>): HlsKeyLineFields {
-  return {
+  const fields: HlsKeyLineFields = {
     method: 'SAMPLE-AES',
     uri: typeof options.uri === 'string' ? options.uri : buildFairPlayUri(options.uri),
-    ...(options.iv === undefined ? {} : { iv: options.iv }),
     keyFormat: KEY_FORMATS.fairPlay,
     keyFormatVersions: options.keyFormatVersions ?? '1',
   };
+  if (options.iv !== undefined) fields.iv = options.iv;
+  return fields;
 }

@@ -42,18 +42,20 @@ function playReadyFields({ pro, scheme, kid }: Omit<PlayReadyKeyLineOptions, 'pl
   if (!(pro instanceof Uint8Array) || pro.length < 6) {
     throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', 'pro must be a PlayReady Object (Uint8Array)');
   }
-  const declaredLength = new DataView(pro.buffer, pro.byteOffset, pro.length).getUint32(0, true);
+  // Read byte by byte: a DataView would need `pro.buffer`.
+  const declaredLength = (pro[0]! | (pro[1]! << 8) | (pro[2]! << 16) | (pro[3]! << 24)) >>> 0;
   if (declaredLength !== pro.length) {
     throw new HlsSignalingError(
       'ERR_HLS_INVALID_INPUT',
       `pro is not a PlayReady Object: it declares ${declaredLength} bytes but has ${pro.length}`,
     );
   }
-  return {
+  const fields: HlsKeyLineFields = {
     method: methodFor(scheme),
     uri: buildDataUri(pro, { charset: 'UTF-16' }),
-    ...(kid === undefined ? {} : { keyId: kid }),
     keyFormat: KEY_FORMATS.playReady,
     keyFormatVersions: '1',
   };
+  if (kid !== undefined) fields.keyId = kid;
+  return fields;
 }

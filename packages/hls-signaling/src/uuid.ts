@@ -1,17 +1,25 @@
-import { PsshError, uuidToBytes } from '@cpixkit/pssh';
+import { normalizeUuid, PsshError, uuidToBytes } from '@cpixkit/pssh';
 import { HlsSignalingError, type HlsSignalingErrorCode } from './errors.js';
 
 /** The 16 RFC 4122 bytes of a KID string, with the fault reported as this package's error. */
-export function kidBytes(
-  kid: unknown,
-  code: HlsSignalingErrorCode,
-  attribute?: string,
-): Uint8Array {
+export function kidBytes(kid: unknown, code: HlsSignalingErrorCode, attribute?: string): Uint8Array {
+  return readKid(kid, uuidToBytes, code, attribute);
+}
+
+/**
+ * The lower-case dashed spelling of a KID string (the string itself when it already is), with the
+ * fault reported as this package's error.
+ */
+export function normalKid(kid: unknown, code: HlsSignalingErrorCode, attribute?: string): string {
+  return readKid(kid, normalizeUuid, code, attribute);
+}
+
+function readKid<T>(kid: unknown, read: (kid: string) => T, code: HlsSignalingErrorCode, attribute: string | undefined): T {
   if (typeof kid !== 'string') {
     throw new HlsSignalingError(code, `${attribute ?? 'the KID'} must be a UUID string`, attribute ? { attribute } : {});
   }
   try {
-    return uuidToBytes(kid);
+    return read(kid);
   } catch (error) {
     if (error instanceof PsshError) {
       throw new HlsSignalingError(code, attribute ? `${attribute}: ${error.message}` : error.message, {

@@ -6,6 +6,18 @@ import { KeySeedError } from './errors.js';
 /** The shortest PlayReady key seed, in bytes; only this many leading bytes take part in the derivation. */
 export const PLAYREADY_KEY_SEED_LENGTH = 30;
 
+/** Bytes of S‖K and of S‖K‖S (S the 30 seed bytes used, K the 16 KID bytes). */
+const S_K = PLAYREADY_KEY_SEED_LENGTH + 16;
+const S_K_S = S_K + PLAYREADY_KEY_SEED_LENGTH;
+/**
+ * Room for S‖K‖S‖K, shared by every derivation: one array longer than 64 bytes of its own per key
+ * would be an off-heap allocation each time. Derivation is synchronous, so no two derivations use
+ * it at once, and it is zeroed after each.
+ */
+const MESSAGE = new Uint8Array(2 * S_K);
+const MESSAGE_S_K = MESSAGE.subarray(0, S_K);
+const MESSAGE_S_K_S = MESSAGE.subarray(0, S_K_S);
+
 /**
  * The 16-byte content key for `kid` under a PlayReady key seed, as defined on Microsoft's
  * "PlayReady Key Seed" page: with S the first 30 bytes of the seed and K the KID in GUID
@@ -26,18 +38,20 @@ export function deriveContentKey(seed: Uint8Array, kid: string): Uint8Array {
   }
   const s = seed.subarray(0, PLAYREADY_KEY_SEED_LENGTH);
   const k = kidGuidBytes(kid);
-  // A, B and C hash prefixes of one message S‖K‖S‖K (one-shot hashes: no hash object per digest).
-  const message = new Uint8Array(2 * (s.length + k.length));
-  message.set(s, 0);
-  message.set(k, s.length);
-  message.set(s, s.length + k.length);
-  message.set(k, 2 * s.length + k.length);
-  const a = hash('sha256', message.subarray(0, s.length + k.length), 'buffer');
-  const b = hash('sha256', message.subarray(0, 2 * s.length + k.length), 'buffer');
-  const c = hash('sha256', message, 'buffer');
+  // A, B and C hash prefixes of one message S‖K‖S‖K, digested as 'binary' (latin1) strings, one
+  // character per byte: no hash object, and no Buffer with a backing store, per digest.
+  MESSAGE.set(s, 0);
+  MESSAGE.set(k, PLAYREADY_KEY_SEED_LENGTH);
+  MESSAGE.set(s, S_K);
+  MESSAGE.set(k, S_K_S);
+  const a = hash('sha256', MESSAGE_S_K, 'binary');
+  const b = hash('sha256', MESSAGE_S_K_S, 'binary');
+  const c = hash('sha256', MESSAGE, 'binary');
+  MESSAGE.fill(0);
   const key = new Uint8Array(16);
   for (let i = 0; i < 16; i++) {
-    key[i] = a[i]! ^ a[i + 16]! ^ b[i]! ^ b[i + 16]! ^ c[i]! ^ c[i + 16]!;
+    key[i] =
+      a.charCodeAt(i) ^ a.charCodeAt(i + 16) ^ b.charCodeAt(i) ^ b.charCodeAt(i + 16) ^ c.charCodeAt(i) ^ c.charCodeAt(i + 16);
   }
   return key;
 }

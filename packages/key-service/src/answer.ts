@@ -8,14 +8,15 @@ import type {
 import { serializeCpix } from '@cpixkit/cpix-model';
 import type { HlsEncryptionScheme, HlsKeyLines } from '@cpixkit/hls-signaling';
 import { deriveIv } from '@cpixkit/key-seed';
+import { AnswerBytes } from './answer-bytes.js';
 import type { DialectProfile } from './dialects.js';
 import { encryptForRecipients } from './encrypted-delivery.js';
 import { KeyServiceError } from './errors.js';
-import { fairPlayUri, pallyConFairPlayUri } from './fairplay-uri.js';
-import { issueContentKey } from './key-source.js';
+import { type FairPlayUriInput, fairPlayUri, pallyConFairPlayUri } from './fairplay-uri.js';
+import { issueContentKeys } from './key-source.js';
 import { signedKeyUrl } from './key-url.js';
 import { omitFields, withField } from './omit-fields.js';
-import { deriveKids, lowerKid, type PlannedKey, type PlannedSystem, type SignalingSlot } from './request-plan.js';
+import { deriveKids, getByKid, lowerKid, type PlannedKey, type PlannedSystem, type SignalingSlot } from './request-plan.js';
 import {
   aes128HlsLines,
   contentProtectionData,
@@ -25,9 +26,8 @@ import {
   playReadyHlsLines,
   playReadySignaling,
   SPEKE_KEY_FORMATS,
-  smoothStreamingHeader,
-  utf8,
   type WidevineSignaling,
+  type WidevineStyle,
   widevineHlsLines,
   widevineSignaling,
 } from './signaling.js';
@@ -80,12 +80,15 @@ function hlsScheme(planned: PlannedSystem): HlsEncryptionScheme {
 /** Builds the answer's `DRMSystem` for one request `DRMSystem`: its own attributes and extensions, our signalling. */
 class SystemFiller {
   private upgradeReported = false;
+  private widevineStyle: WidevineStyle | undefined;
 
   constructor(
     private readonly profile: DialectProfile,
     private readonly context: AnswerContext,
     private readonly contentId: string,
     private readonly warnings: KeyServiceWarning[],
+    /** The answer's signalling bytes. */
+    private readonly bytes: AnswerBytes,
   ) {}
 
   fill(planned: PlannedSystem, issued: IssuedKey, slots: SignalingSlot[]): DrmSystem {
@@ -95,26 +98,31 @@ class SystemFiller {
     let lines: HlsKeyLines | undefined;
     const hls: HlsLineSink = (playlist, build) => {
       lines ??= build();
-      const signaling: HlsSignalingData = { playlist, value: utf8(lines[playlist]) };
+      const signaling: HlsSignalingData = { playlist, value: this.bytes.utf8(lines[playlist]) };
       (system.hlsSignalingData ??= []).push(signaling);
     };
     switch (planned.system) {
       case 'widevine': {
-        const signaling = widevineSignaling(issued.input, this.profile.widevineStyle(this.context.tenant));
+        this.widevineStyle ??= this.profile.widevineStyle(this.context.tenant);
+        const { data, pssh } = widevineSignaling(issued.input, this.widevineStyle);
+        // Arrays this small live on V8's heap until their `.buffer` is read for base64, which moves
+        // each off it at the cost of an allocation: copied where reading it costs nothing.
+        const signaling: WidevineSignaling = { data: this.bytes.copy(data), pssh: this.bytes.copy(pssh) };
         for (const slot of slots) this.fillCommonEncryption(system, slot, signaling, planned, hls);
         break;
       }
       case 'playready': {
         const signaling = this.playReady(planned, issued);
         for (const slot of slots) {
-          if (slot === 'smoothStreaming') system.smoothStreamingProtectionHeaderData = smoothStreamingHeader(signaling);
+          if (slot === 'smoothStreaming') system.smoothStreamingProtectionHeaderData = signaling.proBase64;
           else if (slot === 'speke:ProtectionHeader') (system.speke ??= {}).protectionHeader = signaling.pro;
           else this.fillCommonEncryption(system, slot, signaling, planned, hls);
         }
         break;
       }
       case 'fairplay': {
-        const input = { kid: issued.planned.kid, iv: issued.iv!, contentId: this.contentId, ...periodOf(issued.planned) };
+        const input: FairPlayUriInput = { kid: issued.planned.kid, iv: issued.iv!, contentId: this.contentId };
+        if (issued.planned.periodIndex !== undefined) input.periodIndex = issued.planned.periodIndex;
         const uri = this.profile.pallyConStyle ? pallyConFairPlayUri(input) : fairPlayUri(this.context.tenant.settings.fairPlay, input);
         this.fillHlsUri(system, slots, uri, SPEKE_KEY_FORMATS.fairPlay, () => fairPlayHlsLines(uri), hls);
         break;
@@ -164,7 +172,7 @@ class SystemFiller {
         system.pssh = signaling.pssh;
         break;
       case 'contentProtectionData':
-        system.contentProtectionData = { value: contentProtectionData(this.profile.contentProtectionForm, signaling) };
+        system.contentProtectionData = { value: contentProtectionData(this.profile.contentProtectionForm, signaling, this.bytes) };
         break;
       case 'hls-media':
       case 'hls-master': {
@@ -188,18 +196,23 @@ class SystemFiller {
     hls: HlsLineSink,
   ): void {
     for (const slot of slots) {
-      if (slot === 'uriExtXKey') system.uriExtXKey = utf8(uri);
+      if (slot === 'uriExtXKey') system.uriExtXKey = this.bytes.utf8(uri);
       else if (slot === 'hls-media') hls('media', lines);
       else if (slot === 'hls-master') hls('master', lines);
-      else if (slot === 'speke:KeyFormat') (system.speke ??= {}).keyFormat = utf8(keyFormat);
-      else if (slot === 'speke:KeyFormatVersions') (system.speke ??= {}).keyFormatVersions = utf8('1');
+      else if (slot === 'speke:KeyFormat') (system.speke ??= {}).keyFormat = this.bytes.utf8(keyFormat);
+      else if (slot === 'speke:KeyFormatVersions') (system.speke ??= {}).keyFormatVersions = this.bytes.utf8('1');
       else throw new Error(`unexpected slot ${slot} for an HLS key URI`);
     }
   }
 }
 
-function periodOf(key: PlannedKey): { periodIndex?: number } {
-  return key.periodIndex !== undefined ? { periodIndex: key.periodIndex } : {};
+/** What the signalling of a key is built from, set field by field (conditional spreads copy slowly). */
+function signalingInput(planned: PlannedKey, key: Uint8Array, contentId: string): KeySignalingInput {
+  const input: KeySignalingInput = { kid: planned.kid, key, contentId };
+  if (planned.scheme !== undefined) input.scheme = planned.scheme;
+  if (planned.trackType !== undefined) input.trackType = planned.trackType;
+  if (planned.periodIndex !== undefined) input.periodIndex = planned.periodIndex;
+  return input;
 }
 
 /**
@@ -219,24 +232,19 @@ export async function answerDocument(
   const slots = systems.map((system) => profile.slots(system, warnings));
 
   const ivKeys = new Set(systems.filter((s) => s.system === 'fairplay' || s.system === 'aes128').map((s) => s.key));
-  const values = await Promise.all(keys.map((key) => issueContentKey(tenant, key.kid, context.store)));
+  const issuing = issueContentKeys(tenant, keys.map((key) => key.kid), context.store);
+  const values = Array.isArray(issuing) ? issuing : await issuing;
+  // The IVs are signalling too (FairPlay URIs and HLS lines carry them), the content keys are not.
+  const bytes = new AnswerBytes();
   const issued = new Map<PlannedKey, IssuedKey>();
   keys.forEach((planned, index) => {
     const value = values[index]!;
     const iv =
       planned.source.explicitIV ?? (profile.ivForEveryKey || ivKeys.has(planned) ? deriveIv(tenant.derivationSecret, { kid: planned.kid }) : undefined);
-    const input: KeySignalingInput = {
-      kid: planned.kid,
-      key: value,
-      contentId,
-      ...(planned.scheme !== undefined ? { scheme: planned.scheme } : {}),
-      ...(planned.trackType !== undefined ? { trackType: planned.trackType } : {}),
-      ...periodOf(planned),
-    };
-    issued.set(planned, { planned, value, iv, input });
+    issued.set(planned, { planned, value, iv: iv === undefined ? undefined : bytes.copy(iv), input: signalingInput(planned, value, contentId) });
   });
 
-  const filler = new SystemFiller(profile, context, contentId, warnings);
+  const filler = new SystemFiller(profile, context, contentId, warnings, bytes);
   const drmSystems = systems.map((system, index) => filler.fill(system, issued.get(system.key)!, slots[index]!));
   const contentKeys = keys.map((planned): ContentKey => {
     const { value, iv } = issued.get(planned)!;
@@ -248,7 +256,7 @@ export async function answerDocument(
   });
 
   const keyOfKid = new Map(keys.map((key) => [lowerKid(key.requestKid), key]));
-  const ruleKid = (rule: ContentKeyUsageRule): string => (keyOfKid.get(lowerKid(rule.kid)) ?? keys[0]!).writtenKid;
+  const ruleKid = (rule: ContentKeyUsageRule): string => (getByKid(keyOfKid, rule.kid) ?? keys[0]!).writtenKid;
   const { contentKeyList, drmSystemList, contentKeyUsageRuleList } = document;
   // Built field by field rather than from conditional spreads: each spread copies through a slow
   // generic path and gives the answer a hidden class of its own.

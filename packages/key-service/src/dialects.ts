@@ -3,6 +3,7 @@ import { KeyServiceError } from './errors.js';
 import {
   applyUsageRules,
   checkKeyCount,
+  lowerKid,
   type PlannedKey,
   type PlannedSystem,
   readContentKeys,
@@ -219,8 +220,8 @@ function checkPallyCon(document: CpixDocument, tenant: Tenant, warnings: KeyServ
     if (keys.length > 1) return strictKidLookup(keys, element);
     const only = keys[0]!;
     return (kid: string, label: string): PlannedKey => {
-      if (kid !== only.kid) {
-        warnings.push({ code: 'KID_MAPPED_TO_ONLY_KEY', path: label, message: `kid ${kid} is answered with the request's only content key` });
+      if (kid !== only.kid && lowerKid(kid) !== only.kid) {
+        warnings.push({ code: 'KID_MAPPED_TO_ONLY_KEY', path: label, message: `kid ${lowerKid(kid)} is answered with the request's only content key` });
       }
       return only;
     };

@@ -17,14 +17,18 @@ function randomContentKey(): Uint8Array {
 }
 
 /**
- * The content key of `kid` for a request: derived from the tenant's key seed (`keySource: 'seed'`,
- * stateless), or read from the store and created there, once and atomically, when new
- * (`keySource: 'store'`).
+ * The content keys of `kids` for a request, in order: derived from the tenant's key seed
+ * (`keySource: 'seed'`, stateless) there and then, without a promise per key; or read from the
+ * store and created there, once and atomically, when new (`keySource: 'store'`).
  *
- * @throws {@link KeyServiceError} 503 when the store is missing or fails.
+ * @throws {@link KeyServiceError} 503 (rejects) when the store is missing or fails.
  */
-export async function issueContentKey(tenant: Tenant, kid: string, store: KeyStore | undefined): Promise<Uint8Array> {
-  if (tenant.keySource === 'seed') return deriveContentKey(tenant.keySeed, kid);
+export function issueContentKeys(tenant: Tenant, kids: string[], store: KeyStore | undefined): Uint8Array[] | Promise<Uint8Array[]> {
+  if (tenant.keySource === 'seed') return kids.map((kid) => deriveContentKey(tenant.keySeed, kid));
+  return Promise.all(kids.map((kid) => storedContentKey(tenant, kid, store)));
+}
+
+async function storedContentKey(tenant: Tenant, kid: string, store: KeyStore | undefined): Promise<Uint8Array> {
   if (store === undefined) throw noStore();
   let key: Uint8Array;
   try {
@@ -37,7 +41,7 @@ export async function issueContentKey(tenant: Tenant, kid: string, store: KeySto
 }
 
 /**
- * The content key of `kid` for a key delivery: as {@link issueContentKey}, except that a store
+ * The content key of `kid` for a key delivery: as {@link issueContentKeys}, except that a store
  * tenant only gets keys that were issued before.
  *
  * @throws {@link KeyServiceError} 404 when the store has no such key, 503 when it fails.

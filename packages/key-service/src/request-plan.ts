@@ -79,6 +79,14 @@ export function lowerKid(kid: string): string {
   return normalizeUuid(kid);
 }
 
+/**
+ * The entry of a request KID in a map keyed by lower-case KIDs. The KID is looked up as written
+ * first: requests almost always write the lower-case spelling, which then needs no normalising.
+ */
+export function getByKid<T>(map: ReadonlyMap<string, T>, kid: string): T | undefined {
+  return map.get(kid) ?? map.get(lowerKid(kid));
+}
+
 /** The signalled system of a system id, or `undefined` for one the engine does not signal. */
 export function signaledSystem(systemId: string): SignaledSystem | undefined {
   const key = findDrmSystem(systemId)?.key;
@@ -145,21 +153,17 @@ export function readContentKeys(keys: ContentKey[], requireScheme: boolean): Pla
     if (scheme !== undefined && !SCHEMES.has(scheme)) {
       refuse('ERR_KEY_SERVICE_UNSUPPORTED_SCHEME', 422, `${label}: commonEncryptionScheme ${JSON.stringify(scheme.slice(0, 16))} is not cenc, cbcs, cens or cbc1`);
     }
-    return {
-      source,
-      requestKid: source.kid,
-      kid,
-      writtenKid: source.kid,
-      ...(scheme !== undefined ? { scheme } : {}),
-      periodAmbiguous: false,
-    };
+    const planned: PlannedKey = { source, requestKid: source.kid, kid, writtenKid: source.kid, periodAmbiguous: false };
+    if (scheme !== undefined) planned.scheme = scheme;
+    return planned;
   });
 }
 
 /**
  * Reads the usage rules into the keys they name: their track types and key periods. Rules naming a
- * kid that is not a content key and period filters naming no period are refused. `mapKid` lets a
- * dialect send the rules of an unknown kid to a key (PallyCon's single-key requests).
+ * kid that is not a content key and period filters naming no period are refused. `mapKid` (given
+ * the KID as the request wrote it) lets a dialect send the rules of an unknown kid to a key
+ * (PallyCon's single-key requests).
  */
 export function applyUsageRules(document: CpixDocument, keys: PlannedKey[], mapKid: (kid: string, label: string) => PlannedKey): void {
   const periods = new Map<string, number | undefined>();
@@ -170,7 +174,7 @@ export function applyUsageRules(document: CpixDocument, keys: PlannedKey[], mapK
   const periodIndexes = new Map<PlannedKey, Set<number | undefined>>();
   (document.contentKeyUsageRuleList?.contentKeyUsageRules ?? []).forEach((rule, index) => {
     const label = `ContentKeyUsageRule[${index + 1}]`;
-    const key = mapKid(lowerKid(rule.kid), label);
+    const key = mapKid(rule.kid, label);
     if (rule.intendedTrackType !== undefined && rule.intendedTrackType !== '') {
       const set = trackTypes.get(key) ?? new Set<string>();
       set.add(rule.intendedTrackType);
@@ -196,12 +200,12 @@ export function applyUsageRules(document: CpixDocument, keys: PlannedKey[], mapK
   }
 }
 
-/** The lookup of a kid among the keys; unknown kids are refused. */
+/** The lookup of a request KID (as written) among the keys; unknown kids are refused. */
 export function strictKidLookup(keys: PlannedKey[], element: string): (kid: string, label: string) => PlannedKey {
   const byKid = new Map(keys.map((key) => [key.kid, key]));
   return (kid, label) => {
-    const key = byKid.get(kid);
-    if (key === undefined) refuse('ERR_KEY_SERVICE_UNKNOWN_KID', 422, `${label}: kid ${kid} is not in the ContentKeyList (${element})`);
+    const key = getByKid(byKid, kid);
+    if (key === undefined) refuse('ERR_KEY_SERVICE_UNKNOWN_KID', 422, `${label}: kid ${lowerKid(kid)} is not in the ContentKeyList (${element})`);
     return key;
   };
 }
@@ -232,13 +236,16 @@ export function deriveKids(tenant: Tenant, contentId: string, keys: PlannedKey[]
   }
 }
 
-/** Maps the request's `DRMSystem`s to keys, refusing unknown systems and repeated (system, key) pairs. */
+/**
+ * Maps the request's `DRMSystem`s to keys, refusing unknown systems and repeated (system, key) pairs.
+ * `lookup` is given the KID as the request wrote it.
+ */
 export function readDrmSystems(
   systems: DrmSystem[],
   lookup: (kid: string, label: string) => PlannedKey,
   allowAes128: boolean,
 ): PlannedSystem[] {
-  const seen = new Set<string>();
+  const seen = new Map<PlannedKey, Set<SignaledSystem>>();
   return systems.map((source, index) => {
     const label = `DRMSystem[${index + 1}]`;
     const system = signaledSystem(source.systemId);
@@ -246,10 +253,10 @@ export function readDrmSystems(
       refuse('ERR_KEY_SERVICE_UNSUPPORTED_SYSTEM', 422, `${label}: system id ${source.systemId} is not one this server signals (Widevine, PlayReady, FairPlay, HLS AES-128)`);
     }
     if (system === 'aes128' && !allowAes128) refuse('ERR_KEY_SERVICE_AES128_DISABLED', 422, `${label}: HLS AES-128 is not enabled for this tenant`);
-    const key = lookup(lowerKid(source.kid), label);
-    const pair = `${system} ${key.kid}`;
-    if (seen.has(pair)) refuse('ERR_KEY_SERVICE_DUPLICATE_DRM_SYSTEM', 422, `${label}: a second ${SYSTEM_NAMES[system]} DRMSystem for kid ${key.kid}`);
-    seen.add(pair);
+    const key = lookup(source.kid, label);
+    const systemsOfKey = seen.get(key) ?? new Set<SignaledSystem>();
+    if (systemsOfKey.has(system)) refuse('ERR_KEY_SERVICE_DUPLICATE_DRM_SYSTEM', 422, `${label}: a second ${SYSTEM_NAMES[system]} DRMSystem for kid ${key.kid}`);
+    seen.set(key, systemsOfKey.add(system));
     return { source, system, key, requested: requestedSlots(source), label, name: SYSTEM_NAMES[system] };
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { vectorCases } from '../../../tooling/src/shared-data.js';
+import { AnswerBytes } from './answer-bytes.js';
 import { fairPlayUri, pallyConFairPlayUri } from './fairplay-uri.js';
 import { defaultTenantSettings } from './settings.js';
 import {
@@ -40,7 +41,7 @@ describe('PlayReady signalling reproduces the vectors byte for byte', () => {
       expect(b64(signaling.pro)).toBe(expected.pro_b64);
       expect(b64(signaling.pssh)).toBe(expected.pssh_b64);
       if (expected.pssh_payload_only_b64 !== undefined) {
-        expect(b64(contentProtectionData('payload', signaling))).toBe(expected.pssh_payload_only_b64);
+        expect(b64(contentProtectionData('payload', signaling, new AnswerBytes()))).toBe(expected.pssh_payload_only_b64);
       }
     });
   }
@@ -55,7 +56,7 @@ describe('PlayReady signalling reproduces the vectors byte for byte', () => {
       })!;
       expect(signaling.wrmHeader).toBe(expected.wrmheader_xml);
       expect(b64(signaling.pssh)).toBe(expected.pssh_b64);
-      expect(text(contentProtectionData('xml', signaling))).toBe(expected.content_protection_data_xml);
+      expect(text(contentProtectionData('xml', signaling, new AnswerBytes()))).toBe(expected.content_protection_data_xml);
     });
   }
 
@@ -100,10 +101,10 @@ describe('Widevine signalling reproduces the vectors byte for byte', () => {
       expect(Buffer.from(signaling.data).toString('hex')).toBe(expected.widevine_data_hex);
       expect(b64(signaling.pssh)).toBe(expected.pssh_b64);
       if (expected.pssh_payload_only_b64 !== undefined) {
-        expect(b64(contentProtectionData('payload', signaling))).toBe(expected.pssh_payload_only_b64);
+        expect(b64(contentProtectionData('payload', signaling, new AnswerBytes()))).toBe(expected.pssh_payload_only_b64);
       }
       if (expected.content_protection_data_b64 !== undefined) {
-        expect(b64(contentProtectionData('xml', signaling))).toBe(expected.content_protection_data_b64);
+        expect(b64(contentProtectionData('xml', signaling, new AnswerBytes()))).toBe(expected.content_protection_data_b64);
       }
       if (expected.hls_media_line !== undefined) {
         expect(widevineHlsLines(signaling, input.kid, 'cenc')).toEqual({

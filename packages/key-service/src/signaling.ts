@@ -7,14 +7,16 @@ import {
   type HlsKeyLines,
   KEY_FORMATS,
 } from '@cpixkit/hls-signaling';
-import { encodePsshBox, encodeWidevinePsshData, PLAYREADY_SYSTEM_ID, WIDEVINE_SYSTEM_ID, WidevineAlgorithm } from '@cpixkit/pssh';
+import { encodePsshBox, encodeWidevinePsshData, WIDEVINE_SYSTEM_ID, WidevineAlgorithm, type WidevinePsshDataInit } from '@cpixkit/pssh';
 import {
   buildWrmHeader,
-  encodePlayReadyObject,
+  encodePlayReadyPsshBox,
   type PlayReadyAlgorithm,
-  smoothStreamingProtectionHeaderData,
+  type WrmHeader,
+  type WrmHeaderKey,
   type WrmHeaderVersion,
 } from '@cpixkit/playready-header';
+import type { AnswerBytes } from './answer-bytes.js';
 import type { TenantSettings } from './types.js';
 
 /** The form of `ContentProtectionData`: a CPIX/SPEKE v2 XML fragment, or PallyCon's PSSH payload without box header. */
@@ -63,8 +65,10 @@ export interface WidevineSignaling {
 /** The PlayReady signalling of one key. */
 export interface PlayReadySignaling {
   wrmHeader: string;
-  /** The PlayReady Object. */
+  /** The PlayReady Object (a view of the box's Data). */
   pro: Uint8Array;
+  /** Base64 of the PRO: the Smooth Streaming header and part of `ContentProtectionData`, encoded once. */
+  proBase64: string;
   /** The whole `pssh` box (version 0) holding the PRO. */
   pssh: Uint8Array;
   /** The header version written (4.3.0.0 for `cbcs` keys whatever the setting, as AESCBC requires). */
@@ -74,28 +78,32 @@ export interface PlayReadySignaling {
 }
 
 const FOUR_CCS = new Set(['cenc', 'cbcs', 'cens', 'cbc1']);
+/** A version 0 `pssh` box's header (size, type, version and flags, SystemID, DataSize): its Data follows. */
+const PSSH_V0_HEADER_BYTES = 32;
 
 /** Index as 16 lower-case hex digits, as PallyCon appends it to content ids. */
 export function periodIndexHex(index: number): string {
   return index.toString(16).padStart(16, '0');
 }
 
-/** Widevine PSSH data and box for one key. */
+/**
+ * Widevine PSSH data and box for one key. The data's fields are set one by one rather than spread
+ * from conditional objects, each of which copies through a slow generic path.
+ */
 export function widevineSignaling(input: KeySignalingInput, style: WidevineStyle): WidevineSignaling {
-  const { kid, contentId, periodIndex } = input;
+  const { contentId, periodIndex, scheme } = input;
   const trackType = input.trackType ?? style.defaultTrackType;
-  const data = encodeWidevinePsshData({
-    ...(style.algorithm ? { algorithm: WidevineAlgorithm.AESCTR } : {}),
-    keyIds: [kid],
-    ...(style.provider !== undefined ? { provider: style.provider } : {}),
-    ...(style.contentId === 'cpix-id' ? { contentId } : {}),
-    ...(style.contentId === 'content-id-and-period'
-      ? { contentId: periodIndex === undefined ? contentId : `${contentId}${periodIndexHex(periodIndex)}` }
-      : {}),
-    ...(style.trackType && trackType !== undefined ? { trackType } : {}),
-    ...(style.cryptoPeriodIndex && periodIndex !== undefined ? { cryptoPeriodIndex: periodIndex } : {}),
-    ...(style.protectionScheme && input.scheme !== undefined && FOUR_CCS.has(input.scheme) ? { protectionScheme: input.scheme } : {}),
-  });
+  const init: WidevinePsshDataInit = { keyIds: [input.kid] };
+  if (style.algorithm) init.algorithm = WidevineAlgorithm.AESCTR;
+  if (style.provider !== undefined) init.provider = style.provider;
+  if (style.contentId === 'cpix-id') init.contentId = contentId;
+  if (style.contentId === 'content-id-and-period') {
+    init.contentId = periodIndex === undefined ? contentId : `${contentId}${periodIndexHex(periodIndex)}`;
+  }
+  if (style.trackType && trackType !== undefined) init.trackType = trackType;
+  if (style.cryptoPeriodIndex && periodIndex !== undefined) init.cryptoPeriodIndex = periodIndex;
+  if (style.protectionScheme && scheme !== undefined && FOUR_CCS.has(scheme)) init.protectionScheme = scheme;
+  const data = encodeWidevinePsshData(init);
   return { data, pssh: encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 0, data }) };
 }
 
@@ -120,16 +128,17 @@ export function playReadySignaling(input: KeySignalingInput, style: PlayReadySty
   if (style.periodIndexAttribute && input.periodIndex !== undefined) {
     customAttributes = `${customAttributes ?? ''}<PERIOD_INDEX>${input.periodIndex}</PERIOD_INDEX>`;
   }
-  const wrmHeader = buildWrmHeader({
-    version,
-    keys: [{ kid: input.kid, algId, ...(settings.includeChecksum && algId === 'AESCTR' ? { key: input.key } : {}) }],
-    ...(settings.laUrl !== undefined ? { laUrl: settings.laUrl } : {}),
-    ...(settings.luiUrl !== undefined ? { luiUrl: settings.luiUrl } : {}),
-    ...(settings.dsId !== undefined ? { dsId: settings.dsId } : {}),
-    ...(customAttributes !== undefined ? { customAttributes } : {}),
-  });
-  const pro = encodePlayReadyObject({ wrmHeader });
-  return { wrmHeader, pro, pssh: encodePsshBox({ systemId: PLAYREADY_SYSTEM_ID, version: 0, data: pro }), version, upgraded };
+  const key: WrmHeaderKey = { kid: input.kid, algId };
+  if (settings.includeChecksum && algId === 'AESCTR') key.key = input.key;
+  const header: WrmHeader = { version, keys: [key] };
+  if (settings.laUrl !== undefined) header.laUrl = settings.laUrl;
+  if (settings.luiUrl !== undefined) header.luiUrl = settings.luiUrl;
+  if (settings.dsId !== undefined) header.dsId = settings.dsId;
+  if (customAttributes !== undefined) header.customAttributes = customAttributes;
+  const wrmHeader = buildWrmHeader(header);
+  const pssh = encodePlayReadyPsshBox(wrmHeader);
+  const pro = pssh.subarray(PSSH_V0_HEADER_BYTES);
+  return { wrmHeader, pro, proBase64: base64(pro), pssh, version, upgraded };
 }
 
 /** Base64 of bytes, read in place (no copy into a new Buffer). */
@@ -138,26 +147,23 @@ function base64(bytes: Uint8Array): string {
 }
 
 /**
- * CPIX/SPEKE v2 `ContentProtectionData`: the UTF-8 bytes of `<pssh xmlns="urn:mpeg:cenc:2013">…</pssh>`
- * and, for PlayReady, `<pro xmlns="urn:microsoft:playready">…</pro>`, each declaring its own
- * namespace, no whitespace (what Axinom emits and the DASH `ContentProtection` element takes).
+ * CPIX/SPEKE v2 `ContentProtectionData` text: `<pssh xmlns="urn:mpeg:cenc:2013">…</pssh>` and, for
+ * PlayReady, `<pro xmlns="urn:microsoft:playready">…</pro>`, each declaring its own namespace, no
+ * whitespace (what Axinom emits and the DASH `ContentProtection` element takes).
  */
-export function contentProtectionXml(pssh: Uint8Array, pro?: Uint8Array): Uint8Array {
-  let xml = `<pssh xmlns="urn:mpeg:cenc:2013">${base64(pssh)}</pssh>`;
-  if (pro !== undefined) xml += `<pro xmlns="urn:microsoft:playready">${base64(pro)}</pro>`;
-  return utf8(xml);
+export function contentProtectionXml(signaling: WidevineSignaling | PlayReadySignaling): string {
+  const pssh = `<pssh xmlns="urn:mpeg:cenc:2013">${base64(signaling.pssh)}</pssh>`;
+  return 'proBase64' in signaling ? `${pssh}<pro xmlns="urn:microsoft:playready">${signaling.proBase64}</pro>` : pssh;
 }
 
-/** `ContentProtectionData` of a Widevine or PlayReady key in the dialect's form. */
-export function contentProtectionData(form: ContentProtectionForm, signaling: WidevineSignaling | PlayReadySignaling): Uint8Array {
-  const pro = 'pro' in signaling ? signaling.pro : undefined;
-  if (form === 'xml') return contentProtectionXml(signaling.pssh, pro);
-  return pro ?? (signaling as WidevineSignaling).data;
-}
-
-/** The `SmoothStreamingProtectionHeaderData` / `speke:ProtectionHeader` text: base64 of the PRO. */
-export function smoothStreamingHeader(signaling: PlayReadySignaling): string {
-  return smoothStreamingProtectionHeaderData(signaling.pro);
+/** `ContentProtectionData` of a Widevine or PlayReady key in the dialect's form (`xml` as UTF-8 in `bytes`). */
+export function contentProtectionData(
+  form: ContentProtectionForm,
+  signaling: WidevineSignaling | PlayReadySignaling,
+  bytes: AnswerBytes,
+): Uint8Array {
+  if (form === 'xml') return bytes.utf8(contentProtectionXml(signaling));
+  return 'pro' in signaling ? signaling.pro : signaling.data;
 }
 
 /** Widevine `#EXT-X-KEY` (media) and `#EXT-X-SESSION-KEY` (master) lines. */
@@ -177,17 +183,8 @@ export function fairPlayHlsLines(uri: string): HlsKeyLines {
 
 /** AES-128 lines for a key URL, with the key's IV. */
 export function aes128HlsLines(uri: string, iv: Uint8Array | undefined): HlsKeyLines {
-  return buildAes128KeyLines({ uri, ...(iv !== undefined ? { iv } : {}) });
+  return buildAes128KeyLines(iv !== undefined ? { uri, iv } : { uri });
 }
 
 /** SPEKE v1 `speke:KeyFormat` values. */
 export const SPEKE_KEY_FORMATS = { fairPlay: KEY_FORMATS.fairPlay, aes128: KEY_FORMATS.identity } as const;
-
-/**
- * UTF-8 bytes of a text value (`URIExtXKey`, `speke:KeyFormat`, HLS lines, …), base64-encoded when
- * written. `Buffer.from` rather than `TextEncoder`: for these short strings it is about five times
- * faster (it cuts them from a shared pool; the writer reads them through their offset).
- */
-export function utf8(text: string): Uint8Array {
-  return Buffer.from(text, 'utf8');
-}

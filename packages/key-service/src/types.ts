@@ -29,7 +29,7 @@ export interface TenantSettings {
   /** The form of the FairPlay `skd://` key URI. */
   fairPlay: {
     uriForm: 'kid' | 'kid-iv' | 'base64-kid' | 'content-id' | 'template';
-    /** With `uriForm: 'template'`: placeholders `{kid}`, `{iv}`, `{contentId}`, `{kidBase64}`. */
+    /** With `uriForm: 'template'`: placeholders as in `@cpixkit/hls-signaling`'s `buildFairPlayUri`: `{kid}`, `{kidHex}`, `{kidBase64}`, `{ivHex}`, `{contentId}`, `{periodIndexHex}`. */
     uriTemplate?: string;
   };
   /** HLS AES-128 (clear-key) delivery. */

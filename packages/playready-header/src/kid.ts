@@ -10,19 +10,34 @@ export function swapGuidByteOrder(bytes: Uint8Array): Uint8Array {
     const size = bytes instanceof Uint8Array ? bytes.length : typeof bytes;
     throw new PlayReadyError('ERR_PLAYREADY_INVALID_KID', `a KID is 16 bytes, got ${size}`);
   }
-  const out = Uint8Array.from(bytes);
-  out.set([bytes[3]!, bytes[2]!, bytes[1]!, bytes[0]!, bytes[5]!, bytes[4]!, bytes[7]!, bytes[6]!], 0);
-  return out;
+  return swapInPlace(Uint8Array.from(bytes));
+}
+
+/** {@link swapGuidByteOrder} of 16 bytes of our own, in place. */
+function swapInPlace(bytes: Uint8Array): Uint8Array {
+  swap(bytes, 0, 3);
+  swap(bytes, 1, 2);
+  swap(bytes, 4, 5);
+  swap(bytes, 6, 7);
+  return bytes;
+}
+
+function swap(bytes: Uint8Array, i: number, j: number): void {
+  const byte = bytes[i]!;
+  bytes[i] = bytes[j]!;
+  bytes[j] = byte;
 }
 
 /** The KID (UUID string) as the 16 bytes PlayReady uses: GUID little-endian order. */
 export function kidToGuidBytes(kid: string): Uint8Array {
+  let bytes: Uint8Array;
   try {
-    return swapGuidByteOrder(uuidToBytes(kid));
+    bytes = uuidToBytes(kid);
   } catch (error) {
     if (error instanceof PsshError) throw new PlayReadyError('ERR_PLAYREADY_INVALID_KID', error.message);
     throw error;
   }
+  return swapInPlace(bytes);
 }
 
 /** The UUID string of a KID given in GUID little-endian bytes. */

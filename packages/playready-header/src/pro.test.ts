@@ -48,8 +48,12 @@ describe('PlayReady Object', () => {
     expect(v0).toMatchObject({ systemId: PLAYREADY_SYSTEM_ID, version: 0, keyIds: [] });
     expect(decodePlayReadyObject(v0.data).wrmHeader).toBe(HEADER);
     const kid = '98ee5596-cd3e-a20d-163a-e382420c6eff';
-    expect(parsePsshBox(encodePlayReadyPsshBox(HEADER, { keyIds: [kid] }))).toMatchObject({ version: 1, keyIds: [kid] });
+    const v1 = parsePsshBox(encodePlayReadyPsshBox(HEADER, { keyIds: [kid] }));
+    expect(v1).toMatchObject({ version: 1, keyIds: [kid] });
+    expect(v1.data).toEqual(encodePlayReadyObject({ wrmHeader: HEADER }));
     expect(() => encodePlayReadyPsshBox(HEADER, { version: 0, keyIds: [kid] })).toThrow(PlayReadyError);
+    expect(() => encodePlayReadyPsshBox('')).toThrow(PlayReadyError);
+    expect(() => encodePlayReadyPsshBox('x'.repeat(0x8000))).toThrow(PlayReadyError);
   });
 
   it('reports inconsistent lengths at their byte offset', () => {

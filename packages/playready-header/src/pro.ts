@@ -1,4 +1,4 @@
-import { encodePsshBox, PLAYREADY_SYSTEM_ID, PsshError } from '@cpixkit/pssh';
+import { allocatePsshBox, PLAYREADY_SYSTEM_ID, PsshError } from '@cpixkit/pssh';
 import { PlayReadyError } from './errors.js';
 
 /** PlayReady Object record types. */
@@ -27,6 +27,10 @@ export interface PlayReadyObject {
 export type PlayReadyObjectInit = readonly PlayReadyObjectRecord[] | { wrmHeader: string };
 
 const MAX_RECORD_LENGTH = 0xffff;
+/** `Length:u32 | RecordCount:u16`. */
+const OBJECT_HEADER_LENGTH = 6;
+/** `Type:u16 | Length:u16`. */
+const RECORD_HEADER_LENGTH = 4;
 
 /**
  * Writes a PlayReady Object, little-endian: `Length:u32` (whole object) | `RecordCount:u16` | records of
@@ -34,11 +38,10 @@ const MAX_RECORD_LENGTH = 0xffff;
  */
 export function encodePlayReadyObject(init: PlayReadyObjectInit): Uint8Array {
   // Array.isArray does not narrow a readonly array type, hence the casts.
-  const records = Array.isArray(init)
-    ? (init as readonly PlayReadyObjectRecord[])
-    : [{ type: PlayReadyRecordType.HEADER, value: encodeUtf16le(headerText(init as { wrmHeader: string })) }];
+  if (!Array.isArray(init)) return encodeHeaderObject(headerText(init as { wrmHeader: string }));
+  const records = init as readonly PlayReadyObjectRecord[];
   if (records.length > 0xffff) invalidObject(`a PlayReady Object holds at most 65535 records, got ${records.length}`);
-  let length = 6;
+  let length = OBJECT_HEADER_LENGTH;
   for (const record of records) {
     if (!Number.isInteger(record.type) || record.type < 0 || record.type > 0xffff) {
       invalidObject(`record type must be a 16-bit unsigned integer, got ${String(record.type)}`);
@@ -47,23 +50,68 @@ export function encodePlayReadyObject(init: PlayReadyObjectInit): Uint8Array {
     if (record.type === PlayReadyRecordType.HEADER && record.value.length % 2 !== 0) {
       invalidObject('a WRMHEADER record is UTF-16LE, so its length is even');
     }
-    if (record.value.length > MAX_RECORD_LENGTH) {
-      invalidObject(`a record holds at most ${MAX_RECORD_LENGTH} bytes, got ${record.value.length}`);
-    }
-    length += 4 + record.value.length;
+    checkRecordLength(record.value.length);
+    length += RECORD_HEADER_LENGTH + record.value.length;
   }
   const out = new Uint8Array(length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, length, true);
-  view.setUint16(4, records.length, true);
-  let pos = 6;
+  writeObjectHeader(out, 0, records.length);
+  let pos = OBJECT_HEADER_LENGTH;
   for (const record of records) {
-    view.setUint16(pos, record.type, true);
-    view.setUint16(pos + 2, record.value.length, true);
-    out.set(record.value, pos + 4);
-    pos += 4 + record.value.length;
+    writeRecordHeader(out, pos, record.type, record.value.length);
+    out.set(record.value, pos + RECORD_HEADER_LENGTH);
+    pos += RECORD_HEADER_LENGTH + record.value.length;
   }
   return out;
+}
+
+/** The PlayReady Object of a single WRMHEADER record, in an array of its own. */
+function encodeHeaderObject(wrmHeader: string): Uint8Array {
+  const out = new Uint8Array(headerObjectLength(wrmHeader));
+  writeHeaderObject(out, 0, wrmHeader);
+  return out;
+}
+
+/** Bytes of the PlayReady Object of a single WRMHEADER record. */
+function headerObjectLength(wrmHeader: string): number {
+  // A JavaScript string is UTF-16 code units: two bytes each, lone surrogates included.
+  const valueLength = 2 * wrmHeader.length;
+  checkRecordLength(valueLength);
+  return OBJECT_HEADER_LENGTH + RECORD_HEADER_LENGTH + valueLength;
+}
+
+/**
+ * Writes the PlayReady Object of a single WRMHEADER record at `offset` of `out` (to its end), the
+ * UTF-16LE straight in place: no encoded copy of the text, and no object apart from where it goes.
+ */
+function writeHeaderObject(out: Uint8Array, offset: number, wrmHeader: string): void {
+  const valueStart = offset + OBJECT_HEADER_LENGTH + RECORD_HEADER_LENGTH;
+  const valueLength = out.length - valueStart;
+  writeObjectHeader(out, offset, 1);
+  writeRecordHeader(out, offset + OBJECT_HEADER_LENGTH, PlayReadyRecordType.HEADER, valueLength);
+  Buffer.from(out.buffer, out.byteOffset + valueStart, valueLength).write(wrmHeader, 'utf16le');
+}
+
+function checkRecordLength(length: number): void {
+  if (length > MAX_RECORD_LENGTH) invalidObject(`a record holds at most ${MAX_RECORD_LENGTH} bytes, got ${length}`);
+}
+
+/** `Length:u32` (from `offset` to the end of `out`) and `RecordCount:u16`. */
+function writeObjectHeader(out: Uint8Array, offset: number, recordCount: number): void {
+  const length = out.length - offset;
+  writeUint16le(out, offset, length & 0xffff);
+  writeUint16le(out, offset + 2, length >>> 16);
+  writeUint16le(out, offset + 4, recordCount);
+}
+
+/** `Type:u16 | Length:u16` of the record at `pos`. */
+function writeRecordHeader(out: Uint8Array, pos: number, type: number, length: number): void {
+  writeUint16le(out, pos, type);
+  writeUint16le(out, pos + 2, length);
+}
+
+function writeUint16le(out: Uint8Array, pos: number, value: number): void {
+  out[pos] = value & 0xff;
+  out[pos + 1] = value >>> 8;
 }
 
 /**
@@ -103,20 +151,26 @@ export function encodePlayReadyPsshBox(
   wrmHeaderXml: string,
   options: { version?: 0 | 1; keyIds?: readonly string[] } = {},
 ): Uint8Array {
-  const data = encodePlayReadyObject({ wrmHeader: wrmHeaderXml });
+  const wrmHeader = headerText({ wrmHeader: wrmHeaderXml });
+  let allocated: ReturnType<typeof allocatePsshBox>;
   try {
-    return encodePsshBox({
-      systemId: PLAYREADY_SYSTEM_ID,
-      data,
-      ...(options.version !== undefined && { version: options.version }),
-      ...(options.keyIds !== undefined && { keyIds: options.keyIds }),
-    });
+    allocated = allocatePsshBox(
+      {
+        systemId: PLAYREADY_SYSTEM_ID,
+        ...(options.version !== undefined && { version: options.version }),
+        ...(options.keyIds !== undefined && { keyIds: options.keyIds }),
+      },
+      headerObjectLength(wrmHeader),
+    );
   } catch (error) {
     if (error instanceof PsshError) {
       throw new PlayReadyError('ERR_PLAYREADY_INVALID_OBJECT', error.message, { cause: error });
     }
     throw error;
   }
+  // The PRO is written straight into the box: one allocation, no copy.
+  writeHeaderObject(allocated.box, allocated.dataOffset, wrmHeader);
+  return allocated.box;
 }
 
 function headerText(init: { wrmHeader: string }): string {
@@ -124,10 +178,6 @@ function headerText(init: { wrmHeader: string }): string {
     invalidObject('wrmHeader must be a non-empty string');
   }
   return init.wrmHeader;
-}
-
-function encodeUtf16le(text: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(text, 'utf16le'));
 }
 
 function decodeUtf16le(value: Uint8Array, offset: number): string {

@@ -72,9 +72,9 @@ export function buildWrmHeader(header: WrmHeader): string {
     invalid(`a 4.1.0.0 header carries at most one KID, got ${keys.length}; use 4.2.0.0 or later`);
   }
   const resolved = keys.map((key) => resolveKey(key, version));
-  if (v === 3) {
+  if (v === 3 && resolved.length > 1) {
     const algIds = new Set(resolved.map((key) => key.algId));
-    if (resolved.length > 1 && algIds.size > 1) {
+    if (algIds.size > 1) {
       invalid(`in a 4.3.0.0 header with several KIDs, ALGID is on every KID with one value, got ${[...algIds].join(', ')}`);
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectPsshError } from '../test/expect-pssh-error.js';
-import { encodePsshBox, parsePsshBox, parsePsshBoxes } from './box.js';
+import { allocatePsshBox, encodePsshBox, parsePsshBox, parsePsshBoxes } from './box.js';
 import { PsshError } from './errors.js';
 import { PLAYREADY_SYSTEM_ID, WIDEVINE_SYSTEM_ID } from './systems.js';
 
@@ -63,6 +63,26 @@ describe('encodePsshBox', () => {
     expectPsshError(() => encodePsshBox({ systemId: 'widevine', data: new Uint8Array() }), 'ERR_PSSH_INVALID_UUID');
     expectPsshError(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, keyIds: ['nope'], data: new Uint8Array() }), 'ERR_PSSH_INVALID_UUID');
     expectPsshError(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: 'AAAA' as unknown as Uint8Array }), 'ERR_PSSH_INVALID_INPUT');
+  });
+});
+
+describe('allocatePsshBox', () => {
+  it('writes the box encodePsshBox writes once the caller fills the Data in place', () => {
+    const data = Uint8Array.of(1, 2, 3, 4, 5);
+    for (const init of [{ systemId: PLAYREADY_SYSTEM_ID }, { systemId: WIDEVINE_SYSTEM_ID, keyIds: [KID_A, KID_B], flags: 7 }]) {
+      const { box, dataOffset } = allocatePsshBox(init, data.length);
+      expect(box.length - dataOffset).toBe(data.length);
+      box.set(data, dataOffset);
+      expect(hex(box)).toBe(hex(encodePsshBox({ ...init, data })));
+    }
+  });
+
+  it('refuses what encodePsshBox refuses, and a data length that is not a count of bytes', () => {
+    expectPsshError(() => allocatePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 0, keyIds: [KID_A] }, 0), 'ERR_PSSH_INVALID_INPUT');
+    expectPsshError(() => allocatePsshBox({ systemId: 'widevine' }, 0), 'ERR_PSSH_INVALID_UUID');
+    expectPsshError(() => allocatePsshBox({ systemId: WIDEVINE_SYSTEM_ID }, -1), 'ERR_PSSH_INVALID_INPUT');
+    expectPsshError(() => allocatePsshBox({ systemId: WIDEVINE_SYSTEM_ID }, 1.5), 'ERR_PSSH_INVALID_INPUT');
+    expectPsshError(() => allocatePsshBox(undefined as unknown as Parameters<typeof allocatePsshBox>[0], 0), 'ERR_PSSH_INVALID_INPUT');
   });
 });
 

@@ -1,4 +1,5 @@
 export {
+  allocatePsshBox,
   encodePsshBox,
   type LocatedPsshBox,
   parsePsshBox,

@@ -1,5 +1,5 @@
 import { PsshError } from './errors.js';
-import { normalizeUuid } from './uuid.js';
+import { normalizeUuid, uuidToBytes } from './uuid.js';
 
 /** Widevine (Google). */
 export const WIDEVINE_SYSTEM_ID = 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed';
@@ -64,12 +64,25 @@ export const DRM_SYSTEMS: readonly DrmSystem[] = Object.freeze(
 );
 
 const BY_ID = new Map(DRM_SYSTEMS.map((system) => [system.id, system]));
+/** The bytes of each known system id, parsed once; only ever read. */
+const ID_BYTES = new Map(DRM_SYSTEMS.map((system) => [system.id, uuidToBytes(system.id)]));
+
+/**
+ * The 16 bytes of a system id as {@link uuidToBytes} gives them; those of a known system in its
+ * lower-case spelling are parsed once and shared, so the caller must only read them.
+ */
+export function systemIdBytes(id: string): Uint8Array {
+  return ID_BYTES.get(id) ?? uuidToBytes(id);
+}
 
 /**
  * The known DRM system with this system id, in any spelling `normalizeUuid` accepts (any case, with or
  * without dashes, braces or `urn:uuid:`); `undefined` when the id is unknown or not a UUID at all.
  */
 export function findDrmSystem(id: string): DrmSystem | undefined {
+  // Looked up as written first: ids almost always come in the lower-case form the map is keyed by.
+  const system = BY_ID.get(id);
+  if (system !== undefined) return system;
   try {
     return BY_ID.get(normalizeUuid(id));
   } catch (error) {

@@ -1,7 +1,8 @@
-import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { PsshError } from './errors.js';
 import { fourCcToUint32, uint32ToFourCc } from './fourcc.js';
 import { bytesToUuid, uuidToBytes } from './uuid.js';
+import { WireWriter } from './wire-writer.js';
 
 /** Strict so that a string field re-encodes to its exact bytes; a leading BOM is kept, not dropped. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -75,7 +76,7 @@ export interface WidevinePsshData {
 /** What {@link encodeWidevinePsshData} accepts: the decoded form, with `contentId` also as a UTF-8 string. */
 export type WidevinePsshDataInit = Omit<WidevinePsshData, 'contentId'> & { contentId?: Uint8Array | string };
 
-type FieldWriter = (writer: BinaryWriter) => void;
+type FieldWriter = (writer: WireWriter) => void;
 
 /**
  * Encodes Widevine PSSH data with the fields in ascending field-number order (as every packager writes
@@ -297,7 +298,7 @@ function finish(
   }
   // Array.prototype.sort is stable: repeated fields and unknown fields keep their relative order.
   fields.sort((a, b) => a[0] - b[0]);
-  const writer = new BinaryWriter();
+  const writer = new WireWriter();
   for (const [, write] of fields) write(writer);
   return writer.finish();
 }

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { readXml } from './xml-reader.js';
+
+const LIMITS = { maxLength: 1_000_000, maxDepth: 48, maxElements: 1_000 };
+
+function message(xml: string): string {
+  try {
+    readXml(xml, LIMITS);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('the input was accepted');
+}
+
+describe('readXml', () => {
+  it('refuses a duplicate attribute among few attributes and among many', () => {
+    const names = (count: number) => Array.from({ length: count }, (_, i) => ` a${i}="${i}"`).join('');
+    expect(message(`<r${names(3)} a1="x"/>`)).toBe('Duplicate attribute a1 at line 1, column 28');
+    expect(message(`<r${names(20)} a3="x"/>`)).toMatch(/^Duplicate attribute a3 /);
+    expect(message(`<r${names(20)} a17="x"/>`)).toMatch(/^Duplicate attribute a17 /);
+    expect(readXml(`<r${names(20)}/>`, LIMITS).attributes.map((a) => a.value)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+  });
+
+  it('says which end tag does not match, or that none was expected', () => {
+    expect(message('<a><b></a></b>')).toBe('End tag </a> does not match <b> at line 1, column 7');
+    expect(message('<a><b></bb></a>')).toBe('End tag </bb> does not match <b> at line 1, column 7');
+    expect(message('<a><bb></b></a>')).toBe('End tag </b> does not match <bb> at line 1, column 8');
+    expect(message('<a></ a>')).toBe('Unexpected end tag at line 1, column 4');
+    expect(message('<a/></a>')).toBe('Unexpected end tag at line 1, column 5');
+    expect(readXml('<a><b></b  ></a >', LIMITS).children[0]!.end).toBe(12);
+  });
+
+  it('gives a known namespace as the very string it was given', () => {
+    const known = 'urn:dashif:org:cpix';
+    const declared = `urn:dashif:${'org'}:cpix`.split('').join('');
+    const root = readXml(`<c:CPIX xmlns:c="${declared}"><c:A/></c:CPIX>`, LIMITS, [known]);
+    expect(root.namespace).toBe(known);
+    expect(Object.is(root.children[0]!.namespace, known)).toBe(true);
+    expect(readXml('<c:CPIX xmlns:c="urn:other"/>', LIMITS, [known]).namespace).toBe('urn:other');
+  });
+
+  it("joins an element's text around children, comments and CDATA, decoded", () => {
+    const root = readXml('<a>one &amp; <b>x</b>two<!-- no --><![CDATA[<three>]]>&#33;</a>', LIMITS);
+    expect(root.text).toBe('one & two<three>!');
+    expect(root.children[0]!.text).toBe('x');
+  });
+
+  it('resolves prefixes through long chains of declarations', () => {
+    const declarations = Array.from({ length: 50 }, (_, i) => ` xmlns:p${i}="urn:p${i}"`).join('');
+    const root = readXml(`<r${declarations}><p0:a p1:x="1" p49:y="2"/><p25:b/></r>`, LIMITS);
+    expect(root.children.map((c) => c.namespace)).toEqual(['urn:p0', 'urn:p25']);
+    expect(root.children[0]!.attributes.map((a) => a.namespace)).toEqual(['urn:p1', 'urn:p49']);
+    expect(message(`<r${declarations}><q:a/></r>`)).toMatch(/^Unbound prefix q: /);
+  });
+});
