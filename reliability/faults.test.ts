@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCpix } from '@cpixkit/cpix-model';
@@ -12,11 +12,9 @@ import { baseRequests, dialectRequest, oneKeySpekeV2 } from './support/requests.
 import { expectNoSecretsInLogs } from './support/log-audit.js';
 import { runDir } from './support/run-dir.js';
 import { SecretLedger } from './support/secrets.js';
-import { REPO_ROOT, ServerProcess } from './support/server-process.js';
+import { ServerProcess } from './support/server-process.js';
 import { testTenant, writeTenantsConfig } from './support/tenants.js';
 
-/** better-sqlite3 as the key server resolves it (a dependency of apps/server, not of the root). */
-const Database = createRequire(join(REPO_ROOT, 'apps/server/package.json'))('better-sqlite3') as typeof import('better-sqlite3');
 
 /** How a client sees a connection the server closed or refused (not an answer). */
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
@@ -269,7 +267,7 @@ describe('faults', () => {
     const before = await send(pool, dialectRequest('speke-v2', tenant.token, oneKeySpekeV2(randomUUID(), 'locked')));
     expect(before.status).toBe(200);
     keysOf(before);
-    const locker = new Database(join(dir, 'data', 'keys.sqlite'));
+    const locker = new DatabaseSync(join(dir, 'data', 'keys.sqlite'));
     locker.exec('BEGIN EXCLUSIVE');
     const kid = randomUUID();
     const locked = await send(pool, dialectRequest('speke-v2', tenant.token, oneKeySpekeV2(kid, 'locked')));

@@ -1,4 +1,9 @@
 import { applicationConfig } from '../../tooling/src/tsup.ts';
 
-// `main` is what `pnpm start` runs; `index` is the package entry the exports map names.
-export default applicationConfig(['src/main.ts', 'src/index.ts'], { external: ['better-sqlite3', 'pg'] });
+// `main` is what `pnpm start` and the `cpixkit-server` bin run; `index` is the package entry the exports
+// map names. Both get declarations: the package is published.
+export default applicationConfig(['src/main.ts', 'src/index.ts'], {
+  external: ['pg'],
+  dts: true,
+  banner: { js: '#!/usr/bin/env node' },
+});

@@ -7,6 +7,8 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 export default applicationConfig(
   { handler: 'src/index.ts' },
   {
+    // The function runs on AWS Lambda's nodejs24.x runtime (template.yaml).
+    target: 'node24',
     // One file with everything inlined but the AWS SDK, which the Lambda Node.js runtime provides.
     external: [/^@aws-sdk\//],
     noExternal: [/^(?!@aws-sdk\/)/],

@@ -8,8 +8,10 @@ export function libraryConfig(entry: string[] | Record<string, string>, override
     dts: true,
     clean: true,
     sourcemap: true,
-    target: 'node20',
+    target: 'node22',
     platform: 'node',
+    // Built-ins that exist only with the prefix (node:sqlite) break without it.
+    removeNodeProtocol: false,
     splitting: false,
     treeshake: true,
     ...overrides,
@@ -24,8 +26,10 @@ export function applicationConfig(entry: string[] | Record<string, string>, over
     dts: false,
     clean: true,
     sourcemap: true,
-    target: 'node20',
+    target: 'node22',
     platform: 'node',
+    // Built-ins that exist only with the prefix (node:sqlite) break without it.
+    removeNodeProtocol: false,
     splitting: false,
     noExternal: [/^@cpixkit\//],
     ...overrides,

@@ -38,4 +38,27 @@ describe('release flow', () => {
     expect(after.get('@cpixkit/cpix-model')).toBe(before.get('@cpixkit/cpix-model'));
     expect(readFileSync(join(sandbox, 'packages/pssh/CHANGELOG.md'), 'utf8')).toContain('Sample change.');
   });
+
+  it('`pnpm version-packages` also bumps the packages that bundle a released one (the CLI bundles pssh)', () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'cpixkit-bundled-'));
+    try {
+      for (const file of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json']) cpSync(join(root, file), join(fresh, file));
+      const packages = workspacePackages(root);
+      for (const pkg of packages) cpSync(join(pkg.dir, 'package.json'), join(fresh, pkg.dir.slice(root.length), 'package.json'));
+      writeFileSync(join(fresh, '.changeset/pssh-fix.md'), '---\n"@cpixkit/pssh": patch\n---\n\nA pssh fix.\n');
+      const before = versionOf(join(root, 'apps/cli'));
+
+      const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+      const [prepare, version] = scripts['version-packages']!.split(' && ');
+      expect(prepare).toBe('node tooling/scripts/bundled-releases.ts');
+      expect(version).toBe('changeset version');
+      execFileSync(process.execPath, [join(root, 'tooling/scripts/bundled-releases.ts')], { cwd: fresh, stdio: 'pipe' });
+      execFileSync(join(root, 'node_modules/.bin/changeset'), ['version'], { cwd: fresh, stdio: 'pipe' });
+
+      expect(versionOf(join(fresh, 'apps/cli'))).not.toBe(before);
+      expect(readFileSync(join(fresh, 'apps/cli/CHANGELOG.md'), 'utf8')).toContain('Bundles the new releases of');
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
 });

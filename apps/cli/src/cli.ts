@@ -1,11 +1,13 @@
-import { reportError } from './errors.js';
-import { buildProgram } from './program.js';
-import { styleFor } from './style.js';
+import { enableCompileCache } from 'node:module';
 
-try {
-  await buildProgram().parseAsync(process.argv);
-} catch (error) {
-  const { line, exitCode } = reportError(error);
-  process.stderr.write(`${styleFor(process.stderr).red('cpixkit:')} ${line}\n`);
-  process.exitCode = exitCode;
+// V8's compiled code of the bundle is kept on disk between runs (Node's module compile cache, in the
+// system's temporary directory unless NODE_COMPILE_CACHE says otherwise): a warm start skips compiling.
+enableCompileCache();
+
+// `--version` alone answers without building the command tree; everything else loads it.
+const [only, ...rest] = process.argv.slice(2);
+if (rest.length === 0 && (only === '--version' || only === '-V')) {
+  process.stdout.write(`${(await import('./version.js')).version}\n`);
+} else {
+  await import('./run.js');
 }

@@ -28,7 +28,9 @@ export type CliErrorCode =
   /** A signature does not verify. */
   | 'ERR_CLI_SIGNATURE_INVALID'
   /** The key server could not be reached or answered with an error. */
-  | 'ERR_CLI_REQUEST_FAILED';
+  | 'ERR_CLI_REQUEST_FAILED'
+  /** `cpixkit serve` needs `@cpixkit/server`, which is not installed. */
+  | 'ERR_CLI_SERVER_NOT_INSTALLED';
 
 /**
  * The one error type of the CLI itself. `exitCode` says how the process ends; `offset` is the byte offset

@@ -1,9 +1,7 @@
 import { Command, Option } from 'commander';
-import { createRequire } from 'node:module';
 import { DIALECTS, ENCRYPTION_SCHEMES, PACKAGERS, SIGNATURE_TARGETS } from './choices.js';
 import { collect } from './collect.js';
-
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+import { version } from './version.js';
 
 // Each action imports its command module when it runs, so that `cpixkit pssh decode` never loads XML,
 // HTTP or server code: the bundle keeps every command in its own chunk.
@@ -283,7 +281,7 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('start the cpixkit key server (SPEKE v1/v2, PallyCon CPIX API, ATEME GET API), as pnpm start does')
+    .description('start the cpixkit key server (SPEKE v1/v2, PallyCon CPIX API, ATEME GET API) of @cpixkit/server, when it is installed')
     .option('--port <port>', 'TCP port (PORT, default 8080)')
     .option('--host <host>', 'listening address (HOST, default 127.0.0.1)')
     .option('--config <file>', 'tenants file, YAML or JSON (CPIXKIT_CONFIG; default: a development tenant)')

@@ -5,6 +5,8 @@ import { ServerError } from './errors.js';
 /**
  * The server's local data directory (development tenant, generated master key, SQLite store).
  * Created with mode 0700; its secret files are written once with mode 0600 and never rewritten.
+ * Looser modes found on an existing directory or secret file (another umask, a copy) are
+ * tightened to 0700/0600 whenever they are used.
  */
 export class DataDir {
   readonly path: string;
@@ -29,13 +31,15 @@ export class DataDir {
     return join(this.path, name);
   }
 
-  /** Contents of a file in the directory, or `undefined` when it does not exist. */
+  /** Contents of a secret file in the directory (its mode tightened to 0600), or `undefined` when it does not exist. */
   read(name: string): string | undefined {
+    const path = this.file(name);
     try {
-      return readFileSync(this.file(name), 'utf8');
+      if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+      return readFileSync(path, 'utf8');
     } catch (cause) {
       if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new ServerError('ERR_SERVER_CONFIG', 500, `cannot read ${this.file(name)}`, { cause });
+      throw new ServerError('ERR_SERVER_CONFIG', 500, `cannot read ${path}`, { cause });
     }
   }
 

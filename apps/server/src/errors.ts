@@ -12,7 +12,7 @@ export type ServerErrorCode =
   | 'ERR_SERVER_STORE_UNAVAILABLE'
   /** A stored key cannot be decrypted: wrong master key or a damaged row. */
   | 'ERR_SERVER_STORE_CORRUPT'
-  /** The configured key store's driver package (better-sqlite3, pg) is not installed or cannot be loaded. */
+  /** The configured key store's driver package (pg) is not installed or cannot be loaded. */
   | 'ERR_SERVER_STORE_DRIVER'
   /** The configuration (environment, config file, data directory) is invalid. */
   | 'ERR_SERVER_CONFIG'

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalPostgres, startLocalPostgres } from '../test/postgres.js';
@@ -98,13 +98,14 @@ behavesAsKeyStore(
     return {
       open: (masterKey) => openSqliteKeyStore(file, masterKey),
       rows: async () => {
-        const db = new Database(file, { readonly: true });
+        const db = new DatabaseSync(file, { readOnly: true });
         try {
-          return db.prepare('SELECT tenant_id, kid, sealed_key FROM cpixkit_content_keys').all() as {
+          const rows = db.prepare('SELECT tenant_id, kid, sealed_key FROM cpixkit_content_keys').all() as {
             tenant_id: string;
             kid: string;
-            sealed_key: Buffer;
+            sealed_key: Uint8Array;
           }[];
+          return rows.map((row) => ({ ...row, sealed_key: Buffer.from(row.sealed_key) }));
         } finally {
           db.close();
         }
@@ -147,7 +148,10 @@ describe('an unreachable store', () => {
 
   it('reports ERR_SERVER_STORE_UNAVAILABLE for an SQLite file that cannot be opened', async () => {
     await expect(openSqliteKeyStore('/nonexistent-dir/keys.sqlite', randomBytes(32))).rejects.toThrow(
-      expect.objectContaining({ code: 'ERR_SERVER_STORE_UNAVAILABLE' }),
+      expect.objectContaining({
+        code: 'ERR_SERVER_STORE_UNAVAILABLE',
+        message: expect.stringMatching(/^the sqlite key store \/nonexistent-dir\/keys\.sqlite cannot be opened: ENOENT/),
+      }),
     );
   });
 });

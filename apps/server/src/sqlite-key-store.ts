@@ -1,27 +1,38 @@
-import type Database from 'better-sqlite3';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import type { DatabaseSync } from 'node:sqlite';
+import { ServerError } from './errors.js';
 import { contentKeysTableSql, sealedKeyStore, type ServerKeyStore, storeUnavailable } from './key-store.js';
-import { loadStoreDriver } from './store-driver.js';
 
 /**
- * The embedded key store: one SQLite file (WAL mode) holding sealed keys, one row per (tenant,
- * kid) enforced by the primary key. Several processes may share the file. better-sqlite3 is
- * loaded here, on first use, so a server without a store never loads it.
+ * Creates the database file with mode 0600 before SQLite opens it (and tightens an existing one):
+ * SQLite gives its `-wal` and `-shm` files the mode of the database file, so none of the three is
+ * readable by others, whatever the process umask.
+ */
+function createPrivateFile(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
+}
+
+/**
+ * The embedded key store: one SQLite file (WAL mode, Node's built-in `node:sqlite`) holding sealed
+ * keys, one row per (tenant, kid) enforced by the primary key. Several processes may share the file.
+ * `node:sqlite` is loaded here, on first use, so a server without a store never loads it.
  */
 export async function openSqliteKeyStore(file: string, masterKey: Uint8Array): Promise<ServerKeyStore> {
-  const { default: SqliteDatabase } = await loadStoreDriver('sqlite', () => import('better-sqlite3'));
-  let db: Database.Database;
+  let db: DatabaseSync;
   try {
-    db = new SqliteDatabase(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
+    const { DatabaseSync } = await import('node:sqlite');
+    createPrivateFile(file);
+    db = new DatabaseSync(file, { timeout: 5000 });
+    db.exec('PRAGMA journal_mode = WAL');
     db.exec(contentKeysTableSql('BLOB'));
   } catch (cause) {
-    throw storeUnavailable('sqlite', cause);
+    // At start, the operator needs the reason (a path, a permission); clients never see this one.
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new ServerError('ERR_SERVER_STORE_UNAVAILABLE', 503, `the sqlite key store ${file} cannot be opened: ${reason}`, { cause });
   }
-  const select = db.prepare<[string, string], { sealed_key: Buffer }>(
-    'SELECT sealed_key FROM cpixkit_content_keys WHERE tenant_id = ? AND kid = ?',
-  );
-  const insert = db.prepare<[string, string, Buffer, string]>(
+  const select = db.prepare('SELECT sealed_key FROM cpixkit_content_keys WHERE tenant_id = ? AND kid = ?');
+  const insert = db.prepare(
     'INSERT INTO cpixkit_content_keys (tenant_id, kid, sealed_key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
   const ping = db.prepare('SELECT 1');
@@ -36,9 +47,10 @@ export async function openSqliteKeyStore(file: string, masterKey: Uint8Array): P
 
   const keys = sealedKeyStore(
     {
-      select: (tenantId, kid) => guarded(() => select.get(tenantId, kid)?.sealed_key),
+      select: (tenantId, kid) =>
+        guarded(() => (select.get(tenantId, kid) as { sealed_key: Uint8Array } | undefined)?.sealed_key),
       insertIfAbsent: (tenantId, kid, sealed) =>
-        guarded(() => void insert.run(tenantId, kid, Buffer.from(sealed), new Date().toISOString())),
+        guarded(() => void insert.run(tenantId, kid, sealed, new Date().toISOString())),
     },
     masterKey,
   );
@@ -46,6 +58,6 @@ export async function openSqliteKeyStore(file: string, masterKey: Uint8Array): P
     kind: 'sqlite',
     ...keys,
     ping: () => guarded(() => void ping.get()),
-    close: () => guarded(() => (db.open ? void db.close() : undefined)),
+    close: () => guarded(() => (db.isOpen ? db.close() : undefined)),
   };
 }

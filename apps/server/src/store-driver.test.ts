@@ -12,7 +12,7 @@ function notInstalled(name: string): Error {
 describe('loadStoreDriver', () => {
   it('returns what the import gives', async () => {
     const driver = { open: () => 'db' };
-    expect(await loadStoreDriver('sqlite', async () => driver)).toBe(driver);
+    expect(await loadStoreDriver('postgres', async () => driver)).toBe(driver);
   });
 
   it.each(Object.entries(STORE_DRIVER_PACKAGES) as [keyof typeof STORE_DRIVER_PACKAGES, string][])(
@@ -29,10 +29,10 @@ describe('loadStoreDriver', () => {
   );
 
   it('reports a driver that is installed but cannot load, with the reason', async () => {
-    const broken = Object.assign(new Error('was compiled against a different Node.js version'), { code: 'ERR_DLOPEN_FAILED' });
-    await expect(loadStoreDriver('sqlite', () => Promise.reject(broken))).rejects.toMatchObject({
+    const broken = Object.assign(new Error('Unexpected token in pg/lib/index.js'), { code: 'ERR_INVALID_PACKAGE_CONFIG' });
+    await expect(loadStoreDriver('postgres', () => Promise.reject(broken))).rejects.toMatchObject({
       code: 'ERR_SERVER_STORE_DRIVER',
-      message: 'the sqlite key store cannot load its driver better-sqlite3: was compiled against a different Node.js version',
+      message: 'the postgres key store cannot load its driver pg: Unexpected token in pg/lib/index.js',
     });
     // A missing package the driver itself depends on is not the driver missing.
     await expect(loadStoreDriver('postgres', () => Promise.reject(notInstalled('pg-pool')))).rejects.toThrow(

@@ -1,7 +1,10 @@
 import { ServerError } from './errors.js';
 
-/** The npm package each key store runs on: optional, loaded only when a store of that kind is configured. */
-export const STORE_DRIVER_PACKAGES = { sqlite: 'better-sqlite3', postgres: 'pg' } as const;
+/**
+ * The npm package each external key store runs on: an optional dependency, loaded only when a store of
+ * that kind is configured. (The embedded SQLite store runs on Node's built-in `node:sqlite`.)
+ */
+export const STORE_DRIVER_PACKAGES = { postgres: 'pg' } as const;
 
 /** A key store kind, by the driver it needs. */
 export type StoreKind = keyof typeof STORE_DRIVER_PACKAGES;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolveTenantsConfig, type Tenant } from '@cpixkit/key-service';
 import { parse as parseYaml } from 'yaml';
 import { hashToken } from './auth.js';
@@ -60,13 +60,22 @@ function resolveFile(text: string, file: string, env: Environment): Tenant[] {
   }
 }
 
-/** Reads and validates a tenants config file (YAML or JSON; `env:NAME` references resolved). */
+/**
+ * Reads and validates a tenants config file (YAML or JSON; `env:NAME` references resolved). A file
+ * that group or others may write is refused: whoever can write it can add a tenant and its token.
+ */
 export function loadTenantsFile(file: string, env: Environment): Tenant[] {
   let text: string;
+  let mode: number;
   try {
+    mode = statSync(file).mode;
     text = readFileSync(file, 'utf8');
   } catch (cause) {
     throw new ServerError('ERR_SERVER_CONFIG', 500, `cannot read the tenants config ${file}`, { cause });
+  }
+  if ((mode & 0o022) !== 0) {
+    const octal = (mode & 0o777).toString(8).padStart(4, '0');
+    throw new ServerError('ERR_SERVER_CONFIG', 500, `the tenants config ${file} is writable by group or others (mode ${octal}): run chmod 600 on it`);
   }
   return resolveFile(text, file, env);
 }

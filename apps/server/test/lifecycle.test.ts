@@ -1,11 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { createKeyServer, readServerSettings } from '../src/index.js';
@@ -173,6 +173,43 @@ async function concurrentKeys(origin: string, token: string): Promise<Map<string
   return distinct;
 }
 
+describe('file modes', () => {
+  const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+  it('keeps keys.sqlite, its -wal/-shm files and the master key 0600 in a 0700 directory, whatever the umask and the modes found', async () => {
+    const previous = process.umask(0);
+    try {
+      const dir = tempDir();
+      const data = join(dir, 'data');
+      mkdirSync(data, { mode: 0o777 });
+      writeFileSync(join(data, 'master.key'), `${randomBytes(32).toString('base64')}\n`, { mode: 0o666 });
+      const tenant = testTenant('vault', { keySource: 'store' });
+      writeFileSync(join(dir, 'tenants.json'), JSON.stringify(tenantsConfig([tenant])), { mode: 0o600 });
+      const env = { CPIXKIT_CONFIG: join(dir, 'tenants.json'), CPIXKIT_DATA_DIR: data };
+      const server = await createKeyServer(readServerSettings(env), env, { logLevel: false });
+      await spekeKeys(server.app, tenant.token);
+      expect(modeOf(data)).toBe(0o700);
+      for (const name of ['master.key', 'keys.sqlite', 'keys.sqlite-wal', 'keys.sqlite-shm']) {
+        expect([name, modeOf(join(data, name))]).toEqual([name, 0o600]);
+      }
+      await server.app.close();
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('refuses a tenants config that group or others may write', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'tenants.json'), JSON.stringify(tenantsConfig([testTenant('loose')])));
+    chmodSync(join(dir, 'tenants.json'), 0o666);
+    const env = { CPIXKIT_CONFIG: join(dir, 'tenants.json'), CPIXKIT_DATA_DIR: join(dir, 'data') };
+    await expect(createKeyServer(readServerSettings(env), env, { logLevel: false })).rejects.toMatchObject({
+      code: 'ERR_SERVER_CONFIG',
+      message: `the tenants config ${join(dir, 'tenants.json')} is writable by group or others (mode 0666): run chmod 600 on it`,
+    });
+  });
+});
+
 describe('random-key store (keySource: store)', () => {
   it('SQLite: 200 concurrent identical requests get exactly one key per kid, the same after a restart', async () => {
     const dir = tempDir();
@@ -186,17 +223,17 @@ describe('random-key store (keySource: store)', () => {
     expect((await first.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready', store: 'sqlite' });
     await first.app.close();
 
-    const db = new Database(join(dir, 'data', 'keys.sqlite'), { readonly: true });
+    const db = new DatabaseSync(join(dir, 'data', 'keys.sqlite'), { readOnly: true });
     const rows = db.prepare('SELECT tenant_id, kid, sealed_key FROM cpixkit_content_keys').all() as {
       tenant_id: string;
       kid: string;
-      sealed_key: Buffer;
+      sealed_key: Uint8Array;
     }[];
     db.close();
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       const [key] = distinct.get(row.kid)!;
-      expect(row.sealed_key.includes(Buffer.from(key!, 'base64'))).toBe(false);
+      expect(Buffer.from(row.sealed_key).includes(Buffer.from(key!, 'base64'))).toBe(false);
     }
     expect(statSync(join(dir, 'data', 'master.key')).mode & 0o777).toBe(0o600);
 
@@ -396,7 +433,7 @@ describe('the built server process (pnpm start)', () => {
   }, 40_000);
 
   it('loads a store driver only when a store is configured, and only that one', async () => {
-    // Preloaded into the child: on exit, names the store drivers' packages that Node loaded.
+    // Preloaded into the child: on exit, names the store drivers that Node loaded (pg, node:sqlite).
     const dir = tempDir();
     const probe = join(dir, 'driver-probe.cjs');
     writeFileSync(
@@ -404,9 +441,10 @@ describe('the built server process (pnpm start)', () => {
       `process.on('exit', () => {
   const loaded = new Set();
   for (const file of Object.keys(require('node:module')._cache)) {
-    const match = /node_modules\\/(better-sqlite3|pg)\\//.exec(file);
+    const match = /node_modules\\/(pg)\\//.exec(file);
     if (match) loaded.add(match[1]);
   }
+  if (process.moduleLoadList.includes('NativeModule sqlite')) loaded.add('node:sqlite');
   process.stderr.write('store drivers loaded: ' + JSON.stringify([...loaded].sort()) + '\\n');
 });
 `,
@@ -422,7 +460,7 @@ describe('the built server process (pnpm start)', () => {
     expect(await driversLoaded({ CPIXKIT_DATA_DIR: join(dir, 'dev') })).toBe('[]');
     writeFileSync(join(dir, 'tenants.json'), JSON.stringify(tenantsConfig([testTenant('vault', { keySource: 'store' })])));
     expect(await driversLoaded({ CPIXKIT_CONFIG: join(dir, 'tenants.json'), CPIXKIT_DATA_DIR: join(dir, 'store') })).toBe(
-      '["better-sqlite3"]',
+      '["node:sqlite"]',
     );
   }, 40_000);
 

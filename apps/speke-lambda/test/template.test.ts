@@ -71,8 +71,8 @@ describe('template.yaml', () => {
     expect(unresolvedReferences(template)).toEqual([]);
   });
 
-  it('runs the tsup bundle on Node.js 20', async () => {
-    expect(functionProperties.Runtime).toBe('nodejs20.x');
+  it('runs the tsup bundle on Node.js 24, the newest Node.js runtime AWS Lambda offers', async () => {
+    expect(functionProperties.Runtime).toBe('nodejs24.x');
     expect(functionProperties.CodeUri).toBe('dist/');
     const [file, exportName] = (functionProperties.Handler as string).split('.') as [string, string];
     const options = (Array.isArray(tsupConfig) ? tsupConfig[0] : tsupConfig) as { entry: Record<string, string> };

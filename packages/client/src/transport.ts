@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dispatcher } from 'undici';
+import { type Dispatcher, fetch as undiciFetch } from 'undici';
 import { type HttpRequest, safeOrigin } from './endpoint.js';
 import { CpixClientError, type CpixClientErrorCode } from './errors.js';
 import { redact, serverMessageOf } from './server-message.js';
@@ -23,7 +23,7 @@ export interface TransportOptions {
   signal?: AbortSignal;
   /** The undici dispatcher passed to `fetch` (custom CA, client certificate, proxy...). */
   dispatcher?: Dispatcher;
-  /** The fetch to use; default the global `fetch`. */
+  /** The fetch to use; default the global `fetch`, or undici's own with a `dispatcher`. */
   fetch?: typeof globalThis.fetch;
   /** Largest answer accepted, in bytes. Default 16 MiB. */
   maxResponseBytes?: number;
@@ -123,10 +123,12 @@ async function attempt(request: HttpRequest, options: TransportOptions, timeoutM
   const prepared = options.sign ? await options.sign(request) : request;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const doFetch = options.fetch ?? globalThis.fetch;
+  // Node's global fetch runs on the undici bundled with Node, whose major need not match the one a
+  // dispatcher comes from: a dispatcher goes to the fetch of its own undici.
+  const doFetch = options.fetch ?? (options.dispatcher ? (undiciFetch as unknown as typeof globalThis.fetch) : globalThis.fetch);
   const where = safeOrigin(request.url);
   try {
-    const init: RequestInit & { dispatcher?: Dispatcher } = {
+    const init: RequestInit = {
       method: prepared.method,
       headers: prepared.headers,
       signal,
@@ -134,7 +136,7 @@ async function attempt(request: HttpRequest, options: TransportOptions, timeoutM
       redirect: 'manual',
       ...(prepared.body !== undefined ? { body: prepared.body } : {}),
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-    };
+    } as RequestInit;
     const response = await doFetch(prepared.url, init);
     if (response.status >= 200 && response.status < 300) {
       const body = await readLimited(response, maxBytes);
