@@ -4,13 +4,18 @@ import { schemaDir } from '../../tooling/src/shared-data.ts';
 import { applicationConfig } from '../../tooling/src/tsup.ts';
 import type { Options } from 'tsup';
 
-/** `cpix validate` reads the XSDs from `dist/schema/<version>/` at run time, so the build ships them. */
+/**
+ * `cpix validate` reads the XSDs from `dist/schema/<version>/` at run time, so the build ships them,
+ * with the README that carries their licence notices.
+ */
 async function copySchemas(): Promise<void> {
+  const to = (name: string): string => fileURLToPath(new URL(`dist/schema/${name}`, import.meta.url));
   for (const version of ['2.3', '2.4'] as const) {
     const from = schemaDir(version);
-    if (!existsSync(`${from}/cpix.xsd`)) throw new Error(`CPIX schema ${version} not found in ${from} (set CPIXKIT_SHARED)`);
-    cpSync(from, fileURLToPath(new URL(`dist/schema/${version}`, import.meta.url)), { recursive: true });
+    if (!existsSync(`${from}/cpix.xsd`)) throw new Error(`CPIX schema ${version} not found in ${from}`);
+    cpSync(from, to(version), { recursive: true });
   }
+  cpSync(`${schemaDir()}/README.md`, to('README.md'));
 }
 
 // The server's native store drivers are optional dependencies: kept out of the bundle like the

@@ -1,33 +1,20 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The test data every package shares (`vectors/`, `seeds/`, `schema/`) lives beside the
- * repository checkout, not inside it: `<root>/../shared`. `CPIXKIT_SHARED` points elsewhere.
+ * The test data every package shares, all inside the repository: the byte vectors and CPIX
+ * documents in `tooling/fixtures/` (see its README) and the DASH-IF CPIX schemas in
+ * `third_party/dash-if-cpix-schema/`.
  */
-const REPOSITORY_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const FIXTURES = new URL('../fixtures/', import.meta.url);
+const DOCUMENTS = new URL('documents/', FIXTURES);
+const SCHEMAS = new URL('../../third_party/dash-if-cpix-schema/', import.meta.url);
 
-/** Where one piece of the shared data is, or a clear error naming the path that is missing. */
-function existing(path: string): string {
-  if (!existsSync(path)) {
-    throw new Error(`shared test data not found at ${path}: put shared/ beside the repository checkout or set CPIXKIT_SHARED`);
-  }
-  return path;
-}
-
-/** The shared data directory: `CPIXKIT_SHARED` when set, otherwise `<repository root>/../shared`. */
-export function sharedDir(env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.CPIXKIT_SHARED;
-  return existing(override ? resolve(override) : resolve(REPOSITORY_ROOT, '..', 'shared'));
-}
-
-/** A path inside the shared data directory; throws naming the path when it does not exist. */
-export function sharedPath(...segments: string[]): string {
-  return existing(join(sharedDir(), ...segments));
-}
-
-/** Where a seed-derived case was found, or the public references of a public/derived one. */
+/**
+ * Where a case's values were read: for a seed case the vendor text (`document`), its seed number
+ * (`seed_file`, `000` to `004`, see `tooling/fixtures/README.md`) and the fixture documents or
+ * element that carry them (`where`); for a public case the repository files at a commit.
+ */
 export interface VectorSource {
   document?: string;
   seed_file?: string;
@@ -36,9 +23,9 @@ export interface VectorSource {
 }
 
 /**
- * One case of `vectors/vectors.json` (see its README): `expected` was verified byte-exact from
- * `inputs`. `Field` is the type a test reads the `inputs`/`expected` values as (JSON, not checked;
- * `string` where a test only uses string fields).
+ * One case of `tooling/fixtures/vectors.json`: `expected` was verified byte-exact from `inputs`.
+ * `Field` is the type a test reads the `inputs`/`expected` values as (JSON, not checked; `string`
+ * where a test only uses string fields).
  */
 export interface VectorCase<Field = unknown> {
   name: string;
@@ -54,7 +41,7 @@ let cases: VectorCase[] | undefined;
 
 /** Every case of the vectors file, read once. */
 function allVectorCases(): VectorCase[] {
-  cases ??= (JSON.parse(readFileSync(sharedPath('vectors', 'vectors.json'), 'utf8')) as { cases: VectorCase[] }).cases;
+  cases ??= (JSON.parse(readFileSync(new URL('vectors.json', FIXTURES), 'utf8')) as { cases: VectorCase[] }).cases;
   return cases;
 }
 
@@ -79,114 +66,114 @@ export const fromHex = (value: unknown): Uint8Array => Uint8Array.from(Buffer.fr
 /** Lower-case hex of bytes. */
 export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-/** The seed texts' file names (`000_<hash>.txt` …), sorted. */
+/**
+ * The CPIX samples of the vendor texts (seeds), by `<seed>#<ordinal>` in the order the text
+ * prints them, and the fixture document that reproduces each one. The AWS requests (003#1, 003#3)
+ * are as the spec prints them, with `DRMSysList`/`DRMSys`; the AWS responses and the 004 copies
+ * are damaged as printed, so that they do not parse.
+ */
+const SAMPLE_FILES: Readonly<Record<string, string>> = {
+  '000#1': 'pallycon-dash-live-request.xml',
+  '000#2': 'pallycon-dash-live-response.xml',
+  '000#3': 'pallycon-hls-live-request.xml',
+  '000#4': 'pallycon-hls-live-response.xml',
+  '000#5': 'pallycon-dash-vod-request.xml',
+  '000#6': 'pallycon-dash-vod-response.xml',
+  '000#7': 'pallycon-hls-vod-request.xml',
+  '000#8': 'pallycon-hls-vod-response.xml',
+  '000#9': 'pallycon-anevia-nea-dvr-dash-response.xml',
+  '001#1': 'pallycon-2nd-edition-dash-vod-request.xml',
+  '001#2': 'pallycon-2nd-edition-dash-vod-response.xml',
+  '001#3': 'pallycon-2nd-edition-hls-vod-request.xml',
+  '001#4': 'pallycon-2nd-edition-hls-vod-response.xml',
+  '001#5': 'pallycon-2nd-edition-dash-live-request.xml',
+  '001#6': 'pallycon-2nd-edition-dash-live-response.xml',
+  '001#7': 'pallycon-2nd-edition-hls-live-request.xml',
+  '001#8': 'pallycon-2nd-edition-hls-live-response.xml',
+  '001#9': 'pallycon-2nd-edition-ateme-nea-dvr-dash-response.xml',
+  '002#1': 'axinom-speke-v2-request.xml',
+  '002#2': 'axinom-speke-v2-response.xml',
+  '002#3': 'axinom-speke-v1-request.xml',
+  '002#4': 'axinom-speke-v1-response.xml',
+  '003#1': 'aws-speke-v1-live-request-drmsyslist.xml',
+  '003#2': 'aws-speke-v1-live-response-damaged.xml',
+  '003#3': 'aws-speke-v1-vod-request-drmsyslist.xml',
+  '003#4': 'aws-speke-v1-vod-response-damaged.xml',
+  '004#1': 'axinom-usp-request-damaged.xml',
+  '004#2': 'axinom-usp-response-damaged.xml',
+};
+
+/** The fixture documents by what they are: vendor, dialect, request or response (see {@link seedDocument}). */
+const SEED_DOCUMENTS = {
+  pallyConDashLiveRequest: 'pallycon-dash-live-request.xml',
+  pallyConDashLiveResponse: 'pallycon-dash-live-response.xml',
+  pallyConHlsLiveRequest: 'pallycon-hls-live-request.xml',
+  pallyConHlsLiveResponse: 'pallycon-hls-live-response.xml',
+  pallyConDashVodRequest: 'pallycon-dash-vod-request.xml',
+  pallyConDashVodResponse: 'pallycon-dash-vod-response.xml',
+  pallyConHlsVodRequest: 'pallycon-hls-vod-request.xml',
+  pallyConHlsVodResponse: 'pallycon-hls-vod-response.xml',
+  atemeDashResponse: 'pallycon-anevia-nea-dvr-dash-response.xml',
+  pallyCon2DashVodRequest: 'pallycon-2nd-edition-dash-vod-request.xml',
+  pallyCon2DashVodResponse: 'pallycon-2nd-edition-dash-vod-response.xml',
+  pallyCon2HlsVodRequest: 'pallycon-2nd-edition-hls-vod-request.xml',
+  pallyCon2DashLiveRequest: 'pallycon-2nd-edition-dash-live-request.xml',
+  pallyCon2HlsLiveRequest: 'pallycon-2nd-edition-hls-live-request.xml',
+  axinomSpekeV2Request: 'axinom-speke-v2-request.xml',
+  axinomSpekeV2Response: 'axinom-speke-v2-response.xml',
+  axinomSpekeV1Request: 'axinom-speke-v1-request.xml',
+  axinomSpekeV1Response: 'axinom-speke-v1-response.xml',
+  awsLiveRequest: 'aws-speke-v1-live-request.xml',
+  awsLiveResponse: 'aws-speke-v1-live-response-damaged.xml',
+  awsVodRequest: 'aws-speke-v1-vod-request.xml',
+  awsVodResponse: 'aws-speke-v1-vod-response-damaged.xml',
+  awsLiveRequestDrmSysList: 'aws-speke-v1-live-request-drmsyslist.xml',
+  awsVodRequestDrmSysList: 'aws-speke-v1-vod-request-drmsyslist.xml',
+} as const;
+
+/** The name of a fixture CPIX document, for {@link seedDocument}. */
+export type SeedName = keyof typeof SEED_DOCUMENTS;
+
+/** The file names of every fixture document (`tooling/fixtures/documents/`), each once, sorted. */
 export function seedFiles(): string[] {
-  return readdirSync(sharedPath('seeds'))
-    .filter((file) => file.endsWith('.txt'))
-    .sort();
+  return [...new Set([...Object.values(SAMPLE_FILES), ...Object.values(SEED_DOCUMENTS)])].sort();
 }
 
-/** The text of the seed whose file name starts with `prefix` (e.g. `002`); throws when there is none. */
-export function seedText(prefix: string): string {
-  const file = seedFiles().find((name) => name.startsWith(prefix));
-  if (file === undefined) throw new Error(`no seed file starting with ${prefix} in ${sharedPath('seeds')}`);
-  return readFileSync(sharedPath('seeds', file), 'utf8');
+/** The text of one fixture document by file name (`axinom-speke-v2-request.xml`). */
+function documentText(file: string): string {
+  return readFileSync(new URL(file, DOCUMENTS), 'utf8');
 }
 
-/** One CPIX XML sample cut out of a seed text. */
+/** One CPIX sample of a vendor text. */
 export interface SeedSample {
-  /** `<seed file prefix>#<ordinal in that file>`, e.g. `002#3`. */
+  /** `<seed>#<ordinal in that text>`, e.g. `002#3`. */
   name: string;
   xml: string;
 }
 
-let allSamples: SeedSample[] | undefined;
-
-const SAMPLE_START = /^[ \t]*(<\?xml[^>]*\?>|<cpix:CPIX[\s>])/gm;
-const SAMPLE_END = '</cpix:CPIX>';
-
-/** The CPIX samples of one seed text, named `<prefix>#<ordinal>`. */
-function samplesOf(prefix: string, text: string): SeedSample[] {
-  const starts: number[] = [];
-  for (const match of text.matchAll(SAMPLE_START)) {
-    const previous = text.slice(0, match.index).trimEnd();
-    if (match[1]!.startsWith('<cpix:CPIX') && previous.endsWith('?>')) continue;
-    starts.push(match.index + match[0].length - match[1]!.length);
-  }
-  const samples: SeedSample[] = [];
-  starts.forEach((start, ordinal) => {
-    const next = starts[ordinal + 1] ?? text.length;
-    const end = text.indexOf(SAMPLE_END, start);
-    let xml: string;
-    if (end !== -1 && end < next) {
-      xml = text.slice(start, end + SAMPLE_END.length);
-    } else {
-      const blank = text.slice(start, next).search(/\n[ \t]*\n/);
-      xml = text.slice(start, blank === -1 ? next : start + blank);
-    }
-    // A lone start tag quoted in the prose is not a sample.
-    if (xml.split('<cpix:').length > 2) samples.push({ name: `${prefix}#${samples.length + 1}`, xml });
-  });
-  return samples;
-}
-
-/**
- * Every CPIX sample in the seed texts: from an XML declaration (or a `<cpix:CPIX` not preceded by
- * one), at the start of a line, to `</cpix:CPIX>`; a sample whose end is missing (a damaged copy)
- * runs to the next blank line.
- */
+/** Every sample of the vendor texts, `000#1` to `004#2`, in that order. */
 export function seedSamples(): SeedSample[] {
-  allSamples ??= seedFiles().flatMap((file) => samplesOf(file.slice(0, 3), readFileSync(sharedPath('seeds', file), 'utf8')));
-  return allSamples.map((sample) => ({ ...sample }));
+  return Object.entries(SAMPLE_FILES).map(([name, file]) => ({ name, xml: documentText(file) }));
 }
 
-/** One seed sample by name (`002#1`); throws when there is none. */
+/** One sample by name (`002#1`); throws when there is none. */
 export function seedSample(name: string): string {
-  const found = seedSamples().find((sample) => sample.name === name);
-  if (found === undefined) throw new Error(`seed sample ${name} not found`);
-  return found.xml;
+  const file = SAMPLE_FILES[name];
+  if (file === undefined) throw new Error(`seed sample ${name} not found`);
+  return documentText(file);
 }
-
-/** The seed samples by what they are: vendor, dialect, request or response (see {@link seedDocument}). */
-const SEED_DOCUMENTS = {
-  pallyConDashLiveRequest: '000#1',
-  pallyConDashLiveResponse: '000#2',
-  pallyConHlsLiveRequest: '000#3',
-  pallyConHlsLiveResponse: '000#4',
-  pallyConDashVodRequest: '000#5',
-  pallyConDashVodResponse: '000#6',
-  pallyConHlsVodRequest: '000#7',
-  pallyConHlsVodResponse: '000#8',
-  atemeDashResponse: '000#9',
-  pallyCon2DashVodRequest: '001#1',
-  pallyCon2DashVodResponse: '001#2',
-  pallyCon2HlsVodRequest: '001#3',
-  pallyCon2DashLiveRequest: '001#5',
-  pallyCon2HlsLiveRequest: '001#7',
-  axinomSpekeV2Request: '002#1',
-  axinomSpekeV2Response: '002#2',
-  axinomSpekeV1Request: '002#3',
-  axinomSpekeV1Response: '002#4',
-  awsLiveRequest: '003#1',
-  awsLiveResponse: '003#2',
-  awsVodRequest: '003#3',
-  awsVodResponse: '003#4',
-} as const;
-
-/** The name of a seed CPIX document, for {@link seedDocument}. */
-export type SeedName = keyof typeof SEED_DOCUMENTS;
 
 /**
- * One seed CPIX document by what it is. The AWS spec's (003) samples came out of a PDF as
- * `DRMSysList`/`DRMSys`; the element names are restored to `DRMSystemList`/`DRMSystem`, nothing
- * else is changed.
+ * One fixture CPIX document by what it is. The AWS requests are written with the spec's
+ * `DRMSystemList`/`DRMSystem`; `awsLiveRequestDrmSysList` and `awsVodRequestDrmSysList` are the same
+ * requests with the list elements misspelt `DRMSysList`/`DRMSys`, as the AWS spec prints them. The
+ * AWS responses are damaged as printed (a closing tag split in two) and do not parse.
  */
 export function seedDocument(name: SeedName): string {
-  const xml = seedSample(SEED_DOCUMENTS[name]);
-  return name.startsWith('aws') ? xml.replace(/(<\/?cpix:)DRMSys(List)?\b/g, '$1DRMSystem$2') : xml;
+  return documentText(SEED_DOCUMENTS[name]);
 }
 
-/** The DASH-IF CPIX schema directory (`schema/`), or one version's (`schema/2.3`) when given. */
+/** The DASH-IF CPIX schema directory, or one version's (`…/2.3`) when given. */
 export function schemaDir(version?: '2.3' | '2.4'): string {
-  return version === undefined ? sharedPath('schema') : sharedPath('schema', version);
+  return fileURLToPath(version === undefined ? SCHEMAS : new URL(`${version}/`, SCHEMAS)).replace(/[\\/]$/, '');
 }

@@ -187,7 +187,7 @@ describe('readKeyResponse: answers that do not answer the request', () => {
       'Widevine data naming other KIDs',
       'pallycon',
       { contentId: 'cpix-test-cid', drmSystems: ['widevine'] },
-      OTHER_KID_VOD.replace(/<!-- Common encryption \/ MSS \(Playready\) -->\s*<cpix:DRMSystem[\s\S]*?<\/cpix:DRMSystem>/, ''),
+      OTHER_KID_VOD.replace(/<cpix:DRMSystem [^>]*systemId="9A04F079-[^"]*">[\s\S]*?<\/cpix:DRMSystem>/, ''),
       /Widevine PSSH data .* names other KIDs/,
     ],
     [
