@@ -61,4 +61,12 @@ describe('release flow', () => {
       rmSync(fresh, { recursive: true, force: true });
     }
   });
+
+  it('every published package ships its CHANGELOG.md', () => {
+    for (const pkg of workspacePackages(root)) {
+      const manifest = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as { private?: boolean; files?: string[] };
+      if (manifest.private) continue;
+      expect([pkg.name, manifest.files]).toEqual([pkg.name, expect.arrayContaining(['dist', 'CHANGELOG.md'])]);
+    }
+  });
 });
