@@ -20,7 +20,7 @@ const utf8 = (text: string) => Uint8Array.from(Buffer.from(text, 'utf8'));
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
 /** The seed answer, parsed, with `change` applied to it, written again. */
-function changed(seed: string, change: (document: CpixDocument, system: (kid: string, systemId: string) => DrmSystem) => void): string {
+function changed(seed: Parameters<typeof seedDocument>[0], change: (document: CpixDocument, system: (kid: string, systemId: string) => DrmSystem) => void): string {
   const { document } = parseCpix(seedDocument(seed));
   const system = (kid: string, systemId: string) =>
     document.drmSystemList!.drmSystems.find((s) => s.kid.toLowerCase() === kid && s.systemId.toLowerCase() === systemId)!;
@@ -49,7 +49,7 @@ const cases: [string, CpixDialect, KeyRequest, string, RegExp][] = [
     /ContentProtectionData of DRMSystem Widevine for kid 98ee5596-.*names other KIDs/,
   ],
   [
-    "a Widevine HLS media line of another key (its pssh and KEYID)",
+    'a Widevine HLS media line of another key (its pssh and KEYID)',
     'speke-v2',
     AXINOM_REQUEST,
     axinom((_, system) => {
@@ -156,10 +156,9 @@ const cases: [string, CpixDialect, KeyRequest, string, RegExp][] = [
     "a PlayReady ContentProtectionData (PallyCon's bare PlayReady Object) of another key",
     'pallycon',
     PALLYCON_REQUEST,
-    pallycon((document, system) => {
+    pallycon((_, system) => {
       const other = parseCpix(seedDocument('axinomSpekeV2Response')).document.drmSystemList!.drmSystems.find((s) => s.kid === AUDIO && s.systemId === PLAYREADY)!;
       system(PALLYCON_KID, PLAYREADY).contentProtectionData = { value: fragmentPro(other) };
-      void document;
     }),
     /ContentProtectionData of DRMSystem PlayReady for kid 12ea753c-.*names other KIDs/,
   ],
