@@ -184,6 +184,11 @@ describe('readKeyResponse: signalling of another key', () => {
       const widevineBox = fragmentBox(system(VIDEO, WIDEVINE));
       system(VIDEO, WIDEVINE).pssh = widevineBox;
       playlist(system(VIDEO, WIDEVINE), 'media').value = utf8(buildWidevineKeyLine({ pssh: widevineBox, kid: VIDEO, scheme: 'cenc' }));
+      // Legacy Widevine HLS (KEYFORMAT "com.widevine") carries JSON in its data: URI, not a pssh box.
+      const legacy = Buffer.from(JSON.stringify({ provider: 'widevine_test', content_id: 'MjAxNV9UZWFyc09mU3RlZWw=', key_ids: [VIDEO.replace(/-/g, '')] }));
+      playlist(system(VIDEO, WIDEVINE), 'master').value = utf8(
+        `#EXT-X-SESSION-KEY:METHOD=SAMPLE-AES,URI="data:text/plain;base64,${legacy.toString('base64')}",KEYFORMAT="com.widevine",KEYFORMATVERSIONS="1"`,
+      );
     });
     const same = await readKeyResponse(sameKey, buildKeyRequest(AXINOM_REQUEST, 'speke-v2'));
     const video = same.keys[0]!;

@@ -1,5 +1,5 @@
 import type { DrmSystem } from '@cpixkit/cpix-model';
-import { HlsSignalingError, type HlsKeyLine, parseDataUri, parseFairPlayUri, parseHlsKeyLine } from '@cpixkit/hls-signaling';
+import { HlsSignalingError, type HlsKeyLine, KEY_FORMATS, parseDataUri, parseFairPlayUri, parseHlsKeyLine } from '@cpixkit/hls-signaling';
 import { computeKeyChecksum, decodePlayReadyObject, parseWrmHeader, PlayReadyError } from '@cpixkit/playready-header';
 import {
   decodeWidevinePsshData,
@@ -101,11 +101,17 @@ function checkSkdUri(uri: string, expected: Expected, label: string): void {
   }
 }
 
-/** A key URI: a FairPlay `skd://` URI, or a `data:` URI holding a `pssh` box or a PlayReady Object. */
-function checkKeyUri(uri: string, expected: Expected, label: string): void {
+/** The KEYFORMAT whose `data:` URI holds the system's own data (a `pssh` box or a PlayReady Object). */
+const OWN_KEY_FORMAT: Record<string, string> = { [WIDEVINE_SYSTEM_ID]: KEY_FORMATS.widevine, [PLAYREADY_SYSTEM_ID]: KEY_FORMATS.playReady };
+
+/**
+ * A key URI: a FairPlay `skd://` URI, or a `data:` URI holding the system's `pssh` box or PlayReady
+ * Object (when the line's KEYFORMAT, if any, is the system's own: a legacy `com.widevine` line holds JSON).
+ */
+function checkKeyUri(uri: string, keyFormat: string | undefined, expected: Expected, label: string): void {
   if (uri.startsWith('skd://')) {
     checkSkdUri(uri, expected, label);
-  } else if (/^data:/i.test(uri)) {
+  } else if (/^data:/i.test(uri) && (keyFormat === undefined || keyFormat === OWN_KEY_FORMAT[expected.systemId])) {
     let data: Uint8Array;
     try {
       data = parseDataUri(uri).data;
@@ -128,7 +134,7 @@ function readHlsLine(bytes: Uint8Array, expected: Expected, label: string): HlsK
     throw error;
   }
   if (parsed.keyId !== undefined && normalizeUuid(parsed.keyId) !== expected.kid) throw otherKey(`the KEYID of ${label} is ${normalizeUuid(parsed.keyId)}`);
-  if (parsed.uri !== undefined) checkKeyUri(parsed.uri, expected, label);
+  if (parsed.uri !== undefined) checkKeyUri(parsed.uri, parsed.keyFormat, expected, label);
   return { ...parsed, line };
 }
 
@@ -199,7 +205,7 @@ export function readDrmSignalling(system: DrmSystem, kid: string, key: Uint8Arra
   // SPEKE v1 / PallyCon: the key URI, KEYFORMAT and KEYFORMATVERSIONS as base64 text.
   if (system.uriExtXKey && system.uriExtXKey.length > 0) {
     result.keyUri = utf8(system.uriExtXKey).trim();
-    checkKeyUri(result.keyUri, expected, `the URIExtXKey of ${where}`);
+    checkKeyUri(result.keyUri, undefined, expected, `the URIExtXKey of ${where}`);
   }
   if (system.speke?.keyFormat && system.speke.keyFormat.length > 0) result.keyFormat = utf8(system.speke.keyFormat).trim();
   if (system.speke?.keyFormatVersions && system.speke.keyFormatVersions.length > 0) {
