@@ -1,8 +1,8 @@
 // The value sets of options with fixed choices, shared by the command tree and the commands; kept apart
 // from the commands so that building the tree loads no library.
 
-/** The packagers `cpixkit packager-args --for` writes arguments for. */
-export const PACKAGERS = ['shaka-packager', 'mp4split', 'bento4', 'ffmpeg'] as const;
+/** The packagers `cpixkit packager-args --for` writes arguments (nginx-vod: its DRM upstream answer) for. */
+export const PACKAGERS = ['shaka-packager', 'mp4split', 'bento4', 'ffmpeg', 'nginx-vod'] as const;
 
 /** One of {@link PACKAGERS}. */
 export type Packager = (typeof PACKAGERS)[number];

@@ -25,6 +25,11 @@ export type CliErrorCode =
   | 'ERR_CLI_NO_PSSH'
   /** A CPIX document has problems (`cpix validate`, or a document other commands cannot use). */
   | 'ERR_CLI_INVALID_DOCUMENT'
+  /**
+   * `packager-args`: the keys cannot be given to the packager as they are (several keys where it takes
+   * one, or per-key signalling it takes once for all tracks); select keys with `--kid`.
+   */
+  | 'ERR_CLI_PACKAGER_UNSUPPORTED'
   /** A signature does not verify. */
   | 'ERR_CLI_SIGNATURE_INVALID'
   /** The key server could not be reached or answered with an error. */

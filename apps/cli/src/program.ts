@@ -227,7 +227,7 @@ export function buildProgram(): Command {
   addPrivateKeyOptions(
     program
       .command('packager-args')
-      .description('the arguments a packager takes to encrypt with the keys of a CPIX response, ready to paste')
+      .description('the arguments a packager takes to encrypt with the keys of a CPIX response (nginx-vod: its DRM upstream answer), ready to paste; exits 2 (ERR_CLI_PACKAGER_UNSUPPORTED) for keys the packager cannot take')
       .argument(fileArgument, fileHelp)
       .addOption(new Option('--for <packager>', 'the packager').choices(PACKAGERS).makeOptionMandatory())
       .option('--kid <kid>', 'only these keys (repeatable)', collect)
@@ -241,6 +241,7 @@ export function buildProgram(): Command {
         'cpixkit packager-args --for shaka-packager response.cpix --show-keys',
         'cpixkit packager-args --for mp4split response.cpix --private-key packager.key --show-keys',
         'cpixkit packager-args --for ffmpeg response.cpix --kid 98ee5596-cd3e-a20d-163a-e382420c6eff --show-keys --json',
+        'cpixkit packager-args --for nginx-vod response.cpix --kid 98ee5596-cd3e-a20d-163a-e382420c6eff --show-keys',
       ),
     )
     .action(async (file: string, options) => (await import('./commands/packager-args.js')).packagerArgs(file, options));
@@ -262,7 +263,7 @@ export function buildProgram(): Command {
       .option('--sigv4', 'sign with AWS SigV4 (credentials and region from AWS_* environment variables)')
       .option('--header <header>', 'extra request header "Name: value" (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
       .option('--ca <file>', 'trusted CA certificate (PEM) for a private key server')
-      .option('--recipient-cert <file>', 'ask for encrypted keys for this certificate (give its --private-key or --pkcs12)')
+      .option('--recipient-cert <file>', 'ask for encrypted keys for this certificate, PEM, DER or base64 (give its --private-key or --pkcs12)')
       .option('--timeout <ms>', 'time allowed per attempt, in milliseconds')
       .option('--out <file>', 'save the CPIX answer to this file')
       .addOption(new Option('--format <format>', 'print in a vendor format instead').choices(['pallycon']))

@@ -1,7 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCertificates } from './cpix-fixtures.js';
 import { BIN, cpixkit, cpixkitJson, tempDir } from './run.js';
 
 const TOKEN = 'cpx_cli_test_token_0123456789abcdef';
@@ -101,6 +104,46 @@ describe('cpixkit request', () => {
     expect(unreachable.status).toBe(3);
     expect(unreachable.stderr).toMatch(/ERR_CLIENT_NETWORK/);
   });
+
+  it('--recipient-cert sends the DER certificate (openssl reads it back) and gets the keys encrypted for it', async () => {
+    const certs = makeCertificates(dir);
+    const openssl = (...args: string[]): Buffer => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+    // What the CLI sends, caught by a server that answers nothing useful.
+    const bodies: string[] = [];
+    const catcher = createServer((incoming, response) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => {
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        response.writeHead(400).end();
+      });
+    });
+    await new Promise<void>((resolve) => catcher.listen(0, '127.0.0.1', resolve));
+    const { port } = catcher.address() as AddressInfo;
+    await new Promise<void>((resolve) => {
+      execFile(process.execPath, [BIN, 'request', '--url', `http://127.0.0.1:${port}/`, '--content-id', 'c', '--drm', 'widevine', '--recipient-cert', certs.recipientCert], () => resolve());
+    });
+    await new Promise<void>((resolve) => catcher.close(() => resolve()));
+    const text = /<ds:X509Certificate>([^<]*)<\/ds:X509Certificate>/.exec(bodies[0]!)![1]!.replace(/\s+/g, '');
+    writeFileSync(join(dir, 'sent.pem'), `-----BEGIN CERTIFICATE-----\n${text.replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`);
+    expect(openssl('x509', '-in', 'sent.pem', '-noout', '-subject').toString()).toBe(openssl('x509', '-in', certs.recipientCert, '-noout', '-subject').toString());
+    expect(Buffer.from(text, 'base64')).toEqual(openssl('x509', '-in', certs.recipientCert, '-outform', 'DER'));
+
+    // The real key server encrypts for it; the private key opens the same key the plain request gets.
+    const kid = '0f0e0d0c-0b0a-0908-0706-050403020100';
+    const plain = cpixkitJson<RequestJson>(speke('--drm', 'widevine', '--kid', kid, '--show-keys', '--json'), { env });
+    const encrypted = cpixkitJson<RequestJson>(
+      speke('--drm', 'widevine', '--kid', kid, '--recipient-cert', certs.recipientCert, '--private-key', certs.recipientKey, '--show-keys', '--json'),
+      { env },
+    );
+    expect(encrypted.keys[0]!.key).toEqual(plain.keys[0]!.key);
+    const locked = cpixkit(speke('--drm', 'widevine', '--kid', kid, '--recipient-cert', certs.recipientCert), { env });
+    expect(locked.status).toBe(2);
+    expect(locked.stderr).toMatch(/ERR_CLIENT_ENCRYPTED_RESPONSE/);
+    const notACertificate = cpixkit(speke('--drm', 'widevine', '--recipient-cert', certs.recipientKey), { env });
+    expect(notACertificate.status).toBe(1);
+    expect(notACertificate.stderr).toMatch(/ERR_CLIENT_INVALID_OPTION: recipientCertificate/);
+  }, 120_000);
 
   it('exits 1 on a missing option', () => {
     expect(cpixkit(['request', '--content-id', 'x', '--drm', 'widevine']).status).toBe(1);

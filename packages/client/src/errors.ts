@@ -22,6 +22,12 @@ export type CpixClientErrorCode =
   | 'ERR_CLIENT_MALFORMED_RESPONSE'
   /** The answer is CPIX but does not answer the request: a key, DRM system, scheme or content id is missing or different. */
   | 'ERR_CLIENT_RESPONSE_MISMATCH'
+  /**
+   * A signalling value of a `DRMSystem` belongs to another key than the DRMSystem's: a PSSH box,
+   * Widevine data, PlayReady header, HLS `KEYID` or FairPlay `skd://` URI naming another KID, or a
+   * PlayReady `CHECKSUM` of another key.
+   */
+  | 'ERR_CLIENT_SIGNALLING_MISMATCH'
   /** The content keys came encrypted and could not be decrypted (no private key given, or decryption failed). */
   | 'ERR_CLIENT_ENCRYPTED_RESPONSE';
 

@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseCpix } from '@cpixkit/cpix-model';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildKeyRequest, type CpixDialect, CpixClientError, spekeV2EncryptionContract } from './index.js';
 
 const KID_A = '98ee5596-cd3e-a20d-163a-e382420c6eff';
@@ -177,20 +181,52 @@ describe('buildKeyRequest: ATEME GET', () => {
 });
 
 describe('buildKeyRequest: encrypted delivery', () => {
-  it('adds the recipient certificate as a request-side DeliveryData (PEM or DER)', () => {
-    const der = Uint8Array.from([0x30, 0x82, 0x01, 0x0a, 0x02]);
-    const pem = `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64')}\n-----END CERTIFICATE-----\n`;
-    for (const certificate of [der, pem]) {
-      const prepared = buildKeyRequest({ contentId: 'c', drmSystems: ['widevine'], recipientCertificate: certificate }, 'speke-v2');
-      const { document, warnings } = reread(prepared.body);
-      expect(document.deliveryDataList!.deliveryData[0]!.deliveryKey.x509Certificates).toEqual([der]);
-      expect(warnings.map((warning) => warning.code)).toEqual(['DELIVERY_DATA_WITHOUT_DOCUMENT_KEY']);
-    }
+  // A certificate openssl made, and what openssl itself says its DER and subject are.
+  const dir = mkdtempSync(join(tmpdir(), 'cpixkit-client-cert-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const openssl = (...args: string[]): Buffer => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'recipient.key', '-out', 'recipient.pem', '-days', '2', '-subj', '/CN=cpixkit client recipient', '-sha256');
+  const pem = readFileSync(join(dir, 'recipient.pem'), 'utf8');
+  const der = Uint8Array.from(openssl('x509', '-in', 'recipient.pem', '-outform', 'DER'));
+  const subject = openssl('x509', '-in', 'recipient.pem', '-noout', '-subject').toString('utf8');
+
+  /** The text of the request's ds:X509Certificate element. */
+  const x509CertificateText = (body: string): string => /<ds:X509Certificate>([^<]*)<\/ds:X509Certificate>/.exec(body)![1]!;
+
+  it.each([
+    ['PEM text', () => pem],
+    ['PEM bytes (a .pem file read as bytes)', () => Uint8Array.from(Buffer.from(pem))],
+    ['DER bytes', () => der],
+    ['base64 DER text', () => Buffer.from(der).toString('base64')],
+    ['base64 DER bytes', () => Uint8Array.from(Buffer.from(Buffer.from(der).toString('base64')))],
+  ])('writes the DER certificate, which openssl reads back, given %s', (_form, certificate) => {
+    const prepared = buildKeyRequest({ contentId: 'c', drmSystems: ['widevine'], recipientCertificate: certificate() }, 'speke-v2');
+    const text = x509CertificateText(prepared.body!);
+    writeFileSync(join(dir, 'sent.pem'), `-----BEGIN CERTIFICATE-----\n${text.replace(/\s+/g, '').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`);
+    expect(openssl('x509', '-in', 'sent.pem', '-noout', '-subject').toString('utf8')).toBe(subject);
+    expect(Uint8Array.from(openssl('x509', '-in', 'sent.pem', '-outform', 'DER'))).toEqual(der);
+    const { document, warnings } = reread(prepared.body);
+    expect(document.deliveryDataList!.deliveryData[0]!.deliveryKey.x509Certificates).toEqual([der]);
+    expect(warnings.map((warning) => warning.code)).toEqual(['DELIVERY_DATA_WITHOUT_DOCUMENT_KEY']);
   });
 
-  it.each([['not a certificate!'], [new Uint8Array(0)], [''], [42]])('refuses the certificate %j', (certificate) => {
-    expect(() => buildKeyRequest({ contentId: 'c', drmSystems: ['widevine'], recipientCertificate: certificate as never }, 'speke-v2')).toThrow(
-      CpixClientError,
+  it.each([
+    ['text that is not a certificate', 'not a certificate!'],
+    ['base64 that is not a certificate', Buffer.from('not a certificate').toString('base64')],
+    ['DER that is not a certificate', Uint8Array.from([0x30, 0x82, 0x01, 0x0a, 0x02])],
+    ['nothing', new Uint8Array(0)],
+    ['an empty string', ''],
+    ['a number', 42],
+  ])('refuses %s with ERR_CLIENT_INVALID_OPTION', (_what, certificate) => {
+    expect(() => buildKeyRequest({ contentId: 'c', drmSystems: ['widevine'], recipientCertificate: certificate as never }, 'speke-v2')).toThrowError(
+      expect.objectContaining({ name: 'CpixClientError', code: 'ERR_CLIENT_INVALID_OPTION', message: expect.stringMatching(/recipientCertificate/) }),
+    );
+  });
+
+  it('refuses a certificate no key server can encrypt for: an EC key', () => {
+    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ec.key', '-out', 'ec.pem', '-days', '2', '-subj', '/CN=ec');
+    expect(() => buildKeyRequest({ contentId: 'c', drmSystems: ['widevine'], recipientCertificate: readFileSync(join(dir, 'ec.pem'), 'utf8') }, 'speke-v2')).toThrowError(
+      expect.objectContaining({ code: 'ERR_CLIENT_INVALID_OPTION', cause: expect.objectContaining({ code: 'ERR_CPIX_CERTIFICATE_NOT_RSA' }) }),
     );
   });
 });

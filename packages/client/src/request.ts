@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
+  checkRecipientCertificate,
   type ContentKeyPeriod,
   type ContentKeyUsageRule,
   type CpixDocument,
+  CpixError,
   type CpixWriteVersion,
   type DrmSystem,
   serializeCpix,
@@ -55,8 +57,10 @@ export interface KeyRequest {
   /** The ATEME GET API's streaming format; derived from `drmSystems` when absent. */
   format?: 'dash' | 'hls';
   /**
-   * A recipient certificate (PEM or DER X.509) to ask for encrypted key delivery
-   * (`DeliveryDataList`); the client then needs the matching private key to read the answer.
+   * A recipient certificate to ask for encrypted key delivery (`DeliveryDataList`): PEM or base64
+   * DER, as text or bytes, or DER bytes; it is sent as DER in `ds:X509Certificate`. It must hold an
+   * RSA key of at least 2048 bits and be valid now. The client then needs the matching private key
+   * to read the answer.
    */
   recipientCertificate?: string | Uint8Array;
 }
@@ -172,17 +176,37 @@ function checkKid(kid: unknown): string {
   }
 }
 
-/** DER bytes of a certificate given as PEM text, base64 text or DER bytes. */
-function certificateDer(certificate: string | Uint8Array): Uint8Array {
-  if (certificate instanceof Uint8Array) {
-    if (certificate.length === 0) throw invalid('recipientCertificate is empty');
-    return certificate;
+/** The RSA key size SPEKE key servers expect of a recipient certificate; smaller keys are refused before sending. */
+const MINIMUM_RECIPIENT_RSA_BITS = 2048;
+
+/** The text of certificate bytes that are not DER (a `.pem` or base64 file read as bytes). */
+function certificateText(bytes: Uint8Array): string | undefined {
+  const DER_SEQUENCE = 0x30;
+  return bytes[0] === DER_SEQUENCE ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/**
+ * The DER bytes of the recipient certificate, given as PEM or base64 DER (text or bytes) or DER
+ * bytes. The certificate must be one a key server can wrap a document key for (X.509, RSA of at
+ * least 2048 bits, valid now; `checkRecipientCertificate` of `@cpixkit/cpix-model`).
+ */
+function certificateDer(certificate: unknown): Uint8Array {
+  if (typeof certificate !== 'string' && !(certificate instanceof Uint8Array)) {
+    throw invalid('recipientCertificate must be PEM or base64 text, or DER bytes');
   }
-  if (typeof certificate !== 'string') throw invalid('recipientCertificate must be PEM text or DER bytes');
-  const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(certificate);
-  const text = (pem ? pem[1]! : certificate).replace(/\s+/g, '');
-  if (text === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) throw invalid('recipientCertificate is neither a PEM certificate nor base64 DER');
-  return Uint8Array.from(Buffer.from(text, 'base64'));
+  const text = typeof certificate === 'string' ? certificate : certificateText(certificate);
+  let input: string | Uint8Array = certificate;
+  if (text !== undefined && !text.includes('-----BEGIN')) {
+    const base64 = text.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw invalid('recipientCertificate is neither PEM, base64 nor DER');
+    input = Uint8Array.from(Buffer.from(base64, 'base64'));
+  }
+  try {
+    return checkRecipientCertificate(input, { minimumRsaKeySize: MINIMUM_RECIPIENT_RSA_BITS }).info.der;
+  } catch (error) {
+    if (error instanceof CpixError) throw invalid(`recipientCertificate cannot be used: ${error.message}`, error);
+    throw error;
+  }
 }
 
 function aneviaFormat(request: KeyRequest, drmSystems: DrmTarget[]): 'dash' | 'hls' {

@@ -1,7 +1,15 @@
 import type { DrmSystem } from '@cpixkit/cpix-model';
-import { HlsSignalingError, parseHlsKeyLine } from '@cpixkit/hls-signaling';
+import { HlsSignalingError, type HlsKeyLine, KEY_FORMATS, parseDataUri, parseFairPlayUri, parseHlsKeyLine } from '@cpixkit/hls-signaling';
 import { computeKeyChecksum, decodePlayReadyObject, parseWrmHeader, PlayReadyError } from '@cpixkit/playready-header';
-import { decodeWidevinePsshData, PLAYREADY_SYSTEM_ID, parsePsshBox, type PsshBox, PsshError, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
+import {
+  decodeWidevinePsshData,
+  normalizeUuid,
+  PLAYREADY_SYSTEM_ID,
+  parsePsshBox,
+  type PsshBox,
+  PsshError,
+  WIDEVINE_SYSTEM_ID,
+} from '@cpixkit/pssh';
 import { resolveDrmSystem } from './drm-systems.js';
 import { CpixClientError } from './errors.js';
 import type { DrmSignalling } from './results.js';
@@ -28,73 +36,164 @@ function mismatch(message: string): CpixClientError {
   return new CpixClientError('ERR_CLIENT_RESPONSE_MISMATCH', message);
 }
 
-function readBox(bytes: Uint8Array, where: string): PsshBox {
+/** A signalling value of a DRMSystem references another key than the DRMSystem's. */
+function otherKey(message: string): CpixClientError {
+  return new CpixClientError('ERR_CLIENT_SIGNALLING_MISMATCH', message);
+}
+
+/** What every signalling value of one `DRMSystem` is held to: its key, and the scheme requested. */
+interface Expected {
+  systemId: string;
+  kid: string;
+  key: Uint8Array;
+  scheme: string | undefined;
+}
+
+function readBox(bytes: Uint8Array, label: string): PsshBox {
   try {
     return parsePsshBox(bytes);
   } catch (error) {
-    if (error instanceof PsshError) throw malformed(`the PSSH of ${where} is not a pssh box: ${error.message}`, error);
+    if (error instanceof PsshError) throw malformed(`${label} is not a pssh box: ${error.message}`, error);
     throw error;
   }
 }
 
-function hlsLine(bytes: Uint8Array, where: string): { line: string; uri?: string; keyFormat?: string; keyFormatVersions?: string } {
-  const line = utf8(bytes).trim();
+/** Whether the bytes start like an ISO BMFF `pssh` box (size, then the type `pssh`). */
+function looksLikeBox(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && bytes[4] === 0x70 && bytes[5] === 0x73 && bytes[6] === 0x73 && bytes[7] === 0x68;
+}
+
+/**
+ * Checks a whole `pssh` box: of the DRMSystem's system, listing its KID when it lists KIDs (v1),
+ * and its data (Widevine, PlayReady) naming that KID.
+ */
+function checkBox(bytes: Uint8Array, expected: Expected, label: string): PsshBox {
+  const box = readBox(bytes, label);
+  if (box.systemId !== expected.systemId) throw malformed(`${label} is a box of system ${box.systemId}`);
+  if (box.keyIds.length > 0 && !box.keyIds.includes(expected.kid)) throw otherKey(`${label} lists other KIDs`);
+  checkPayload(box.data, expected, label);
+  return box;
+}
+
+/** Checks a box's data without its header (PallyCon's bare `ContentProtectionData`, a `data:` URI payload). */
+function checkPayload(data: Uint8Array, expected: Expected, label: string): void {
+  if (expected.systemId === WIDEVINE_SYSTEM_ID) checkWidevineData(data, expected, label);
+  if (expected.systemId === PLAYREADY_SYSTEM_ID) checkPlayReadyObject(data, expected, label);
+}
+
+/** A `pssh` box or its bare data, whichever the bytes are. */
+function checkBoxOrPayload(bytes: Uint8Array, expected: Expected, label: string): void {
+  if (looksLikeBox(bytes)) checkBox(bytes, expected, label);
+  else checkPayload(bytes, expected, label);
+}
+
+/** A FairPlay `skd://` URI that carries a KID (`skd://<kid>:<iv>`, `skd://<kid base64>`) must carry this one. */
+function checkSkdUri(uri: string, expected: Expected, label: string): void {
+  let parsed: ReturnType<typeof parseFairPlayUri>;
   try {
-    const parsed = parseHlsKeyLine(line);
-    return {
-      line,
-      ...(parsed.uri !== undefined ? { uri: parsed.uri } : {}),
-      ...(parsed.keyFormat !== undefined ? { keyFormat: parsed.keyFormat } : {}),
-      ...(parsed.keyFormatVersions !== undefined ? { keyFormatVersions: parsed.keyFormatVersions } : {}),
-    };
+    parsed = parseFairPlayUri(uri);
   } catch (error) {
-    if (error instanceof HlsSignalingError) throw malformed(`the HLSSignalingData of ${where} is not an HLS key line: ${error.message}`, error);
+    if (error instanceof HlsSignalingError) throw malformed(`the skd:// URI of ${label} cannot be read: ${error.message}`, error);
     throw error;
   }
+  if ((parsed.form === 'kid-iv' || parsed.form === 'kid-base64') && parsed.kid !== expected.kid) {
+    throw otherKey(`the skd:// URI of ${label} names ${parsed.kid}`);
+  }
+}
+
+/** The KEYFORMAT whose `data:` URI holds the system's own data (a `pssh` box or a PlayReady Object). */
+const OWN_KEY_FORMAT: Record<string, string> = { [WIDEVINE_SYSTEM_ID]: KEY_FORMATS.widevine, [PLAYREADY_SYSTEM_ID]: KEY_FORMATS.playReady };
+
+/**
+ * A key URI: a FairPlay `skd://` URI, or a `data:` URI holding the system's `pssh` box or PlayReady
+ * Object (when the line's KEYFORMAT, if any, is the system's own: a legacy `com.widevine` line holds JSON).
+ */
+function checkKeyUri(uri: string, keyFormat: string | undefined, expected: Expected, label: string): void {
+  if (uri.startsWith('skd://')) {
+    checkSkdUri(uri, expected, label);
+  } else if (/^data:/i.test(uri) && (keyFormat === undefined || keyFormat === OWN_KEY_FORMAT[expected.systemId])) {
+    let data: Uint8Array;
+    try {
+      data = parseDataUri(uri).data;
+    } catch (error) {
+      if (error instanceof HlsSignalingError) throw malformed(`the data: URI of ${label} cannot be read: ${error.message}`, error);
+      throw error;
+    }
+    checkBoxOrPayload(data, expected, label);
+  }
+}
+
+/** Reads an HLS key line and checks its `KEYID` and its `URI` against the key. */
+function readHlsLine(bytes: Uint8Array, expected: Expected, label: string): HlsKeyLine & { line: string } {
+  const line = utf8(bytes).trim();
+  let parsed: HlsKeyLine;
+  try {
+    parsed = parseHlsKeyLine(line);
+  } catch (error) {
+    if (error instanceof HlsSignalingError) throw malformed(`${label} is not an HLS key line: ${error.message}`, error);
+    throw error;
+  }
+  if (parsed.keyId !== undefined && normalizeUuid(parsed.keyId) !== expected.kid) throw otherKey(`the KEYID of ${label} is ${normalizeUuid(parsed.keyId)}`);
+  if (parsed.uri !== undefined) checkKeyUri(parsed.uri, parsed.keyFormat, expected, label);
+  return { ...parsed, line };
 }
 
 /**
  * Decodes the signalling of one `DRMSystem` of an answer for the key `kid` (whose value is `key`),
- * and checks it: a PSSH must be a `pssh` box of this system, listing `kid` when it lists KIDs;
- * Widevine data naming KIDs or a protection scheme must name this `kid` and the `scheme`
- * requested; a PlayReady header naming KIDs must name `kid`, with a `CHECKSUM` that matches `key`.
+ * and checks every value against that key: each `pssh` box (`PSSH`, the `<pssh>` of
+ * `ContentProtectionData`, a `data:` URI of an HLS line) must be of this system and list `kid` when
+ * it lists KIDs; Widevine data naming KIDs must name `kid` (and its protection scheme the `scheme`
+ * requested); a PlayReady header naming KIDs (PSSH, `ContentProtectionData`, Smooth Streaming
+ * header, SPEKE `ProtectionHeader`, HLS line) must name `kid`, with a `CHECKSUM` that matches `key`;
+ * an HLS line's `KEYID` and a FairPlay `skd://` URI that carries a KID (HLS lines, `URIExtXKey`)
+ * must be `kid`. A value of another key is `ERR_CLIENT_SIGNALLING_MISMATCH`; a value that cannot
+ * be read is `ERR_CLIENT_MALFORMED_RESPONSE`.
  */
 export function readDrmSignalling(system: DrmSystem, kid: string, key: Uint8Array, scheme: string | undefined): DrmSignalling {
   const target = resolveDrmSystem(system.systemId);
   const where = `DRMSystem ${target.name} for kid ${kid}`;
+  const expected: Expected = { systemId: target.systemId, kid, key, scheme };
   const result: DrmSignalling = { systemId: target.systemId, ...(target.drm ? { drm: target.drm } : {}), name: target.name };
 
   const cpd = system.contentProtectionData?.value;
+  const cpdLabel = `the ContentProtectionData of ${where}`;
   const fragment = cpd && cpd.length > 0 ? protectionDataFragment(cpd) : undefined;
   if (cpd && cpd.length > 0) result.contentProtectionData = base64(cpd);
 
-  let boxBytes: Uint8Array | undefined = system.pssh && system.pssh.length > 0 ? system.pssh : undefined;
-  if (!boxBytes && fragment?.pssh) boxBytes = Buffer.from(fragment.pssh, 'base64');
-  if (boxBytes) {
-    const box = readBox(boxBytes, where);
-    if (box.systemId !== target.systemId) throw malformed(`the PSSH of ${where} is a box of system ${box.systemId}`);
-    if (box.keyIds.length > 0 && !box.keyIds.includes(kid)) throw mismatch(`the PSSH of ${where} lists other KIDs`);
-    if (box.systemId === WIDEVINE_SYSTEM_ID) checkWidevineData(box.data, kid, scheme, where);
-    if (box.systemId === PLAYREADY_SYSTEM_ID) checkPlayReadyObject(box.data, kid, key, where);
-    result.pssh = base64(boxBytes);
+  if (system.pssh && system.pssh.length > 0) {
+    const box = checkBox(system.pssh, expected, `the PSSH of ${where}`);
+    result.pssh = base64(system.pssh);
     result.psshPayload = base64(box.data);
+  }
+  if (fragment?.pssh) {
+    const bytes = Buffer.from(fragment.pssh, 'base64');
+    const box = checkBox(bytes, expected, `the <pssh> of ${cpdLabel}`);
+    result.pssh ??= base64(bytes);
+    result.psshPayload ??= base64(box.data);
   } else if (cpd && cpd.length > 0 && !fragment) {
     // PallyCon writes the bare PSSH payload (no box header) in ContentProtectionData.
-    result.psshPayload = base64(cpd);
+    checkBoxOrPayload(cpd, expected, cpdLabel);
+    result.psshPayload ??= base64(cpd);
   }
 
-  const header = system.smoothStreamingProtectionHeaderData?.trim() || (fragment?.pro ?? '');
+  // The PlayReady Objects outside the box; one equal to the box's data has been checked with it.
   const spekeHeader = system.speke?.protectionHeader;
-  if (header) result.smoothStreamingProtectionHeader = header;
-  else if (spekeHeader && spekeHeader.length > 0) result.smoothStreamingProtectionHeader = base64(spekeHeader);
-  if (result.smoothStreamingProtectionHeader !== undefined && result.smoothStreamingProtectionHeader !== result.psshPayload) {
-    checkPlayReadyObject(Buffer.from(result.smoothStreamingProtectionHeader, 'base64'), kid, key, `the Smooth Streaming header of ${where}`);
+  const headers: [string | undefined, string][] = [
+    [system.smoothStreamingProtectionHeaderData?.trim(), `the Smooth Streaming header of ${where}`],
+    [fragment?.pro, `the <pro> of ${cpdLabel}`],
+    [spekeHeader && spekeHeader.length > 0 ? base64(spekeHeader) : undefined, `the SPEKE ProtectionHeader of ${where}`],
+  ];
+  for (const [header, label] of headers) {
+    if (!header) continue;
+    if (header !== result.psshPayload) checkPlayReadyObject(Buffer.from(header, 'base64'), expected, label);
+    result.smoothStreamingProtectionHeader ??= header;
   }
 
   for (const signalling of system.hlsSignalingData ?? []) {
     if (signalling.value.length === 0) continue;
-    const parsed = hlsLine(signalling.value, where);
-    if (signalling.playlist === 'master' || signalling.playlist === 'multiVariant') {
+    const master = signalling.playlist === 'master' || signalling.playlist === 'multiVariant';
+    const parsed = readHlsLine(signalling.value, expected, `the HLS ${master ? 'master' : 'media'} line of ${where}`);
+    if (master) {
       result.hlsMasterLine = parsed.line;
     } else {
       result.hlsMediaLine = parsed.line;
@@ -104,7 +203,10 @@ export function readDrmSignalling(system: DrmSystem, kid: string, key: Uint8Arra
     }
   }
   // SPEKE v1 / PallyCon: the key URI, KEYFORMAT and KEYFORMATVERSIONS as base64 text.
-  if (system.uriExtXKey && system.uriExtXKey.length > 0) result.keyUri = utf8(system.uriExtXKey).trim();
+  if (system.uriExtXKey && system.uriExtXKey.length > 0) {
+    result.keyUri = utf8(system.uriExtXKey).trim();
+    checkKeyUri(result.keyUri, undefined, expected, `the URIExtXKey of ${where}`);
+  }
   if (system.speke?.keyFormat && system.speke.keyFormat.length > 0) result.keyFormat = utf8(system.speke.keyFormat).trim();
   if (system.speke?.keyFormatVersions && system.speke.keyFormatVersions.length > 0) {
     result.keyFormatVersions = utf8(system.speke.keyFormatVersions).trim();
@@ -112,19 +214,19 @@ export function readDrmSignalling(system: DrmSystem, kid: string, key: Uint8Arra
   return result;
 }
 
-function checkWidevineData(data: Uint8Array, kid: string, scheme: string | undefined, where: string): void {
+function checkWidevineData(data: Uint8Array, expected: Expected, label: string): void {
   let decoded: ReturnType<typeof decodeWidevinePsshData>;
   try {
     decoded = decodeWidevinePsshData(data);
   } catch (error) {
-    if (error instanceof PsshError) throw malformed(`the Widevine PSSH data of ${where} cannot be read: ${error.message}`, error);
+    if (error instanceof PsshError) throw malformed(`the Widevine PSSH data of ${label} cannot be read: ${error.message}`, error);
     throw error;
   }
-  if (decoded.keyIds && decoded.keyIds.length > 0 && !decoded.keyIds.includes(kid)) {
-    throw mismatch(`the Widevine PSSH data of ${where} names other KIDs`);
+  if (decoded.keyIds && decoded.keyIds.length > 0 && !decoded.keyIds.includes(expected.kid)) {
+    throw otherKey(`the Widevine PSSH data of ${label} names other KIDs`);
   }
-  if (scheme !== undefined && decoded.protectionScheme !== undefined && decoded.protectionScheme !== scheme) {
-    throw mismatch(`the Widevine PSSH data of ${where} says ${decoded.protectionScheme}, the request asked for ${scheme}`);
+  if (expected.scheme !== undefined && decoded.protectionScheme !== undefined && decoded.protectionScheme !== expected.scheme) {
+    throw mismatch(`the Widevine PSSH data of ${label} says ${decoded.protectionScheme}, the request asked for ${expected.scheme}`);
   }
 }
 
@@ -133,20 +235,21 @@ function checkWidevineData(data: Uint8Array, kid: string, scheme: string | undef
  * which `parseWrmHeader` turns back into the UUID), and an AESCTR `CHECKSUM` must be the one of
  * `key`: a wrong byte order or a wrong key shows here before any player fails.
  */
-function checkPlayReadyObject(pro: Uint8Array, kid: string, key: Uint8Array, where: string): void {
+function checkPlayReadyObject(pro: Uint8Array, expected: Expected, label: string): void {
+  const { kid, key } = expected;
   let keys: ReturnType<typeof parseWrmHeader>['keys'];
   try {
     const { wrmHeader } = decodePlayReadyObject(pro);
     if (wrmHeader === undefined) return;
     keys = parseWrmHeader(wrmHeader).keys;
   } catch (error) {
-    if (error instanceof PlayReadyError) throw malformed(`the PlayReady header of ${where} cannot be read: ${error.message}`, error);
+    if (error instanceof PlayReadyError) throw malformed(`the PlayReady header of ${label} cannot be read: ${error.message}`, error);
     throw error;
   }
   if (keys.length === 0) return;
   const entry = keys.find((candidate) => candidate.kid === kid);
-  if (!entry) throw mismatch(`the PlayReady header of ${where} names other KIDs`);
+  if (!entry) throw otherKey(`the PlayReady header of ${label} names other KIDs`);
   if (entry.checksum !== undefined && (entry.algId ?? 'AESCTR') === 'AESCTR' && entry.checksum !== computeKeyChecksum(kid, key)) {
-    throw mismatch(`the PlayReady header CHECKSUM of ${where} does not match the content key`);
+    throw otherKey(`the PlayReady header CHECKSUM of ${label} does not match the content key`);
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { parseCpix } from '@cpixkit/cpix-model';
 import { createKeyService, resolveTenantsConfig } from '@cpixkit/key-service';
 import { parsePsshBox } from '@cpixkit/pssh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,13 +121,26 @@ describe("against cpixkit's own key server (apps/server)", () => {
     expect(hls.keys[0]!.drm.find((drm) => drm.drm === 'fairplay')!.keyUri).toMatch(/^skd:\/\//);
   });
 
-  it('encrypted delivery: the keys come encrypted for the certificate and the client decrypts them', async () => {
+  it('encrypted delivery: the keys come encrypted for the certificate (PEM text, PEM file bytes, DER) and the client decrypts them', async () => {
     const recipient = makeCertificate('packager', { bits: 2048 });
-    const speke = client('/speke/v2.0/copyProtection', { dialect: 'speke-v2', privateKey: recipient.privateKeyPem });
+    const answers: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      answers.push(await response.clone().text());
+      return response;
+    };
+    const speke = client('/speke/v2.0/copyProtection', { dialect: 'speke-v2', privateKey: recipient.privateKeyPem, fetch: recording });
     const request = { contentId: 'secret-1', drmSystems: ['widevine'], kids: ['0f0e0d0c-0b0a-0908-0706-050403020100'] };
-    const encrypted = await speke.requestKeys({ ...request, recipientCertificate: recipient.certificatePem });
     const plain = await client('/speke/v2.0/copyProtection', { dialect: 'speke-v2' }).requestKeys(request);
-    expect(encrypted.keys[0]!.key.hex).toBe(plain.keys[0]!.key.hex);
+    for (const certificate of [recipient.certificatePem, Uint8Array.from(Buffer.from(recipient.certificatePem)), recipient.der]) {
+      const encrypted = await speke.requestKeys({ ...request, recipientCertificate: certificate });
+      expect(encrypted.keys[0]!.key.hex).toBe(plain.keys[0]!.key.hex);
+      // On the wire the key was encrypted, for this certificate only.
+      const { document } = parseCpix(answers.at(-1)!);
+      expect(document.contentKeyList!.contentKeys[0]!.data!.secret!.plainValue).toBeUndefined();
+      expect(document.contentKeyList!.contentKeys[0]!.data!.secret!.encryptedValue).toBeDefined();
+      expect(document.deliveryDataList!.deliveryData.map((data) => data.deliveryKey.x509Certificates)).toEqual([[recipient.der]]);
+    }
   });
 
   it("reports the server's refusal with its code, never the token", async () => {

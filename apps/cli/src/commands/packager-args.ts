@@ -1,5 +1,5 @@
 import { type CpixDocument, decryptContentKeys, type DrmSystem, parseCpix } from '@cpixkit/cpix-model';
-import { parseHlsKeyLine } from '@cpixkit/hls-signaling';
+import { buildFairPlayUri, parseHlsKeyLine } from '@cpixkit/hls-signaling';
 import { decodePlayReadyObject, parseWrmHeader } from '@cpixkit/playready-header';
 import {
   AES128_SYSTEM_ID,
@@ -31,7 +31,9 @@ interface PackagingKey {
   kid: string;
   kidHex: string;
   keyHex: string;
+  keyBase64: string;
   ivHex: string | undefined;
+  ivBase64: string | undefined;
   /** The `intendedTrackType`s of the usage rules that point at the key. */
   trackTypes: string[];
 }
@@ -46,9 +48,12 @@ interface Signalling {
 }
 
 /**
- * `cpixkit packager-args --for <packager> <file>`: the arguments a packager takes to encrypt with the keys
- * of a CPIX response (raw keys, PSSH, IVs, key URIs), ready to paste. Encrypted keys are opened with
- * `--private-key`/`--pkcs12`. Keys are `****` unless `--show-keys`.
+ * `cpixkit packager-args --for <packager> <file>`: what a packager takes to encrypt with the keys of a
+ * CPIX response, ready to paste: command-line arguments (raw keys, PSSH, IVs, key URIs), or for
+ * nginx-vod-module the answer its DRM upstream returns. Encrypted keys are opened with
+ * `--private-key`/`--pkcs12`. Keys are `****` unless `--show-keys`. Keys a packager cannot take
+ * (several keys where it takes one, per-key signalling it takes once) are refused with
+ * `ERR_CLI_PACKAGER_UNSUPPORTED` rather than written wrong.
  */
 export async function packagerArgs(argument: string, options: PackagerArgsOptions): Promise<void> {
   const input = await readCpixInput(argument);
@@ -58,10 +63,22 @@ export async function packagerArgs(argument: string, options: PackagerArgsOption
   }
   const keys = selectKeys(document, options.kid);
   const scheme = options.scheme ?? schemeOf(document, keys);
-  const args = build(options.for, keys, scheme, (kid) => signallingOf(document, kid));
+  const signalling = (kid: string) => signallingOf(document, kid);
+  if (options.for === 'nginx-vod') {
+    const answer = nginxVodDrmAnswer(keys, signalling);
+    const shown = options.showKeys ? answer : answer.map((entry) => ({ ...entry, key: HIDDEN }));
+    writeJson(options.json ? { packager: options.for, scheme, response: shown } : shown);
+    return;
+  }
+  const args = build(options.for, keys, scheme, signalling);
   const shown = options.showKeys ? args : maskKeys(args, keys);
   if (options.json) writeJson({ packager: options.for, scheme, args: shown });
   else writeResult(commandLines(shown).join(' \\\n  '));
+}
+
+/** The keys of the document cannot be given to this packager as they are. */
+function unsupported(message: string): CliError {
+  return new CliError('ERR_CLI_PACKAGER_UNSUPPORTED', message);
 }
 
 function selectKeys(document: CpixDocument, only: string[] | undefined): PackagingKey[] {
@@ -83,7 +100,9 @@ function selectKeys(document: CpixDocument, only: string[] | undefined): Packagi
       kid,
       kidHex: kid.replace(/-/g, ''),
       keyHex: toHex(secret.plainValue),
+      keyBase64: toBase64(secret.plainValue),
       ivHex: key.explicitIV ? toHex(key.explicitIV) : undefined,
+      ivBase64: key.explicitIV ? toBase64(key.explicitIV) : undefined,
       trackTypes,
     });
   }
@@ -134,7 +153,7 @@ function keyUri(systems: DrmSystem[]): string | undefined {
   return undefined;
 }
 
-function build(packager: Packager, keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
+function build(packager: Exclude<Packager, 'nginx-vod'>, keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
   switch (packager) {
     case 'shaka-packager':
       return shakaPackager(keys, scheme, signalling);
@@ -149,20 +168,49 @@ function build(packager: Packager, keys: PackagingKey[], scheme: string, signall
 
 /**
  * Shaka Packager raw-key mode: `--enable_raw_key_encryption --keys label=…:key_id=…:key=…[:iv=…]` (the label
- * is the usage rule's track type, matched by the streams' `drm_label`), `--protection_scheme`, the key
- * server's PSSH boxes concatenated in hex with `--pssh`, and `--hls_key_uri` for FairPlay.
+ * is the usage rule's track type, matched by the streams' `drm_label`; one key per label), `--protection_scheme`,
+ * the key server's PSSH boxes concatenated in hex with `--pssh` (Shaka Packager writes them for every key),
+ * and for FairPlay `--protection_systems FairPlay` with the key URI in `--hls_key_uri`, which serves every key.
  */
 function shakaPackager(keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
-  const entries = keys.flatMap((key) => {
+  const labelled = keys.flatMap((key) => (key.trackTypes.length === 0 ? [{ label: '', key }] : key.trackTypes.map((label) => ({ label, key }))));
+  for (const { label } of labelled) {
+    const sharing = labelled.filter((entry) => entry.label === label);
+    if (sharing.length > 1) {
+      const streams = label === '' ? 'streams without a drm_label' : `drm_label ${label}`;
+      throw unsupported(
+        `Shaka Packager picks a stream's key by its drm_label, and there are ${sharing.length} keys for ${streams} (${sharing.map((entry) => entry.key.kid).join(', ')}): select keys with --kid`,
+      );
+    }
+  }
+  const entries = labelled.map(({ label, key }) => {
     const fields = `key_id=${key.kidHex}:key=${key.keyHex}${key.ivHex ? `:iv=${key.ivHex}` : ''}`;
-    return key.trackTypes.length === 0 ? [fields] : key.trackTypes.map((label) => `label=${label}:${fields}`);
+    return label === '' ? fields : `label=${label}:${fields}`;
   });
   const args = ['--enable_raw_key_encryption', '--keys', entries.join(','), '--protection_scheme', scheme];
-  const boxes = keys.flatMap((key) => [...signalling(key.kid).pssh.values()]);
-  if (boxes.length > 0) args.push('--pssh', boxes.map(toHex).join(''));
-  const fairPlay = keys.map((key) => signalling(key.kid).fairPlayUri).find((uri) => uri !== undefined);
-  if (fairPlay !== undefined) args.push('--hls_key_uri', fairPlay);
+  const boxes = [...new Set(keys.flatMap((key) => [...signalling(key.kid).pssh.values()].map(toHex)))];
+  if (boxes.length > 0) args.push('--pssh', boxes.join(''));
+  args.push(...shakaFairPlay(keys, signalling));
   return args;
+}
+
+/**
+ * FairPlay for Shaka Packager: `--protection_systems FairPlay`, and the key URI. Its `--hls_key_uri` is one
+ * URI for every key; without it Shaka Packager writes `skd://<base64 of the KID>` for each key, which is
+ * right when that is the key server's URI for every key (PallyCon's form).
+ */
+function shakaFairPlay(keys: PackagingKey[], signalling: (kid: string) => Signalling): string[] {
+  const uris = keys.map((key) => signalling(key.kid).fairPlayUri);
+  if (uris.every((uri) => uri === undefined)) return [];
+  if (uris.some((uri) => uri === undefined)) {
+    throw unsupported('Shaka Packager signals FairPlay for every key, and the document has a FairPlay key URI for only some of the keys: select keys with --kid');
+  }
+  const distinct = [...new Set(uris)];
+  if (distinct.length === 1) return ['--protection_systems', 'FairPlay', '--hls_key_uri', distinct[0]!];
+  if (keys.every((key, index) => uris[index] === buildFairPlayUri({ form: 'kid-base64', kid: key.kid }))) return ['--protection_systems', 'FairPlay'];
+  throw unsupported(
+    `Shaka Packager takes one --hls_key_uri for all keys, and the keys' FairPlay URIs differ (${distinct.join(', ')}): select one key with --kid and run the packager once per key`,
+  );
 }
 
 /**
@@ -173,8 +221,7 @@ function shakaPackager(keys: PackagingKey[], scheme: string, signalling: (kid: s
  */
 function mp4split(keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
   if (keys.length > 1) {
-    throw new CliError(
-      'ERR_CLI_INVALID_DOCUMENT',
+    throw unsupported(
       `mp4split takes one key per DRM on its command line and the document has ${keys.length}: select one with --kid, or give mp4split the document itself (--mpd.cpix=<file>)`,
     );
   }
@@ -202,31 +249,58 @@ function mp4split(keys: PackagingKey[], scheme: string, signalling: (kid: string
 }
 
 /**
- * Bento4 mp4dash: `--encryption-key=[audio:|video:]KID:KEY[:IV]` (comma-separated), `--encryption-cenc-scheme`,
- * `--widevine-header=#<Widevine PSSH data>` (with `--hls`, the `provider:…#content_id:…` form mp4dash requires
- * there), `--playready-header=#<PlayReady Object>`, and for FairPlay `--hls --fairplay-key-uri=<skd://…>`.
+ * Bento4 mp4dash: `--encryption-key=[audio:|video:]KID:KEY[:IV]` (comma-separated; mp4dash gives every track
+ * of a type the one key whose filter names that type), `--encryption-cenc-scheme`, `--widevine-header=#<Widevine
+ * PSSH data>` (with `--hls`, the `provider:…#content_id:…` form mp4dash requires there),
+ * `--playready-header=#<PlayReady Object>`, and for FairPlay `--hls --fairplay-key-uri=<skd://…>`. The headers
+ * and the key URI are written into every file, so with several keys they must be the same for all of them.
  */
 function bento4(keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
-  const specs = keys.flatMap((key) => {
-    const spec = `${key.kidHex}:${key.keyHex}${key.ivHex ? `:${key.ivHex}` : ''}`;
-    const filters = [...new Set(key.trackTypes.map((type) => (/audio/i.test(type) ? 'audio' : 'video')))];
-    return filters.length === 0 || filters.length === 2 ? [spec] : [`${filters[0]}:${spec}`];
-  });
+  const filtered = keys.map((key) => ({ key, filter: mp4dashFilter(key) }));
+  for (const type of ['video', 'audio'] as const) {
+    const serving = filtered.filter(({ filter }) => filter === undefined || filter === type);
+    if (serving.length > 1) {
+      throw unsupported(
+        `mp4dash encrypts all ${type} tracks with one key, and ${serving.length} keys are for ${type} (${serving.map(({ key }) => describeKey(key)).join(', ')}): select one key with --kid and run mp4dash once per key`,
+      );
+    }
+  }
+  const specs = filtered.map(({ key, filter }) => `${filter ? `${filter}:` : ''}${key.kidHex}:${key.keyHex}${key.ivHex ? `:${key.ivHex}` : ''}`);
   const args = [`--encryption-key=${specs.join(',')}`, `--encryption-cenc-scheme=${scheme}`];
-  const first = signalling(keys[0]!.kid);
-  const hls = first.fairPlayUri !== undefined;
+  const found = keys.map((key) => signalling(key.kid));
+  const payload = (systemId: string) => found.map((s) => s.pssh.get(systemId)).map((box) => (box ? toBase64(parsePsshBox(box).data) : undefined));
+  const fairPlayUri = oneForAll(found.map((s) => s.fairPlayUri), '--fairplay-key-uri', 'FairPlay key URIs');
+  const hls = fairPlayUri !== undefined;
   if (hls && scheme !== 'cbcs') throw new CliError('ERR_CLI_INVALID_DOCUMENT', 'mp4dash --hls (FairPlay) needs the cbcs scheme');
-  const widevine = first.pssh.get(WIDEVINE_SYSTEM_ID);
-  if (widevine) {
-    const data = parsePsshBox(widevine).data;
-    const header = hls ? widevineHeaderFields(data) : `#${toBase64(data)}`;
+  const widevine = oneForAll(payload(WIDEVINE_SYSTEM_ID), '--widevine-header', 'Widevine PSSH data');
+  if (widevine !== undefined) {
+    const header = hls ? widevineHeaderFields(Buffer.from(widevine, 'base64')) : `#${widevine}`;
     // With --hls, mp4dash takes only the name:value form, which cannot carry data without those fields.
     if (header !== undefined) args.push(`--widevine-header=${header}`);
   }
-  const playready = first.pssh.get(PLAYREADY_SYSTEM_ID);
-  if (playready) args.push(`--playready-header=#${toBase64(parsePsshBox(playready).data)}`);
-  if (hls) args.push('--hls', `--fairplay-key-uri=${first.fairPlayUri}`);
+  const playready = oneForAll(payload(PLAYREADY_SYSTEM_ID), '--playready-header', 'PlayReady headers');
+  if (playready !== undefined) args.push(`--playready-header=#${playready}`);
+  if (hls) args.push('--hls', `--fairplay-key-uri=${fairPlayUri}`);
   return args;
+}
+
+/** mp4dash's track filter for a key: `audio` or `video` when its track types are all of one kind, else none (both). */
+function mp4dashFilter(key: PackagingKey): 'audio' | 'video' | undefined {
+  const types = new Set(key.trackTypes.map((type) => (/audio/i.test(type) ? 'audio' : 'video')));
+  return types.size === 1 ? [...types][0] : undefined;
+}
+
+/** The one value an mp4dash option takes for every track: the same for every key, or none. */
+function oneForAll(values: (string | undefined)[], option: string, what: string): string | undefined {
+  const distinct = new Set(values);
+  if (distinct.size > 1) {
+    throw unsupported(`mp4dash takes one ${option} for all tracks, and the keys' ${what} differ: select one key with --kid and run mp4dash once per key`);
+  }
+  return values[0];
+}
+
+function describeKey(key: PackagingKey): string {
+  return key.trackTypes.length > 0 ? `${key.kid} (${key.trackTypes.join(', ')})` : key.kid;
 }
 
 /** mp4dash's `name:value#name:value` Widevine header (provider, content_id in hex, policy), when the data has them. */
@@ -240,6 +314,34 @@ function widevineHeaderFields(data: Uint8Array): string | undefined {
   return fields.length > 0 ? fields.join('#') : undefined;
 }
 
+/** One element of the JSON array nginx-vod-module's DRM upstream answers with (`vod_drm_upstream_location`). */
+interface NginxVodDrmInfo {
+  /** The content key, base64. */
+  key: string;
+  /** The KID's 16 bytes (RFC 4122 order), base64. */
+  key_id: string;
+  /** The IV, base64; the module uses it for FairPlay HLS. */
+  iv?: string;
+  /** Per DRM system, the PSSH box's data (the box payload, PallyCon's ContentProtectionData), base64. */
+  pssh: { uuid: string; data: string }[];
+}
+
+/**
+ * nginx-vod-module (`vod_drm_enabled on`) asks its DRM upstream (`vod_drm_upstream_location`,
+ * `vod_drm_request_uri`) for each sequence and reads a one-element array: `key`, `key_id`, optional `iv`,
+ * and `pssh` entries `{ uuid, data }` that it wraps into `pssh` boxes itself. One key per answer.
+ */
+function nginxVodDrmAnswer(keys: PackagingKey[], signalling: (kid: string) => Signalling): NginxVodDrmInfo[] {
+  if (keys.length > 1) {
+    throw unsupported(
+      `nginx-vod-module takes one key per DRM upstream answer (one request per sequence, vod_drm_request_uri), and the document has ${keys.length}: select the key of each answer with --kid`,
+    );
+  }
+  const key = keys[0]!;
+  const pssh = [...signalling(key.kid).pssh].map(([uuid, box]) => ({ uuid, data: toBase64(parsePsshBox(box).data) }));
+  return [{ key: key.keyBase64, key_id: Buffer.from(key.kidHex, 'hex').toString('base64'), ...(key.ivBase64 ? { iv: key.ivBase64 } : {}), pssh }];
+}
+
 /**
  * ffmpeg: for an HLS AES-128 key, the HLS muxer's `-hls_enc 1 -hls_enc_key -hls_enc_key_url -hls_enc_iv`;
  * otherwise the MP4 muxer's common encryption, `-encryption_scheme cenc-aes-ctr -encryption_key
@@ -247,7 +349,7 @@ function widevineHeaderFields(data: Uint8Array): string | undefined {
  */
 function ffmpeg(keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
   if (keys.length > 1) {
-    throw new CliError('ERR_CLI_INVALID_DOCUMENT', `ffmpeg encrypts with one key and the document has ${keys.length}: select one with --kid`);
+    throw unsupported(`ffmpeg encrypts with one key and the document has ${keys.length}: select one with --kid`);
   }
   const key = keys[0]!;
   const aes128 = signalling(key.kid).aes128Uri;
