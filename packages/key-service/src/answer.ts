@@ -9,7 +9,7 @@ import { serializeCpix } from '@cpixkit/cpix-model';
 import type { HlsEncryptionScheme, HlsKeyLines } from '@cpixkit/hls-signaling';
 import { deriveIv } from '@cpixkit/key-seed';
 import { AnswerBytes } from './answer-bytes.js';
-import type { DialectProfile } from './dialects.js';
+import type { DialectProfile, RequestOptions } from './dialects.js';
 import { encryptForRecipients } from './encrypted-delivery.js';
 import { KeyServiceError } from './errors.js';
 import { type FairPlayUriInput, fairPlayUri, pallyConFairPlayUri } from './fairplay-uri.js';
@@ -31,6 +31,7 @@ import {
   widevineHlsLines,
   widevineSignaling,
 } from './signaling.js';
+import { settleSlots } from './signaling-slots.js';
 import type { KeyServiceAnswer, KeyServiceWarning, KeyStore, Tenant } from './types.js';
 
 /** Adds a system's `HLSSignalingData` for a playlist; `build` gives both lines of the system, called once. */
@@ -224,12 +225,15 @@ export async function answerDocument(
   document: CpixDocument,
   warnings: KeyServiceWarning[],
   context: AnswerContext,
+  options: RequestOptions,
 ): Promise<KeyServiceAnswer> {
   const { tenant } = context;
-  const checked = profile.check(document, tenant, warnings);
+  const checked = profile.check(document, tenant, warnings, options);
   const { contentId, keys, systems } = checked;
+  const contentIdAttribute = checked.answerAs?.contentIdAttribute ?? profile.contentIdAttribute;
+  const writeVersion = checked.answerAs?.writeVersion ?? profile.writeVersion;
   if (checked.kidPolicy === 'derive') deriveKids(tenant, contentId, keys);
-  const slots = systems.map((system) => profile.slots(system, warnings));
+  const slots = systems.map((system) => settleSlots(system, profile.slots, warnings));
 
   const ivKeys = new Set(systems.filter((s) => s.system === 'fairplay' || s.system === 'aes128').map((s) => s.key));
   const issuing = issueContentKeys(tenant, keys.map((key) => key.kid), context.store);
@@ -260,7 +264,7 @@ export async function answerDocument(
   const { contentKeyList, drmSystemList, contentKeyUsageRuleList } = document;
   // Built field by field rather than from conditional spreads: each spread copies through a slow
   // generic path and gives the answer a hidden class of its own.
-  const answer: CpixDocument = profile.contentIdAttribute === 'id' ? { id: contentId } : { contentId };
+  const answer: CpixDocument = contentIdAttribute === 'id' ? { id: contentId } : { contentId };
   if (document.name !== undefined) answer.name = document.name;
   if (document.extensions !== undefined) answer.extensions = document.extensions;
   answer.contentKeyList = withField(contentKeyList, 'contentKeys', contentKeys);
@@ -273,7 +277,7 @@ export async function answerDocument(
   if (document.updateHistoryItemList !== undefined) answer.updateHistoryItemList = document.updateHistoryItemList;
 
   let unrepresentable: 'omit' | 'keep' = 'omit';
-  if (profile.contentIdAttribute === 'id' && !NCNAME.test(contentId)) {
+  if (contentIdAttribute === 'id' && !NCNAME.test(contentId)) {
     unrepresentable = 'keep';
     warnings.push({
       code: 'ID_NOT_NCNAME',
@@ -282,7 +286,7 @@ export async function answerDocument(
     });
   }
   const delivered = encryptForRecipients(answer, document, profile.minimumRsaKeySize, context.now);
-  const body = serializeCpix(delivered, { version: profile.writeVersion, unrepresentable });
+  const body = serializeCpix(delivered, { version: writeVersion, unrepresentable });
   return {
     body,
     headers: profile.headers(context.userAgent),
