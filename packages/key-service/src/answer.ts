@@ -266,6 +266,7 @@ export async function answerDocument(
   // generic path and gives the answer a hidden class of its own.
   const answer: CpixDocument = contentIdAttribute === 'id' ? { id: contentId } : { contentId };
   if (document.name !== undefined) answer.name = document.name;
+  if (document.unknownAttributes !== undefined) answer.unknownAttributes = document.unknownAttributes;
   if (document.extensions !== undefined) answer.extensions = document.extensions;
   answer.contentKeyList = withField(contentKeyList, 'contentKeys', contentKeys);
   answer.drmSystemList = withField(drmSystemList, 'drmSystems', drmSystems);
@@ -276,9 +277,7 @@ export async function answerDocument(
   }
   if (document.updateHistoryItemList !== undefined) answer.updateHistoryItemList = document.updateHistoryItemList;
 
-  let unrepresentable: 'omit' | 'keep' = 'omit';
   if (contentIdAttribute === 'id' && !NCNAME.test(contentId)) {
-    unrepresentable = 'keep';
     warnings.push({
       code: 'ID_NOT_NCNAME',
       path: '/CPIX/@id',
@@ -286,7 +285,10 @@ export async function answerDocument(
     });
   }
   const delivered = encryptForRecipients(answer, document, profile.minimumRsaKeySize, context.now);
-  const body = serializeCpix(delivered, { version: writeVersion, unrepresentable });
+  // What the request carried that the schema has no place for (foreign attributes, foreign elements
+  // outside its wildcards, incomplete UpdateHistory items, a content id that is not an XML name) is
+  // echoed, as clients expect: such an answer does not validate against the XSD.
+  const body = serializeCpix(delivered, { version: writeVersion, unrepresentable: 'keep' });
   return {
     body,
     headers: profile.headers(context.userAgent),
