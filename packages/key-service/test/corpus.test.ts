@@ -2,8 +2,9 @@ import { parseCpix } from '@cpixkit/cpix-model';
 import { normalizeUuid } from '@cpixkit/pssh';
 import { createFile, MP4BoxBuffer } from 'mp4box';
 import { describe, expect, it } from 'vitest';
+import { validateManyAgainstXsd } from '../../cpix-model/test/xsd.js';
 import { createKeyService, keyExchangeAnswer, refusalAnswer, refusalOf } from '../src/index.js';
-import { CORPUS, type CorpusCase, engineRequest, expectCorpusAnswer } from './corpus/cases.js';
+import { type Answered, CORPUS, type CorpusCase, engineRequest, expectCorpusAnswer } from './corpus/cases.js';
 import { checkAnswer } from './decode.js';
 import { testTenant } from './fixtures.js';
 
@@ -96,4 +97,16 @@ describe('the interoperability corpus, answered by the engine as the front ends 
       expect(expectSignallingReadsIndependently(answer.body)).toBeGreaterThan(0);
     });
   }
+
+  it('answers validate against the CPIX 2.3 XSD, except those that echo what the schema has no place for', async () => {
+    const answered = CORPUS.filter((corpusCase) => corpusCase.expected.status === 200);
+    const bodies = await Promise.all(answered.map(async (corpusCase) => (await answerOf(corpusCase)).body));
+    const results = await validateManyAgainstXsd(bodies, '2.3');
+    answered.forEach((corpusCase, index) => {
+      const expected = corpusCase.expected as Answered;
+      // The README's exceptions: a content id that is not an XML name, foreign or incomplete content echoed.
+      const deviates = expected.warnings.includes('ID_NOT_NCNAME') || expected.echoes !== undefined;
+      expect(results[index]!.valid, `${corpusCase.name}: ${results[index]!.errors.join('; ')}`).toBe(!deviates);
+    });
+  });
 });
