@@ -9,7 +9,7 @@ import { serializeCpix } from '@cpixkit/cpix-model';
 import type { HlsEncryptionScheme, HlsKeyLines } from '@cpixkit/hls-signaling';
 import { deriveIv } from '@cpixkit/key-seed';
 import { AnswerBytes } from './answer-bytes.js';
-import type { DialectProfile, RequestOptions } from './dialects.js';
+import type { DialectProfile } from './dialects.js';
 import { encryptForRecipients } from './encrypted-delivery.js';
 import { KeyServiceError } from './errors.js';
 import { type FairPlayUriInput, fairPlayUri, pallyConFairPlayUri } from './fairplay-uri.js';
@@ -32,6 +32,7 @@ import {
   widevineSignaling,
 } from './signaling.js';
 import { settleSlots } from './signaling-slots.js';
+import type { SpekeRequestOptions } from './speke-routes.js';
 import type { KeyServiceAnswer, KeyServiceWarning, KeyStore, Tenant } from './types.js';
 
 /** Adds a system's `HLSSignalingData` for a playlist; `build` gives both lines of the system, called once. */
@@ -225,7 +226,7 @@ export async function answerDocument(
   document: CpixDocument,
   warnings: KeyServiceWarning[],
   context: AnswerContext,
-  options: RequestOptions,
+  options: SpekeRequestOptions,
 ): Promise<KeyServiceAnswer> {
   const { tenant } = context;
   const checked = profile.check(document, tenant, warnings, options);

@@ -1,6 +1,6 @@
 import type { CpixDocument, CpixWriteVersion } from '@cpixkit/cpix-model';
-import { KeyServiceError } from './errors.js';
 import { checkContentId, MAX_CONTENT_ID_LENGTH } from './content-id.js';
+import { KeyServiceError } from './errors.js';
 import {
   applyUsageRules,
   checkKeyCount,
@@ -16,6 +16,7 @@ import {
 } from './request-plan.js';
 import type { ContentProtectionForm, WidevineStyle } from './signaling.js';
 import type { SlotTable } from './signaling-slots.js';
+import type { SpekeRequestOptions } from './speke-routes.js';
 import type { Dialect, KeyServiceWarning, SpekeRules, Tenant } from './types.js';
 
 /** A request read and checked by its dialect's rules, ready to be answered. */
@@ -29,19 +30,13 @@ export interface CheckedRequest {
   answerAs?: { writeVersion: CpixWriteVersion; contentIdAttribute: 'id' | 'contentId' };
 }
 
-/** What the route adds to a request: whose rules it is read by, and Axinom's KID override. */
-export interface RequestOptions {
-  spekeRules: SpekeRules;
-  overrideKeyIds: boolean;
-}
-
 /** What a dialect decides: how a request is checked and how its answer is written. */
 export interface DialectProfile {
   /** The CPIX version written (`2.0`: no `version` attribute, as SPEKE v1 and PallyCon). */
   writeVersion: CpixWriteVersion;
   /** `CPIX@id` (SPEKE v1, PallyCon, ATEME) or `CPIX@contentId` (SPEKE v2) carries the content id. */
   contentIdAttribute: 'id' | 'contentId';
-  check(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[], options: RequestOptions): CheckedRequest;
+  check(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[], options: SpekeRequestOptions): CheckedRequest;
   /** What the dialect fills per DRM system (read by `settleSlots`). */
   slots: SlotTable;
   /** True when every key gets an `explicitIV`, not only FairPlay and AES-128 keys. */
@@ -188,7 +183,7 @@ function checkSpekeV2UsageRules(document: CpixDocument): void {
  * USP's CPIX 2.2 requests (no `version`, `id` as content id, no scheme, no usage rules), and
  * FairPlay on a `cenc` key answered with a warning.
  */
-function checkSpekeV2(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[], options: RequestOptions): CheckedRequest {
+function checkSpekeV2(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[], options: SpekeRequestOptions): CheckedRequest {
   const aws = options.spekeRules === 'aws';
   const answerAs = readSpekeV2Version(document, options.spekeRules);
   const contentId = aws ? document.contentId : (document.contentId ?? document.id);
@@ -215,13 +210,13 @@ function checkSpekeV2(document: CpixDocument, tenant: Tenant, warnings: KeyServi
 }
 
 /** The tenant's KID policy, or `derive` when the request asks Axinom's KID override. */
-function kidPolicyOf(tenant: Tenant, options: RequestOptions): CheckedRequest['kidPolicy'] {
+function kidPolicyOf(tenant: Tenant, options: SpekeRequestOptions): CheckedRequest['kidPolicy'] {
   return options.overrideKeyIds ? 'derive' : tenant.settings.kidPolicy;
 }
 
 // --- SPEKE v1 ------------------------------------------------------------------------------------
 
-function checkSpekeV1(document: CpixDocument, tenant: Tenant, options: RequestOptions): CheckedRequest {
+function checkSpekeV1(document: CpixDocument, tenant: Tenant, options: SpekeRequestOptions): CheckedRequest {
   if (document.version !== undefined) {
     refuse('ERR_KEY_SERVICE_UNSUPPORTED_VERSION', `a SPEKE v1 request has no CPIX version; this one is version ${JSON.stringify(document.version.slice(0, 16))} (SPEKE v2?)`);
   }
