@@ -3,7 +3,7 @@ import { createKeyService, resolveTenantsConfig } from '@cpixkit/key-service';
 import { buildServer, hashToken, TenantDirectory } from '@cpixkit/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, corpusBody, expectCorpusAnswer } from '../../../packages/key-service/test/corpus/cases.js';
-import { createSpekeHandler, USER_AGENT } from '../src/handler.js';
+import { createSpekeHandler, type RequestLogEntry, USER_AGENT } from '../src/handler.js';
 import { EVENT_KINDS, EVENT_ORIGINS } from './events.js';
 
 /**
@@ -23,10 +23,11 @@ const server = buildServer({
   keyService: createKeyService({ userAgent: USER_AGENT, now: () => NOW }),
   publicUrl: EVENT_ORIGINS[KIND],
 });
+const log: RequestLogEntry[] = [];
 const handler = createSpekeHandler({
   env: { CPIXKIT_TENANT_ID: 'corpus', CPIXKIT_KEY_SEED: KEY_SEED, CPIXKIT_DERIVATION_SECRET: DERIVATION_SECRET },
   now: () => NOW,
-  log: () => {},
+  log: (entry) => log.push(entry),
 });
 beforeAll(() => server.ready());
 afterAll(() => server.close());
@@ -48,6 +49,8 @@ describe('the interoperability corpus, answered by the Lambda as by the server',
       const headers = picked(result.headers ?? {});
       const text = Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
       expectCorpusAnswer(corpusCase, result.statusCode, headers, text);
+      // The log line lists the codes the header sends.
+      expect(log.at(-1)?.warnings?.join(', ')).toBe(headers['x-cpixkit-warnings']);
       const fromServer = await server.inject({ method: 'POST', url: corpusCase.path, headers: { authorization: `Bearer ${TOKEN}`, ...corpusCase.headers }, payload: body });
       expect([result.statusCode, headers, text]).toEqual([fromServer.statusCode, picked(fromServer.headers), fromServer.body]);
     });
