@@ -69,6 +69,7 @@ interface IssuedKey {
   input: KeySignalingInput;
 }
 
+/** The HLS scheme of a Widevine or PlayReady key; `settleSlots` gives HLS slots only to `cenc` and `cbcs` keys. */
 function hlsScheme(planned: PlannedSystem): HlsEncryptionScheme {
   const scheme = planned.key.scheme ?? 'cenc';
   if (scheme === 'cenc' || scheme === 'cbcs') return scheme;
