@@ -147,11 +147,15 @@ const PALLYCON_V1_SLOTS = pallyConSlots({
 /** CPIX versions Axinom's `/SpekeV2` reads besides 2.3: USP's CPIX 2.2 requests, with or without `version`. */
 const AXINOM_EARLIER_VERSIONS = new Set([undefined, '2.2']);
 
+/**
+ * How a SPEKE v2 answer is written, refusing the versions the rules do not read: AWS's, as the
+ * profile says (CPIX 2.3, `contentId`); Axinom's, in the request's form (2.3, or without `version`
+ * for USP's 2.2 requests) with the content id in the attribute the request used.
+ */
 function readSpekeV2Version(document: CpixDocument, rules: SpekeRules): CheckedRequest['answerAs'] {
-  if (document.version === '2.3') return undefined;
-  if (rules === 'axinom' && AXINOM_EARLIER_VERSIONS.has(document.version)) {
-    return { writeVersion: '2.0', contentIdAttribute: document.contentId === undefined ? 'id' : 'contentId' };
-  }
+  const contentIdAttribute = document.contentId === undefined ? 'id' : 'contentId';
+  if (document.version === '2.3') return rules === 'axinom' ? { writeVersion: '2.3', contentIdAttribute } : undefined;
+  if (rules === 'axinom' && AXINOM_EARLIER_VERSIONS.has(document.version)) return { writeVersion: '2.0', contentIdAttribute };
   refuse(
     'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
     document.version === undefined
