@@ -74,11 +74,14 @@ const HLS = [MASTER, MEDIA];
 const DASH_AND_HLS = [CPD, MASTER, MEDIA, 'PSSH'];
 const SPEKE_V1_HLS = [URI, 'speke:keyFormat', 'speke:keyFormatVersions'];
 
-const each = <T>(count: number, item: T): T[] => Array.from({ length: count }, () => item);
-
-/** Widevine, FairPlay and PlayReady for `keys` cbcs keys, as the multi-key files ask them. */
+/** Widevine, FairPlay and PlayReady for `keys` cbcs keys, in the order the multi-key files ask them. */
 function multiDrm(keys: number): [SystemName, string[]][] {
-  return [...each(keys, ['widevine', DASH_AND_HLS] as [SystemName, string[]]), ...each(keys, ['fairplay', HLS] as [SystemName, string[]]), ...each(keys, ['playready', DASH_AND_HLS] as [SystemName, string[]])];
+  const systems: [SystemName, string[]][] = [
+    ['widevine', DASH_AND_HLS],
+    ['fairplay', HLS],
+    ['playready', DASH_AND_HLS],
+  ];
+  return systems.flatMap((system) => Array.from({ length: keys }, () => system));
 }
 
 /** The PallyCon seed requests and their answers' elements, in the v1 and v2 dialects. */
