@@ -55,6 +55,18 @@ describe('cpixkit cpix validate', () => {
     expect(cpixkit(['cpix', 'validate', '-', '--no-xsd', '--strict'], { input: outOfOrder }).status).toBe(2);
   });
 
+  it('reports a content id that is not an XML name in CPIX@id as a dialect warning, not a schema error', () => {
+    for (const id of ['42', '123-channel']) {
+      const echoed = responseDocument().replace(/<cpix:CPIX /, `<cpix:CPIX id="${id}" `);
+      const run = cpixkit(['cpix', 'validate', '-', '--json'], { input: echoed });
+      expect(run.status).toBe(0);
+      const result = JSON.parse(run.stdout) as { valid: boolean; problems: Array<{ source: string; code: string; severity: string }> };
+      expect(result.valid).toBe(true);
+      expect(result.problems).toEqual([expect.objectContaining({ source: 'dialect', code: 'ID_NOT_NCNAME', severity: 'warning' })]);
+      expect(cpixkit(['cpix', 'validate', '-', '--strict'], { input: echoed }).status).toBe(2);
+    }
+  });
+
   it('checks a 2.4 document against the 2.4 schema', () => {
     const v24 = responseDocument().replace('version="2.3"', 'version="2.4"');
     const run = cpixkit(['cpix', 'validate', '-', '--json'], { input: v24 });

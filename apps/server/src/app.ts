@@ -2,13 +2,17 @@ import type { Writable } from 'node:stream';
 import {
   type Dialect,
   type KeyService,
+  keyExchangeAnswer,
   noSuchRoute,
   refusalAnswer,
   SPEKE_HEARTBEAT_PATH,
   SPEKE_ROUTES,
+  type SpekeRequestOptions,
   spekeDialectOf,
   spekeHeartbeatAnswer,
+  spekeRequestOptions,
   type Tenant,
+  warningCodes,
 } from '@cpixkit/key-service';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { credentialsOf, type TenantDirectory } from './auth.js';
@@ -181,6 +185,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     reply: FastifyReply,
     dialect: Dialect,
     params?: { format: 'dash' | 'hls'; contentId: string },
+    speke?: SpekeRequestOptions,
   ) {
     contextOf(request).dialect = dialect;
     const tenant = tenants.authenticate(credentialsOf(request));
@@ -191,20 +196,23 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       dialect,
       ...(body !== undefined ? { body } : {}),
       ...(params ? { params } : {}),
+      ...(speke ?? {}),
       baseUrl: baseUrlOf(request),
     });
     metrics.recordKeysIssued(tenant.id, dialect, answer.keysIssued);
     if (answer.warnings.length > 0) {
-      request.log.info({ warnings: answer.warnings.map((warning) => warning.code) }, 'request read leniently');
+      request.log.info({ warnings: warningCodes(answer.warnings) }, 'request read leniently');
     }
-    // The answer carries content keys: no cache on the way may keep it.
-    return reply.header('cache-control', 'no-store').headers(answer.headers).send(answer.body);
+    const http = keyExchangeAnswer(answer);
+    return reply.code(http.status).headers(http.headers).send(http.body);
   }
 
   for (const route of SPEKE_ROUTES) {
-    app.post(route.path, (request, reply) =>
-      exchange(request, reply, spekeDialectOf(route, request.headers['x-speke-version'])),
-    );
+    app.post(route.path, (request, reply) => {
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+      const dialect = spekeDialectOf(route, request.headers['x-speke-version']);
+      return exchange(request, reply, dialect, undefined, spekeRequestOptions(route, query));
+    });
   }
   app.post('/v1/cpix/pallycon/getKey/:encToken', (request, reply) => exchange(request, reply, 'pallycon-v1'));
   app.post('/v2/cpix/pallycon/getKey/:encToken', (request, reply) => exchange(request, reply, 'pallycon-v2'));

@@ -153,6 +153,13 @@ const ERROR_RESPONSE = {
   content: { 'text/plain': { schema: { type: 'string' } } },
 };
 
+const WARNINGS_HEADER = {
+  'X-Cpixkit-Warnings': {
+    schema: { type: 'string' },
+    description: 'The codes of what the request was read past (an empty placeholder removed, a value read leniently), comma-separated; absent when none.',
+  },
+};
+
 const PARAMETER_DOCS: Record<string, { description: string; schema: Record<string, unknown> }> = {
   encToken: { description: 'Tenant API token (enc-token).', schema: { type: 'string' } },
   format: { description: 'Streaming format.', schema: { type: 'string', enum: ['dash', 'hls'] } },
@@ -183,6 +190,15 @@ function operationObject(operation: DocumentedOperation): Record<string, unknown
       schema: { type: 'string', enum: ['1.0', '2.0'] },
     });
   }
+  if (operation.path === '/Speke' || operation.path === '/SpekeV2') {
+    parameters.push({
+      name: 'overrideKeyIds',
+      in: 'query',
+      required: false,
+      description: "`true`: the server derives the KIDs (Axinom's KID override).",
+      schema: { type: 'string', enum: ['true', 'false'] },
+    });
+  }
   if (operation.path === '/keys/:tenantId/:kid') {
     parameters.push(
       { name: 'exp', in: 'query', required: true, description: 'Expiry, Unix seconds.', schema: { type: 'integer' } },
@@ -190,7 +206,11 @@ function operationObject(operation: DocumentedOperation): Record<string, unknown
     );
   }
   const responses: Record<string, unknown> = {
-    200: { description: operation.success.description, content: { [operation.success.mediaType]: { schema: { type: 'string' } } } },
+    200: {
+      description: operation.success.description,
+      ...(operation.exchange === 'none' ? {} : { headers: WARNINGS_HEADER }),
+      content: { [operation.success.mediaType]: { schema: { type: 'string' } } },
+    },
   };
   if (operation.exchange !== 'none') {
     for (const status of [400, 401, 403, 413, 415, 422, 503]) responses[status] = ERROR_RESPONSE;

@@ -72,3 +72,33 @@ it('logs route patterns and outcomes, never keys, seeds, secrets or tokens', asy
   ];
   for (const secret of secrets) expect(log).not.toContain(secret);
 });
+
+it('logs the codes of the warnings it sends in X-Cpixkit-Warnings, the same ones', async () => {
+  const lines: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const acme = testTenant('acme');
+  const app = testApp([acme], { logStream });
+  // FairPlay asked for the PSSH and ContentProtectionData every DRM system is sent: removed, and said so.
+  const payload = SPEKE_V2_REQUEST.replace(
+    /(<cpix:DRMSystem kid="[^"]+" systemId="94ce86fb[^"]*">)/,
+    '$1<cpix:PSSH/><cpix:ContentProtectionData/>',
+  );
+  const response = await app.inject({
+    method: 'POST',
+    url: '/speke/v2.0/copyProtection',
+    headers: { authorization: `Bearer ${acme.token}`, 'x-speke-version': '2.0' },
+    payload,
+  });
+  await app.close();
+  expect(response.statusCode).toBe(200);
+  // Besides: Axinom's non-canonical base64, and its cbcs PlayReady keys' Smooth Streaming placeholders and 4.3 headers.
+  const codes = ['NON_CANONICAL_BASE64', 'PLACEHOLDER_REMOVED', 'PLACEHOLDER_REMOVED_FOR_SCHEME', 'PLAYREADY_HEADER_4_3'];
+  expect(String(response.headers['x-cpixkit-warnings']).split(', ').sort()).toEqual(codes);
+  const lenient = lines.map((line) => JSON.parse(line) as { msg: string; warnings?: string[] }).find((line) => line.msg === 'request read leniently');
+  expect(lenient?.warnings).toEqual(String(response.headers['x-cpixkit-warnings']).split(', '));
+});

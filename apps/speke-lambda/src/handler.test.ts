@@ -134,6 +134,9 @@ describe('createSpekeHandler', () => {
       'content-type': 'application/xml; charset=utf-8',
       'x-speke-version': '2.0',
       'x-speke-user-agent': USER_AGENT,
+      // Axinom's sample, read leniently: an explicitIV in non-canonical base64 (…KrG==); with cbcs
+      // keys, its PlayReady Smooth Streaming placeholders removed and 4.3.0.0 headers written.
+      'x-cpixkit-warnings': 'NON_CANONICAL_BASE64, PLACEHOLDER_REMOVED_FOR_SCHEME, PLAYREADY_HEADER_4_3',
     });
     expect(USER_AGENT).toMatch(/^cpixkit-speke-lambda\/\d+\.\d+\.\d+/);
   });

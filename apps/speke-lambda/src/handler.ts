@@ -12,7 +12,9 @@ import {
   SPEKE_HEARTBEAT_PATH,
   spekeDialectOf,
   spekeHeartbeatAnswer,
+  spekeRequestOptions,
   type Tenant,
+  warningCodes,
 } from '@cpixkit/key-service';
 import { version } from '../package.json';
 import { cachedUntilFailure } from './cached.js';
@@ -42,6 +44,8 @@ export interface RequestLogEntry {
   dialect?: string;
   keysIssued?: number;
   code?: string;
+  /** The codes of the answer's warnings, as the `X-Cpixkit-Warnings` header lists them. */
+  warnings?: string[];
 }
 
 /** Options of {@link createSpekeHandler}. */
@@ -130,9 +134,11 @@ export function createSpekeHandler(options: SpekeHandlerOptions = {}): SpekeHand
       tenant,
       dialect,
       ...(request.body !== undefined ? { body: request.body } : {}),
+      ...spekeRequestOptions(route.route, request.query),
       baseUrl: baseUrlOf(request, route, current),
     });
     entry.keysIssued = result.keysIssued;
+    if (result.warnings.length > 0) entry.warnings = warningCodes(result.warnings);
     return keyExchangeAnswer(result);
   }
 

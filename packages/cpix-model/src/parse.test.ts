@@ -110,6 +110,22 @@ describe('parseCpix', () => {
     expect(system?.extensions).toEqual(['<v:Extra xmlns:v="urn:vendor">1</v:Extra>']);
   });
 
+  it('keeps an UpdateHistoryItem without its required attributes verbatim when lenient, and refuses it when strict', () => {
+    const incomplete = prefixed.replace(
+      '</cpix:CPIX>',
+      '<cpix:UpdateHistoryItemList><cpix:UpdateHistoryItem source="packager" date="2025-01-01T00:00:00Z"/><cpix:UpdateHistoryItem updateVersion="1" index="a" source="s" date="2025-01-01T00:00:00Z"/></cpix:UpdateHistoryItemList></cpix:CPIX>',
+    );
+    const { document, warnings } = parseCpix(incomplete);
+    expect(warnings).toContainEqual(expect.objectContaining({ code: 'INCOMPLETE_UPDATE_HISTORY_ITEM', path: '/CPIX/UpdateHistoryItemList/UpdateHistoryItem[1]/@updateVersion' }));
+    expect(document.updateHistoryItemList!.updateHistoryItems).toEqual([{ updateVersion: 1, index: 'a', source: 's', date: '2025-01-01T00:00:00Z' }]);
+    expect(document.updateHistoryItemList!.extensions).toHaveLength(1);
+    expect(document.updateHistoryItemList!.extensions![0]).toContain('source="packager"');
+    expect(codeOf(() => parseCpix(incomplete, { strict: true }))).toEqual({
+      code: 'ERR_CPIX_MISSING_ATTRIBUTE',
+      path: '/CPIX/UpdateHistoryItemList/UpdateHistoryItem[1]/@updateVersion',
+    });
+  });
+
   it('decodes entity and character references', () => {
     const { document } = parseCpix(prefixed.replace('contentId="abc"', 'contentId="a&amp;b&#x20;&#67;&lt;"'));
     expect(document.contentId).toBe('a&b C<');

@@ -62,7 +62,8 @@ export type CpixWarningCode =
   | 'UNKNOWN_ELEMENT'
   | 'UNKNOWN_ATTRIBUTE'
   | 'IGNORED_ATTRIBUTE'
-  | 'IGNORED_ELEMENT';
+  | 'IGNORED_ELEMENT'
+  | 'INCOMPLETE_UPDATE_HISTORY_ITEM';
 
 /** What {@link parseCpix} returns. */
 export interface ParseCpixResult {
@@ -331,7 +332,13 @@ class DocumentReader {
         case 'UpdateHistoryItemList': {
           this.once(document.updateHistoryItemList, path, key);
           const list = this.list(child, `${path}/${key}`, 'UpdateHistoryItem', (e, p) => this.updateHistoryItem(e, p));
-          document.updateHistoryItemList = { ...list.attributes, updateHistoryItems: list.items };
+          const items: UpdateHistoryItem[] = [];
+          // An item read leniently without its required attributes is kept verbatim, as an extension.
+          for (const item of list.items) {
+            if (typeof item === 'string') (list.attributes.extensions ??= []).push(item);
+            else items.push(item);
+          }
+          document.updateHistoryItemList = { ...list.attributes, updateHistoryItems: items };
           break;
         }
         case 'ds:Signature':
@@ -845,9 +852,18 @@ class DocumentReader {
     for (const child of element.children) this.extension(child, path, target);
   }
 
-  updateHistoryItem(element: XmlElement, path: string): UpdateHistoryItem {
+  /**
+   * An `UpdateHistoryItem`; read leniently, one missing a required attribute is returned verbatim
+   * (SPEKE ignores the list, and real requests carry incomplete ones).
+   */
+  updateHistoryItem(element: XmlElement, path: string): UpdateHistoryItem | RawXml {
     const attributes: Extensible = {};
     const a = this.attributes(element, path, ['id', 'updateVersion', 'index', 'source', 'date'], attributes);
+    const missing = (['updateVersion', 'index', 'source', 'date'] as const).find((name) => a[name] === undefined);
+    if (missing !== undefined && !this.strict) {
+      this.warn('INCOMPLETE_UPDATE_HISTORY_ITEM', `${path}/@${missing}`, `UpdateHistoryItem without ${missing} kept verbatim`);
+      return this.raw(element);
+    }
     const item: UpdateHistoryItem = {
       updateVersion: this.integer(this.required(a.updateVersion, path, 'updateVersion'), path, 'updateVersion')!,
       index: this.required(a.index, path, 'index'),

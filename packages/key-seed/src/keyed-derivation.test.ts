@@ -18,10 +18,11 @@ function reference(key: Uint8Array, label: string, fields: Buffer[]): Buffer {
   return createHmac('sha256', key).update(message).digest().subarray(0, 16);
 }
 
-function contextFields({ contentId, trackType, periodIndex }: ContentKeyContext): Buffer[] {
+function contextFields({ contentId, trackType, periodIndex, scheme }: ContentKeyContext): Buffer[] {
   const period = Buffer.alloc(periodIndex === undefined ? 0 : 8);
   if (periodIndex !== undefined) period.writeBigUInt64BE(BigInt(periodIndex));
-  return [Buffer.from(contentId, 'utf8'), Buffer.from(trackType ?? '', 'utf8'), period];
+  const fields = [Buffer.from(contentId, 'utf8'), Buffer.from(trackType ?? '', 'utf8'), period];
+  return scheme === undefined ? fields : [...fields, Buffer.from(scheme, 'utf8')];
 }
 
 const asUuid = (bytes: Buffer) => {
@@ -62,6 +63,15 @@ describe('deriveKeyId', () => {
     expect(deriveKeyId(secret, { contentId: 'ab', trackType: 'c' })).not.toBe(
       deriveKeyId(secret, { contentId: 'a', trackType: 'bc' }),
     );
+  });
+
+  it('gives another scheme another KID, and leaves derivations without a scheme as they were', () => {
+    const cenc = deriveKeyId(secret, { contentId: 'x', trackType: 'HD' });
+    const cbcs = deriveKeyId(secret, { contentId: 'x', trackType: 'HD', scheme: 'cbcs' });
+    expect(cbcs).not.toBe(cenc);
+    expect(cbcs).toBe(asUuid(reference(secret, 'cpixkit/kid/v1', contextFields({ contentId: 'x', trackType: 'HD', scheme: 'cbcs' }))));
+    expect(deriveKeyId(secret, { contentId: 'cpix-test-cid' })).toBe('8f429a94-eda0-b985-9c6b-307db86bab7e');
+    expect(() => deriveKeyId(secret, { contentId: 'x', scheme: '' })).toThrow(expect.objectContaining({ code: 'ERR_KEY_SEED_INVALID_INPUT' }));
   });
 
   it('tells an absent period from period 0, and depends on the secret', () => {

@@ -21,6 +21,11 @@ export interface ContentKeyContext {
   trackType?: string;
   /** `ContentKeyPeriod@index` for key rotation; a non-negative integer. Absent differs from 0. */
   periodIndex?: number;
+  /**
+   * Encryption scheme (`cbcs`, `cens`, …), so that one content's packages in different schemes get
+   * different keys; non-empty when given. When absent the derivation is the one without it.
+   */
+  scheme?: string;
 }
 
 /** The IV is derived from a KID, or from the same context a KID is derived from. */
@@ -69,7 +74,7 @@ function contextFields(context: ContentKeyContext): Uint8Array[] {
   if (typeof context !== 'object' || context === null) {
     throw new KeySeedError('ERR_KEY_SEED_INVALID_INPUT', 'the derivation context must be an object');
   }
-  const { contentId, trackType, periodIndex } = context;
+  const { contentId, trackType, periodIndex, scheme } = context;
   if (typeof contentId !== 'string' || contentId === '') {
     throw new KeySeedError('ERR_KEY_SEED_INVALID_INPUT', 'contentId must be a non-empty string');
   }
@@ -79,15 +84,21 @@ function contextFields(context: ContentKeyContext): Uint8Array[] {
   if (periodIndex !== undefined && !(Number.isSafeInteger(periodIndex) && periodIndex >= 0)) {
     throw new KeySeedError('ERR_KEY_SEED_INVALID_INPUT', 'periodIndex must be a non-negative safe integer when given');
   }
+  if (scheme !== undefined && (typeof scheme !== 'string' || scheme === '')) {
+    throw new KeySeedError('ERR_KEY_SEED_INVALID_INPUT', 'scheme must be a non-empty string when given');
+  }
   const period = new Uint8Array(periodIndex === undefined ? 0 : 8);
   if (periodIndex !== undefined) new DataView(period.buffer).setBigUint64(0, BigInt(periodIndex));
-  return [encoder.encode(contentId), encoder.encode(trackType ?? ''), period];
+  const fields = [encoder.encode(contentId), encoder.encode(trackType ?? ''), period];
+  // Appended only when given, so that every derivation without a scheme stays what it was.
+  if (scheme !== undefined) fields.push(encoder.encode(scheme));
+  return fields;
 }
 
 /**
  * A deterministic KID for (content id, track type, period index) under a secret, so the same request
  * gets the same KID on every instance and after restarts. The KID is the first 16 bytes of
- * `HMAC-SHA-256(secret, F("cpixkit/kid/v1") ‖ F(contentId) ‖ F(trackType or "") ‖ F(periodIndex))`,
+ * `HMAC-SHA-256(secret, F("cpixkit/kid/v1") ‖ F(contentId) ‖ F(trackType or "") ‖ F(periodIndex) [‖ F(scheme)])`,
  * where `F(x) = u32be(byteLength(x)) ‖ x`, strings are UTF-8 and `periodIndex` is a u64be (empty when
  * absent), formatted as a lower-case UUID string. RFC 4122 version/variant bits are not forced:
  * DRM KIDs are arbitrary 16-byte values.

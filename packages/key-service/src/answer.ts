@@ -31,6 +31,8 @@ import {
   widevineHlsLines,
   widevineSignaling,
 } from './signaling.js';
+import { settleSlots } from './signaling-slots.js';
+import type { SpekeRequestOptions } from './speke-routes.js';
 import type { KeyServiceAnswer, KeyServiceWarning, KeyStore, Tenant } from './types.js';
 
 /** Adds a system's `HLSSignalingData` for a playlist; `build` gives both lines of the system, called once. */
@@ -67,6 +69,7 @@ interface IssuedKey {
   input: KeySignalingInput;
 }
 
+/** The HLS scheme of a Widevine or PlayReady key; `settleSlots` gives HLS slots only to `cenc` and `cbcs` keys. */
 function hlsScheme(planned: PlannedSystem): HlsEncryptionScheme {
   const scheme = planned.key.scheme ?? 'cenc';
   if (scheme === 'cenc' || scheme === 'cbcs') return scheme;
@@ -224,12 +227,15 @@ export async function answerDocument(
   document: CpixDocument,
   warnings: KeyServiceWarning[],
   context: AnswerContext,
+  options: SpekeRequestOptions,
 ): Promise<KeyServiceAnswer> {
   const { tenant } = context;
-  const checked = profile.check(document, tenant, warnings);
+  const checked = profile.check(document, tenant, warnings, options);
   const { contentId, keys, systems } = checked;
+  const contentIdAttribute = checked.answerAs?.contentIdAttribute ?? profile.contentIdAttribute;
+  const writeVersion = checked.answerAs?.writeVersion ?? profile.writeVersion;
   if (checked.kidPolicy === 'derive') deriveKids(tenant, contentId, keys);
-  const slots = systems.map((system) => profile.slots(system, warnings));
+  const slots = systems.map((system) => settleSlots(system, profile.slots, warnings));
 
   const ivKeys = new Set(systems.filter((s) => s.system === 'fairplay' || s.system === 'aes128').map((s) => s.key));
   const issuing = issueContentKeys(tenant, keys.map((key) => key.kid), context.store);
@@ -260,8 +266,9 @@ export async function answerDocument(
   const { contentKeyList, drmSystemList, contentKeyUsageRuleList } = document;
   // Built field by field rather than from conditional spreads: each spread copies through a slow
   // generic path and gives the answer a hidden class of its own.
-  const answer: CpixDocument = profile.contentIdAttribute === 'id' ? { id: contentId } : { contentId };
+  const answer: CpixDocument = contentIdAttribute === 'id' ? { id: contentId } : { contentId };
   if (document.name !== undefined) answer.name = document.name;
+  if (document.unknownAttributes !== undefined) answer.unknownAttributes = document.unknownAttributes;
   if (document.extensions !== undefined) answer.extensions = document.extensions;
   answer.contentKeyList = withField(contentKeyList, 'contentKeys', contentKeys);
   answer.drmSystemList = withField(drmSystemList, 'drmSystems', drmSystems);
@@ -272,9 +279,7 @@ export async function answerDocument(
   }
   if (document.updateHistoryItemList !== undefined) answer.updateHistoryItemList = document.updateHistoryItemList;
 
-  let unrepresentable: 'omit' | 'keep' = 'omit';
-  if (profile.contentIdAttribute === 'id' && !NCNAME.test(contentId)) {
-    unrepresentable = 'keep';
+  if (contentIdAttribute === 'id' && !NCNAME.test(contentId)) {
     warnings.push({
       code: 'ID_NOT_NCNAME',
       path: '/CPIX/@id',
@@ -282,7 +287,10 @@ export async function answerDocument(
     });
   }
   const delivered = encryptForRecipients(answer, document, profile.minimumRsaKeySize, context.now);
-  const body = serializeCpix(delivered, { version: profile.writeVersion, unrepresentable });
+  // What the request carried that the schema has no place for (foreign attributes, foreign elements
+  // outside its wildcards, incomplete UpdateHistory items, a content id that is not an XML name) is
+  // echoed, as clients expect: such an answer does not validate against the XSD.
+  const body = serializeCpix(delivered, { version: writeVersion, unrepresentable: 'keep' });
   return {
     body,
     headers: profile.headers(context.userAgent),

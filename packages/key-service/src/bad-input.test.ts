@@ -73,9 +73,27 @@ const BAD_SPEKE_V2: [string, string, string, number][] = [
     'ERR_KEY_SERVICE_KEY_PROVIDED',
     422,
   ],
-  ['Smooth Streaming data for Widevine', V2({ systems: [{ system: 'widevine', kid: KID, children: '<cpix:SmoothStreamingProtectionHeaderData/>' }] }), 'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING', 422],
-  ['a PSSH for FairPlay', V2({ keys: [{ kid: KID, scheme: 'cbcs' }], systems: [{ system: 'fairplay', kid: KID, children: '<cpix:PSSH/>' }] }), 'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING', 422],
-  ['HLS lines for a cens key', V2({ keys: [{ kid: KID, scheme: 'cens' }] }), 'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING', 422],
+  // Empty placeholders that do not apply are removed (see test/corpus); ones that carry a value are refused.
+  [
+    'Smooth Streaming data holding a value, for Widevine',
+    V2({ systems: [{ system: 'widevine', kid: KID, children: '<cpix:SmoothStreamingProtectionHeaderData>AAAA</cpix:SmoothStreamingProtectionHeaderData>' }] }),
+    'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING',
+    422,
+  ],
+  [
+    'a PSSH holding a value, for FairPlay',
+    V2({ keys: [{ kid: KID, scheme: 'cbcs' }], systems: [{ system: 'fairplay', kid: KID, children: '<cpix:PSSH>AAAA</cpix:PSSH>' }] }),
+    'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING',
+    422,
+  ],
+  [
+    'an HLS line holding a value, for a cens key',
+    V2({ keys: [{ kid: KID, scheme: 'cens' }], systems: [{ system: 'widevine', kid: KID, children: '<cpix:HLSSignalingData playlist="media">I0VYVA==</cpix:HLSSignalingData>' }] }),
+    'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING',
+    422,
+  ],
+  ['a misspelt list (DRMSysList)', V2().replaceAll('cpix:DRMSystemList', 'cpix:DRMSysList'), 'ERR_KEY_SERVICE_UNKNOWN_ELEMENT', 422],
+  ['a content id over 1024 characters', V2({ contentId: 'c'.repeat(1025) }), 'ERR_KEY_SERVICE_CONTENT_ID_TOO_LONG', 422],
   ['PlayReady for a cbc1 key', V2({ keys: [{ kid: KID, scheme: 'cbc1' }], systems: [{ system: 'playready', kid: KID, children: '<cpix:PSSH/>' }] }), 'ERR_KEY_SERVICE_UNSUPPORTED_SCHEME', 422],
 ];
 
@@ -118,7 +136,7 @@ describe('every refusal has its own code, an HTTP status and a one-line reason',
 
   it('refuses a request padded far beyond what its keys need with 413, reading no further', async () => {
     // 64 keys (the default limit) × 128 elements + 1,024: 9,216 elements at most.
-    const padded = V2().replace('</cpix:CPIX>', `${'<cpix:Padding/>'.repeat(10_000)}</cpix:CPIX>`);
+    const padded = V2().replace('</cpix:CPIX>', `${'<x:Padding xmlns:x="urn:example:padding"/>'.repeat(10_000)}</cpix:CPIX>`);
     const error = await refusal(service.answer({ tenant, dialect: 'speke-v2', body: padded, baseUrl: 'https://k.example' }));
     expect([error.code, error.status, error.message]).toEqual(['ERR_KEY_SERVICE_TOO_LARGE', 413, expect.stringContaining('9216 elements')]);
     // A tenant allowed more keys reads more: the same request is answered.

@@ -1,4 +1,5 @@
 import type { CpixDocument, CpixWriteVersion } from '@cpixkit/cpix-model';
+import { checkContentId, MAX_CONTENT_ID_LENGTH } from './content-id.js';
 import { KeyServiceError } from './errors.js';
 import {
   applyUsageRules,
@@ -9,13 +10,14 @@ import {
   readContentKeys,
   readDrmSystems,
   requireList,
-  SLOT_NAMES,
   type SignaledSystem,
   type SignalingSlot,
   strictKidLookup,
 } from './request-plan.js';
 import type { ContentProtectionForm, WidevineStyle } from './signaling.js';
-import type { Dialect, KeyServiceWarning, Tenant } from './types.js';
+import type { SlotTable } from './signaling-slots.js';
+import type { SpekeRequestOptions } from './speke-routes.js';
+import type { Dialect, KeyServiceWarning, SpekeRules, Tenant } from './types.js';
 
 /** A request read and checked by its dialect's rules, ready to be answered. */
 export interface CheckedRequest {
@@ -24,6 +26,8 @@ export interface CheckedRequest {
   systems: PlannedSystem[];
   /** KIDs assigned by the server (`derive`) or kept from the request. */
   kidPolicy: 'keep' | 'derive';
+  /** How the answer is written when the request decides it (Axinom's CPIX 2.2 requests); else the profile's. */
+  answerAs?: { writeVersion: CpixWriteVersion; contentIdAttribute: 'id' | 'contentId' };
 }
 
 /** What a dialect decides: how a request is checked and how its answer is written. */
@@ -32,9 +36,9 @@ export interface DialectProfile {
   writeVersion: CpixWriteVersion;
   /** `CPIX@id` (SPEKE v1, PallyCon, ATEME) or `CPIX@contentId` (SPEKE v2) carries the content id. */
   contentIdAttribute: 'id' | 'contentId';
-  check(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[]): CheckedRequest;
-  /** The slots filled for a `DRMSystem`; may refuse or warn about what was asked. */
-  slots(planned: PlannedSystem, warnings: KeyServiceWarning[]): SignalingSlot[];
+  check(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[], options: SpekeRequestOptions): CheckedRequest;
+  /** What the dialect fills per DRM system (read by `settleSlots`). */
+  slots: SlotTable;
   /** True when every key gets an `explicitIV`, not only FairPlay and AES-128 keys. */
   ivForEveryKey: boolean;
   contentProtectionForm: ContentProtectionForm;
@@ -64,7 +68,7 @@ function settingsWidevineStyle(tenant: Tenant): WidevineStyle {
   };
 }
 
-/** PallyCon's Widevine data: algorithm, provider, content id (+ period), track type (HD when none), period index. */
+/** PallyCon's Widevine data: algorithm, provider, content id (+ period), track type, period index. */
 function pallyConWidevineStyle(tenant: Tenant): WidevineStyle {
   const { provider } = tenant.settings.widevine;
   return {
@@ -72,99 +76,97 @@ function pallyConWidevineStyle(tenant: Tenant): WidevineStyle {
     ...(provider !== undefined ? { provider } : {}),
     contentId: 'content-id-and-period',
     trackType: true,
-    defaultTrackType: 'HD',
     protectionScheme: false,
     cryptoPeriodIndex: true,
   };
 }
 
-/** Slots each system supports, per dialect family; the first list is also the default when none is asked for. */
-const SPEKE_V2_SLOTS: Record<SignaledSystem, SignalingSlot[]> = {
-  widevine: ['pssh', 'contentProtectionData', 'hls-media', 'hls-master'],
-  playready: ['pssh', 'contentProtectionData', 'hls-media', 'hls-master', 'smoothStreaming'],
-  fairplay: ['hls-media', 'hls-master'],
-  aes128: ['uriExtXKey', 'hls-media', 'hls-master'],
+/** PallyCon's track type for a key that no usage rule names: its keys and its Widevine data say `HD`. */
+const PALLYCON_DEFAULT_TRACK_TYPE = 'HD';
+
+const HLS: SignalingSlot[] = ['hls-media', 'hls-master'];
+const HLS_KEY_URI: SignalingSlot[] = ['uriExtXKey', ...HLS];
+const SPEKE_V1_HLS_KEY_URI: SignalingSlot[] = ['uriExtXKey', 'speke:KeyFormat', 'speke:KeyFormatVersions'];
+
+/**
+ * SPEKE v2: the CPIX 2.3 elements of each system (`URIExtXKey` too, still a 2.3 element); a
+ * `DRMSystem` that asks for nothing gets all of them but `URIExtXKey`.
+ */
+const SPEKE_V2_SLOTS: SlotTable = {
+  fillable: {
+    widevine: ['pssh', 'contentProtectionData', ...HLS],
+    playready: ['pssh', 'contentProtectionData', ...HLS, 'smoothStreaming'],
+    fairplay: HLS_KEY_URI,
+    aes128: HLS_KEY_URI,
+  },
+  defaults: {
+    widevine: ['pssh', 'contentProtectionData', ...HLS],
+    playready: ['pssh', 'contentProtectionData', ...HLS, 'smoothStreaming'],
+    fairplay: HLS,
+    aes128: HLS,
+  },
+  fixed: false,
 };
-const SPEKE_V2_DEFAULT_AES128: SignalingSlot[] = ['hls-media', 'hls-master'];
-const SPEKE_V1_SLOTS: Record<SignaledSystem, SignalingSlot[]> = {
-  widevine: ['pssh'],
-  playready: ['pssh', 'speke:ProtectionHeader'],
-  fairplay: ['uriExtXKey', 'speke:KeyFormat', 'speke:KeyFormatVersions'],
-  aes128: ['uriExtXKey', 'speke:KeyFormat', 'speke:KeyFormatVersions'],
+
+/** SPEKE v1: the `speke:*` elements beside the CPIX ones; a `DRMSystem` that asks for nothing gets the v1 set. */
+const SPEKE_V1_SLOTS: SlotTable = {
+  fillable: {
+    widevine: ['pssh', 'contentProtectionData', ...HLS],
+    playready: ['pssh', 'contentProtectionData', ...HLS, 'speke:ProtectionHeader', 'smoothStreaming'],
+    fairplay: [...SPEKE_V1_HLS_KEY_URI, ...HLS],
+    aes128: [...SPEKE_V1_HLS_KEY_URI, ...HLS],
+  },
+  defaults: {
+    widevine: ['pssh'],
+    playready: ['pssh', 'speke:ProtectionHeader'],
+    fairplay: SPEKE_V1_HLS_KEY_URI,
+    aes128: SPEKE_V1_HLS_KEY_URI,
+  },
+  fixed: false,
 };
-const PALLYCON_V2_SLOTS: Record<SignaledSystem, SignalingSlot[]> = {
+
+/** PallyCon: the dialect's fixed set, whatever was asked. */
+function pallyConSlots(slots: Record<SignaledSystem, SignalingSlot[]>): SlotTable {
+  return { fillable: slots, defaults: slots, fixed: true };
+}
+const PALLYCON_V2_SLOTS = pallyConSlots({
   widevine: ['pssh', 'contentProtectionData'],
   playready: ['pssh', 'contentProtectionData', 'speke:ProtectionHeader'],
-  fairplay: ['uriExtXKey', 'hls-media', 'hls-master'],
+  fairplay: HLS_KEY_URI,
   aes128: ['uriExtXKey'],
-};
-const PALLYCON_V1_SLOTS: Record<SignaledSystem, SignalingSlot[]> = {
+});
+const PALLYCON_V1_SLOTS = pallyConSlots({
   widevine: ['pssh'],
   playready: ['pssh'],
   fairplay: ['uriExtXKey'],
   aes128: ['uriExtXKey'],
-};
+});
 
-/** SPEKE: what is asked is answered, what cannot be is refused; nothing asked means everything supported. */
-function spekeSlots(table: Record<SignaledSystem, SignalingSlot[]>, defaults?: Partial<Record<SignaledSystem, SignalingSlot[]>>) {
-  return (planned: PlannedSystem): SignalingSlot[] => {
-    const supported = table[planned.system];
-    const asked = planned.requested;
-    if (asked.length === 0) return defaults?.[planned.system] ?? supported;
-    const unsupported = asked.find((slot) => !supported.includes(slot));
-    if (unsupported !== undefined) {
-      throw new KeyServiceError(
-        'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING',
-        422,
-        `${planned.label}: ${planned.name} has no ${slotName(unsupported)}; it supports ${supported.map(slotName).join(', ')}`,
-      );
-    }
-    return asked;
-  };
+// --- SPEKE v2 ---------------------------------------------------------------------------------
+
+/** CPIX versions Axinom's `/SpekeV2` reads besides 2.3: USP's CPIX 2.2 requests, with or without `version`. */
+const AXINOM_EARLIER_VERSIONS = new Set([undefined, '2.2']);
+
+/**
+ * How a SPEKE v2 answer is written, refusing the versions the rules do not read: AWS's, as the
+ * profile says (CPIX 2.3, `contentId`); Axinom's, in the request's form (2.3, or without `version`
+ * for USP's 2.2 requests) with the content id in the attribute the request used.
+ */
+function readSpekeV2Version(document: CpixDocument, rules: SpekeRules): CheckedRequest['answerAs'] {
+  const contentIdAttribute = document.contentId === undefined ? 'id' : 'contentId';
+  if (document.version === '2.3') return rules === 'axinom' ? { writeVersion: '2.3', contentIdAttribute } : undefined;
+  if (rules === 'axinom' && AXINOM_EARLIER_VERSIONS.has(document.version)) return { writeVersion: '2.0', contentIdAttribute };
+  refuse(
+    'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
+    document.version === undefined
+      ? 'a SPEKE v2 request is a CPIX 2.3 document (version="2.3"); this one has no version (SPEKE v1?)'
+      : `a SPEKE v2 request is a CPIX 2.3 document; this one is version ${JSON.stringify(document.version.slice(0, 16))}`,
+  );
 }
 
-/** PallyCon: the dialect's fixed set, whatever was asked; what was asked and is not in it is reported. */
-function pallyConSlots(table: Record<SignaledSystem, SignalingSlot[]>) {
-  return (planned: PlannedSystem, warnings: KeyServiceWarning[]): SignalingSlot[] => {
-    const filled = table[planned.system];
-    for (const slot of planned.requested) {
-      if (!filled.includes(slot)) {
-        warnings.push({
-          code: 'SIGNALING_NOT_PROVIDED',
-          path: planned.label,
-          message: `${planned.name} ${slotName(slot)} is not part of this dialect's answer and was left out`,
-        });
-      }
-    }
-    return filled;
-  };
-}
-
-function slotName(slot: SignalingSlot): string {
-  return SLOT_NAMES[slot];
-}
-
-// --- SPEKE v2 ------------------------------------------------------------------------------------
-
-function checkSpekeV2(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[]): CheckedRequest {
-  if (document.version !== '2.3') {
-    refuse(
-      'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
-      document.version === undefined
-        ? 'a SPEKE v2 request is a CPIX 2.3 document (version="2.3"); this one has no version (SPEKE v1?)'
-        : `a SPEKE v2 request is a CPIX 2.3 document; this one is version ${JSON.stringify(document.version.slice(0, 16))}`,
-    );
-  }
-  const contentId = document.contentId;
-  if (contentId === undefined || contentId.trim() === '') refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a SPEKE v2 request needs CPIX@contentId');
-  if (document.id !== undefined) {
-    warnings.push({ code: 'ID_IGNORED', path: '/CPIX/@id', message: 'CPIX@id is not part of SPEKE v2 and is not echoed' });
-  }
-  checkKeyCount(document, tenant);
-  const keys = readContentKeys(requireList(document.contentKeyList?.contentKeys, 'ContentKeyList'), true);
-  const systems = requireList(document.drmSystemList?.drmSystems, 'DRMSystemList');
+/** The SPEKE v2 rules on usage rules: each names a track type and a filter, and `ALL` stands alone. */
+function checkSpekeV2UsageRules(document: CpixDocument): void {
   const rules = requireList(document.contentKeyUsageRuleList?.contentKeyUsageRules, 'ContentKeyUsageRuleList');
-  const lookup = strictKidLookup(keys, 'ContentKeyUsageRuleList');
   rules.forEach((rule, index) => {
     const label = `ContentKeyUsageRule[${index + 1}]`;
     const trackType = rule.intendedTrackType;
@@ -177,30 +179,60 @@ function checkSpekeV2(document: CpixDocument, tenant: Tenant, warnings: KeyServi
       refuse('ERR_KEY_SERVICE_RULE_WITHOUT_FILTER', `${label}: a usage rule needs a VideoFilter or an AudioFilter`);
     }
   });
-  applyUsageRules(document, keys, lookup);
+}
+
+/**
+ * SPEKE v2. Under AWS's rules (the SPEKE specification): CPIX 2.3, `contentId`, a scheme per key,
+ * usage rules with track types and filters, FairPlay only on `cbcs` keys. Under Axinom's: also
+ * USP's CPIX 2.2 requests (no `version`, `id` as content id, no scheme, no usage rules), and
+ * FairPlay on a `cenc` key answered with a warning.
+ */
+function checkSpekeV2(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[], options: SpekeRequestOptions): CheckedRequest {
+  const aws = options.spekeRules === 'aws';
+  const answerAs = readSpekeV2Version(document, options.spekeRules);
+  const contentId = aws ? document.contentId : (document.contentId ?? document.id);
+  if (contentId === undefined || contentId.trim() === '') refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a SPEKE v2 request needs CPIX@contentId');
+  checkContentId(contentId, MAX_CONTENT_ID_LENGTH.speke);
+  if (document.id !== undefined && document.contentId !== undefined) {
+    warnings.push({ code: 'ID_IGNORED', path: '/CPIX/@id', message: 'CPIX@id is not part of SPEKE v2 and is not echoed' });
+  }
+  checkKeyCount(document, tenant);
+  const keys = readContentKeys(requireList(document.contentKeyList?.contentKeys, 'ContentKeyList'), aws);
+  const systems = requireList(document.drmSystemList?.drmSystems, 'DRMSystemList');
+  if (aws) checkSpekeV2UsageRules(document);
+  applyUsageRules(document, keys, strictKidLookup(keys, 'ContentKeyUsageRuleList'));
   const planned = readDrmSystems(systems, strictKidLookup(keys, 'DRMSystemList'), tenant.settings.aes128.enabled);
   for (const system of planned) {
-    if (system.system === 'fairplay' && system.key.scheme !== 'cbcs') {
-      refuse('ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS', `${system.label}: FairPlay needs a cbcs key; kid ${system.key.kid} is ${system.key.scheme}`);
-    }
+    const scheme = system.key.scheme ?? 'cenc';
+    if (system.system !== 'fairplay' || scheme === 'cbcs') continue;
+    if (aws) refuse('ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS', `${system.label}: FairPlay needs a cbcs key; kid ${system.key.kid} is ${scheme}`);
+    warnings.push({ code: 'FAIRPLAY_KEY_NOT_CBCS', path: system.label, message: `FairPlay plays cbcs keys; kid ${system.key.kid} is ${scheme}, answered as asked` });
   }
-  return { contentId, keys, systems: planned, kidPolicy: tenant.settings.kidPolicy };
+  const checked: CheckedRequest = { contentId, keys, systems: planned, kidPolicy: kidPolicyOf(tenant, options) };
+  if (answerAs !== undefined) checked.answerAs = answerAs;
+  return checked;
+}
+
+/** The tenant's KID policy, or `derive` when the request asks Axinom's KID override. */
+function kidPolicyOf(tenant: Tenant, options: SpekeRequestOptions): CheckedRequest['kidPolicy'] {
+  return options.overrideKeyIds ? 'derive' : tenant.settings.kidPolicy;
 }
 
 // --- SPEKE v1 ------------------------------------------------------------------------------------
 
-function checkSpekeV1(document: CpixDocument, tenant: Tenant): CheckedRequest {
+function checkSpekeV1(document: CpixDocument, tenant: Tenant, options: SpekeRequestOptions): CheckedRequest {
   if (document.version !== undefined) {
     refuse('ERR_KEY_SERVICE_UNSUPPORTED_VERSION', `a SPEKE v1 request has no CPIX version; this one is version ${JSON.stringify(document.version.slice(0, 16))} (SPEKE v2?)`);
   }
   const contentId = document.id;
   if (contentId === undefined || contentId.trim() === '') refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a SPEKE v1 request needs CPIX@id');
+  checkContentId(contentId, MAX_CONTENT_ID_LENGTH.speke);
   checkKeyCount(document, tenant);
   const keys = readContentKeys(requireList(document.contentKeyList?.contentKeys, 'ContentKeyList'), false);
   const systems = requireList(document.drmSystemList?.drmSystems, 'DRMSystemList');
   applyUsageRules(document, keys, strictKidLookup(keys, 'ContentKeyUsageRuleList'));
   const planned = readDrmSystems(systems, strictKidLookup(keys, 'DRMSystemList'), tenant.settings.aes128.enabled);
-  return { contentId, keys, systems: planned, kidPolicy: tenant.settings.kidPolicy };
+  return { contentId, keys, systems: planned, kidPolicy: kidPolicyOf(tenant, options) };
 }
 
 // --- PallyCon ------------------------------------------------------------------------------------
@@ -213,6 +245,7 @@ function checkSpekeV1(document: CpixDocument, tenant: Tenant): CheckedRequest {
 function checkPallyCon(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[]): CheckedRequest {
   const contentId = document.id;
   if (contentId === undefined || contentId.trim() === '') refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a PallyCon CPIX request needs CPIX@id (the content id)');
+  checkContentId(contentId, MAX_CONTENT_ID_LENGTH.pallyCon);
   checkKeyCount(document, tenant);
   const keys = readContentKeys(requireList(document.contentKeyList?.contentKeys, 'ContentKeyList'), false);
   const systems = requireList(document.drmSystemList?.drmSystems, 'DRMSystemList');
@@ -227,6 +260,8 @@ function checkPallyCon(document: CpixDocument, tenant: Tenant, warnings: KeyServ
     };
   };
   applyUsageRules(document, keys, lookup('ContentKeyUsageRuleList'));
+  // The track type the Widevine data names is the one the KID is derived from.
+  for (const key of keys) key.trackType ??= PALLYCON_DEFAULT_TRACK_TYPE;
   const planned = readDrmSystems(systems, lookup('DRMSystemList'), tenant.settings.aes128.enabled);
   return { contentId, keys, systems: planned, kidPolicy: 'derive' };
 }
@@ -237,7 +272,7 @@ const SPEKE_V2: DialectProfile = {
   writeVersion: '2.3',
   contentIdAttribute: 'contentId',
   check: checkSpekeV2,
-  slots: spekeSlots(SPEKE_V2_SLOTS, { aes128: SPEKE_V2_DEFAULT_AES128 }),
+  slots: SPEKE_V2_SLOTS,
   ivForEveryKey: false,
   contentProtectionForm: 'xml',
   widevineStyle: settingsWidevineStyle,
@@ -249,8 +284,8 @@ const SPEKE_V2: DialectProfile = {
 const SPEKE_V1: DialectProfile = {
   writeVersion: '2.0',
   contentIdAttribute: 'id',
-  check: (document, tenant) => checkSpekeV1(document, tenant),
-  slots: spekeSlots(SPEKE_V1_SLOTS),
+  check: (document, tenant, _warnings, options) => checkSpekeV1(document, tenant, options),
+  slots: SPEKE_V1_SLOTS,
   ivForEveryKey: false,
   contentProtectionForm: 'xml',
   widevineStyle: settingsWidevineStyle,
@@ -259,12 +294,12 @@ const SPEKE_V1: DialectProfile = {
   headers: (userAgent) => ({ 'content-type': CONTENT_TYPE, 'speke-user-agent': userAgent }),
 };
 
-function pallyConProfile(table: Record<SignaledSystem, SignalingSlot[]>): DialectProfile {
+function pallyConProfile(table: SlotTable): DialectProfile {
   return {
     writeVersion: '2.0',
     contentIdAttribute: 'id',
     check: checkPallyCon,
-    slots: pallyConSlots(table),
+    slots: table,
     ivForEveryKey: true,
     contentProtectionForm: 'payload',
     widevineStyle: pallyConWidevineStyle,

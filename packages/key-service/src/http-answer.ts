@@ -1,5 +1,5 @@
 import { KeyServiceError } from './errors.js';
-import type { KeyServiceAnswer } from './types.js';
+import type { KeyServiceAnswer, KeyServiceWarning } from './types.js';
 
 /** An HTTP answer a front end (the fastify server, the Lambda) sends as is. */
 export interface HttpAnswer {
@@ -9,12 +9,27 @@ export interface HttpAnswer {
   body: string;
 }
 
+/** The response header that lists the codes of an answer's warnings (see {@link warningCodes}). */
+export const WARNINGS_HEADER = 'x-cpixkit-warnings';
+
+/**
+ * The distinct codes of an answer's warnings, in the order they first occur: what the
+ * `X-Cpixkit-Warnings` header lists and what the front ends log.
+ */
+export function warningCodes(warnings: readonly KeyServiceWarning[]): string[] {
+  return [...new Set(warnings.map((warning) => warning.code))];
+}
+
 /**
  * How every cpixkit front end sends the engine's answer to a key exchange: 200, the engine's
- * headers, and `Cache-Control: no-store`, since the body carries content keys.
+ * headers, `Cache-Control: no-store` (the body carries content keys) and, when the request was
+ * read past something (an empty placeholder removed, a value read leniently), `X-Cpixkit-Warnings`
+ * with the warning codes, comma-separated.
  */
 export function keyExchangeAnswer(answer: KeyServiceAnswer): HttpAnswer {
-  return { status: 200, headers: { 'cache-control': 'no-store', ...answer.headers }, body: answer.body };
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...answer.headers };
+  if (answer.warnings.length > 0) headers[WARNINGS_HEADER] = warningCodes(answer.warnings).join(', ');
+  return { status: 200, headers, body: answer.body };
 }
 
 /** The answer to a key-delivery request: the 16 raw key bytes, never cached. */

@@ -10,15 +10,21 @@ export {
   RETRY_AFTER_SECONDS,
   refusalAnswer,
   refusalOf,
+  WARNINGS_HEADER,
+  warningCodes,
 } from './http-answer.js';
 export { createKeyService } from './key-service.js';
 export { defaultTenantSettings } from './settings.js';
+export { MAX_CONTENT_ID_LENGTH } from './content-id.js';
+export { PLACEHOLDER_REMOVED, PLACEHOLDER_REMOVED_FOR_SCHEME } from './signaling-slots.js';
 export {
   SPEKE_HEARTBEAT_PATH,
   SPEKE_ROUTES,
+  type SpekeRequestOptions,
   type SpekeRoute,
   spekeDialectOf,
   spekeHeartbeatAnswer,
+  spekeRequestOptions,
 } from './speke-routes.js';
 export { resolveTenantsConfig } from './tenants-config.js';
 export type {
@@ -30,6 +36,7 @@ export type {
   KeyServiceWarning,
   KeyStore,
   PlayReadyHeaderVersion,
+  SpekeRules,
   Tenant,
   TenantSettings,
 } from './types.js';

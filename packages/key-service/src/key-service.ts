@@ -53,17 +53,18 @@ export function createKeyService(options: KeyServiceOptions = {}): KeyService {
       const { tenant, dialect, baseUrl } = request;
       checkTenant(tenant);
       const context = { tenant, baseUrl, now: now(), store, userAgent };
+      const options = { spekeRules: request.spekeRules === 'axinom' ? ('axinom' as const) : ('aws' as const), overrideKeyIds: request.overrideKeyIds === true };
       try {
         if (dialect === 'anevia') {
           const warnings: KeyServiceWarning[] = [];
-          return await answerDocument(DIALECT_PROFILES['pallycon-v1'], aneviaRequest(request.params, tenant), warnings, context);
+          return await answerDocument(DIALECT_PROFILES['pallycon-v1'], aneviaRequest(request.params, tenant), warnings, context, options);
         }
         const profile = DIALECT_PROFILES[dialect];
         if (profile === undefined) {
           throw new KeyServiceError('ERR_KEY_SERVICE_INVALID_REQUEST', 400, `unknown dialect ${JSON.stringify(String(dialect).slice(0, 32))}`);
         }
         const { document, warnings } = readRequest(request.body, tenant.settings.maxKeysPerRequest);
-        return await answerDocument(profile, document, warnings, context);
+        return await answerDocument(profile, document, warnings, context, options);
       } catch (error) {
         throw asRequestError(error);
       }

@@ -42,8 +42,9 @@ function isEmpty(body: string | Uint8Array | undefined): boolean {
 /**
  * Parses a CPIX request body leniently (child order, non-canonical base64, enumeration case and
  * the like become warnings) and refuses what cannot be answered: an empty body, text that is not
- * XML, DTDs and entities, a root other than `cpix:CPIX`, structural errors, and base64 that does
- * not decode at all (the parser drops it; a request whose values were dropped cannot be answered).
+ * XML, DTDs and entities, a root other than `cpix:CPIX`, structural errors, elements in the CPIX
+ * namespace (or none) that CPIX does not define (elements of other namespaces are kept and echoed),
+ * and base64 that does not decode at all (the parser drops it; a request whose values were dropped cannot be answered).
  *
  * @param maxKeys - the tenant's `maxKeysPerRequest`, which bounds the elements read
  * @throws {@link KeyServiceError} 400, 413 or 422 with a one-line reason.
@@ -57,6 +58,13 @@ export function readRequest(body: string | Uint8Array | undefined, maxKeys: numb
     if (!(error instanceof CpixError)) throw error;
     const [code, status] = CPIX_ERRORS[error.code] ?? ['ERR_KEY_SERVICE_INVALID_CPIX', 422];
     throw new KeyServiceError(code, status, oneLine(error.message), { cause: error });
+  }
+  // An element CPIX does not define, in its namespace (or in none), is a misspelling such as the
+  // SPEKE specification's `DRMSysList`: read on, the request would lose what it asked for.
+  const unknown = parsed.warnings.find((warning) => warning.code === 'UNKNOWN_ELEMENT');
+  if (unknown !== undefined) {
+    const name = unknown.path.slice(unknown.path.lastIndexOf('/') + 1, unknown.path.lastIndexOf('/') + 81);
+    throw new KeyServiceError('ERR_KEY_SERVICE_UNKNOWN_ELEMENT', 422, `the request has an element CPIX does not define: ${name} (at ${oneLine(unknown.path)})`);
   }
   const invalidBase64 = parsed.warnings.find((warning) => warning.code === 'INVALID_BASE64');
   if (invalidBase64 !== undefined) {

@@ -212,11 +212,14 @@ export function strictKidLookup(keys: PlannedKey[], element: string): (kid: stri
 
 /**
  * Replaces each key's KID by one derived from (content id, track type, period index) with the
- * tenant's derivation secret, so the same request gets the same KIDs on every instance. Keys the
- * context cannot tell apart (same track type and period) are refused rather than merged.
+ * tenant's derivation secret, so the same request gets the same KIDs on every instance. A key of a
+ * scheme other than `cenc` adds its scheme (unless the tenant's `kidPerScheme` is off), so a
+ * content's `cenc` and `cbcs` packages get different keys, as CPIX 2.3 advises for one content key
+ * used with several schemes. Keys the context cannot tell apart are refused rather than merged.
  */
 export function deriveKids(tenant: Tenant, contentId: string, keys: PlannedKey[]): void {
   const byDerived = new Map<string, PlannedKey>();
+  const perScheme = tenant.settings.kidPerScheme;
   for (const key of keys) {
     if (key.periodAmbiguous) {
       refuse('ERR_KEY_SERVICE_AMBIGUOUS_PERIOD', 422, `kid ${key.kid}: its usage rules name different key periods, so no KID can be derived for it`);
@@ -225,10 +228,11 @@ export function deriveKids(tenant: Tenant, contentId: string, keys: PlannedKey[]
       contentId,
       ...(key.trackType !== undefined ? { trackType: key.trackType } : {}),
       ...(key.periodIndex !== undefined ? { periodIndex: key.periodIndex } : {}),
+      ...(perScheme && key.scheme !== undefined && key.scheme !== 'cenc' ? { scheme: key.scheme } : {}),
     });
     const other = byDerived.get(kid);
     if (other !== undefined) {
-      refuse('ERR_KEY_SERVICE_KID_COLLISION', 422, `kids ${other.requestKid} and ${key.requestKid} have the same track type and key period, so they would get the same derived KID; give them distinct intendedTrackType values`);
+      refuse('ERR_KEY_SERVICE_KID_COLLISION', 422, `kids ${other.requestKid} and ${key.requestKid} have the same track type, key period and scheme, so they would get the same derived KID; give them distinct intendedTrackType values`);
     }
     byDerived.set(kid, key);
     key.kid = kid;

@@ -4,7 +4,7 @@ import type { TenantSettings } from './types.js';
  * The settings a tenant gets for everything its config leaves out: PlayReady header 4.0.0.0 with
  * checksums (what every seed vendor emits for one key), Widevine data with only the KID and the
  * protection scheme (Axinom, AWS), FairPlay `skd://<kid>:<iv>` URIs, AES-128 enabled with key URLs
- * valid for a year, request KIDs kept, at most 64 keys per request, no AES-128 for ATEME.
+ * valid for a year, request KIDs kept (a KID per scheme where the server derives them), at most 64 keys per request, no AES-128 for ATEME.
  */
 export function defaultTenantSettings(): TenantSettings {
   return {
@@ -13,6 +13,7 @@ export function defaultTenantSettings(): TenantSettings {
     fairPlay: { uriForm: 'kid-iv' },
     aes128: { enabled: true, keyUrlTtlSeconds: 365 * 24 * 60 * 60 },
     kidPolicy: 'keep',
+    kidPerScheme: true,
     maxKeysPerRequest: 64,
     anevia: { hlsAes128: false },
   };

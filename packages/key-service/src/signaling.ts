@@ -36,12 +36,13 @@ export interface KeySignalingInput {
 
 /** How the Widevine PSSH data is written. */
 export interface WidevineStyle {
+  /** Write `algorithm` (AESCTR) for keys of a CTR scheme; it is never written for a CBC scheme, which it cannot name. */
   algorithm: boolean;
   provider?: string;
   contentId: TenantSettings['widevine']['contentId'];
-  /** Write `track_type`; with `defaultTrackType` also for keys without one. */
+  /** Write `track_type` for keys that have one. */
   trackType: boolean;
-  defaultTrackType?: string;
+  /** Write `protection_scheme` for `cenc` keys too; it is always written for the other schemes. */
   protectionScheme: boolean;
   /** Write `crypto_period_index` for keys of a key period. */
   cryptoPeriodIndex: boolean;
@@ -78,6 +79,8 @@ export interface PlayReadySignaling {
 }
 
 const FOUR_CCS = new Set(['cenc', 'cbcs', 'cens', 'cbc1']);
+/** The schemes encrypted with AES-CBC, which Widevine's `algorithm` field (AESCTR or none) cannot name. */
+const CBC_SCHEMES = new Set(['cbcs', 'cbc1']);
 /** A version 0 `pssh` box's header (size, type, version and flags, SystemID, DataSize): its Data follows. */
 const PSSH_V0_HEADER_BYTES = 32;
 
@@ -87,14 +90,15 @@ export function periodIndexHex(index: number): string {
 }
 
 /**
- * Widevine PSSH data and box for one key. The data's fields are set one by one rather than spread
+ * Widevine PSSH data and box for one key. The scheme is reflected in the data as the PallyCon guide
+ * says: `protection_scheme` for every scheme but `cenc` (and for `cenc` too when the style asks),
+ * and no `algorithm` for a CBC scheme. The data's fields are set one by one rather than spread
  * from conditional objects, each of which copies through a slow generic path.
  */
 export function widevineSignaling(input: KeySignalingInput, style: WidevineStyle): WidevineSignaling {
-  const { contentId, periodIndex, scheme } = input;
-  const trackType = input.trackType ?? style.defaultTrackType;
+  const { contentId, periodIndex, scheme, trackType } = input;
   const init: WidevinePsshDataInit = { keyIds: [input.kid] };
-  if (style.algorithm) init.algorithm = WidevineAlgorithm.AESCTR;
+  if (style.algorithm && !(scheme !== undefined && CBC_SCHEMES.has(scheme))) init.algorithm = WidevineAlgorithm.AESCTR;
   if (style.provider !== undefined) init.provider = style.provider;
   if (style.contentId === 'cpix-id') init.contentId = contentId;
   if (style.contentId === 'content-id-and-period') {
@@ -102,7 +106,7 @@ export function widevineSignaling(input: KeySignalingInput, style: WidevineStyle
   }
   if (style.trackType && trackType !== undefined) init.trackType = trackType;
   if (style.cryptoPeriodIndex && periodIndex !== undefined) init.cryptoPeriodIndex = periodIndex;
-  if (style.protectionScheme && scheme !== undefined && FOUR_CCS.has(scheme)) init.protectionScheme = scheme;
+  if (scheme !== undefined && FOUR_CCS.has(scheme) && (style.protectionScheme || scheme !== 'cenc')) init.protectionScheme = scheme;
   const data = encodeWidevinePsshData(init);
   return { data, pssh: encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 0, data }) };
 }

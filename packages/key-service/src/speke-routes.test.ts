@@ -6,6 +6,7 @@ import {
   type SpekeRoute,
   spekeDialectOf,
   spekeHeartbeatAnswer,
+  spekeRequestOptions,
 } from './speke-routes.js';
 
 function route(path: string): SpekeRoute {
@@ -20,6 +21,16 @@ describe('SPEKE routes', () => {
     expect(spekeDialectOf(route('/speke/v1.0/copyProtection'), '2.0')).toBe('speke-v1');
     expect(spekeDialectOf(route('/Speke'), undefined)).toBe('speke-v1');
     expect(spekeDialectOf(route('/SpekeV2'), undefined)).toBe('speke-v2');
+  });
+
+  it("reads Axinom's paths by Axinom's rules, with its KID override; AWS's by AWS's, ignoring it", () => {
+    expect(spekeRequestOptions(route('/SpekeV2'), 'overrideKeyIds=true')).toEqual({ spekeRules: 'axinom', overrideKeyIds: true });
+    expect(spekeRequestOptions(route('/Speke'), 'a=1&overrideKeyIds=TRUE')).toEqual({ spekeRules: 'axinom', overrideKeyIds: true });
+    expect(spekeRequestOptions(route('/Speke'), 'overrideKeyIds=false')).toEqual({ spekeRules: 'axinom', overrideKeyIds: false });
+    expect(spekeRequestOptions(route('/SpekeV2'), '')).toEqual({ spekeRules: 'axinom', overrideKeyIds: false });
+    for (const path of ['/speke/v2.0/copyProtection', '/speke/v1.0/copyProtection', '/cpix/getKey']) {
+      expect(spekeRequestOptions(route(path), 'overrideKeyIds=true')).toEqual({ spekeRules: 'aws', overrideKeyIds: false });
+    }
   });
 
   it('chooses the /cpix/getKey dialect by X-Speke-Version', () => {

@@ -46,6 +46,7 @@ describe('resolveTenantsConfig', () => {
           fairPlay: { uriForm: 'template', uriTemplate: 'skd://fps.example/{kidHex}' },
           aes128: { keyUriBase: 'https://cdn.example/keys/', keyUrlTtlSeconds: 3600 },
           kidPolicy: 'derive',
+          kidPerScheme: false,
           maxKeysPerRequest: 8,
           anevia: { hlsAes128: true },
         },
@@ -59,6 +60,7 @@ describe('resolveTenantsConfig', () => {
       fairPlay: { uriForm: 'template', uriTemplate: 'skd://fps.example/{kidHex}' },
       aes128: { enabled: true, keyUriBase: 'https://cdn.example/keys', keyUrlTtlSeconds: 3600 },
       kidPolicy: 'derive',
+      kidPerScheme: false,
       maxKeysPerRequest: 8,
       anevia: { hlsAes128: true },
     });

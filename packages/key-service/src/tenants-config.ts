@@ -95,7 +95,7 @@ function tokenHashes(value: unknown, path: string): Uint8Array[] | undefined {
 function resolveSettings(value: unknown, path: string): TenantSettings {
   const defaults = defaultTenantSettings();
   if (value === undefined) return defaults;
-  const raw = object(value, path, ['playReady', 'widevine', 'fairPlay', 'aes128', 'kidPolicy', 'maxKeysPerRequest', 'anevia']);
+  const raw = object(value, path, ['playReady', 'widevine', 'fairPlay', 'aes128', 'kidPolicy', 'kidPerScheme', 'maxKeysPerRequest', 'anevia']);
 
   const pr = object(raw.playReady ?? {}, `${path}.playReady`, ['headerVersion', 'laUrl', 'luiUrl', 'dsId', 'customAttributes', 'includeChecksum']);
   const playReady: TenantSettings['playReady'] = {
@@ -158,6 +158,7 @@ function resolveSettings(value: unknown, path: string): TenantSettings {
     fairPlay,
     aes128,
     kidPolicy: oneOf(raw.kidPolicy, `${path}.kidPolicy`, ['keep', 'derive'], defaults.kidPolicy),
+    kidPerScheme: boolean(raw.kidPerScheme, `${path}.kidPerScheme`, defaults.kidPerScheme),
     maxKeysPerRequest: positiveInteger(raw.maxKeysPerRequest, `${path}.maxKeysPerRequest`, defaults.maxKeysPerRequest, MAX_KEYS_LIMIT),
     anevia: { hlsAes128: boolean(an.hlsAes128, `${path}.anevia.hlsAes128`, defaults.anevia.hlsAes128) },
   };

@@ -1,3 +1,10 @@
+/**
+ * Whose rules a SPEKE request is read by: AWS's (the SPEKE specification, on AWS's and the CPIX
+ * routes) or Axinom Key Service's (its `/Speke` and `/SpekeV2`: USP's CPIX 2.2 requests too, and
+ * FairPlay on `cenc` keys answered with a warning).
+ */
+export type SpekeRules = 'aws' | 'axinom';
+
 /** Which protocol a key request speaks; decides how the request is read and how the answer is written. */
 export type Dialect = 'speke-v1' | 'speke-v2' | 'pallycon-v1' | 'pallycon-v2' | 'anevia';
 
@@ -42,6 +49,12 @@ export interface TenantSettings {
   };
   /** SPEKE: `keep` the request's KIDs, or `derive` them from the content id, track type and period. */
   kidPolicy: 'keep' | 'derive';
+  /**
+   * Where the server derives KIDs (PallyCon, ATEME, `derive`, KID override): a key of a scheme
+   * other than `cenc` gets a KID (and key) of its own, so `cenc` and `cbcs` packages of one content
+   * do not share a key. `false` gives every scheme the `cenc` KID.
+   */
+  kidPerScheme: boolean;
   /** Requests asking for more content keys than this are refused (413). */
   maxKeysPerRequest: number;
   /** ATEME/Anevia GET requests. */
@@ -80,6 +93,10 @@ export interface KeyServiceRequest {
   params?: { format?: 'dash' | 'hls'; contentId?: string };
   /** Public origin of this server (no trailing slash needed), for key-delivery URLs. */
   baseUrl: string;
+  /** SPEKE dialects: whose rules the request is read by (default `aws`); see `spekeRequestOptions`. */
+  spekeRules?: SpekeRules;
+  /** Axinom's `?overrideKeyIds=true`: the server derives the KIDs, as under `kidPolicy: 'derive'`. */
+  overrideKeyIds?: boolean;
 }
 
 /** A problem the engine read past without refusing the request. */

@@ -15,10 +15,11 @@ export interface CpixValidateOptions {
 /**
  * One problem found by `cpix validate`. `source`: `xml` (not readable at all), `schema` (the XSD of the
  * declared version), `reading` (leniencies of the reader: what real traffic gets wrong), `semantic`
- * (meaning beyond the schema: references, duplicates, bounds).
+ * (meaning beyond the schema: references, duplicates, bounds), `dialect` (a deliberate deviation of a
+ * key-exchange dialect from the schema: a warning).
  */
 export interface ValidationProblem {
-  source: 'xml' | 'schema' | 'reading' | 'semantic';
+  source: 'xml' | 'schema' | 'reading' | 'semantic' | 'dialect';
   severity: 'error' | 'warning';
   code: string;
   path?: string;
@@ -46,9 +47,11 @@ export async function cpixValidate(argument: string, options: CpixValidateOption
   try {
     const { document, warnings } = parseCpix(input.xml);
     schemaVersion = schemaVersionOf(document);
-    if (options.xsd !== false) problems.push(...(await schemaProblems(input.xml, schemaVersion)));
+    const idNotXmlName = warnings.some((warning) => warning.code === 'ID_NOT_NCNAME' && warning.path === '/CPIX/@id');
+    if (options.xsd !== false) problems.push(...(await schemaProblems(input.xml, schemaVersion)).filter((problem) => !(idNotXmlName && isCpixIdProblem(problem))));
     for (const warning of warnings) {
-      problems.push({ source: 'reading', severity: 'warning', code: warning.code, path: warning.path, message: warning.message });
+      if (idNotXmlName && warning.code === 'ID_NOT_NCNAME' && warning.path === '/CPIX/@id') problems.push(CPIX_ID_DEVIATION);
+      else problems.push({ source: 'reading', severity: 'warning', code: warning.code, path: warning.path, message: warning.message });
     }
     for (const problem of validateCpix(document)) {
       problems.push({ source: 'semantic', severity: problem.severity, code: problem.code, path: problem.path, message: problem.message });
@@ -72,6 +75,23 @@ export async function cpixValidate(argument: string, options: CpixValidateOption
   if (errors > 0) {
     throw new CliError('ERR_CLI_INVALID_DOCUMENT', `${errors} error${errors === 1 ? '' : 's'} in the document`);
   }
+}
+
+/**
+ * A content id that is not an XML name (`42`, `123-channel`) in `CPIX@id`: SPEKE v1, PallyCon and
+ * ATEME clients match on it, so key servers echo it. The schema's `xs:ID` error on it is this warning.
+ */
+const CPIX_ID_DEVIATION: ValidationProblem = {
+  source: 'dialect',
+  severity: 'warning',
+  code: 'ID_NOT_NCNAME',
+  path: '/CPIX/@id',
+  message: 'CPIX@id is not an XML name: a content id echoed as SPEKE v1, PallyCon and ATEME clients expect, not schema-valid',
+};
+
+/** The schema's error on the root's `id` attribute. */
+function isCpixIdProblem(problem: ValidationProblem): boolean {
+  return problem.source === 'schema' && /^Element '\{urn:dashif:org:cpix\}CPIX', attribute 'id': /.test(problem.message);
 }
 
 /** The schema's verdict, from xmllint (WebAssembly), loaded only here. */
