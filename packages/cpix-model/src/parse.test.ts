@@ -70,7 +70,7 @@ describe('parseCpix', () => {
 
   it('reads bytes: UTF-8 with or without BOM, UTF-16 LE and BE with BOM', () => {
     const utf8 = Buffer.from(prefixed, 'utf8');
-    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(prefixed, 'utf16le')]);
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(prefixed.replace('encoding="UTF-8"', 'encoding="UTF-16"'), 'utf16le')]);
     const be = Buffer.from(le);
     be.swap16();
     for (const bytes of [utf8, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]), le, be]) {

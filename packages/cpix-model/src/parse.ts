@@ -1,5 +1,6 @@
 import { readBase64 } from './base64.js';
 import { ByteArena } from './byte-arena.js';
+import { decodeCpixText } from './decode.js';
 import { CpixError } from './errors.js';
 import {
   CPIX_NAMESPACES,
@@ -80,7 +81,8 @@ const FORBIDDEN_DECLARATION = /<!(DOCTYPE|ENTITY)/i;
 
 /**
  * Reads a CPIX 2.0–2.4 document. Namespaces are matched by URI, never by prefix; the document may
- * be a string or bytes (UTF-8 with or without BOM, UTF-16 with BOM). Reading is lenient where real
+ * be a string or bytes (UTF-8 with or without BOM, UTF-16 with BOM; a declared encoding that
+ * contradicts the bytes is refused with `ERR_CPIX_ENCODING`). Reading is lenient where real
  * traffic is off (child order, non-canonical base64, case of enumerations, ids that are not XML
  * ids, request-side `DeliveryData`) and says so in `warnings`; with `strict` each of those is an
  * error. DTDs and entity declarations are refused before any parsing; size, depth and element
@@ -95,7 +97,7 @@ export function parseCpix(xml: string | Uint8Array, options: ParseCpixOptions = 
   if (xml.length > maxBytes) {
     throw new CpixError('ERR_CPIX_TOO_LARGE', `Document of ${xml.length} ${typeof xml === 'string' ? 'characters' : 'bytes'} exceeds the limit of ${maxBytes}`);
   }
-  const source = typeof xml === 'string' ? (xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml) : decodeBytes(xml);
+  const source = decodeCpixText(xml);
   if (FORBIDDEN_DECLARATION.test(source)) {
     throw new CpixError('ERR_CPIX_DTD_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted');
   }
@@ -108,24 +110,6 @@ export function parseCpix(xml: string | Uint8Array, options: ParseCpixOptions = 
   const reader = new DocumentReader(source, options.strict === true);
   const document = reader.document(root);
   return { document, warnings: reader.warnings };
-}
-
-const BOM_KEPT = { fatal: true, ignoreBOM: true };
-
-function decodeBytes(bytes: Uint8Array): string {
-  const b0 = bytes[0];
-  const b1 = bytes[1];
-  try {
-    // One byte order mark is read here; the decoders keep any further one, which the reader refuses.
-    if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8', BOM_KEPT).decode(bytes.subarray(3));
-    if (b0 === 0xff && b1 === 0xfe) return new TextDecoder('utf-16le', BOM_KEPT).decode(bytes.subarray(2));
-    if (b0 === 0xfe && b1 === 0xff) return new TextDecoder('utf-16be', BOM_KEPT).decode(bytes.subarray(2));
-    if (b0 === 0x3c && b1 === 0x00) return new TextDecoder('utf-16le', { fatal: true }).decode(bytes);
-    if (b0 === 0x00 && b1 === 0x3c) return new TextDecoder('utf-16be', { fatal: true }).decode(bytes);
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (cause) {
-    throw new CpixError('ERR_CPIX_ENCODING', 'Document bytes are not valid UTF-8 or UTF-16', { cause });
-  }
 }
 
 /** Element key: the local name for CPIX elements, `prefix:local` for the other known namespaces. */
