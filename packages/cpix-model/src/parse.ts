@@ -63,7 +63,8 @@ export type CpixWarningCode =
   | 'UNKNOWN_ELEMENT'
   | 'UNKNOWN_ATTRIBUTE'
   | 'IGNORED_ATTRIBUTE'
-  | 'IGNORED_ELEMENT';
+  | 'IGNORED_ELEMENT'
+  | 'NESTED_MAC_KEY';
 
 /** What {@link parseCpix} returns. */
 export interface ParseCpixResult {
@@ -623,7 +624,8 @@ class DocumentReader {
       const name = keyOf(child);
       if (name === 'Key' || name === 'pskc:MACKey') {
         this.once(method.key, path, child.localName);
-        method.key = this.encryptedData(child, `${path}/${child.localName}`);
+        const keyPath = `${path}/${child.localName}`;
+        method.key = this.nestedMacKey(child, keyPath) ?? this.encryptedData(child, keyPath);
       } else if (name === 'pskc:MACKeyReference') {
         this.once(method.keyReference, path, 'MACKeyReference');
         method.keyReference = child.text;
@@ -632,6 +634,25 @@ class DocumentReader {
       }
     }
     return method;
+  }
+
+  /**
+   * AWS's SPEKE reference server writes the MAC key one level deeper than the schema: a
+   * `pskc:EncryptedValue` (and a `pskc:ValueMAC` over it) inside `MACMethod/Key`. Read as the key,
+   * with a warning; the `ValueMAC` is not kept (the serializer writes the schema's form).
+   * Undefined when the key is in the schema's form.
+   */
+  nestedMacKey(element: XmlElement, path: string): EncryptedData | undefined {
+    const nested = element.children.filter((child) => keyOf(child) === 'pskc:EncryptedValue');
+    if (nested.length === 0 || element.children.some((child) => keyOf(child) === 'enc:CipherData')) return undefined;
+    this.once(nested[1], path, 'EncryptedValue');
+    this.warn('NESTED_MAC_KEY', path, 'MAC key inside pskc:EncryptedValue (as the AWS SPEKE reference server writes it) read; its ValueMAC is not kept');
+    const key = this.encryptedData(nested[0]!, `${path}/EncryptedValue`);
+    for (const child of element.children) {
+      const name = keyOf(child);
+      if (name !== 'pskc:EncryptedValue' && name !== 'pskc:ValueMAC') this.extension(child, path, key);
+    }
+    return key;
   }
 
   // --- DRMSystem -------------------------------------------------------------------------------

@@ -119,17 +119,29 @@ function encryptedValue(algorithm: string, cipherValue: Uint8Array): string {
   return `<pskc:EncryptedValue><enc:EncryptionMethod Algorithm="${algorithm}"/><enc:CipherData><enc:CipherValue>${base64(cipherValue)}</enc:CipherValue></enc:CipherData></pskc:EncryptedValue>`;
 }
 
-/** The document, and the content keys it carries. `alterMac` changes one byte of the second ValueMAC. */
-function opensslDocument(alterMac = false): { xml: string; keys: Buffer[] } {
+/**
+ * The document, and the content keys it carries. `alterMac` changes one byte of the second
+ * ValueMAC. `form: 'aws'` writes the wrapped keys as AWS's SPEKE reference server does
+ * (key_server_common.py): each with a `pskc:ValueMAC`, the MAC key inside a `pskc:EncryptedValue`
+ * in `MACMethod/Key`.
+ */
+function opensslDocument({ alterMac = false, form = 'schema' }: { alterMac?: boolean; form?: 'schema' | 'aws' } = {}): { xml: string; keys: Buffer[] } {
   const documentKey = openssl(['rand', '32']);
   const macKey = openssl(['rand', '64']);
   const keys = KIDS.map(() => openssl(['rand', '16']));
   const deliveryData = RECIPIENTS.map((name) => {
     const certificate = openssl(['x509', '-in', join(fx.dir, `${name}.pem`), '-outform', 'DER']);
+    const wrappedDocumentKey = rsaOaepEncrypt(name, documentKey);
+    const wrappedMacKey = rsaOaepEncrypt(name, macKey);
+    const valueMac = (value: Uint8Array) => (form === 'aws' ? `<pskc:ValueMAC>${base64(hmacSha512(macKey, value))}</pskc:ValueMAC>` : '');
+    const macKeyXml =
+      form === 'aws'
+        ? encryptedValue(ALGORITHM.rsaOaepMgf1p, wrappedMacKey) + valueMac(wrappedMacKey)
+        : `<enc:EncryptionMethod Algorithm="${ALGORITHM.rsaOaepMgf1p}"/><enc:CipherData><enc:CipherValue>${base64(wrappedMacKey)}</enc:CipherValue></enc:CipherData>`;
     return `<cpix:DeliveryData>
       <cpix:DeliveryKey><ds:X509Data><ds:X509Certificate>${base64(certificate)}</ds:X509Certificate></ds:X509Data></cpix:DeliveryKey>
-      <cpix:DocumentKey Algorithm="${ALGORITHM.aes256Cbc}"><cpix:Data><pskc:Secret>${encryptedValue(ALGORITHM.rsaOaepMgf1p, rsaOaepEncrypt(name, documentKey))}</pskc:Secret></cpix:Data></cpix:DocumentKey>
-      <cpix:MACMethod Algorithm="${ALGORITHM.hmacSha512}"><cpix:Key><enc:EncryptionMethod Algorithm="${ALGORITHM.rsaOaepMgf1p}"/><enc:CipherData><enc:CipherValue>${base64(rsaOaepEncrypt(name, macKey))}</enc:CipherValue></enc:CipherData></cpix:Key></cpix:MACMethod>
+      <cpix:DocumentKey Algorithm="${ALGORITHM.aes256Cbc}"><cpix:Data><pskc:Secret>${encryptedValue(ALGORITHM.rsaOaepMgf1p, wrappedDocumentKey)}${valueMac(wrappedDocumentKey)}</pskc:Secret></cpix:Data></cpix:DocumentKey>
+      <cpix:MACMethod Algorithm="${ALGORITHM.hmacSha512}"><cpix:Key>${macKeyXml}</cpix:Key></cpix:MACMethod>
     </cpix:DeliveryData>`;
   });
   const contentKeys = KIDS.map((kid, index) => {
@@ -157,8 +169,24 @@ describe('we open what openssl builds', () => {
     expect(decrypted.contentKeyList!.contentKeys.map((key) => hex(key.data!.secret!.plainValue!))).toEqual(built.keys.map(hex));
   });
 
+  it('reads the form of AWS\'s SPEKE reference server (MAC key inside pskc:EncryptedValue, ValueMACs on the wrapped keys) with a warning, and writes it back in the schema\'s form', async () => {
+    const aws = opensslDocument({ form: 'aws' });
+    const { document, warnings } = parseCpix(aws.xml);
+    expect(warnings.filter((warning) => warning.code === 'NESTED_MAC_KEY').map((warning) => warning.path)).toEqual(
+      RECIPIENTS.map((_, index) => `/CPIX/DeliveryDataList/DeliveryData[${index + 1}]/MACMethod/Key`),
+    );
+    for (const name of RECIPIENTS) {
+      const decrypted = await decryptContentKeys(document, { privateKey: fx.key(name) });
+      expect(decrypted.contentKeyList!.contentKeys.map((key) => hex(key.data!.secret!.plainValue!))).toEqual(aws.keys.map(hex));
+    }
+    const rewritten = serializeCpix(document, { version: '2.3' });
+    expect(rewritten).toMatch(/<cpix:Key>\s*<enc:EncryptionMethod Algorithm="http:\/\/www\.w3\.org\/2001\/04\/xmlenc#rsa-oaep-mgf1p"\/>/);
+    expect(parseCpix(rewritten).warnings).toEqual([]);
+    expect(() => parseCpix(aws.xml, { strict: true })).toThrow(expect.objectContaining({ code: 'ERR_CPIX_NESTED_MAC_KEY' }));
+  });
+
   it('refuses the document whose ValueMAC was changed with ERR_CPIX_MAC_MISMATCH', async () => {
-    const { xml } = opensslDocument(true);
+    const { xml } = opensslDocument({ alterMac: true });
     await expect(decryptContentKeys(parseCpix(xml).document, { privateKey: fx.key('recipient3') })).rejects.toMatchObject({
       code: 'ERR_CPIX_MAC_MISMATCH',
       path: '/CPIX/ContentKeyList/ContentKey[2]/Data/Secret/ValueMAC',
