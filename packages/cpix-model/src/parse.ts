@@ -30,7 +30,7 @@ import {
   type UpdateHistoryItem,
   type VideoFilter,
 } from './model.js';
-import { rawElementXml, readXml, type XmlElement, type XmlLimits } from './xml-reader.js';
+import { normalizeLineEnds, rawElementXml, readXml, type XmlElement, type XmlLimits } from './xml-reader.js';
 
 /** Options of {@link parseCpix}. */
 export interface ParseCpixOptions {
@@ -91,6 +91,17 @@ const FORBIDDEN_DECLARATION = /<!(DOCTYPE|ENTITY)/i;
  * one, a `path`.
  */
 export function parseCpix(xml: string | Uint8Array, options: ParseCpixOptions = {}): ParseCpixResult {
+  const { source, root } = readCpixTree(xml, options);
+  const reader = new DocumentReader(source, options.strict === true);
+  const document = reader.document(root);
+  return { document, warnings: reader.warnings };
+}
+
+/**
+ * The text of a document (decoded, line ends normalized) and its element tree, as `parseCpix`
+ * reads them before building the model; signature verification binds signatures to this tree.
+ */
+export function readCpixTree(xml: string | Uint8Array, options: Pick<ParseCpixOptions, 'maxBytes' | 'maxDepth' | 'maxElements'> = {}): { source: string; root: XmlElement } {
   const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   if (typeof xml !== 'string' && !(xml instanceof Uint8Array)) {
     throw new CpixError('ERR_CPIX_INVALID_INPUT', 'parseCpix expects a string or a Uint8Array');
@@ -98,7 +109,7 @@ export function parseCpix(xml: string | Uint8Array, options: ParseCpixOptions = 
   if (xml.length > maxBytes) {
     throw new CpixError('ERR_CPIX_TOO_LARGE', `Document of ${xml.length} ${typeof xml === 'string' ? 'characters' : 'bytes'} exceeds the limit of ${maxBytes}`);
   }
-  const source = decodeCpixText(xml);
+  const source = normalizeLineEnds(decodeCpixText(xml));
   if (FORBIDDEN_DECLARATION.test(source)) {
     throw new CpixError('ERR_CPIX_DTD_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted');
   }
@@ -107,10 +118,7 @@ export function parseCpix(xml: string | Uint8Array, options: ParseCpixOptions = 
     maxDepth: options.maxDepth ?? DEFAULT_LIMITS.maxDepth,
     maxElements: options.maxElements ?? DEFAULT_LIMITS.maxElements,
   };
-  const root = readXml(source, limits, KNOWN_NAMESPACES);
-  const reader = new DocumentReader(source, options.strict === true);
-  const document = reader.document(root);
-  return { document, warnings: reader.warnings };
+  return { source, root: readXml(source, limits, KNOWN_NAMESPACES) };
 }
 
 /** Element key: the local name for CPIX elements, `prefix:local` for the other known namespaces. */

@@ -3,6 +3,7 @@ import { SignedXml } from 'xml-crypto';
 import { describeCertificate, type CertificateInfo } from './certificate.js';
 import { CpixError } from './errors.js';
 import { CPIX_NAMESPACES } from './model.js';
+import { readCpixTree } from './parse.js';
 import { CPIX_LIST_ITEMS, DSIG, childElements, elementsWithId, parseCpixDom } from './signature-dom.js';
 
 /** Why a signature did not verify. */
@@ -21,6 +22,11 @@ export type CpixSignatureFailureCode =
    * signature-wrapping attempt).
    */
   | 'ERR_CPIX_SIGNATURE_UNBOUND_REFERENCE'
+  /**
+   * The document holds U+0085, U+2028 or U+2029, which the XML-DSig library reads as line feeds
+   * (XML 1.1) while XML 1.0 and `parseCpix` keep them: what is signed would not be what is read.
+   */
+  | 'ERR_CPIX_SIGNATURE_UNSAFE_CHARACTER'
   /** The signature carries no `ds:X509Certificate` to verify with. */
   | 'ERR_CPIX_SIGNATURE_NO_CERTIFICATE'
   /** A canonicalization, transform, digest or signature algorithm that is not supported. */
@@ -64,12 +70,20 @@ export interface CpixSignatureVerification {
  * second list, another list) fails, so that `covers` names exactly what `parseCpix` returns
  * under the signature. Returns one result per signature, valid or not with a code; it never
  * decides trust (see {@link isSignedBy}). The document may be text or bytes, read as `parseCpix`
- * reads them; malformed XML, a wrong encoding or a non-CPIX root throws a {@link CpixError}.
+ * reads them; what `parseCpix` refuses as XML (malformed, a wrong encoding, a DTD, past its limits)
+ * or a non-CPIX root throws the same {@link CpixError}.
  */
 export function verifyCpixSignatures(input: string | Uint8Array): CpixSignatureVerification[] {
   const { doc, root, xml } = parseCpixDom(input);
-  return signatureElements(root).map(({ element, location }) => verifyOne(xml, doc, root, element, location));
+  // xmldom accepts some XML that parseCpix refuses (a bare "&", unquoted values, NUL references...):
+  // a signature is verified only on a document parseCpix reads.
+  const { source } = readCpixTree(xml);
+  const unsafe = XML11_LINE_ENDS.test(source);
+  return signatureElements(root).map(({ element, location }) => verifyOne(xml, doc, root, element, location, unsafe));
 }
+
+/** XML 1.1's line ends, which xmldom normalizes to line feeds and XML 1.0 readers keep. */
+const XML11_LINE_ENDS = /[\u0085\u2028\u2029]/;
 
 /**
  * True when a valid signature by the certificate with SHA-256 fingerprint `fingerprint256` (as
@@ -111,7 +125,7 @@ function signatureElements(root: Element): { element: Element; location: string 
   return found;
 }
 
-function verifyOne(xml: string, doc: Document, root: Element, signature: Element, location: string): CpixSignatureVerification {
+function verifyOne(xml: string, doc: Document, root: Element, signature: Element, location: string, unsafe: boolean): CpixSignatureVerification {
   const signedInfo = childElements(signature, DSIG.namespace, 'SignedInfo')[0];
   const references = signedInfo === undefined ? [] : childElements(signedInfo, DSIG.namespace, 'Reference');
   const uri = references[0]?.getAttribute('URI') ?? '';
@@ -129,6 +143,9 @@ function verifyOne(xml: string, doc: Document, root: Element, signature: Element
     const bound = bindReference(doc, root, reference.getAttribute('URI') ?? '');
     if ('code' in bound) return fail(result, bound.code, bound.reason);
     covers.push(bound.path);
+  }
+  if (unsafe) {
+    return fail(result, 'ERR_CPIX_SIGNATURE_UNSAFE_CHARACTER', 'The document holds U+0085, U+2028 or U+2029, which the signature library reads as line feeds and parseCpix as characters');
   }
 
   const certificateText = firstCertificate(signature);

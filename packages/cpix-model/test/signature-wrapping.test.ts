@@ -108,6 +108,30 @@ describe('signature wrapping: a signed element moved where the model does not re
 });
 
 describe('documents as parseCpix reads them', () => {
+  it('verifies only a document parseCpix reads: what xmldom lets through outside the signed list is refused alike', () => {
+    const bareAmpersand = listSigned.replace('</cpix:CPIX>', '<x:Note xmlns:x="urn:example:note">fish & chips</x:Note></cpix:CPIX>');
+    expect(() => parseCpix(bareAmpersand)).toThrow(expect.objectContaining({ code: 'ERR_CPIX_XML_MALFORMED' }));
+    expect(() => verifyCpixSignatures(bareAmpersand)).toThrow(expect.objectContaining({ code: 'ERR_CPIX_XML_MALFORMED' }));
+  });
+
+  it('refuses XML 1.1 line ends, which the signature library reads as line feeds and parseCpix as characters; carriage returns are line feeds to both', async () => {
+    const named = document();
+    named.contentKeyList!.contentKeys[1]!.friendlyName = 'line one\nline two';
+    const signed = await signCpix(serializeCpix(named, { version: '2.3' }), { ...signer, target: 'ContentKeyList' });
+    expect(signed).toContain('line one\nline two');
+    const friendlyName = (xml: string) => parseCpix(xml).document.contentKeyList!.contentKeys[1]!.friendlyName;
+    for (const lineEnd of ['\u2028', '\u2029', '\u0085']) {
+      const forged = signed.replace('line one\nline two', `line one${lineEnd}line two`);
+      expect(friendlyName(forged)).toBe(`line one${lineEnd}line two`);
+      expect(verifyCpixSignatures(forged)[0]).toMatchObject({ valid: false, code: 'ERR_CPIX_SIGNATURE_UNSAFE_CHARACTER', covers: [] });
+    }
+    for (const lineEnd of ['\r', '\r\n']) {
+      const same = signed.replace('line one\nline two', `line one${lineEnd}line two`);
+      expect(friendlyName(same)).toBe('line one\nline two');
+      expect(verifyCpixSignatures(same)[0]).toMatchObject({ valid: true, covers: ['/CPIX/ContentKeyList'] });
+    }
+  });
+
   it('verifies bytes: UTF-8 with and without BOM, UTF-16 LE and BE with BOM, and a string with a BOM', () => {
     const utf16 = listSigned.replace(/^<\?xml version="1.0" encoding="UTF-8"\?>/, '<?xml version="1.0" encoding="UTF-16"?>');
     expect(utf16).not.toBe(listSigned);
