@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import type { CpixDocument, CpixWriteVersion } from '@cpixkit/cpix-model';
+import { decodeCpixText, type CpixDocument, type CpixWriteVersion } from '@cpixkit/cpix-model';
 import { CliError } from './errors.js';
 import { type Input, readInput, writeResult } from './io.js';
 
@@ -14,15 +14,8 @@ export async function readCpixInput(argument: string): Promise<CpixInput> {
   if (input.origin === 'argument') {
     throw new CliError('ERR_CLI_READ_FAILED', `no such file: ${argument} (give a CPIX file, @file, or - for stdin)`);
   }
-  return { ...input, xml: decodeText(input.bytes) };
-}
-
-/** The text of an XML file: UTF-8 (BOM dropped) or UTF-16 with a BOM. */
-function decodeText(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
-  const text = bytes.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Decoded as parseCpix decodes bytes: UTF-8 or UTF-16, the XML declaration honoured.
+  return { ...input, xml: decodeCpixText(input.bytes) };
 }
 
 /** The CPIX version a document declares, as `serializeCpix` writes it: no `version` is the 2.0 (SPEKE v1) style. */

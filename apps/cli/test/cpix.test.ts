@@ -174,7 +174,7 @@ describe('cpixkit cpix sign and verify', () => {
     const result = cpixkitJson<{ valid: boolean; signatures: Array<Record<string, unknown>> }>(['cpix', 'verify', signed, '--cert', certs.signerCert, '--json']);
     expect(result.valid).toBe(true);
     expect(result.signatures).toEqual([
-      expect.objectContaining({ target: 'document', valid: true, signer: expect.objectContaining({ subject: 'CN=cpixkit cli test signer' }) }),
+      expect.objectContaining({ target: 'document', covers: ['/CPIX'], valid: true, signer: expect.objectContaining({ subject: 'CN=cpixkit cli test signer' }) }),
     ]);
     const human = cpixkit(['cpix', 'verify', signed]);
     expect(human.status).toBe(0);

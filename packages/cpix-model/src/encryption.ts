@@ -32,9 +32,10 @@ export interface DecryptContentKeysOptions {
 /**
  * Encrypts every plain content key of a document for one or more recipients, as CPIX specifies:
  * a random 256-bit document key encrypts each key with AES-256-CBC (a fresh IV prefixed to each
- * CipherValue); the document key is wrapped for each recipient with RSA-OAEP-MGF1P (SHA-1); a random
- * MAC key, encrypted under the document key, gives each encrypted value a `ValueMAC`
- * (HMAC-SHA512 over IV and ciphertext). Returns a new document with `EncryptedValue` + `ValueMAC`
+ * CipherValue); a random MAC key gives each encrypted value a `ValueMAC` (HMAC-SHA512 over IV and
+ * ciphertext). The document key and the MAC key are each wrapped for every recipient with
+ * RSA-OAEP-MGF1P (SHA-1), in `DocumentKey` and `MACMethod/Key`, as the CPIX specification,
+ * Axinom.Cpix and AWS's SPEKE reference server do. Returns a new document with `EncryptedValue` + `ValueMAC`
  * in place of each `PlainValue` and a filled `DeliveryDataList`; the input is not modified.
  * Content keys without a value (request side) are left as they are.
  */
@@ -82,7 +83,7 @@ export function encryptContentKeys(document: CpixDocument, options: EncryptConte
       return {
         ...(template ?? { deliveryKey: { x509Certificates: [der] } }),
         documentKeys: [wrapped],
-        macMethod: { algorithm: CPIX_ALGORITHMS.hmacSha512, key: { algorithm: CPIX_ALGORITHMS.aes256Cbc, cipherValue: encryptAes256Cbc(documentKey, macKey) } },
+        macMethod: { algorithm: CPIX_ALGORITHMS.hmacSha512, key: { algorithm: CPIX_ALGORITHMS.rsaOaepMgf1p, cipherValue: wrapRsaOaepMgf1p(publicKey, macKey) } },
       };
     });
     return { ...document, deliveryDataList: { ...document.deliveryDataList, deliveryData }, ...(contentKeyList && { contentKeyList }) };
@@ -113,11 +114,13 @@ function encryptContentKey(key: ContentKey, index: number, documentKey: Uint8Arr
  * keys carry `PlainValue`s and which no longer has a `DeliveryDataList`. A recipient identified
  * otherwise than by certificate (`ds:KeyName`...) is found by trying the key. With CPIX 2.4's
  * several document keys per recipient, a content key uses the one whose `encryptsKey` names its
- * KID, else the one without `encryptsKey` (or the first), which also encrypts the MAC key.
+ * KID, else the one without `encryptsKey` (or the first). The MAC key (`MACMethod/Key`) is wrapped
+ * for the recipient with RSA-OAEP-MGF1P, like the document key.
  *
  * Errors: `ERR_CPIX_NO_RECIPIENT` (no `DeliveryData` with a document key), `ERR_CPIX_WRONG_PRIVATE_KEY`
  * (the key belongs to none of the recipients), `ERR_CPIX_DOCUMENT_KEY_DECRYPTION_FAILED` (the
- * wrapped document key does not open: damaged CipherValue), `ERR_CPIX_MAC_MISSING`,
+ * wrapped document key does not open: damaged CipherValue), `ERR_CPIX_MAC_KEY_DECRYPTION_FAILED`
+ * (the wrapped MAC key does not open), `ERR_CPIX_MAC_MISSING`,
  * `ERR_CPIX_MAC_MISMATCH` (a value or its MAC was altered), `ERR_CPIX_UNSUPPORTED_ALGORITHM`,
  * `ERR_CPIX_DECRYPTION_FAILED`, `ERR_CPIX_PRIVATE_KEY_INVALID`.
  */
@@ -133,7 +136,7 @@ export async function decryptContentKeys(document: CpixDocument, options: Decryp
   const recipient = findRecipient(candidates, privateKey);
   const documentKeys = unwrapDocumentKeys(recipient.data, recipient.path, privateKey);
   try {
-    const macKey = decryptMacKey(recipient.data, recipient.path, documentKeys);
+    const macKey = unwrapMacKey(recipient.data, recipient.path, privateKey);
     try {
       const contentKeyList = document.contentKeyList && {
         ...document.contentKeyList,
@@ -217,13 +220,13 @@ function unwrapDocumentKeys(data: DeliveryData, path: string, privateKey: KeyObj
   return keys;
 }
 
-function documentKeyFor(documentKeys: Map<string, Uint8Array>, kid: string | undefined): Uint8Array {
-  const key = (kid === undefined ? undefined : documentKeys.get(kid.toLowerCase())) ?? documentKeys.get(DEFAULT_DOCUMENT_KEY) ?? documentKeys.values().next().value;
+function documentKeyFor(documentKeys: Map<string, Uint8Array>, kid: string): Uint8Array {
+  const key = documentKeys.get(kid.toLowerCase()) ?? documentKeys.get(DEFAULT_DOCUMENT_KEY) ?? documentKeys.values().next().value;
   // unwrapDocumentKeys returns at least one key: callers only get here for a DeliveryData with document keys.
   return key!;
 }
 
-function decryptMacKey(data: DeliveryData, path: string, documentKeys: Map<string, Uint8Array>): Uint8Array {
+function unwrapMacKey(data: DeliveryData, path: string, privateKey: KeyObject): Uint8Array {
   const method = data.macMethod;
   if (method === undefined) {
     throw new CpixError('ERR_CPIX_MAC_MISSING', 'DeliveryData has no MACMethod: encrypted values cannot be authenticated', { path: `${path}/MACMethod` });
@@ -234,8 +237,16 @@ function decryptMacKey(data: DeliveryData, path: string, documentKeys: Map<strin
   if (method.key === undefined) {
     throw new CpixError('ERR_CPIX_MAC_MISSING', 'MACMethod carries no MAC key (MACKeyReference is not supported)', { path: `${path}/MACMethod` });
   }
-  expectAlgorithm(method.key, CPIX_ALGORITHMS.aes256Cbc, `${path}/MACMethod/Key`);
-  return decryptAes256Cbc(documentKeyFor(documentKeys, undefined), method.key.cipherValue, `${path}/MACMethod/Key`);
+  const keyPath = `${path}/MACMethod/Key`;
+  expectAlgorithm(method.key, CPIX_ALGORITHMS.rsaOaepMgf1p, keyPath);
+  try {
+    return unwrapRsaOaepMgf1p(privateKey, method.key.cipherValue);
+  } catch (cause) {
+    throw new CpixError('ERR_CPIX_MAC_KEY_DECRYPTION_FAILED', 'The wrapped MAC key does not decrypt with the recipient key (damaged CipherValue?)', {
+      path: `${keyPath}/CipherData/CipherValue`,
+      cause,
+    });
+  }
 }
 
 function decryptContentKey(key: ContentKey, path: string, documentKeys: Map<string, Uint8Array>, macKey: Uint8Array): ContentKey {

@@ -37,6 +37,7 @@ export {
   type UpdateHistoryItemList,
   type VideoFilter,
 } from './model.js';
+export { decodeCpixText } from './decode.js';
 export { parseCpix, type CpixWarning, type CpixWarningCode, type ParseCpixOptions, type ParseCpixResult } from './parse.js';
 export { serializeCpix, type CpixPrefixRole, type SerializeCpixOptions } from './serialize.js';
 export { validateCpix, type CpixProblem, type CpixProblemCode } from './validate.js';

@@ -163,7 +163,7 @@ export interface DocumentKey extends Extensible, PskcKeyFields {
   data?: KeyData;
 }
 
-/** `MACMethod`: the MAC algorithm and the MAC key, encrypted under the document key. */
+/** `MACMethod`: the MAC algorithm and the MAC key, wrapped with the recipient's public key (RSA-OAEP-MGF1P). */
 export interface MacMethod extends Extensible {
   /** `@Algorithm`, e.g. `http://www.w3.org/2001/04/xmldsig-more#hmac-sha512`. */
   algorithm: string;

@@ -70,7 +70,7 @@ describe('parseCpix', () => {
 
   it('reads bytes: UTF-8 with or without BOM, UTF-16 LE and BE with BOM', () => {
     const utf8 = Buffer.from(prefixed, 'utf8');
-    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(prefixed, 'utf16le')]);
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(prefixed.replace('encoding="UTF-8"', 'encoding="UTF-16"'), 'utf16le')]);
     const be = Buffer.from(le);
     be.swap16();
     for (const bytes of [utf8, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]), le, be]) {
@@ -78,6 +78,27 @@ describe('parseCpix', () => {
     }
     expect(parseCpix(`\uFEFF${prefixed}`)).toEqual(expected);
     expect(codeOf(() => parseCpix(new Uint8Array([0x3c, 0xff, 0xfe, 0x3e])))).toEqual({ code: 'ERR_CPIX_ENCODING', path: undefined });
+  });
+
+  it('honours the declared encoding, and refuses one that contradicts the bytes or is not supported', () => {
+    const declared = (encoding: string) => prefixed.replace('encoding="UTF-8"', `encoding="${encoding}"`);
+    const latin1 = Buffer.from(declared('ISO-8859-1').replace('contentId="abc"', 'contentId="caf\u00e9"'), 'latin1');
+    expect(latin1.includes(0xe9)).toBe(true);
+    expect(parseCpix(new Uint8Array(latin1)).document.contentId).toBe('caf\u00e9');
+    expect(parseCpix(new Uint8Array(Buffer.from(declared('US-ASCII')))).document).toEqual(expected.document);
+    expect(parseCpix(new Uint8Array(Buffer.from(declared('utf-16'), 'utf16le'))).document).toEqual(expected.document); // no BOM, "<" as two bytes
+    const refusals: [Uint8Array, RegExp][] = [
+      [new Uint8Array(Buffer.from(declared('UTF-16'))), /says encoding="UTF-16" but the bytes are not UTF-16/],
+      [new Uint8Array(Buffer.from(declared('US-ASCII').replace('contentId="abc"', 'contentId="caf\u00e9"'))), /says encoding="US-ASCII" but byte \d+ is not ASCII/],
+      [new Uint8Array(Buffer.from(declared('windows-1252'))), /Encoding "windows-1252" is not supported/],
+      [new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(declared('UTF-16'))])), /says encoding="UTF-16" but the document is UTF-8/],
+      [new Uint8Array(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(declared('UTF-16LE'), 'utf16le').swap16()])), /says encoding="UTF-16LE" but the document is UTF-16BE/],
+    ];
+    for (const [bytes, message] of refusals) {
+      expect(() => parseCpix(bytes)).toThrow(expect.objectContaining({ code: 'ERR_CPIX_ENCODING', message: expect.stringMatching(message) }));
+    }
+    // A string is already characters: its declaration is not checked.
+    expect(parseCpix(declared('UTF-16')).document).toEqual(expected.document);
   });
 
   it('is lenient about case and order, and says so', () => {

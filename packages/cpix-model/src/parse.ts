@@ -1,5 +1,6 @@
 import { readBase64 } from './base64.js';
 import { ByteArena } from './byte-arena.js';
+import { decodeCpixText } from './decode.js';
 import { CpixError } from './errors.js';
 import {
   CPIX_NAMESPACES,
@@ -29,7 +30,7 @@ import {
   type UpdateHistoryItem,
   type VideoFilter,
 } from './model.js';
-import { rawElementXml, readXml, type XmlElement, type XmlLimits } from './xml-reader.js';
+import { normalizeLineEnds, rawElementXml, readXml, type XmlElement, type XmlLimits } from './xml-reader.js';
 
 /** Options of {@link parseCpix}. */
 export interface ParseCpixOptions {
@@ -63,7 +64,8 @@ export type CpixWarningCode =
   | 'UNKNOWN_ATTRIBUTE'
   | 'IGNORED_ATTRIBUTE'
   | 'IGNORED_ELEMENT'
-  | 'INCOMPLETE_UPDATE_HISTORY_ITEM';
+  | 'INCOMPLETE_UPDATE_HISTORY_ITEM'
+  | 'NESTED_MAC_KEY';
 
 /** What {@link parseCpix} returns. */
 export interface ParseCpixResult {
@@ -81,7 +83,8 @@ const FORBIDDEN_DECLARATION = /<!(DOCTYPE|ENTITY)/i;
 
 /**
  * Reads a CPIX 2.0–2.4 document. Namespaces are matched by URI, never by prefix; the document may
- * be a string or bytes (UTF-8 with or without BOM, UTF-16 with BOM). Reading is lenient where real
+ * be a string or bytes (UTF-8 with or without BOM, UTF-16 with BOM; a declared encoding that
+ * contradicts the bytes is refused with `ERR_CPIX_ENCODING`). Reading is lenient where real
  * traffic is off (child order, non-canonical base64, case of enumerations, ids that are not XML
  * ids, request-side `DeliveryData`) and says so in `warnings`; with `strict` each of those is an
  * error. DTDs and entity declarations are refused before any parsing; size, depth and element
@@ -89,6 +92,17 @@ const FORBIDDEN_DECLARATION = /<!(DOCTYPE|ENTITY)/i;
  * one, a `path`.
  */
 export function parseCpix(xml: string | Uint8Array, options: ParseCpixOptions = {}): ParseCpixResult {
+  const { source, root } = readCpixTree(xml, options);
+  const reader = new DocumentReader(source, options.strict === true);
+  const document = reader.document(root);
+  return { document, warnings: reader.warnings };
+}
+
+/**
+ * The text of a document (decoded, line ends normalized) and its element tree, as `parseCpix`
+ * reads them before building the model; signature verification binds signatures to this tree.
+ */
+export function readCpixTree(xml: string | Uint8Array, options: Pick<ParseCpixOptions, 'maxBytes' | 'maxDepth' | 'maxElements'> = {}): { source: string; root: XmlElement } {
   const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   if (typeof xml !== 'string' && !(xml instanceof Uint8Array)) {
     throw new CpixError('ERR_CPIX_INVALID_INPUT', 'parseCpix expects a string or a Uint8Array');
@@ -96,7 +110,7 @@ export function parseCpix(xml: string | Uint8Array, options: ParseCpixOptions = 
   if (xml.length > maxBytes) {
     throw new CpixError('ERR_CPIX_TOO_LARGE', `Document of ${xml.length} ${typeof xml === 'string' ? 'characters' : 'bytes'} exceeds the limit of ${maxBytes}`);
   }
-  const source = typeof xml === 'string' ? (xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml) : decodeBytes(xml);
+  const source = normalizeLineEnds(decodeCpixText(xml));
   if (FORBIDDEN_DECLARATION.test(source)) {
     throw new CpixError('ERR_CPIX_DTD_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted');
   }
@@ -105,28 +119,7 @@ export function parseCpix(xml: string | Uint8Array, options: ParseCpixOptions = 
     maxDepth: options.maxDepth ?? DEFAULT_LIMITS.maxDepth,
     maxElements: options.maxElements ?? DEFAULT_LIMITS.maxElements,
   };
-  const root = readXml(source, limits, KNOWN_NAMESPACES);
-  const reader = new DocumentReader(source, options.strict === true);
-  const document = reader.document(root);
-  return { document, warnings: reader.warnings };
-}
-
-const BOM_KEPT = { fatal: true, ignoreBOM: true };
-
-function decodeBytes(bytes: Uint8Array): string {
-  const b0 = bytes[0];
-  const b1 = bytes[1];
-  try {
-    // One byte order mark is read here; the decoders keep any further one, which the reader refuses.
-    if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8', BOM_KEPT).decode(bytes.subarray(3));
-    if (b0 === 0xff && b1 === 0xfe) return new TextDecoder('utf-16le', BOM_KEPT).decode(bytes.subarray(2));
-    if (b0 === 0xfe && b1 === 0xff) return new TextDecoder('utf-16be', BOM_KEPT).decode(bytes.subarray(2));
-    if (b0 === 0x3c && b1 === 0x00) return new TextDecoder('utf-16le', { fatal: true }).decode(bytes);
-    if (b0 === 0x00 && b1 === 0x3c) return new TextDecoder('utf-16be', { fatal: true }).decode(bytes);
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (cause) {
-    throw new CpixError('ERR_CPIX_ENCODING', 'Document bytes are not valid UTF-8 or UTF-16', { cause });
-  }
+  return { source, root: readXml(source, limits, KNOWN_NAMESPACES) };
 }
 
 /** Element key: the local name for CPIX elements, `prefix:local` for the other known namespaces. */
@@ -646,7 +639,8 @@ class DocumentReader {
       const name = keyOf(child);
       if (name === 'Key' || name === 'pskc:MACKey') {
         this.once(method.key, path, child.localName);
-        method.key = this.encryptedData(child, `${path}/${child.localName}`);
+        const keyPath = `${path}/${child.localName}`;
+        method.key = this.nestedMacKey(child, keyPath) ?? this.encryptedData(child, keyPath);
       } else if (name === 'pskc:MACKeyReference') {
         this.once(method.keyReference, path, 'MACKeyReference');
         method.keyReference = child.text;
@@ -655,6 +649,25 @@ class DocumentReader {
       }
     }
     return method;
+  }
+
+  /**
+   * AWS's SPEKE reference server writes the MAC key one level deeper than the schema: a
+   * `pskc:EncryptedValue` (and a `pskc:ValueMAC` over it) inside `MACMethod/Key`. Read as the key,
+   * with a warning; the `ValueMAC` is not kept (the serializer writes the schema's form).
+   * Undefined when the key is in the schema's form.
+   */
+  nestedMacKey(element: XmlElement, path: string): EncryptedData | undefined {
+    const nested = element.children.filter((child) => keyOf(child) === 'pskc:EncryptedValue');
+    if (nested.length === 0 || element.children.some((child) => keyOf(child) === 'enc:CipherData')) return undefined;
+    this.once(nested[1], path, 'EncryptedValue');
+    this.warn('NESTED_MAC_KEY', path, 'MAC key inside pskc:EncryptedValue (as the AWS SPEKE reference server writes it) read; its ValueMAC is not kept');
+    const key = this.encryptedData(nested[0]!, `${path}/EncryptedValue`);
+    for (const child of element.children) {
+      const name = keyOf(child);
+      if (name !== 'pskc:EncryptedValue' && name !== 'pskc:ValueMAC') this.extension(child, path, key);
+    }
+    return key;
   }
 
   // --- DRMSystem -------------------------------------------------------------------------------

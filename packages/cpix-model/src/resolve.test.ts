@@ -109,6 +109,32 @@ describe('resolveContentKey', () => {
     expect(failure(() => resolveContentKey(ladder, { type: 'subtitle' } as unknown as ContentKeyContext)).code).toBe('ERR_CPIX_INCOMPLETE_CONTEXT');
   });
 
+  it('asks only for the context values of the bounds a filter has', () => {
+    // An AudioFilter or BitrateFilter without bounds matches every track: its value is not needed.
+    expect(kidFor(ladder, { type: 'audio' })).toBe(AUDIO);
+    expect(kidFor(document([{ kid: SD, bitrateFilters: [{}] }]), { type: 'video' })).toBe(SD);
+    const cases: { filter: ContentKeyUsageRule; context: ContentKeyContext; needs: keyof ContentKeyContext }[] = [
+      { filter: { kid: SD, videoFilters: [{ minPixels: 1 }] }, context: { type: 'video', pixels: 2 }, needs: 'pixels' },
+      { filter: { kid: SD, videoFilters: [{ maxPixels: 9 }] }, context: { type: 'video', pixels: 2 }, needs: 'pixels' },
+      { filter: { kid: SD, videoFilters: [{ minFps: 1 }] }, context: { type: 'video', fps: 2 }, needs: 'fps' },
+      { filter: { kid: SD, videoFilters: [{ maxFps: 60 }] }, context: { type: 'video', fps: 2 }, needs: 'fps' },
+      { filter: { kid: SD, videoFilters: [{ hdr: true }] }, context: { type: 'video', hdr: true }, needs: 'hdr' },
+      { filter: { kid: SD, videoFilters: [{ wcg: false }] }, context: { type: 'video', wcg: false }, needs: 'wcg' },
+      { filter: { kid: SD, audioFilters: [{ minChannels: 1 }] }, context: { type: 'audio', channels: 2 }, needs: 'channels' },
+      { filter: { kid: SD, audioFilters: [{ maxChannels: 2 }] }, context: { type: 'audio', channels: 2 }, needs: 'channels' },
+      { filter: { kid: SD, bitrateFilters: [{ minBitrate: 1 }] }, context: { type: 'audio', bitrate: 2 }, needs: 'bitrate' },
+      { filter: { kid: SD, bitrateFilters: [{ maxBitrate: 9 }] }, context: { type: 'video', bitrate: 2 }, needs: 'bitrate' },
+      { filter: { kid: SD, labelFilters: [{ label: 'main' }] }, context: { type: 'video', labels: ['main'] }, needs: 'labels' },
+      { filter: { kid: SD, keyPeriodFilters: [{ periodId: 'p1' }] }, context: { type: 'video', period: { id: 'p1' } }, needs: 'period' },
+    ];
+    for (const { filter, context, needs } of cases) {
+      // Only the one value the filter's attribute asks about is given: nothing else is needed.
+      expect(kidFor(document([filter]), context), needs).toBe(SD);
+      const { [needs]: _given, ...without } = context;
+      expect(failure(() => resolveContentKey(document([filter]), without as ContentKeyContext)), needs).toMatchObject({ code: 'ERR_CPIX_INCOMPLETE_CONTEXT' });
+    }
+  });
+
   it('refuses rules with filters it does not know, and rules for keys that are not there', () => {
     const vendor = document([{ kid: SD, extensions: ['<v:Filter xmlns:v="urn:vendor"/>'] }]);
     expect(failure(() => resolveContentKey(vendor, { type: 'video' })).code).toBe('ERR_CPIX_UNSUPPORTED_FILTER');

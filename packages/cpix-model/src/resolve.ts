@@ -36,7 +36,8 @@ export interface ResolvedContentKey {
  *
  * Several matching rules for the same key are fine. Matching rules for different keys throw
  * `ERR_CPIX_AMBIGUOUS_KEY` listing them; no match throws `ERR_CPIX_NO_MATCHING_KEY`; a filter that
- * needs a context value that was not given throws `ERR_CPIX_INCOMPLETE_CONTEXT`; a rule with
+ * needs a context value that was not given throws `ERR_CPIX_INCOMPLETE_CONTEXT` (a bound that is
+ * absent needs nothing: an `AudioFilter` without channel bounds matches any audio track); a rule with
  * filters this library does not know throws `ERR_CPIX_UNSUPPORTED_FILTER`. A document without
  * usage rules resolves to its only key.
  */
@@ -82,8 +83,8 @@ function ruleMatches(rule: ContentKeyUsageRule, path: string, context: ContentKe
   }
   return (
     some(rule.videoFilters, (filter) => context.type === 'video' && videoMatches(filter, context, path)) &&
-    some(rule.audioFilters, (filter) => context.type === 'audio' && within(filter.minChannels, filter.maxChannels, need(context.channels, 'channels', path))) &&
-    some(rule.bitrateFilters, (filter) => within(filter.minBitrate, filter.maxBitrate, need(context.bitrate, 'bitrate', path))) &&
+    some(rule.audioFilters, (filter) => context.type === 'audio' && within(filter.minChannels, filter.maxChannels, () => need(context.channels, 'channels', path))) &&
+    some(rule.bitrateFilters, (filter) => within(filter.minBitrate, filter.maxBitrate, () => need(context.bitrate, 'bitrate', path))) &&
     some(rule.labelFilters, (filter) => need(context.labels, 'labels', path).includes(filter.label)) &&
     some(rule.keyPeriodFilters, (filter) => periodMatches(filter.periodId, periods, need(context.period, 'period', path)))
   );
@@ -99,16 +100,20 @@ function need<T>(value: T | undefined, name: string, path: string): T {
   return value;
 }
 
-function within(min: number | undefined, max: number | undefined, value: number): boolean {
-  return (min === undefined || value >= min) && (max === undefined || value <= max);
+/**
+ * Whether the track's value lies within the inclusive bounds. The value is asked for only when a
+ * bound is present: a filter without bounds matches every track, whether its value is known or not.
+ */
+function within(min: number | undefined, max: number | undefined, value: () => number): boolean {
+  if (min === undefined && max === undefined) return true;
+  const known = value();
+  return (min === undefined || known >= min) && (max === undefined || known <= max);
 }
 
 function videoMatches(filter: VideoFilter, context: ContentKeyContext, path: string): boolean {
   if (filter.hdr !== undefined && need(context.hdr, 'hdr', path) !== filter.hdr) return false;
   if (filter.wcg !== undefined && need(context.wcg, 'wcg', path) !== filter.wcg) return false;
-  if ((filter.minPixels !== undefined || filter.maxPixels !== undefined) && !within(filter.minPixels, filter.maxPixels, need(context.pixels, 'pixels', path))) {
-    return false;
-  }
+  if (!within(filter.minPixels, filter.maxPixels, () => need(context.pixels, 'pixels', path))) return false;
   if (filter.minFps !== undefined || filter.maxFps !== undefined) {
     const fps = need(context.fps, 'fps', path);
     if (filter.minFps !== undefined && fps <= filter.minFps) return false;

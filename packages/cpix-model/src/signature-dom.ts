@@ -1,4 +1,5 @@
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { decodeCpixText } from './decode.js';
 import { CpixError } from './errors.js';
 import { CPIX_NAMESPACES } from './model.js';
 
@@ -16,12 +17,26 @@ export const DSIG = {
   sha512: 'http://www.w3.org/2001/04/xmlenc#sha512',
 } as const;
 
+/** The lists a CPIX root holds, each with the name of its items: the places the model reads. */
+export const CPIX_LIST_ITEMS = {
+  DeliveryDataList: 'DeliveryData',
+  ContentKeyList: 'ContentKey',
+  DRMSystemList: 'DRMSystem',
+  ContentKeyPeriodList: 'ContentKeyPeriod',
+  ContentKeyUsageRuleList: 'ContentKeyUsageRule',
+  UpdateHistoryItemList: 'UpdateHistoryItem',
+} as const;
+
 /** The id attribute names a `Reference URI="#…"` may point at (CPIX uses `id`). */
 export const ID_ATTRIBUTES = ['id', 'Id', 'ID'] as const;
 
-/** Parses a CPIX document for signing or verification: DTDs refused, malformed XML a typed error, root checked. */
-export function parseCpixDom(xml: string): { doc: Document; root: Element } {
-  if (typeof xml !== 'string') throw new CpixError('ERR_CPIX_INVALID_INPUT', 'Expected the CPIX document as a string');
+/**
+ * Parses a CPIX document for signing or verification: text or bytes decoded as `parseCpix` decodes
+ * them, DTDs refused, malformed XML a typed error, root checked. Returns the decoded text too.
+ */
+export function parseCpixDom(input: string | Uint8Array): { doc: Document; root: Element; xml: string } {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) throw new CpixError('ERR_CPIX_INVALID_INPUT', 'Expected the CPIX document as a string or bytes');
+  const xml = decodeCpixText(input);
   if (FORBIDDEN_DECLARATION.test(xml)) throw new CpixError('ERR_CPIX_DTD_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted');
   let doc: Document;
   try {
@@ -37,21 +52,33 @@ export function parseCpixDom(xml: string): { doc: Document; root: Element } {
   if (root === null || root.namespaceURI !== CPIX_NAMESPACES.cpix || root.localName !== 'CPIX') {
     throw new CpixError('ERR_CPIX_NOT_CPIX', `The root element is not {${CPIX_NAMESPACES.cpix}}CPIX`);
   }
-  return { doc, root };
+  return { doc, root, xml };
 }
 
-/** Every element of the document carrying `id` (or `Id`, `ID`) equal to `id`. */
+/**
+ * Every element of the document carrying an attribute whose local name is `id` (or `Id`, `ID`), in
+ * any namespace, equal to `id`: the elements xml-crypto may take for `URI="#id"`.
+ */
 export function elementsWithId(doc: Document, id: string): Element[] {
   const found: Element[] = [];
   const all = doc.getElementsByTagName('*');
   for (let i = 0; i < all.length; i += 1) {
     const element = all.item(i);
-    if (element !== null && ID_ATTRIBUTES.some((name) => element.getAttribute(name) === id)) found.push(element);
+    if (element !== null && hasId(element, id)) found.push(element);
   }
   return found;
 }
 
-/** The first child element of `parent` in namespace `namespace` with local name `localName`. */
+function hasId(element: Element, id: string): boolean {
+  const { attributes } = element;
+  for (let i = 0; i < attributes.length; i += 1) {
+    const attribute = attributes.item(i);
+    if (attribute !== null && attribute.value === id && (ID_ATTRIBUTES as readonly string[]).includes(attribute.localName ?? attribute.name)) return true;
+  }
+  return false;
+}
+
+/** The child elements of `parent` in namespace `namespace` with local name `localName`. */
 export function childElements(parent: Element, namespace: string, localName: string): Element[] {
   const found: Element[] = [];
   for (let node = parent.firstChild; node !== null; node = node.nextSibling) {

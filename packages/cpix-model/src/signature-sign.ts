@@ -5,10 +5,10 @@ import { describeCertificate, readCertificate, type CertificateInput } from './c
 import { loadPrivateKey, type PrivateKeyInput } from './crypto/private-key.js';
 import { CpixError } from './errors.js';
 import { CPIX_NAMESPACES } from './model.js';
-import { DSIG, childElements, elementsWithId, parseCpixDom } from './signature-dom.js';
+import { CPIX_LIST_ITEMS, DSIG, childElements, elementsWithId, parseCpixDom } from './signature-dom.js';
 
 /** The CPIX lists a signature can cover by name. */
-export type CpixSignableList = 'DeliveryDataList' | 'ContentKeyList' | 'DRMSystemList' | 'ContentKeyPeriodList' | 'ContentKeyUsageRuleList' | 'UpdateHistoryItemList';
+export type CpixSignableList = keyof typeof CPIX_LIST_ITEMS;
 
 /** What a signature covers: the whole document, one of the lists, or any element by its `id`. */
 export type CpixSignatureTarget = 'document' | CpixSignableList | { id: string };
@@ -27,7 +27,7 @@ export interface SignCpixOptions {
   digest?: 'sha256' | 'sha512';
 }
 
-const LISTS: readonly CpixSignableList[] = ['DeliveryDataList', 'ContentKeyList', 'DRMSystemList', 'ContentKeyPeriodList', 'ContentKeyUsageRuleList', 'UpdateHistoryItemList'];
+const LISTS = Object.keys(CPIX_LIST_ITEMS);
 const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
 /** After the root end tag only whitespace, comments and processing instructions may follow. */
 const TRAILING_MISC = /^\s*>(?:\s|<!--[\s\S]*?-->|<\?[\s\S]*?\?>)*$/;
@@ -39,10 +39,11 @@ const TRAILING_MISC = /^\s*>(?:\s|<!--[\s\S]*?-->|<\?[\s\S]*?\?>)*$/;
  * or RSA-SHA512, `c14n` or `exc-c14n`, the certificate in `ds:KeyInfo/ds:X509Data`. The rest of
  * the text is left byte for byte as it was; the signature is indented like the root's children,
  * so `serializeCpix(parseCpix(signed))` reproduces it. Sign lists before the document: a document
- * signature covers the signatures that precede it.
+ * signature covers the signatures that precede it. The document may be text or bytes (decoded as
+ * `parseCpix` decodes them); the signed document is returned as text.
  */
-export async function signCpix(xml: string, options: SignCpixOptions): Promise<string> {
-  const { doc, root } = parseCpixDom(xml);
+export async function signCpix(input: string | Uint8Array, options: SignCpixOptions): Promise<string> {
+  const { doc, root, xml } = parseCpixDom(input);
   const certificate = readCertificate(options.certificate);
   const privateKey = await loadPrivateKey(options.privateKey);
   if (privateKey.asymmetricKeyType !== 'rsa') {

@@ -228,6 +228,15 @@ function prefixOf(qname: string, colon: number): string {
 }
 
 /**
+ * XML 1.0 §2.11: a carriage return, alone or before a line feed, is read as a line feed. Applied
+ * to the whole text before it is read, as xmldom (which signatures are checked with) applies it, so
+ * that both readers see the same characters at the same places.
+ */
+export function normalizeLineEnds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+/**
  * Reads a complete XML document into a namespace-resolved element tree. Refuses what a CPIX
  * reader must never process: DTDs and entity declarations (checked by the caller before this
  * runs, and again here), undeclared entities, mismatched tags, unbound prefixes, duplicate

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { decryptContentKeys, parseCpix } from '@cpixkit/cpix-model';
 import { deriveContentKey } from '@cpixkit/key-seed';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +40,17 @@ describe('encrypted delivery to the certificate of the request', () => {
     const decrypted = await decryptContentKeys(document, { privateKey: fixtures.key('rsa2048') });
     for (const key of decrypted.contentKeyList!.contentKeys) expect(key.data?.secret?.plainValue).toEqual(deriveContentKey(TEST_KEY_SEED, key.kid));
     expect((await validateAgainstXsd(answer.body, '2.3')).errors).toEqual([]);
+  });
+
+  it('wraps the document key and the MAC key for the recipient with RSA-OAEP-MGF1P, as AWS and Axinom read them (checked with openssl)', async () => {
+    const answer = await createKeyService().answer({ tenant: testTenant(), dialect: 'speke-v2', body: withRecipient(request(), fixtures.pem('rsa2048')), baseUrl: 'https://k.example' });
+    const delivery = parseCpix(answer.body).document.deliveryDataList!.deliveryData[0]!;
+    const macKey = delivery.macMethod!.key!;
+    expect(macKey.algorithm).toBe('http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p');
+    const unwrap = (wrapped: Uint8Array): Buffer =>
+      execFileSync('openssl', ['pkeyutl', '-decrypt', '-inkey', join(fixtures.dir, 'rsa2048.key'), '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha1'], { input: wrapped });
+    expect(unwrap(macKey.cipherValue)).toHaveLength(64);
+    expect(unwrap(delivery.documentKeys[0]!.data!.secret!.encryptedValue!.cipherValue)).toHaveLength(32);
   });
 
   it('holds PallyCon recipients to 3072-bit keys', async () => {

@@ -5,7 +5,7 @@ import { oneLine } from './read-request.js';
 /**
  * When the request's `DeliveryDataList` names recipients (their X.509 certificates), the answer's
  * content keys are encrypted for them as CPIX specifies (AES-256-CBC document key wrapped with
- * RSA-OAEP-MGF1P per recipient, HMAC-SHA512 value MACs), keeping each recipient's `DeliveryData`
+ * RSA-OAEP-MGF1P per recipient, and so is the HMAC-SHA512 MAC key), keeping each recipient's `DeliveryData`
  * id and description; otherwise the answer is returned as it is, with plain values.
  *
  * @param minimumRsaKeySize - 2048 for SPEKE (its certificates are 2048-bit), 3072 elsewhere.

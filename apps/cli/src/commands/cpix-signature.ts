@@ -42,7 +42,8 @@ export interface CpixVerifyOptions {
 
 /**
  * `cpixkit cpix verify <file>`: checks every XML-DSig signature against the certificate it carries and,
- * with `--cert`, that the signer is that certificate. Exit 2 when there is none or one fails.
+ * with `--cert`, that the signer is that certificate; `covers` names the parts of the document each
+ * valid signature vouches for (`/CPIX`, `/CPIX/ContentKeyList`...). Exit 2 when there is none or one fails.
  */
 export async function cpixVerify(argument: string, options: CpixVerifyOptions): Promise<void> {
   const input = await readCpixInput(argument);
@@ -53,6 +54,7 @@ export async function cpixVerify(argument: string, options: CpixVerifyOptions): 
     const trusted = expected === undefined || fingerprint === expected;
     return {
       target: result.target,
+      covers: result.covers,
       location: result.location,
       valid: result.valid && trusted,
       ...(result.code !== undefined && { code: result.code }),
