@@ -1,4 +1,4 @@
-export { CpixError } from './errors.js';
+export { CpixError, type CpixErrorCode } from './errors.js';
 export {
   CPIX_NAMESPACES,
   type AudioFilter,
