@@ -84,6 +84,8 @@ const SPEKE_V2_SLOTS: Record<SignaledSystem, SignalingSlot[]> = {
   playready: ['pssh', 'contentProtectionData', 'hls-media', 'hls-master', 'smoothStreaming'],
   fairplay: ['hls-media', 'hls-master'],
   aes128: ['uriExtXKey', 'hls-media', 'hls-master'],
+  clearkey: ['pssh', 'contentProtectionData'],
+  common: ['pssh', 'contentProtectionData'],
 };
 const SPEKE_V2_DEFAULT_AES128: SignalingSlot[] = ['hls-media', 'hls-master'];
 const SPEKE_V1_SLOTS: Record<SignaledSystem, SignalingSlot[]> = {
@@ -91,18 +93,24 @@ const SPEKE_V1_SLOTS: Record<SignaledSystem, SignalingSlot[]> = {
   playready: ['pssh', 'speke:ProtectionHeader'],
   fairplay: ['uriExtXKey', 'speke:KeyFormat', 'speke:KeyFormatVersions'],
   aes128: ['uriExtXKey', 'speke:KeyFormat', 'speke:KeyFormatVersions'],
+  clearkey: ['pssh', 'contentProtectionData'],
+  common: ['pssh', 'contentProtectionData'],
 };
 const PALLYCON_V2_SLOTS: Record<SignaledSystem, SignalingSlot[]> = {
   widevine: ['pssh', 'contentProtectionData'],
   playready: ['pssh', 'contentProtectionData', 'speke:ProtectionHeader'],
   fairplay: ['uriExtXKey', 'hls-media', 'hls-master'],
   aes128: ['uriExtXKey'],
+  clearkey: ['pssh'],
+  common: ['pssh'],
 };
 const PALLYCON_V1_SLOTS: Record<SignaledSystem, SignalingSlot[]> = {
   widevine: ['pssh'],
   playready: ['pssh'],
   fairplay: ['uriExtXKey'],
   aes128: ['uriExtXKey'],
+  clearkey: ['pssh'],
+  common: ['pssh'],
 };
 
 /** SPEKE: what is asked is answered, what cannot be is refused; nothing asked means everything supported. */

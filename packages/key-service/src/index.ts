@@ -21,7 +21,9 @@ export {
   spekeHeartbeatAnswer,
 } from './speke-routes.js';
 export { resolveTenantsConfig } from './tenants-config.js';
+export { CLEARKEY_LICENSE_REQUEST_MAX_BYTES } from './clearkey-license.js';
 export type {
+  ClearKeyLicense,
   Dialect,
   KeyService,
   KeyServiceAnswer,
