@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import {
+  CLEARKEY_LICENSE_REQUEST_MAX_BYTES,
   type Dialect,
   type KeyService,
   noSuchRoute,
@@ -12,6 +13,7 @@ import {
 } from '@cpixkit/key-service';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { credentialsOf, type TenantDirectory } from './auth.js';
+import { CLEARKEY_LICENSE_ROUTE, registerCors } from './cors.js';
 import { refusalFor } from './error-reply.js';
 import { ServerError } from './errors.js';
 import type { ServerKeyStore } from './key-store.js';
@@ -86,7 +88,8 @@ function loggerOptions(level: string, stream: Writable | undefined) {
 
 /**
  * Builds the cpixkit key server (not yet listening): the SPEKE, PallyCon and ATEME key exchange
- * routes, HLS AES-128 key delivery, health, readiness, metrics and the OpenAPI description.
+ * routes, HLS AES-128 key delivery, ClearKey licences (both with CORS for the tenant's allowed
+ * origins), health, readiness, metrics and the OpenAPI description.
  */
 export function buildServer(options: ServerOptions): FastifyInstance {
   const { tenants, keyService, store } = options;
@@ -116,6 +119,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.decorateRequest('cpixkit', null);
+  registerCors(app, tenants);
   // The per-request hooks take callbacks rather than being async: each async hook costs every
   // request a promise and a trip through the microtask queue.
   app.addHook('onRequest', (request, _reply, done) => {
@@ -245,6 +249,24 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       .header('cache-control', 'no-store')
       .send(Buffer.from(key));
   });
+
+  app.post<{ Params: { tenantId: string } }>(
+    CLEARKEY_LICENSE_ROUTE,
+    { bodyLimit: CLEARKEY_LICENSE_REQUEST_MAX_BYTES },
+    async (request, reply) => {
+      const tenant = tenants.authenticate(credentialsOf(request));
+      if (tenant.id !== request.params.tenantId) {
+        throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's licences");
+      }
+      contextOf(request).tenant = tenant.id;
+      const license = await keyService.clearKeyLicense(tenant, request.body instanceof Uint8Array ? request.body : undefined);
+      metrics.recordKeysIssued(tenant.id, 'clearkey-license', license.keys);
+      return reply
+        .header('content-type', 'application/json')
+        .header('cache-control', 'no-store')
+        .send(license.body);
+    },
+  );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
