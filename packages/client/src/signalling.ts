@@ -1,7 +1,16 @@
 import type { DrmSystem } from '@cpixkit/cpix-model';
 import { HlsSignalingError, parseHlsKeyLine } from '@cpixkit/hls-signaling';
 import { computeKeyChecksum, decodePlayReadyObject, parseWrmHeader, PlayReadyError } from '@cpixkit/playready-header';
-import { decodeWidevinePsshData, PLAYREADY_SYSTEM_ID, parsePsshBox, type PsshBox, PsshError, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
+import {
+  CLEARKEY_SYSTEM_ID,
+  COMMON_SYSTEM_ID,
+  decodeWidevinePsshData,
+  PLAYREADY_SYSTEM_ID,
+  parsePsshBox,
+  type PsshBox,
+  PsshError,
+  WIDEVINE_SYSTEM_ID,
+} from '@cpixkit/pssh';
 import { resolveDrmSystem } from './drm-systems.js';
 import { CpixClientError } from './errors.js';
 import type { DrmSignalling } from './results.js';
@@ -9,15 +18,19 @@ import type { DrmSignalling } from './results.js';
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 const utf8 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 
-/** The `<pssh>` and `<pro>` of a SPEKE v2 / CPIX `ContentProtectionData` fragment, as base64 text. */
-function protectionDataFragment(bytes: Uint8Array): { pssh?: string; pro?: string } | undefined {
+/**
+ * The `<pssh>` and `<pro>` of a SPEKE v2 / CPIX `ContentProtectionData` fragment, as base64 text,
+ * and DASH-IF's licence URL (`<dashif:Laurl>`, as ClearKey answers carry it).
+ */
+function protectionDataFragment(bytes: Uint8Array): { pssh?: string; pro?: string; laurl?: string } | undefined {
   const text = utf8(bytes).trim();
-  if (!/^<([\w.-]+:)?(pssh|pro)\b/.test(text)) return undefined;
+  if (!/^<([\w.-]+:)?(pssh|pro|Laurl)\b/.test(text)) return undefined;
   const element = (name: string) =>
     new RegExp(`<(?:[\\w.-]+:)?${name}\\b[^>]*>([^<]*)</(?:[\\w.-]+:)?${name}>`).exec(text)?.[1]?.replace(/\s+/g, '');
   const pssh = element('pssh');
   const pro = element('pro');
-  return { ...(pssh ? { pssh } : {}), ...(pro ? { pro } : {}) };
+  const laurl = element('Laurl')?.replace(/&amp;/g, '&');
+  return { ...(pssh ? { pssh } : {}), ...(pro ? { pro } : {}), ...(laurl ? { laurl } : {}) };
 }
 
 function malformed(message: string, cause?: unknown): CpixClientError {
@@ -67,12 +80,15 @@ export function readDrmSignalling(system: DrmSystem, kid: string, key: Uint8Arra
   const cpd = system.contentProtectionData?.value;
   const fragment = cpd && cpd.length > 0 ? protectionDataFragment(cpd) : undefined;
   if (cpd && cpd.length > 0) result.contentProtectionData = base64(cpd);
+  if (fragment?.laurl) result.licenseUrl = fragment.laurl;
 
   let boxBytes: Uint8Array | undefined = system.pssh && system.pssh.length > 0 ? system.pssh : undefined;
   if (!boxBytes && fragment?.pssh) boxBytes = Buffer.from(fragment.pssh, 'base64');
   if (boxBytes) {
     const box = readBox(boxBytes, where);
-    if (box.systemId !== target.systemId) throw malformed(`the PSSH of ${where} is a box of system ${box.systemId}`);
+    // ClearKey is signalled with the W3C common box, which EME's ClearKey reads its KIDs from.
+    const boxSystem = target.systemId === CLEARKEY_SYSTEM_ID ? COMMON_SYSTEM_ID : target.systemId;
+    if (box.systemId !== boxSystem) throw malformed(`the PSSH of ${where} is a box of system ${box.systemId}`);
     if (box.keyIds.length > 0 && !box.keyIds.includes(kid)) throw mismatch(`the PSSH of ${where} lists other KIDs`);
     if (box.systemId === WIDEVINE_SYSTEM_ID) checkWidevineData(box.data, kid, scheme, where);
     if (box.systemId === PLAYREADY_SYSTEM_ID) checkPlayReadyObject(box.data, kid, key, where);
