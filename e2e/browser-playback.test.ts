@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,16 +9,14 @@ import { CLEARKEY_SYSTEM_ID, COMMON_SYSTEM_ID, parsePsshBox } from '@cpixkit/pss
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Browser, launchChromium } from './support/browser.js';
-import { fragmentCencMp4 } from './support/cenc-fragments.js';
-import { writeDash } from './support/dash-manifest.js';
 import { E2eError } from './support/errors.js';
-import { type IssuedKey, requestKeys } from './support/keys.js';
+import { requestKeys } from './support/keys.js';
 import { type RunningKeyServer, startKeyServer } from './support/key-server.js';
-import { makeTestClip, remuxMp4, segmentHlsAes128 } from './support/media.js';
-import { insertBoxesIntoMoov } from './support/mp4-boxes.js';
+import { makeTestClip } from './support/media.js';
 import { readWithMp4box } from './support/mp4box-reader.js';
+import { prepareAes128Hls, prepareClearKeyDash, startPlayerPage } from './support/playback-media.js';
 import { prepareOnce } from './support/prepare.js';
-import { type StaticServer, startStaticServer } from './support/static-server.js';
+import type { StaticServer } from './support/static-server.js';
 import { runTool, secondsSince } from './support/tools.js';
 
 // Flow 4: playback in a real browser. Debian's headless Chromium opens a local test page that plays, with
@@ -27,10 +24,8 @@ import { runTool, secondsSince } from './support/tools.js';
 // hls.js an HLS AES-128 stream whose key comes from the server's signed key URL; both cross-origin, both checked
 // frame against source. H.264 in fMP4 and MPEG-TS plays in Debian's Chromium (its ffmpeg has the codecs).
 
-const require = createRequire(import.meta.url);
 /** Screenshots of the playing video, for a person to look at. */
 const OUTPUT = fileURLToPath(new URL('.output/', import.meta.url));
-const PAGE = fileURLToPath(new URL('player/', import.meta.url));
 const FPS = 25;
 /** testsrc's scrolling colour band, in rows of the 320×240 picture. */
 const BAND_TOP = 188;
@@ -64,13 +59,7 @@ const flow = prepareOnce(async () => {
   const path = (name: string) => join(dir!, name);
   const media = path('media');
   mkdirSync(media);
-  pages = await startStaticServer({
-    '/': join(PAGE, 'index.html'),
-    '/player.js': join(PAGE, 'player.js'),
-    '/lib/shaka-player.compiled.js': require.resolve('shaka-player'),
-    '/lib/hls.min.js': require.resolve('hls.js/dist/hls.min.js'),
-    '/media/': media,
-  });
+  pages = await startPlayerPage(media);
   // The page's origin may play; a page from another origin (http://localhost:<same port>) may not.
   const player = tenant('player', { clearKey: { enabled: true }, cors: { allowedOrigins: [pages.origin] } });
   const stranger = tenant('stranger', { clearKey: { enabled: true }, cors: { allowedOrigins: ['*'] } });
@@ -86,38 +75,17 @@ const flow = prepareOnce(async () => {
   keyServer = await startKeyServer({ dataDir: path('data'), devToken: player.token, config: path('tenants.json') });
   const endpoint = (of: TestTenant) => ({ origin: keyServer!.origin, token: of.token });
 
-  const [clearKey, aes128, expiring] = await Promise.all([
-    requestKeys(endpoint(player), { contentId: 'e2e-browser-dash', drm: ['clearkey', 'common'] }),
+  const [aes128, expiring] = await Promise.all([
     requestKeys(endpoint(player), { contentId: 'e2e-browser-hls', drm: ['aes128'] }),
     requestKeys(endpoint(shortLived), { contentId: 'e2e-browser-hls', drm: ['aes128'] }),
     makeTestClip(path('source.mp4'), 'mp4'),
     makeTestClip(path('source.ts'), 'mpegts'),
   ]);
-
-  // DASH: ffmpeg encrypts the video with the ClearKey key and KID, the samples go into fragments, and the
-  // manifest carries the SPEKE answer's signalling; the init segment gets the answer's W3C common pssh box.
-  await remuxMp4(path('source.mp4'), path('encrypted.mp4'), {
-    layout: 'faststart',
-    map: '0:v',
-    cenc: { keyHex: clearKey.key.toString('hex'), kidHex: clearKey.kid.replaceAll('-', '') },
-  });
-  const fragments = fragmentCencMp4(readFileSync(path('encrypted.mp4')));
-  const commonBox = clearKey.pssh.get(CLEARKEY_SYSTEM_ID);
-  if (commonBox === undefined) throw new E2eError('ERR_E2E_PROCESS_FAILED', 'the ClearKey answer has no PSSH');
-  fragments.init = insertBoxesIntoMoov(fragments.init, [commonBox]);
-  writeDash(join(media, 'dash'), fragments, clearKey.kid, [
-    { systemId: CLEARKEY_SYSTEM_ID, value: 'ClearKey1.0', contentProtectionData: clearKey.contentProtectionData.get(CLEARKEY_SYSTEM_ID)! },
-    { systemId: COMMON_SYSTEM_ID, contentProtectionData: clearKey.contentProtectionData.get(COMMON_SYSTEM_ID)! },
+  const { issued: clearKey, fragments } = await prepareClearKeyDash(endpoint(player), path('source.mp4'), dir, join(media, 'dash'));
+  await Promise.all([
+    prepareAes128Hls(aes128, path('source.ts'), dir, join(media, 'hls')),
+    prepareAes128Hls(expiring, path('source.ts'), dir, join(media, 'hls-expired')),
   ]);
-
-  // HLS: ffmpeg segments with the AES-128 key, IV and signed key URL; the key file is removed at once.
-  const segmentWith = async (issued: IssuedKey, name: string) => {
-    writeFileSync(path(`${name}.key`), issued.key, { mode: 0o600 });
-    writeFileSync(path(`${name}.keyinfo`), `${issued.keyUri}\n${path(`${name}.key`)}\n${issued.iv!.toString('hex')}\n`);
-    await segmentHlsAes128(path('source.ts'), join(media, name), path(`${name}.keyinfo`));
-    rmSync(path(`${name}.key`));
-  };
-  await Promise.all([segmentWith(aes128, 'hls'), segmentWith(expiring, 'hls-expired')]);
   browser = await launchChromium();
   mkdirSync(OUTPUT, { recursive: true });
   return { path, player, stranger, clearKey, aes128, expiring, fragments, started };
@@ -146,7 +114,7 @@ async function play(fragment: Record<string, string>, origin = pages!.origin): P
   page.on('pageerror', (error) => console.push(`pageerror: ${error.message}`.slice(0, 300)));
   page.on('response', (response) => console.push(`${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`));
   page.on('requestfailed', (request) => console.push(`${request.method()} ${new URL(request.url()).pathname} failed: ${request.failure()?.errorText}`));
-  await page.goto(`${origin}/#${new URLSearchParams(fragment)}`);
+  await page.goto(`${origin}/#${new URLSearchParams({ ...fragment, pause: '' })}`);
   await page
     .waitForFunction(() => (globalThis as unknown as { playback: Playback }).playback.state !== 'loading', undefined, { timeout: 20_000 })
     .catch(() => {

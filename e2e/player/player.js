@@ -1,6 +1,7 @@
 // The cpixkit test and demo page. Everything it plays comes from the URL fragment, which never reaches a server:
 //   #player=shaka&src=<manifest.mpd>&token=<tenant token>  CENC DASH, ClearKey licence from the manifest's dashif:Laurl
 //   #player=hls&src=<playlist.m3u8>                         HLS AES-128, key from the playlist's signed key URL
+// and &pause (the test) to stop once playback is proven.
 // window.playback is what the test reads: { state: 'loading' | 'playing' | 'error', time?, code? }.
 'use strict';
 
@@ -20,7 +21,7 @@ function report(next) {
 
 video.addEventListener('timeupdate', () => {
   if (video.currentTime < PLAYED_SECONDS || window.playback.state !== 'loading') return;
-  video.pause();
+  if (params.has('pause')) video.pause();
   report({ state: 'playing', time: video.currentTime });
 });
 

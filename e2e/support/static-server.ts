@@ -34,10 +34,10 @@ function resolve(mounts: Readonly<Record<string, string>>, path: string): string
 }
 
 /**
- * Serves files on 127.0.0.1 (a port the system picks): `mounts` maps a URL path to a file (`/player.js`) or a URL
+ * Serves files on 127.0.0.1 (`port`, or one the system picks): `mounts` maps a URL path to a file (`/player.js`) or a URL
  * prefix ending in `/` to a directory (`/media/`). Anything else is 404.
  */
-export async function startStaticServer(mounts: Readonly<Record<string, string>>): Promise<StaticServer> {
+export async function startStaticServer(mounts: Readonly<Record<string, string>>, port = 0): Promise<StaticServer> {
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://static.invalid').pathname;
     let file: string | undefined;
@@ -59,12 +59,12 @@ export async function startStaticServer(mounts: Readonly<Record<string, string>>
     response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
     createReadStream(file).pipe(response);
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const listening = (server.address() as AddressInfo).port;
   return {
-    origin: `http://127.0.0.1:${port}`,
-    port,
+    origin: `http://127.0.0.1:${listening}`,
+    port: listening,
     close: () => new Promise((done) => server.close(() => done())),
   };
 }
