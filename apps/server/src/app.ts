@@ -119,7 +119,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.decorateRequest('cpixkit', null);
-  registerCors(app, tenants);
   // The per-request hooks take callbacks rather than being async: each async hook costs every
   // request a promise and a trip through the microtask queue.
   app.addHook('onRequest', (request, _reply, done) => {
@@ -229,44 +228,48 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
 
-  app.get<{ Params: { tenantId: string; kid: string } }>('/keys/:tenantId/:kid', async (request, reply) => {
-    const credentials = credentialsOf(request);
-    if (credentials.length > 0) {
-      const holder = tenants.authenticate(credentials);
-      if (holder.id !== request.params.tenantId) {
-        throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's keys");
+  // The routes browsers call, in a context of their own: only they answer CORS.
+  void app.register(async (browser) => {
+    await registerCors(browser, tenants);
+    browser.get<{ Params: { tenantId: string; kid: string } }>('/keys/:tenantId/:kid', async (request, reply) => {
+      const credentials = credentialsOf(request);
+      if (credentials.length > 0) {
+        const holder = tenants.authenticate(credentials);
+        if (holder.id !== request.params.tenantId) {
+          throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's keys");
+        }
       }
-    }
-    const tenant: Tenant | undefined = tenants.byId(request.params.tenantId);
-    if (tenant === undefined) {
-      // Same answer as a bad signature: key URLs do not reveal which tenant ids exist.
-      throw new ServerError('ERR_SERVER_FORBIDDEN', 403, 'the key URL is not valid');
-    }
-    contextOf(request).tenant = tenant.id;
-    const key = await keyService.deliverKey(tenant, request.url);
-    return reply
-      .header('content-type', 'application/octet-stream')
-      .header('cache-control', 'no-store')
-      .send(Buffer.from(key));
-  });
-
-  app.post<{ Params: { tenantId: string } }>(
-    CLEARKEY_LICENSE_ROUTE,
-    { bodyLimit: CLEARKEY_LICENSE_REQUEST_MAX_BYTES },
-    async (request, reply) => {
-      const tenant = tenants.authenticate(credentialsOf(request));
-      if (tenant.id !== request.params.tenantId) {
-        throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's licences");
+      const tenant: Tenant | undefined = tenants.byId(request.params.tenantId);
+      if (tenant === undefined) {
+        // Same answer as a bad signature: key URLs do not reveal which tenant ids exist.
+        throw new ServerError('ERR_SERVER_FORBIDDEN', 403, 'the key URL is not valid');
       }
       contextOf(request).tenant = tenant.id;
-      const license = await keyService.clearKeyLicense(tenant, request.body instanceof Uint8Array ? request.body : undefined);
-      metrics.recordKeysIssued(tenant.id, 'clearkey-license', license.keys);
+      const key = await keyService.deliverKey(tenant, request.url);
       return reply
-        .header('content-type', 'application/json')
+        .header('content-type', 'application/octet-stream')
         .header('cache-control', 'no-store')
-        .send(license.body);
-    },
-  );
+        .send(Buffer.from(key));
+    });
+
+    browser.post<{ Params: { tenantId: string } }>(
+      CLEARKEY_LICENSE_ROUTE,
+      { bodyLimit: CLEARKEY_LICENSE_REQUEST_MAX_BYTES },
+      async (request, reply) => {
+        const tenant = tenants.authenticate(credentialsOf(request));
+        if (tenant.id !== request.params.tenantId) {
+          throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's licences");
+        }
+        contextOf(request).tenant = tenant.id;
+        const license = await keyService.clearKeyLicense(tenant, request.body instanceof Uint8Array ? request.body : undefined);
+        metrics.recordKeysIssued(tenant.id, 'clearkey-license', license.keys);
+        return reply
+          .header('content-type', 'application/json')
+          .header('cache-control', 'no-store')
+          .send(license.body);
+      },
+    );
+  });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

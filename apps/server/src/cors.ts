@@ -48,9 +48,13 @@ export function corsOptionsFor(request: Pick<FastifyRequest, 'url'>, tenants: Te
   };
 }
 
-/** Registers `@fastify/cors` with the per-tenant origins of {@link corsOptionsFor}; preflights are answered before any authentication. */
-export function registerCors(app: FastifyInstance, tenants: TenantDirectory): void {
-  void app.register(fastifyCors, {
+/**
+ * Registers `@fastify/cors` in `context` with the per-tenant origins of {@link corsOptionsFor}; preflights are
+ * answered before any authentication. Give it a context that holds the browser routes only: @fastify/cors adds
+ * `Vary: Origin` to every answer it sees, and the other routes' answers stay as they were.
+ */
+export async function registerCors(context: FastifyInstance, tenants: TenantDirectory): Promise<void> {
+  await context.register(fastifyCors, {
     delegator: (request: FastifyRequest, callback: (error: Error | null, options: FastifyCorsOptions) => void) =>
       callback(null, corsOptionsFor(request, tenants)),
   });
