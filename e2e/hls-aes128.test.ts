@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requestKeys } from './support/keys.js';
 import { startKeyServer } from './support/key-server.js';
-import { frameHashes, makeTestClip } from './support/media.js';
+import { frameHashes, makeTestClip, segmentHlsAes128 } from './support/media.js';
 import { prepareOnce } from './support/prepare.js';
-import { runTool, secondsSince } from './support/tools.js';
+import { secondsSince } from './support/tools.js';
 import { type E2eWorkspace, openWorkspace } from './support/workspace.js';
 
 // Flow 1: HLS AES-128. `cpixkit request` asks the key server for an AES-128 key; ffmpeg segments a clip with that
@@ -37,20 +37,9 @@ function refusal(response: Response): string {
   return `${response.status} ${response.headers.get('x-cpixkit-error') ?? '(no error code)'}`;
 }
 
-/** Segments the source into `dir` with ffmpeg's AES-128 HLS encryption, given a key info file. */
-async function segment(workspace: E2eWorkspace, dir: string, keyInfoFile: string): Promise<string> {
-  mkdirSync(workspace.path(dir), { recursive: true });
-  const playlist = workspace.path(`${dir}/playlist.m3u8`);
-  await runTool(
-    'ffmpeg',
-    [
-      ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', workspace.path('source.ts'), '-map', '0', '-c', 'copy'],
-      ...['-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod', '-hls_key_info_file', keyInfoFile],
-      ...['-hls_segment_filename', workspace.path(`${dir}/segment%03d.ts`), playlist],
-    ],
-    { label: 'ffmpeg (HLS AES-128 segmenter)' },
-  );
-  return playlist;
+/** Segments the source into `dir` of the workspace with ffmpeg's AES-128 HLS encryption. */
+function segment(workspace: E2eWorkspace, dir: string, keyInfoFile: string): Promise<string> {
+  return segmentHlsAes128(workspace.path('source.ts'), workspace.path(dir), keyInfoFile);
 }
 
 describe('HLS AES-128: ffmpeg packages and plays with keys from the key server', () => {

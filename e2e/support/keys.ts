@@ -25,6 +25,10 @@ export interface IssuedKey {
   keyUri?: string;
   /** The whole `pssh` box per DRM system id (lower-case UUID). */
   pssh: Map<string, Uint8Array>;
+  /** The `ContentProtectionData` XML fragment per DRM system id. */
+  contentProtectionData: Map<string, string>;
+  /** The ClearKey licence URL (the `dashif:Laurl` of its `ContentProtectionData`). */
+  licenseUrl?: string;
 }
 
 /** The `--json` output of `cpixkit request` (the client's result), as far as these tests read it. */
@@ -33,7 +37,7 @@ interface RequestJson {
     kid: { uuid: string };
     key: { hex: string };
     iv?: { hex: string };
-    drm: { systemId: string; pssh?: string; keyUri?: string }[];
+    drm: { systemId: string; pssh?: string; keyUri?: string; contentProtectionData?: string; licenseUrl?: string }[];
   }[];
 }
 
@@ -58,15 +62,22 @@ export async function requestKeys(endpoint: KeyServerEndpoint, options: KeyReque
   }
   const content = answer.keys[0]!;
   const pssh = new Map<string, Uint8Array>();
+  const contentProtectionData = new Map<string, string>();
   for (const system of content.drm) {
     if (system.pssh !== undefined) pssh.set(normalizeUuid(system.systemId), Buffer.from(system.pssh, 'base64'));
+    if (system.contentProtectionData !== undefined) {
+      contentProtectionData.set(normalizeUuid(system.systemId), Buffer.from(system.contentProtectionData, 'base64').toString('utf8'));
+    }
   }
   const keyUri = content.drm.find((system) => system.keyUri !== undefined)?.keyUri;
+  const licenseUrl = content.drm.find((system) => system.licenseUrl !== undefined)?.licenseUrl;
   return {
     kid: normalizeUuid(content.kid.uuid),
     key: Buffer.from(content.key.hex, 'hex'),
     ...(content.iv !== undefined && { iv: Buffer.from(content.iv.hex, 'hex') }),
     ...(keyUri !== undefined && { keyUri }),
+    ...(licenseUrl !== undefined && { licenseUrl }),
     pssh,
+    contentProtectionData,
   };
 }

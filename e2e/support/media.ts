@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { runTool } from './tools.js';
 
 /** The decoded frames of a file, per media type, as ffmpeg's `framemd5` muxer hashes them (MD5 of each raw frame). */
@@ -83,6 +85,8 @@ export interface RemuxOptions {
    * with the `moov-last` or `faststart` layout.
    */
   cenc?: { keyHex: string; kidHex: string };
+  /** The streams kept (ffmpeg `-map`): `0` (default) all, `0:v` the video only. */
+  map?: string;
 }
 
 /** Copies the streams of `source` (no re-encoding) into an MP4 file at `output`. */
@@ -92,7 +96,26 @@ export async function remuxMp4(source: string, output: string, options: RemuxOpt
     : [];
   await runTool(
     'ffmpeg',
-    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', source, '-map', '0', '-c', 'copy', ...encryption, ...LAYOUT_FLAGS[options.layout], '-f', 'mp4', output],
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', source, '-map', options.map ?? '0', '-c', 'copy', ...encryption, ...LAYOUT_FLAGS[options.layout], '-f', 'mp4', output],
     { label: `ffmpeg (${options.cenc ? 'cenc-aes-ctr ' : ''}${options.layout} mp4)` },
   );
+}
+
+/**
+ * Segments `source` (MPEG-TS) into `dir` with ffmpeg's HLS AES-128 encryption, given a key info file (key URI for
+ * the playlist, local key file, IV), one-second segments; returns the playlist's path.
+ */
+export async function segmentHlsAes128(source: string, dir: string, keyInfoFile: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const playlist = join(dir, 'playlist.m3u8');
+  await runTool(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', source, '-map', '0', '-c', 'copy'],
+      ...['-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod', '-hls_key_info_file', keyInfoFile],
+      ...['-hls_segment_filename', join(dir, 'segment%03d.ts'), playlist],
+    ],
+    { label: 'ffmpeg (HLS AES-128 segmenter)' },
+  );
+  return playlist;
 }

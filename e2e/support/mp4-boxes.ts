@@ -11,7 +11,8 @@ import { E2eError } from './errors.js';
  * `sidx` offsets are relative to the `sidx` itself and need no change.
  */
 
-interface BoxHeader {
+/** Where a box is in a file. */
+export interface BoxHeader {
   type: string;
   start: number;
   /** Where the box's content starts (after size, type and any 64-bit size). */
@@ -25,7 +26,8 @@ interface BoxHeader {
 const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'moof', 'traf', 'mfra']);
 const MAX_U32 = 0xffff_ffff;
 
-function readHeader(view: DataView, start: number, limit: number): BoxHeader {
+/** Reads the header of the box at `start`; the box must end by `limit`. */
+export function readHeader(view: DataView, start: number, limit: number): BoxHeader {
   if (limit - start < 8) {
     throw new E2eError('ERR_E2E_BAD_MP4', `a box header at byte ${start} is cut off (${limit - start} bytes left)`);
   }
@@ -54,7 +56,8 @@ function readHeader(view: DataView, start: number, limit: number): BoxHeader {
   return { type, start, bodyStart, end: start + size, sizeField };
 }
 
-function children(view: DataView, start: number, end: number): BoxHeader[] {
+/** The boxes between `start` and `end`, in order. */
+export function children(view: DataView, start: number, end: number): BoxHeader[] {
   const found: BoxHeader[] = [];
   for (let pos = start; pos < end; ) {
     const header = readHeader(view, pos, end);

@@ -28,7 +28,8 @@ export interface Mp4boxReading {
  */
 export function readWithMp4box(bytes: Uint8Array): Mp4boxReading {
   const file = createFile();
-  const copy = bytes.slice();
+  // A copy in a buffer of its own: a Node Buffer's slice() is a view into a shared pool.
+  const copy = new Uint8Array(bytes);
   file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(copy.buffer, 0));
   file.flush();
   const moov = file.moov;

@@ -253,7 +253,7 @@ export function buildProgram(): Command {
       .requiredOption('--url <url>', 'the key server endpoint (templates with {enc-token}, {contentId}, {format} are filled in)')
       .requiredOption('--content-id <id>', 'the content id')
       .addOption(new Option('--dialect <dialect>', 'how to speak to the server').choices(DIALECTS).default('speke-v2'))
-      .option('--drm <drms>', 'DRM systems: widevine, playready, fairplay, aes128, or system ids (comma-separated or repeated)', collect)
+      .option('--drm <drms>', 'DRM systems: widevine, playready, fairplay, aes128, clearkey, common, or system ids (comma-separated or repeated)', collect)
       .addOption(new Option('--scheme <scheme>', 'encryption scheme').choices(ENCRYPTION_SCHEMES))
       .option('--track-types <types>', 'one key per track type: SD, HD, UHD1, AUDIO, ALL… (comma-separated)', collect)
       .option('--period <index>', 'key rotation: one key per period index (repeatable)', collect)

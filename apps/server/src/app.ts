@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import {
+  CLEARKEY_LICENSE_REQUEST_MAX_BYTES,
   type Dialect,
   type KeyService,
   keyExchangeAnswer,
@@ -16,6 +17,7 @@ import {
 } from '@cpixkit/key-service';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { credentialsOf, type TenantDirectory } from './auth.js';
+import { CLEARKEY_LICENSE_ROUTE, registerCors } from './cors.js';
 import { refusalFor } from './error-reply.js';
 import { ServerError } from './errors.js';
 import type { ServerKeyStore } from './key-store.js';
@@ -90,7 +92,8 @@ function loggerOptions(level: string, stream: Writable | undefined) {
 
 /**
  * Builds the cpixkit key server (not yet listening): the SPEKE, PallyCon and ATEME key exchange
- * routes, HLS AES-128 key delivery, health, readiness, metrics and the OpenAPI description.
+ * routes, HLS AES-128 key delivery, ClearKey licences (both with CORS for the tenant's allowed
+ * origins), health, readiness, metrics and the OpenAPI description.
  */
 export function buildServer(options: ServerOptions): FastifyInstance {
   const { tenants, keyService, store } = options;
@@ -233,25 +236,47 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
 
-  app.get<{ Params: { tenantId: string; kid: string } }>('/keys/:tenantId/:kid', async (request, reply) => {
-    const credentials = credentialsOf(request);
-    if (credentials.length > 0) {
-      const holder = tenants.authenticate(credentials);
-      if (holder.id !== request.params.tenantId) {
-        throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's keys");
+  // The routes browsers call, in a context of their own: only they answer CORS.
+  void app.register(async (browser) => {
+    await registerCors(browser, tenants);
+    browser.get<{ Params: { tenantId: string; kid: string } }>('/keys/:tenantId/:kid', async (request, reply) => {
+      const credentials = credentialsOf(request);
+      if (credentials.length > 0) {
+        const holder = tenants.authenticate(credentials);
+        if (holder.id !== request.params.tenantId) {
+          throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's keys");
+        }
       }
-    }
-    const tenant: Tenant | undefined = tenants.byId(request.params.tenantId);
-    if (tenant === undefined) {
-      // Same answer as a bad signature: key URLs do not reveal which tenant ids exist.
-      throw new ServerError('ERR_SERVER_FORBIDDEN', 403, 'the key URL is not valid');
-    }
-    contextOf(request).tenant = tenant.id;
-    const key = await keyService.deliverKey(tenant, request.url);
-    return reply
-      .header('content-type', 'application/octet-stream')
-      .header('cache-control', 'no-store')
-      .send(Buffer.from(key));
+      const tenant: Tenant | undefined = tenants.byId(request.params.tenantId);
+      if (tenant === undefined) {
+        // Same answer as a bad signature: key URLs do not reveal which tenant ids exist.
+        throw new ServerError('ERR_SERVER_FORBIDDEN', 403, 'the key URL is not valid');
+      }
+      contextOf(request).tenant = tenant.id;
+      const key = await keyService.deliverKey(tenant, request.url);
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('cache-control', 'no-store')
+        .send(Buffer.from(key));
+    });
+
+    browser.post<{ Params: { tenantId: string } }>(
+      CLEARKEY_LICENSE_ROUTE,
+      { bodyLimit: CLEARKEY_LICENSE_REQUEST_MAX_BYTES },
+      async (request, reply) => {
+        const tenant = tenants.authenticate(credentialsOf(request));
+        if (tenant.id !== request.params.tenantId) {
+          throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's licences");
+        }
+        contextOf(request).tenant = tenant.id;
+        const license = await keyService.clearKeyLicense(tenant, request.body instanceof Uint8Array ? request.body : undefined);
+        metrics.recordKeysIssued(tenant.id, 'clearkey-license', license.keys);
+        return reply
+          .header('content-type', 'application/json')
+          .header('cache-control', 'no-store')
+          .send(license.body);
+      },
+    );
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -110,6 +110,15 @@ export const DOCUMENTED_OPERATIONS: readonly DocumentedOperation[] = [
     success: { mediaType: 'application/octet-stream', description: 'The 16-byte content key.' },
   },
   {
+    method: 'POST',
+    path: '/clearkey/:tenantId/license',
+    summary: 'W3C EME ClearKey licence: the JSON Web Key set of KIDs issued for ClearKey',
+    tag: 'Key delivery',
+    authenticated: true,
+    exchange: 'none',
+    success: { mediaType: 'application/json', description: '`{"keys":[{"kty":"oct","kid":…,"k":…}],"type":"temporary"}`' },
+  },
+  {
     method: 'GET',
     path: '/healthz',
     summary: 'Liveness: the process answers',
@@ -218,6 +227,9 @@ function operationObject(operation: DocumentedOperation): Record<string, unknown
   if (operation.path === '/keys/:tenantId/:kid') {
     for (const status of [401, 403, 404]) responses[status] = ERROR_RESPONSE;
   }
+  if (operation.path === '/clearkey/:tenantId/license') {
+    for (const status of [400, 401, 403, 404, 413, 503]) responses[status] = ERROR_RESPONSE;
+  }
   if (operation.path === '/readyz') responses[503] = ERROR_RESPONSE;
   return {
     summary: operation.summary,
@@ -230,6 +242,15 @@ function operationObject(operation: DocumentedOperation): Record<string, unknown
             required: true,
             description: 'A CPIX request document (text/xml, application/xml or no content type).',
             content: { 'application/xml': { schema: { type: 'string' } } },
+          },
+        }
+      : {}),
+    ...(operation.path === '/clearkey/:tenantId/license'
+      ? {
+          requestBody: {
+            required: true,
+            description: 'The EME ClearKey licence request: `{"kids":[<base64url KID>…],"type":"temporary"}`.',
+            content: { 'application/json': { schema: { type: 'string' } } },
           },
         }
       : {}),

@@ -20,7 +20,7 @@ export const SQLITE_STORE_FILE = 'keys.sqlite';
 export interface KeyServer {
   app: FastifyInstance;
   tenants: LoadedTenants;
-  /** The key store, when a tenant has `keySource: store`. */
+  /** The key store, when a tenant has `keySource: store` or enables ClearKey. */
   store?: ServerKeyStore;
 }
 
@@ -40,7 +40,8 @@ function readPem(path: string, what: string): Buffer {
 
 /**
  * Puts the server together from its settings: tenants from the config file (or the development
- * tenant in the data directory), the key store when a tenant needs one (PostgreSQL with
+ * tenant in the data directory), the key store when a tenant needs one (`keySource: store` or
+ * ClearKey enabled; PostgreSQL with
  * `DATABASE_URL`, SQLite in the data directory otherwise; its driver is loaded only then), the
  * engine, and the fastify app.
  */
@@ -59,7 +60,8 @@ export async function createKeyServer(
     ? { cert: readPem(settings.tls.certPath, 'TLS_CERT'), key: readPem(settings.tls.keyPath, 'TLS_KEY') }
     : undefined;
   let store: ServerKeyStore | undefined;
-  if (tenants.tenants.some((tenant) => tenant.keySource === 'store')) {
+  // ClearKey keys are kept in the store whatever the tenant's key source.
+  if (tenants.tenants.some((tenant) => tenant.keySource === 'store' || tenant.settings.clearKey.enabled)) {
     if (settings.databaseUrl !== undefined) {
       // Instances sharing a database must share the master key: one generated per data directory would not be.
       if (settings.masterKey === undefined) {

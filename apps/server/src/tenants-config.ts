@@ -80,7 +80,10 @@ export function loadTenantsFile(file: string, env: Environment): Tenant[] {
   return resolveFile(text, file, env);
 }
 
-/** The development tenants config written on first start: random seed and secret, one token. */
+/**
+ * The development tenants config written on first start: random seed and secret, one token,
+ * ClearKey enabled and any origin allowed, so that a local test page can play.
+ */
 function devTenantsConfig(token: string): Record<string, unknown> {
   return {
     tenants: [
@@ -89,6 +92,7 @@ function devTenantsConfig(token: string): Record<string, unknown> {
         keySeed: randomBytes(32).toString('base64'),
         derivationSecret: randomBytes(32).toString('base64'),
         tokens: [hashToken(token)],
+        settings: { clearKey: { enabled: true }, cors: { allowedOrigins: ['*'] } },
       },
     ],
   };

@@ -432,7 +432,7 @@ describe('the built server process (pnpm start)', () => {
     expect(await second.exited).toBe(0);
   }, 40_000);
 
-  it('loads a store driver only when a store is configured, and only that one', async () => {
+  it('loads a store driver only when a store is needed (store keys or ClearKey), and only that one', async () => {
     // Preloaded into the child: on exit, names the store drivers that Node loaded (pg, node:sqlite).
     const dir = tempDir();
     const probe = join(dir, 'driver-probe.cjs');
@@ -457,7 +457,10 @@ describe('the built server process (pnpm start)', () => {
       return /store drivers loaded: (.*)\n/.exec(server.output().stderr)?.[1] ?? server.output().stderr;
     }
 
-    expect(await driversLoaded({ CPIXKIT_DATA_DIR: join(dir, 'dev') })).toBe('[]');
+    writeFileSync(join(dir, 'seed.json'), JSON.stringify(tenantsConfig([testTenant('plain')])));
+    expect(await driversLoaded({ CPIXKIT_CONFIG: join(dir, 'seed.json'), CPIXKIT_DATA_DIR: join(dir, 'seed') })).toBe('[]');
+    // The development tenant enables ClearKey, whose keys are kept in the store.
+    expect(await driversLoaded({ CPIXKIT_DATA_DIR: join(dir, 'dev') })).toBe('["node:sqlite"]');
     writeFileSync(join(dir, 'tenants.json'), JSON.stringify(tenantsConfig([testTenant('vault', { keySource: 'store' })])));
     expect(await driversLoaded({ CPIXKIT_CONFIG: join(dir, 'tenants.json'), CPIXKIT_DATA_DIR: join(dir, 'store') })).toBe(
       '["node:sqlite"]',

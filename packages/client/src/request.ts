@@ -108,6 +108,7 @@ function requestedSignalling(dialect: CpixDialect, target: DrmTarget): Partial<D
   if (dialect === 'speke-v1') {
     if (hlsOnly) return { uriExtXKey: EMPTY, speke: { keyFormat: EMPTY, keyFormatVersions: EMPTY } };
     if (target.drm === 'playready') return { pssh: EMPTY, speke: { protectionHeader: EMPTY } };
+    if (target.drm === 'clearkey' || target.drm === 'common') return { pssh: EMPTY, contentProtectionData: { value: EMPTY } };
     return { pssh: EMPTY };
   }
   if (dialect === 'speke-v2') {

@@ -32,6 +32,8 @@ export interface DrmSignalling {
   psshPayload?: string;
   /** `ContentProtectionData` as received (SPEKE v2: an XML fragment; PallyCon: the PSSH payload). */
   contentProtectionData?: string;
+  /** The licence URL of DASH-IF's `<dashif:Laurl>` in `ContentProtectionData` (ClearKey). */
+  licenseUrl?: string;
   /** PlayReady Object for Smooth Streaming (`SmoothStreamingProtectionHeaderData` or `speke:ProtectionHeader`). */
   smoothStreamingProtectionHeader?: string;
   /** The `#EXT-X-KEY` line for media playlists. */

@@ -2,6 +2,8 @@ import type { DrmSystem } from '@cpixkit/cpix-model';
 import { HlsSignalingError, type HlsKeyLine, KEY_FORMATS, parseDataUri, parseFairPlayUri, parseHlsKeyLine } from '@cpixkit/hls-signaling';
 import { computeKeyChecksum, decodePlayReadyObject, parseWrmHeader, PlayReadyError } from '@cpixkit/playready-header';
 import {
+  CLEARKEY_SYSTEM_ID,
+  COMMON_SYSTEM_ID,
   decodeWidevinePsshData,
   normalizeUuid,
   PLAYREADY_SYSTEM_ID,
@@ -17,15 +19,19 @@ import type { DrmSignalling } from './results.js';
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 const utf8 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 
-/** The `<pssh>` and `<pro>` of a SPEKE v2 / CPIX `ContentProtectionData` fragment, as base64 text. */
-function protectionDataFragment(bytes: Uint8Array): { pssh?: string; pro?: string } | undefined {
+/**
+ * The `<pssh>` and `<pro>` of a SPEKE v2 / CPIX `ContentProtectionData` fragment, as base64 text,
+ * and DASH-IF's licence URL (`<dashif:Laurl>`, as ClearKey answers carry it).
+ */
+function protectionDataFragment(bytes: Uint8Array): { pssh?: string; pro?: string; laurl?: string } | undefined {
   const text = utf8(bytes).trim();
-  if (!/^<([\w.-]+:)?(pssh|pro)\b/.test(text)) return undefined;
+  if (!/^<([\w.-]+:)?(pssh|pro|Laurl)\b/.test(text)) return undefined;
   const element = (name: string) =>
     new RegExp(`<(?:[\\w.-]+:)?${name}\\b[^>]*>([^<]*)</(?:[\\w.-]+:)?${name}>`).exec(text)?.[1]?.replace(/\s+/g, '');
   const pssh = element('pssh');
   const pro = element('pro');
-  return { ...(pssh ? { pssh } : {}), ...(pro ? { pro } : {}) };
+  const laurl = element('Laurl')?.replace(/&amp;/g, '&');
+  return { ...(pssh ? { pssh } : {}), ...(pro ? { pro } : {}), ...(laurl ? { laurl } : {}) };
 }
 
 function malformed(message: string, cause?: unknown): CpixClientError {
@@ -69,7 +75,9 @@ function looksLikeBox(bytes: Uint8Array): boolean {
  */
 function checkBox(bytes: Uint8Array, expected: Expected, label: string): PsshBox {
   const box = readBox(bytes, label);
-  if (box.systemId !== expected.systemId) throw malformed(`${label} is a box of system ${box.systemId}`);
+  // ClearKey is signalled with the W3C common box, which EME's ClearKey reads its KIDs from.
+  const boxSystem = expected.systemId === CLEARKEY_SYSTEM_ID ? COMMON_SYSTEM_ID : expected.systemId;
+  if (box.systemId !== boxSystem) throw malformed(`${label} is a box of system ${box.systemId}`);
   if (box.keyIds.length > 0 && !box.keyIds.includes(expected.kid)) throw otherKey(`${label} lists other KIDs`);
   checkPayload(box.data, expected, label);
   return box;
@@ -159,6 +167,7 @@ export function readDrmSignalling(system: DrmSystem, kid: string, key: Uint8Arra
   const cpdLabel = `the ContentProtectionData of ${where}`;
   const fragment = cpd && cpd.length > 0 ? protectionDataFragment(cpd) : undefined;
   if (cpd && cpd.length > 0) result.contentProtectionData = base64(cpd);
+  if (fragment?.laurl) result.licenseUrl = fragment.laurl;
 
   if (system.pssh && system.pssh.length > 0) {
     const box = checkBox(system.pssh, expected, `the PSSH of ${where}`);

@@ -1,5 +1,32 @@
 import type { CpixWarningCode } from './parse.js';
-import type { CpixSignatureFailureCode } from './signature-verify.js';
+
+/** Why a signature did not verify. */
+export type CpixSignatureFailureCode =
+  /** The signed content changed after signing (a reference digest differs). */
+  | 'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH'
+  /** `SignedInfo` was altered, or it was signed with another key than the certificate's. */
+  | 'ERR_CPIX_SIGNATURE_VALUE_MISMATCH'
+  /** A `Reference URI` points at no element of the document. */
+  | 'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND'
+  /** A `Reference URI` points at several elements (a signature-wrapping attempt). */
+  | 'ERR_CPIX_SIGNATURE_AMBIGUOUS_REFERENCE'
+  /**
+   * A `Reference URI` points at an element the model does not read there: inside an unknown
+   * element or `ds:Object`, a second list of the same name, an item in the wrong list (a
+   * signature-wrapping attempt).
+   */
+  | 'ERR_CPIX_SIGNATURE_UNBOUND_REFERENCE'
+  /**
+   * The document holds U+0085, U+2028 or U+2029, which the XML-DSig library reads as line feeds
+   * (XML 1.1) while XML 1.0 and `parseCpix` keep them: what is signed would not be what is read.
+   */
+  | 'ERR_CPIX_SIGNATURE_UNSAFE_CHARACTER'
+  /** The signature carries no `ds:X509Certificate` to verify with. */
+  | 'ERR_CPIX_SIGNATURE_NO_CERTIFICATE'
+  /** A canonicalization, transform, digest or signature algorithm that is not supported. */
+  | 'ERR_CPIX_SIGNATURE_UNSUPPORTED_ALGORITHM'
+  /** The `ds:Signature` is not well formed (no `SignedInfo`, `Reference`, `SignatureValue`...). */
+  | 'ERR_CPIX_SIGNATURE_MALFORMED';
 
 /** Stable machine-readable codes of {@link CpixError}; the package README says what each means. */
 export type CpixErrorCode =

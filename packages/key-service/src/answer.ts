@@ -10,6 +10,8 @@ import type { HlsEncryptionScheme, HlsKeyLines } from '@cpixkit/hls-signaling';
 import { deriveIv } from '@cpixkit/key-seed';
 import { AnswerBytes } from './answer-bytes.js';
 import type { DialectProfile } from './dialects.js';
+import { clearKeyKeys, clearKeyLaurlXml, clearKeyLicenseUrl, issueWithClearKeys } from './clearkey.js';
+import { commonPsshBox, commonPsshXml } from './common-pssh.js';
 import { encryptForRecipients } from './encrypted-delivery.js';
 import { KeyServiceError } from './errors.js';
 import { type FairPlayUriInput, fairPlayUri, pallyConFairPlayUri } from './fairplay-uri.js';
@@ -136,6 +138,21 @@ class SystemFiller {
         this.fillHlsUri(system, slots, url, SPEKE_KEY_FORMATS.aes128, () => aes128HlsLines(url, issued.iv), hls);
         break;
       }
+      case 'common':
+      case 'clearkey': {
+        // Both carry the W3C common box in PSSH; in ContentProtectionData, ClearKey has its licence URL.
+        const box = this.bytes.copy(commonPsshBox(issued.planned.kid));
+        for (const slot of slots) {
+          if (slot === 'pssh') system.pssh = box;
+          else if (slot !== 'contentProtectionData') throw new Error(`unexpected slot ${slot} for ${planned.name}`);
+          else if (planned.system === 'common') system.contentProtectionData = { value: this.bytes.utf8(commonPsshXml(box)) };
+          else {
+            const url = clearKeyLicenseUrl(this.context.tenant, this.context.baseUrl);
+            system.contentProtectionData = { value: this.bytes.utf8(clearKeyLaurlXml(url)) };
+          }
+        }
+        break;
+      }
     }
     return system;
   }
@@ -238,7 +255,11 @@ export async function answerDocument(
   const slots = systems.map((system) => settleSlots(system, profile.slots, warnings));
 
   const ivKeys = new Set(systems.filter((s) => s.system === 'fairplay' || s.system === 'aes128').map((s) => s.key));
-  const issuing = issueContentKeys(tenant, keys.map((key) => key.kid), context.store);
+  const clearKeys = clearKeyKeys(tenant, systems);
+  const issuing =
+    clearKeys.size === 0
+      ? issueContentKeys(tenant, keys.map((key) => key.kid), context.store)
+      : issueWithClearKeys(tenant, keys, clearKeys, context.store);
   const values = Array.isArray(issuing) ? issuing : await issuing;
   // The IVs are signalling too (FairPlay URIs and HLS lines carry them), the content keys are not.
   const bytes = new AnswerBytes();

@@ -87,6 +87,14 @@ const PALLYCON_DEFAULT_TRACK_TYPE = 'HD';
 const HLS: SignalingSlot[] = ['hls-media', 'hls-master'];
 const HLS_KEY_URI: SignalingSlot[] = ['uriExtXKey', ...HLS];
 const SPEKE_V1_HLS_KEY_URI: SignalingSlot[] = ['uriExtXKey', 'speke:KeyFormat', 'speke:KeyFormatVersions'];
+/**
+ * ClearKey and the W3C common system in SPEKE: the common `pssh` box, and for ClearKey the DASH-IF
+ * licence URL in `ContentProtectionData`.
+ */
+const CLEARKEY: Pick<Record<SignaledSystem, SignalingSlot[]>, 'clearkey' | 'common'> = {
+  clearkey: ['pssh', 'contentProtectionData'],
+  common: ['pssh', 'contentProtectionData'],
+};
 
 /**
  * SPEKE v2: the CPIX 2.3 elements of each system (`URIExtXKey` too, still a 2.3 element); a
@@ -98,12 +106,14 @@ const SPEKE_V2_SLOTS: SlotTable = {
     playready: ['pssh', 'contentProtectionData', ...HLS, 'smoothStreaming'],
     fairplay: HLS_KEY_URI,
     aes128: HLS_KEY_URI,
+    ...CLEARKEY,
   },
   defaults: {
     widevine: ['pssh', 'contentProtectionData', ...HLS],
     playready: ['pssh', 'contentProtectionData', ...HLS, 'smoothStreaming'],
     fairplay: HLS,
     aes128: HLS,
+    ...CLEARKEY,
   },
   fixed: false,
 };
@@ -115,12 +125,14 @@ const SPEKE_V1_SLOTS: SlotTable = {
     playready: ['pssh', 'contentProtectionData', ...HLS, 'speke:ProtectionHeader', 'smoothStreaming'],
     fairplay: [...SPEKE_V1_HLS_KEY_URI, ...HLS],
     aes128: [...SPEKE_V1_HLS_KEY_URI, ...HLS],
+    ...CLEARKEY,
   },
   defaults: {
     widevine: ['pssh'],
     playready: ['pssh', 'speke:ProtectionHeader'],
     fairplay: SPEKE_V1_HLS_KEY_URI,
     aes128: SPEKE_V1_HLS_KEY_URI,
+    ...CLEARKEY,
   },
   fixed: false,
 };
@@ -134,12 +146,16 @@ const PALLYCON_V2_SLOTS = pallyConSlots({
   playready: ['pssh', 'contentProtectionData', 'speke:ProtectionHeader'],
   fairplay: HLS_KEY_URI,
   aes128: ['uriExtXKey'],
+  clearkey: ['pssh'],
+  common: ['pssh'],
 });
 const PALLYCON_V1_SLOTS = pallyConSlots({
   widevine: ['pssh'],
   playready: ['pssh'],
   fairplay: ['uriExtXKey'],
   aes128: ['uriExtXKey'],
+  clearkey: ['pssh'],
+  common: ['pssh'],
 });
 
 // --- SPEKE v2 ---------------------------------------------------------------------------------

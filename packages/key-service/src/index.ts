@@ -27,7 +27,9 @@ export {
   spekeRequestOptions,
 } from './speke-routes.js';
 export { resolveTenantsConfig } from './tenants-config.js';
+export { CLEARKEY_LICENSE_REQUEST_MAX_BYTES } from './clearkey-license.js';
 export type {
+  ClearKeyLicense,
   Dialect,
   KeyService,
   KeyServiceAnswer,

@@ -4,6 +4,7 @@ import { PlayReadyError } from '@cpixkit/playready-header';
 import { PsshError } from '@cpixkit/pssh';
 import { aneviaRequest } from './anevia.js';
 import { answerDocument } from './answer.js';
+import { clearKeyLicense } from './clearkey-license.js';
 import { DIALECT_PROFILES } from './dialects.js';
 import { KeyServiceError } from './errors.js';
 import { existingContentKey } from './key-source.js';
@@ -38,7 +39,8 @@ function checkTenant(tenant: Tenant): void {
 
 /**
  * The key engine the server and the SPEKE Lambda share. `answer` reads a request in its dialect
- * and returns the filled CPIX document; `deliverKey` serves HLS AES-128 keys behind signed URLs.
+ * and returns the filled CPIX document; `deliverKey` serves HLS AES-128 keys behind signed URLs;
+ * `clearKeyLicense` answers W3C ClearKey licence requests with the keys issued for ClearKey.
  * Keys come from the tenant's key seed or, for `keySource: 'store'` tenants, from `options.store`.
  */
 export function createKeyService(options: KeyServiceOptions = {}): KeyService {
@@ -77,6 +79,11 @@ export function createKeyService(options: KeyServiceOptions = {}): KeyService {
       }
       const kid = verifyKeyPath(tenant, signedPath, at ?? now());
       return existingContentKey(tenant, kid, store);
+    },
+
+    async clearKeyLicense(tenant: Tenant, body: string | Uint8Array | undefined) {
+      checkTenant(tenant);
+      return clearKeyLicense(tenant, body, store);
     },
   };
 }

@@ -28,11 +28,17 @@ export function issueContentKeys(tenant: Tenant, kids: string[], store: KeyStore
   return Promise.all(kids.map((kid) => storedContentKey(tenant, kid, store)));
 }
 
-async function storedContentKey(tenant: Tenant, kid: string, store: KeyStore | undefined): Promise<Uint8Array> {
+/**
+ * The key kept in the store under `name` (a KID, or another entry name such as a ClearKey key's),
+ * created there once and atomically when new.
+ *
+ * @throws {@link KeyServiceError} 503 (rejects) when the store is missing or fails.
+ */
+export async function storedContentKey(tenant: Tenant, name: string, store: KeyStore | undefined): Promise<Uint8Array> {
   if (store === undefined) throw noStore();
   let key: Uint8Array;
   try {
-    key = await store.getOrCreateKey(tenant.id, kid, randomContentKey);
+    key = await store.getOrCreateKey(tenant.id, name, randomContentKey);
   } catch (cause) {
     throw storeFailed(cause);
   }
@@ -48,13 +54,21 @@ async function storedContentKey(tenant: Tenant, kid: string, store: KeyStore | u
  */
 export async function existingContentKey(tenant: Tenant, kid: string, store: KeyStore | undefined): Promise<Uint8Array> {
   if (tenant.keySource === 'seed') return deriveContentKey(tenant.keySeed, kid);
+  const key = await storedKeyIfAny(tenant, kid, store);
+  if (key === undefined) throw new KeyServiceError('ERR_KEY_SERVICE_KEY_NOT_FOUND', 404, 'no key was issued for this KID');
+  return key;
+}
+
+/**
+ * The key kept in the store under `name`, or `undefined` when none was ever created.
+ *
+ * @throws {@link KeyServiceError} 503 (rejects) when the store is missing or fails.
+ */
+export async function storedKeyIfAny(tenant: Tenant, name: string, store: KeyStore | undefined): Promise<Uint8Array | undefined> {
   if (store === undefined) throw noStore();
-  let key: Uint8Array | undefined;
   try {
-    key = await store.getKey(tenant.id, kid);
+    return await store.getKey(tenant.id, name);
   } catch (cause) {
     throw storeFailed(cause);
   }
-  if (key === undefined) throw new KeyServiceError('ERR_KEY_SERVICE_KEY_NOT_FOUND', 404, 'no key was issued for this KID');
-  return key;
 }

@@ -5,7 +5,7 @@ import { KeyServiceError } from './errors.js';
 import type { Tenant } from './types.js';
 
 /** The DRM systems the engine signals. */
-export type SignaledSystem = 'widevine' | 'playready' | 'fairplay' | 'aes128';
+export type SignaledSystem = 'widevine' | 'playready' | 'fairplay' | 'aes128' | 'clearkey' | 'common';
 
 /** Display names, for messages. */
 export const SYSTEM_NAMES: Record<SignaledSystem, string> = {
@@ -13,6 +13,8 @@ export const SYSTEM_NAMES: Record<SignaledSystem, string> = {
   playready: 'PlayReady',
   fairplay: 'FairPlay',
   aes128: 'HLS AES-128',
+  clearkey: 'ClearKey',
+  common: 'W3C Common PSSH',
 };
 
 /** The signalling elements a `DRMSystem` can ask for. */
@@ -90,7 +92,9 @@ export function getByKid<T>(map: ReadonlyMap<string, T>, kid: string): T | undef
 /** The signalled system of a system id, or `undefined` for one the engine does not signal. */
 export function signaledSystem(systemId: string): SignaledSystem | undefined {
   const key = findDrmSystem(systemId)?.key;
-  return key === 'widevine' || key === 'playready' || key === 'fairplay' || key === 'aes128' ? key : undefined;
+  return key === 'widevine' || key === 'playready' || key === 'fairplay' || key === 'aes128' || key === 'clearkey' || key === 'common'
+    ? key
+    : undefined;
 }
 
 /** The slots a request `DRMSystem` asks for, in request order for HLS. */
@@ -254,7 +258,7 @@ export function readDrmSystems(
     const label = `DRMSystem[${index + 1}]`;
     const system = signaledSystem(source.systemId);
     if (system === undefined) {
-      refuse('ERR_KEY_SERVICE_UNSUPPORTED_SYSTEM', 422, `${label}: system id ${source.systemId} is not one this server signals (Widevine, PlayReady, FairPlay, HLS AES-128)`);
+      refuse('ERR_KEY_SERVICE_UNSUPPORTED_SYSTEM', 422, `${label}: system id ${source.systemId} is not one this server signals (Widevine, PlayReady, FairPlay, HLS AES-128, ClearKey, W3C Common PSSH)`);
     }
     if (system === 'aes128' && !allowAes128) refuse('ERR_KEY_SERVICE_AES128_DISABLED', 422, `${label}: HLS AES-128 is not enabled for this tenant`);
     const key = lookup(source.kid, label);

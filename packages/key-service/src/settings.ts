@@ -4,7 +4,8 @@ import type { TenantSettings } from './types.js';
  * The settings a tenant gets for everything its config leaves out: PlayReady header 4.0.0.0 with
  * checksums (what every seed vendor emits for one key), Widevine data with only the KID and the
  * protection scheme (Axinom, AWS), FairPlay `skd://<kid>:<iv>` URIs, AES-128 enabled with key URLs
- * valid for a year, request KIDs kept (a KID per scheme where the server derives them), at most 64 keys per request, no AES-128 for ATEME.
+ * valid for a year, request KIDs kept (a KID per scheme where the server derives them), at most 64 keys per request, no AES-128 for ATEME,
+ * no ClearKey, no cross-origin browser access.
  */
 export function defaultTenantSettings(): TenantSettings {
   return {
@@ -16,5 +17,7 @@ export function defaultTenantSettings(): TenantSettings {
     kidPerScheme: true,
     maxKeysPerRequest: 64,
     anevia: { hlsAes128: false },
+    clearKey: { enabled: false },
+    cors: { allowedOrigins: [] },
   };
 }

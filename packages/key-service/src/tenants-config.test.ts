@@ -49,6 +49,8 @@ describe('resolveTenantsConfig', () => {
           kidPerScheme: false,
           maxKeysPerRequest: 8,
           anevia: { hlsAes128: true },
+          clearKey: { enabled: true },
+          cors: { allowedOrigins: ['https://player.example', 'http://127.0.0.1:8080'] },
         },
       },
     ]);
@@ -63,6 +65,8 @@ describe('resolveTenantsConfig', () => {
       kidPerScheme: false,
       maxKeysPerRequest: 8,
       anevia: { hlsAes128: true },
+      clearKey: { enabled: true },
+      cors: { allowedOrigins: ['https://player.example', 'http://127.0.0.1:8080'] },
     });
   });
 
@@ -74,6 +78,9 @@ describe('resolveTenantsConfig', () => {
     ['a short key seed', config({ keySeed: 'abcd' }), 'tenants[0].keySeed: must be hex or base64 of at least 30 bytes'],
     ['a missing secret', config({ derivationSecret: undefined }), 'tenants[0].derivationSecret: must be a hex or base64 string'],
     ['an unknown key source', config({ keySource: 'vault' }), 'tenants[0].keySource: must be one of "seed", "store"'],
+    ['an origin with a path', config({ settings: { cors: { allowedOrigins: ['https://player.example/'] } } }), 'tenants[0].settings.cors.allowedOrigins[0]: must be'],
+    ['an origin that is not http(s)', config({ settings: { cors: { allowedOrigins: ['file://x'] } } }), 'tenants[0].settings.cors.allowedOrigins[0]: must be'],
+    ['origins not in a list', config({ settings: { cors: { allowedOrigins: '*' } } }), 'tenants[0].settings.cors.allowedOrigins: must be a list'],
     ['a plain token', config({ tokens: ['s3cret-token'] }), "tenants[0].tokens[0]: must be 'sha256:' followed by 64 hex digits"],
     ['a typo in settings', config({ settings: { playready: {} } }), 'tenants[0].settings.playready: unknown setting'],
     ['an unknown header version', config({ settings: { playReady: { headerVersion: '4.4.0.0' } } }), 'tenants[0].settings.playReady.headerVersion: must be one of'],

@@ -8,6 +8,7 @@ import type { Tenant, TenantSettings } from './types.js';
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const TOKEN_HASH = /^sha256:([0-9a-f]{64})$/i;
 const MAX_KEYS_LIMIT = 10_000;
+const MAX_ALLOWED_ORIGINS = 64;
 /** Values used only to check, at load time, that PlayReady and FairPlay settings can be written. */
 const PROBE = { kid: '00000000-0000-0000-0000-000000000000', iv: new Uint8Array(16), contentId: 'probe', periodIndex: 0 };
 
@@ -95,7 +96,7 @@ function tokenHashes(value: unknown, path: string): Uint8Array[] | undefined {
 function resolveSettings(value: unknown, path: string): TenantSettings {
   const defaults = defaultTenantSettings();
   if (value === undefined) return defaults;
-  const raw = object(value, path, ['playReady', 'widevine', 'fairPlay', 'aes128', 'kidPolicy', 'kidPerScheme', 'maxKeysPerRequest', 'anevia']);
+  const raw = object(value, path, ['playReady', 'widevine', 'fairPlay', 'aes128', 'kidPolicy', 'kidPerScheme', 'maxKeysPerRequest', 'anevia', 'clearKey', 'cors']);
 
   const pr = object(raw.playReady ?? {}, `${path}.playReady`, ['headerVersion', 'laUrl', 'luiUrl', 'dsId', 'customAttributes', 'includeChecksum']);
   const playReady: TenantSettings['playReady'] = {
@@ -152,6 +153,8 @@ function resolveSettings(value: unknown, path: string): TenantSettings {
   if (keyUriBase !== undefined) aes128.keyUriBase = keyUriBase;
 
   const an = object(raw.anevia ?? {}, `${path}.anevia`, ['hlsAes128']);
+  const ck = object(raw.clearKey ?? {}, `${path}.clearKey`, ['enabled']);
+  const cors = object(raw.cors ?? {}, `${path}.cors`, ['allowedOrigins']);
   return {
     playReady,
     widevine,
@@ -161,7 +164,30 @@ function resolveSettings(value: unknown, path: string): TenantSettings {
     kidPerScheme: boolean(raw.kidPerScheme, `${path}.kidPerScheme`, defaults.kidPerScheme),
     maxKeysPerRequest: positiveInteger(raw.maxKeysPerRequest, `${path}.maxKeysPerRequest`, defaults.maxKeysPerRequest, MAX_KEYS_LIMIT),
     anevia: { hlsAes128: boolean(an.hlsAes128, `${path}.anevia.hlsAes128`, defaults.anevia.hlsAes128) },
+    clearKey: { enabled: boolean(ck.enabled, `${path}.clearKey.enabled`, defaults.clearKey.enabled) },
+    cors: { allowedOrigins: allowedOrigins(cors.allowedOrigins, `${path}.cors.allowedOrigins`) },
   };
+}
+
+/** `*`, or origins written as browsers send them: `scheme://host[:port]`, nothing after. */
+function allowedOrigins(value: unknown, path: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > MAX_ALLOWED_ORIGINS) {
+    throw configError(path, `must be a list of at most ${MAX_ALLOWED_ORIGINS} origins, or ['*']`);
+  }
+  return value.map((item, index) => {
+    if (item === '*') return item;
+    let origin: string | undefined;
+    try {
+      origin = typeof item === 'string' ? new URL(item).origin : undefined;
+    } catch {
+      origin = undefined;
+    }
+    if (origin === undefined || origin !== item || !/^https?:/.test(origin)) {
+      throw configError(`${path}[${index}]`, "must be '*' or an http(s) origin such as https://player.example.com (no path, no trailing slash)");
+    }
+    return origin;
+  });
 }
 
 function resolveTenant(value: unknown, path: string): Tenant {

@@ -59,6 +59,13 @@ export interface TenantSettings {
   maxKeysPerRequest: number;
   /** ATEME/Anevia GET requests. */
   anevia: { hlsAes128: boolean };
+  /** W3C ClearKey: keys issued for it alone, and served by the licence route. */
+  clearKey: { enabled: boolean };
+  /** Cross-origin browser access to the key URL and licence routes. */
+  cors: {
+    /** Origins (`https://player.example.com`) allowed to call from a browser; `*` allows any. */
+    allowedOrigins: string[];
+  };
 }
 
 /** A tenant: its key material and settings. */
@@ -77,7 +84,10 @@ export interface Tenant {
 
 /** Persistent content keys, implemented by the server (keys are encrypted at rest there). */
 export interface KeyStore {
-  /** The key of (tenant, kid); created with `create()` the first time, atomically: one key per (tenant, kid) ever. */
+  /**
+   * The key of (tenant, kid); created with `create()` the first time, atomically: one key per (tenant, kid) ever.
+   * `kid` is a KID, or `clearkey:<kid>` for the key issued for ClearKey under that KID, kept apart from any other.
+   */
   getOrCreateKey(tenantId: string, kid: string, create: () => Uint8Array): Promise<Uint8Array>;
   /** The key of (tenant, kid), if it was ever created. */
   getKey(tenantId: string, kid: string): Promise<Uint8Array | undefined>;
@@ -127,6 +137,20 @@ export interface KeyService {
    * Verifies the signature and expiry: 401 when missing or malformed, 403 when wrong, expired or of another tenant.
    */
   deliverKey(tenant: Tenant, signedPath: string, now?: Date): Promise<Uint8Array>;
+  /**
+   * The W3C EME ClearKey licence (a JSON Web Key set) answering a licence request body
+   * (`{"kids":[…],"type":"temporary"}`), with keys that were issued for ClearKey only.
+   * 400 for a malformed request, 403 when the tenant does not enable ClearKey, 404 when a KID
+   * has no ClearKey key of this tenant, 413 for too many KIDs.
+   */
+  clearKeyLicense(tenant: Tenant, body: string | Uint8Array | undefined): Promise<ClearKeyLicense>;
+}
+
+/** A ClearKey licence: the JSON text and how many keys it carries. */
+export interface ClearKeyLicense {
+  /** `{"keys":[{"kty":"oct","kid":…,"k":…}],"type":"temporary"}`, base64url without padding. Secret. */
+  body: string;
+  keys: number;
 }
 
 /** Options of {@link createKeyService}. */

@@ -1,4 +1,4 @@
-import { AES128_SYSTEM_ID, FAIRPLAY_SYSTEM_ID, PLAYREADY_SYSTEM_ID, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
+import { AES128_SYSTEM_ID, CLEARKEY_SYSTEM_ID, COMMON_SYSTEM_ID, FAIRPLAY_SYSTEM_ID, PLAYREADY_SYSTEM_ID, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
 
 /** System ids by short name, for building requests. */
 export const SYSTEM = {
@@ -6,6 +6,8 @@ export const SYSTEM = {
   playready: PLAYREADY_SYSTEM_ID,
   fairplay: FAIRPLAY_SYSTEM_ID,
   aes128: AES128_SYSTEM_ID,
+  clearkey: CLEARKEY_SYSTEM_ID,
+  common: COMMON_SYSTEM_ID,
 } as const;
 
 /** A content key of a built request. */
@@ -38,6 +40,8 @@ const SPEKE_V2_CHILDREN: Record<keyof typeof SYSTEM, string> = {
     '<cpix:PSSH/><cpix:ContentProtectionData/><cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/><cpix:SmoothStreamingProtectionHeaderData/>',
   fairplay: '<cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>',
   aes128: '<cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>',
+  clearkey: '<cpix:PSSH/><cpix:ContentProtectionData/>',
+  common: '<cpix:PSSH/><cpix:ContentProtectionData/>',
 };
 
 /** A SPEKE v2 (CPIX 2.3) request as MediaPackage writes them: every DRMSystem asks for all its elements. */

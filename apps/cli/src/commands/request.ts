@@ -162,6 +162,7 @@ function render(result: ContentKeysResult, show: boolean): string {
         ['HLS media', drm.hlsMediaLine],
         ['HLS master', drm.hlsMasterLine],
         ['Key URI', drm.hlsMediaLine === undefined ? drm.keyUri : undefined],
+        ['Licence URL', drm.licenseUrl],
       ];
       const present = parts.filter((part): part is [string, string] => part[1] !== undefined);
       if (present.length === 0) continue;
