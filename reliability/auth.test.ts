@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +6,7 @@ import { parseCpix } from '@cpixkit/cpix-model';
 import type { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAnswer, refusalCode } from './support/answers.js';
-import { type HttpAnswer, type HttpExchange, keepAlivePool, quantile, send } from './support/http.js';
+import { type HttpAnswer, type HttpExchange, keepAlivePool, quantile, rawRequest, send } from './support/http.js';
 import { baseRequests, dialectRequest } from './support/requests.js';
 import { expectNoSecretsInLogs } from './support/log-audit.js';
 import { runDir } from './support/run-dir.js';
@@ -188,7 +187,7 @@ describe('authentication abuse', () => {
     }
     // Raw dot segments, which a client would normally collapse: sent as written over a socket.
     for (const path of [`/cpix/anevia/dash/../../../../etc/passwd`, `/keys/../../etc/passwd`, `/v2/cpix/pallycon/getKey/../../../etc/passwd`]) {
-      const head = await rawRequest(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      const head = await rawRequest(server.origin, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
       expect(status, path).toBeGreaterThanOrEqual(400);
       expect(status, path).toBeLessThan(500);
@@ -203,7 +202,7 @@ describe('authentication abuse', () => {
       ['2,000 small headers', Array.from({ length: 2_000 }, (_, index) => `X-H${index}: ${'v'.repeat(16)}\r\n`).join('')],
     ] as const) {
       const started = performance.now();
-      const answer = await rawRequest(`POST /speke/v2.0/copyProtection HTTP/1.1\r\nHost: 127.0.0.1\r\n${head}Content-Length: 0\r\n\r\n`);
+      const answer = await rawRequest(server.origin, `POST /speke/v2.0/copyProtection HTTP/1.1\r\nHost: 127.0.0.1\r\n${head}Content-Length: 0\r\n\r\n`);
       expect(answer.split('\r\n')[0], name).toBe('HTTP/1.1 431 Request Header Fields Too Large');
       expect(performance.now() - started, name).toBeLessThan(2_000);
     }
@@ -280,20 +279,3 @@ async function exchangeKey(path: string, headers: Record<string, string> = {}): 
   return answer;
 }
 
-/** Writes bytes to a fresh connection and reads until the server closes it (or 5 s). */
-function rawRequest(text: string): Promise<string> {
-  const { hostname, port } = new URL(server.origin);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    const chunks: Buffer[] = [];
-    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer within 5 s')));
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      // The server may reset after answering a request it refused before reading it all.
-      if (chunks.length > 0 && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) resolve(Buffer.concat(chunks).toString('latin1'));
-      else reject(error);
-    });
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-    socket.end(text);
-  });
-}

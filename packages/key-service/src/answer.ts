@@ -8,7 +8,9 @@ import type {
 import { serializeCpix } from '@cpixkit/cpix-model';
 import type { HlsEncryptionScheme, HlsKeyLines } from '@cpixkit/hls-signaling';
 import { deriveIv } from '@cpixkit/key-seed';
+import { checkAnswerBudget } from './answer-budget.js';
 import { AnswerBytes } from './answer-bytes.js';
+import { checkClearKeyPolicy } from './clear-key-policy.js';
 import type { DialectProfile } from './dialects.js';
 import { encryptForRecipients } from './encrypted-delivery.js';
 import { KeyServiceError } from './errors.js';
@@ -43,6 +45,8 @@ export interface AnswerContext {
   now: Date;
   store: KeyStore | undefined;
   userAgent: string;
+  /** Size of the request body in bytes (0 for a request built from URL parameters). */
+  requestBytes: number;
 }
 
 /** `xs:NCName`, which `CPIX@id` must be for the answer to validate. */
@@ -230,6 +234,8 @@ export async function answerDocument(
   const { contentId, keys, systems } = checked;
   if (checked.kidPolicy === 'derive') deriveKids(tenant, contentId, keys);
   const slots = systems.map((system) => profile.slots(system, warnings));
+  checkClearKeyPolicy(systems, tenant);
+  checkAnswerBudget({ profile, tenant, contentId, keys: keys.length, systems, slots, requestBytes: context.requestBytes, baseUrl: context.baseUrl });
 
   const ivKeys = new Set(systems.filter((s) => s.system === 'fairplay' || s.system === 'aes128').map((s) => s.key));
   const issuing = issueContentKeys(tenant, keys.map((key) => key.kid), context.store);

@@ -52,7 +52,9 @@ export function createKeyService(options: KeyServiceOptions = {}): KeyService {
       }
       const { tenant, dialect, baseUrl } = request;
       checkTenant(tenant);
-      const context = { tenant, baseUrl, now: now(), store, userAgent };
+      const { body } = request;
+      const requestBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : (body?.byteLength ?? 0);
+      const context = { tenant, baseUrl, now: now(), store, userAgent, requestBytes };
       try {
         if (dialect === 'anevia') {
           const warnings: KeyServiceWarning[] = [];

@@ -24,7 +24,7 @@ describe('signed key URLs', () => {
   });
 
   it('use keyUriBase when the tenant sets one', () => {
-    const cdn = testTenant({ settings: { aes128: { enabled: true, keyUriBase: 'https://cdn.example/drm/k', keyUrlTtlSeconds: 60 } } });
+    const cdn = testTenant({ settings: { aes128: { enabled: true, keyUriBase: 'https://cdn.example/drm/k', keyUrlTtlSeconds: 60, allowDrmKeys: false } } });
     const signed = signedKeyUrl(cdn, KID, 'https://ignored.example', NOW);
     expect(signed.startsWith(`https://cdn.example/drm/k/acme/${KID}?exp=`)).toBe(true);
     expect(verifyKeyPath(cdn, pathOf(signed), NOW)).toBe(KID);
@@ -47,6 +47,21 @@ describe('signed key URLs', () => {
     expect(() => verifyKeyPath(sameIdOtherSecret, pathOf(url), NOW)).toThrow(expect.objectContaining({ code: 'ERR_KEY_SERVICE_BAD_KEY_URL_SIGNATURE', status: 403 }));
     const later = new Date(NOW.getTime() + (tenant.settings.aes128.keyUrlTtlSeconds + 1) * 1000);
     expect(() => verifyKeyPath(tenant, pathOf(url), later)).toThrow(expect.objectContaining({ code: 'ERR_KEY_SERVICE_KEY_URL_EXPIRED', status: 403 }));
+  });
+
+  it('are signed with aes128.keyUrlSecret when set: rotating it stops every URL issued, the derivation secret does not matter', () => {
+    const aes128 = { ...tenant.settings.aes128, keyUrlSecret: new Uint8Array(32).fill(1) };
+    const own = testTenant({ settings: { aes128 } });
+    const signed = pathOf(signedKeyUrl(own, KID, 'https://k.example', NOW));
+    expect(signed).not.toBe(pathOf(url));
+    expect(verifyKeyPath({ ...own, derivationSecret: new Uint8Array(32).fill(9) }, signed, NOW)).toBe(KID);
+    const rotated = testTenant({ settings: { aes128: { ...aes128, keyUrlSecret: new Uint8Array(32).fill(2) } } });
+    expect(() => verifyKeyPath(rotated, signed, NOW)).toThrow(expect.objectContaining({ code: 'ERR_KEY_SERVICE_BAD_KEY_URL_SIGNATURE', status: 403 }));
+  });
+
+  it('are all refused while the tenant has AES-128 turned off', () => {
+    const off = testTenant({ settings: { aes128: { ...tenant.settings.aes128, enabled: false } } });
+    expect(() => verifyKeyPath(off, pathOf(url), NOW)).toThrow(expect.objectContaining({ code: 'ERR_KEY_SERVICE_AES128_DISABLED', status: 403 }));
   });
 
   it('refuse any change to the tenant, the KID, the expiry or the signature (the route prefix is not signed)', () => {

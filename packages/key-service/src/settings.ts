@@ -4,16 +4,18 @@ import type { TenantSettings } from './types.js';
  * The settings a tenant gets for everything its config leaves out: PlayReady header 4.0.0.0 with
  * checksums (what every seed vendor emits for one key), Widevine data with only the KID and the
  * protection scheme (Axinom, AWS), FairPlay `skd://<kid>:<iv>` URIs, AES-128 enabled with key URLs
- * valid for a year, request KIDs kept, at most 64 keys per request, no AES-128 for ATEME.
+ * valid for a year (signed with the derivation secret) for keys that serve no DRM system, request
+ * KIDs kept, at most 64 keys and a 4 MiB answer per request, no AES-128 for ATEME.
  */
 export function defaultTenantSettings(): TenantSettings {
   return {
     playReady: { headerVersion: '4.0.0.0', includeChecksum: true },
     widevine: { contentId: 'none', protectionScheme: true, algorithm: false, trackType: false },
     fairPlay: { uriForm: 'kid-iv' },
-    aes128: { enabled: true, keyUrlTtlSeconds: 365 * 24 * 60 * 60 },
+    aes128: { enabled: true, keyUrlTtlSeconds: 365 * 24 * 60 * 60, allowDrmKeys: false },
     kidPolicy: 'keep',
     maxKeysPerRequest: 64,
+    maxAnswerBytes: 4 * 1024 * 1024,
     anevia: { hlsAes128: false },
   };
 }

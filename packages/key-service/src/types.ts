@@ -37,13 +37,25 @@ export interface TenantSettings {
     enabled: boolean;
     /** Base of key-delivery URLs; undefined → the server's own `${baseUrl}/keys` route. */
     keyUriBase?: string;
-    /** Lifetime of a signed key-delivery URL. */
+    /** Lifetime of a signed key-delivery URL, in seconds (default one year: packaged VOD playlists keep their URLs). */
     keyUrlTtlSeconds: number;
+    /**
+     * Deliver over the clear-key URL a key that also serves Widevine, PlayReady or FairPlay (default
+     * `false`: such requests are refused, since anyone holding the playlist could fetch the DRM key).
+     */
+    allowDrmKeys: boolean;
+    /** HMAC secret of key-delivery URLs (≥ 30 bytes); absent → the derivation secret. Rotating it stops every URL issued. */
+    keyUrlSecret?: Uint8Array;
   };
   /** SPEKE: `keep` the request's KIDs, or `derive` them from the content id, track type and period. */
   kidPolicy: 'keep' | 'derive';
   /** Requests asking for more content keys than this are refused (413). */
   maxKeysPerRequest: number;
+  /**
+   * Requests whose answer could exceed this many bytes are refused (413) before any key is issued
+   * or signalling written; the bound is computed from the request's plan (see `answerSizeBound`).
+   */
+  maxAnswerBytes: number;
   /** ATEME/Anevia GET requests. */
   anevia: { hlsAes128: boolean };
 }
