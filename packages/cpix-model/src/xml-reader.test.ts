@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readXml } from './xml-reader.js';
+import { MAX_DECLARATIONS_PER_ELEMENT, readXml } from './xml-reader.js';
 
 const LIMITS = { maxLength: 1_000_000, maxDepth: 48, maxElements: 1_000 };
 
@@ -51,5 +51,43 @@ describe('readXml', () => {
     expect(root.children.map((c) => c.namespace)).toEqual(['urn:p0', 'urn:p25']);
     expect(root.children[0]!.attributes.map((a) => a.namespace)).toEqual(['urn:p1', 'urn:p49']);
     expect(message(`<r${declarations}><q:a/></r>`)).toMatch(/^Unbound prefix q: /);
+  });
+
+  it('scopes declarations to their element: siblings and later elements do not see them, inner ones shadow outer ones', () => {
+    const root = readXml('<r xmlns:p="urn:outer"><a xmlns:p="urn:inner" p:x="1"><p:b/></a><p:c/><d xmlns:q="urn:q"/><e/></r>', LIMITS);
+    const [a, c] = root.children;
+    expect(a!.attributes[0]!.namespace).toBe('urn:inner');
+    expect(a!.children[0]!.namespace).toBe('urn:inner');
+    expect(c!.namespace).toBe('urn:outer');
+    expect(message('<r><d xmlns:q="urn:q"/><q:e/></r>')).toMatch(/^Unbound prefix q: /);
+    expect(readXml('<r xmlns="urn:d"><a xmlns=""><b/></a><c/></r>', LIMITS).children.map((child) => child.namespace)).toEqual([undefined, 'urn:d']);
+  });
+
+  it(`refuses more than ${MAX_DECLARATIONS_PER_ELEMENT} declarations on one element`, () => {
+    const declarations = (count: number) => Array.from({ length: count }, (_, i) => ` xmlns:p${i}="urn:p${i}"`).join('');
+    expect(readXml(`<r${declarations(MAX_DECLARATIONS_PER_ELEMENT)}/>`, LIMITS).declarations).toBe(MAX_DECLARATIONS_PER_ELEMENT);
+    expect(() => readXml(`<r${declarations(MAX_DECLARATIONS_PER_ELEMENT + 1)}/>`, LIMITS)).toThrow(
+      expect.objectContaining({ code: 'ERR_CPIX_TOO_LARGE' }),
+    );
+  });
+
+  it('reads many declarations and prefixed names in linear time (a chain walk per lookup is quadratic)', () => {
+    // 120 nested elements each declaring 250 prefixes, then 120 elements using all 30,000 of them.
+    const depth = 120;
+    const width = 250;
+    let open = '';
+    let close = '';
+    for (let d = 0; d < depth; d += 1) {
+      open += `<e${Array.from({ length: width }, (_, i) => ` xmlns:p${d}x${i}="u${d}x${i}"`).join('')}>`;
+      close += '</e>';
+    }
+    const uses = Array.from({ length: depth }, (_, d) => `<u${Array.from({ length: width }, (_, i) => ` p${d}x${i}:a=""`).join('')}/>`).join('');
+    const started = performance.now();
+    const root = readXml(`<r>${open}${uses}${close}</r>`, { maxLength: 10_000_000, maxDepth: 200, maxElements: 1_000 });
+    const seconds = (performance.now() - started) / 1000;
+    let innermost = root;
+    while (innermost.children.length === 1) innermost = innermost.children[0]!;
+    expect(innermost.children.at(-1)!.attributes.at(-1)!.namespace).toBe(`u${depth - 1}x${width - 1}`);
+    expect(seconds).toBeLessThan(1.5);
   });
 });
