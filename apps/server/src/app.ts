@@ -10,18 +10,23 @@ import {
   spekeHeartbeatAnswer,
   type Tenant,
 } from '@cpixkit/key-service';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
-import { credentialsOf, type TenantDirectory } from './auth.js';
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController, type onRequestHookHandler } from 'fastify';
+import { AuthFailureLimiter } from './auth-failures.js';
+import { credentialsOf, type TenantDirectory, tokenDigest } from './auth.js';
 import { refusalFor } from './error-reply.js';
 import { ServerError } from './errors.js';
 import type { ServerKeyStore } from './key-store.js';
 import { ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { isDraining, markDraining } from './drain.js';
+import { LOOPBACK_HOSTS, originOf } from './host-policy.js';
 
 /** What the server knows about a request beyond fastify's own fields, for logs and metrics. */
 interface RequestContext {
   tenant?: string;
+  /** The tenant the request's credentials authenticated (key-exchange routes, before the body is read). */
+  holder?: Tenant;
   dialect?: Dialect;
   errorCode?: string;
 }
@@ -49,8 +54,20 @@ export interface ServerOptions {
   store?: ServerKeyStore;
   /** Largest request body in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** Public origin for key-delivery URLs; absent → the request's protocol and Host. */
+  /** Public origin for key-delivery URLs; absent → the request's protocol and Host, if it is one of `allowedHosts`. */
   publicUrl?: string;
+  /** Host names (lower case, no port) a request's Host may name when there is no `publicUrl` (default: the loopback names). */
+  allowedHosts?: readonly string[];
+  /** Longest time to receive a whole request, headers and body, in ms (default 10 s); then 408 and the connection closes. */
+  requestTimeoutMs?: number;
+  /** Most open connections (default 1024). */
+  maxConnections?: number;
+  /** Failed authentications per client address per minute before 429 (default 30; 0 = no limit). */
+  authFailuresPerMinute?: number;
+  /** Bearer token of `/metrics`; absent → no `/metrics` route. */
+  metricsToken?: string;
+  /** Label key counts by tenant id in `/metrics` (default off). */
+  metricsTenantLabels?: boolean;
   /** pino level, or `false` for no logging (default). */
   logLevel?: string | false;
   /** Where log lines go (default stdout). */
@@ -62,6 +79,11 @@ export interface ServerOptions {
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_CONNECTIONS = 1024;
+const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
+/** Distinct warning codes logged for one request; the rest are counted under `other`. */
+const LOGGED_WARNING_CODES = 16;
 /** Longest path parameter accepted: PallyCon enc-tokens are long base64 JSON blobs. */
 const MAX_PARAM_LENGTH = 2048;
 
@@ -84,13 +106,36 @@ function loggerOptions(level: string, stream: Writable | undefined) {
   };
 }
 
+/** Warnings as `{ code: count }`, a few codes at most: a hostile request can raise thousands. */
+function warningCounts(warnings: readonly { code: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  let distinct = 0;
+  for (const { code } of warnings) {
+    const key = code in counts || distinct < LOGGED_WARNING_CODES ? code : 'other';
+    if (!(key in counts)) distinct += 1;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Whether a request failed because its client went away mid-upload (nothing to answer, nothing wrong here). */
+function clientAborted(error: unknown, request: FastifyRequest): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ECONNRESET' || request.raw.destroyed;
+}
+
 /**
  * Builds the cpixkit key server (not yet listening): the SPEKE, PallyCon and ATEME key exchange
  * routes, HLS AES-128 key delivery, health, readiness, metrics and the OpenAPI description.
  */
 export function buildServer(options: ServerOptions): FastifyInstance {
   const { tenants, keyService, store } = options;
-  const metrics = new ServerMetrics();
+  const metrics = new ServerMetrics({ tenantLabels: options.metricsTenantLabels ?? false });
+  const allowedHosts = options.allowedHosts ?? LOOPBACK_HOSTS;
+  const limiter = new AuthFailureLimiter({ perWindow: options.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Node checks request deadlines on this interval (30 s by default, which let a trickled body run
+  // for a minute past its deadline).
+  const serverOptions = { connectionsCheckingInterval: Math.min(1_000, requestTimeout) };
   const version = options.version ?? '0.0.0';
   const logLevel = options.logLevel ?? false;
   const app = Fastify({
@@ -99,7 +144,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    requestTimeout: 30_000,
+    requestTimeout: requestTimeout,
     return503OnClosing: true,
     // Errors fastify raises before routing (a malformed URL) get the same one-line answer.
     frameworkErrors: (error, request, reply) => {
@@ -107,8 +152,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       request.log.info({ status: answer.status, code: answer.headers['x-cpixkit-error'] }, 'request refused before routing');
       void (reply as FastifyReply).code(answer.status).headers(answer.headers).send(answer.body);
     },
-    ...(options.https ? { https: options.https } : {}),
+    ...(options.https ? { https: { ...options.https, ...serverOptions } } : { http: serverOptions }),
   }) as unknown as FastifyInstance;
+  app.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
 
   // Packagers send text/xml, application/xml, something else or nothing: every body is read raw
   // and handed to the engine, which decides whether it is a CPIX document.
@@ -162,61 +208,97 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   // Every refusal is answered the same way as by the Lambda: `CODE: reason` in text/plain.
 
   app.setErrorHandler((error, request, reply) => {
+    if (clientAborted(error, request)) {
+      contextOf(request).errorCode = 'ERR_SERVER_CLIENT_ABORTED';
+      request.log.debug('the client closed the connection before its request was read');
+      return reply.code(400).header('connection', 'close').send();
+    }
     const refusal = refusalFor(error);
-    contextOf(request).errorCode = refusal.code;
+    contextOf(request).errorCode ??= refusal.code;
     if (refusal.code === 'ERR_SERVER_INTERNAL') request.log.error({ err: error }, 'request failed');
     const answer = refusalAnswer(refusal);
+    if (error instanceof ServerError && error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+    // Refused before its body was read (credentials, rate limit): the body is not read at all.
+    if (!request.raw.complete) reply.header('connection', 'close');
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
   app.setNotFoundHandler(() => {
     throw noSuchRoute();
   });
 
-  function baseUrlOf(request: FastifyRequest): string {
-    return options.publicUrl ?? `${request.protocol}://${request.host}`;
+  /** Refuses (429) a client address that failed to authenticate too often lately. */
+  function refuseIfLimited(request: FastifyRequest): void {
+    const wait = limiter.retryAfterSeconds(request.ip);
+    if (wait > 0) {
+      throw new ServerError('ERR_SERVER_TOO_MANY_FAILURES', 429, `too many failed authentications from this address; retry in ${wait} s`, {
+        retryAfterSeconds: wait,
+      });
+    }
   }
 
-  async function exchange(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    dialect: Dialect,
-    params?: { format: 'dash' | 'hls'; contentId: string },
-  ) {
-    contextOf(request).dialect = dialect;
-    const tenant = tenants.authenticate(credentialsOf(request));
-    contextOf(request).tenant = tenant.id;
+  /**
+   * The tenant of the request's credentials, counting failures per client address: once an
+   * address has failed too often, nothing it presents is checked until its window ends.
+   */
+  function authenticate(request: FastifyRequest): Tenant {
+    refuseIfLimited(request);
+    try {
+      return tenants.authenticate(credentialsOf(request));
+    } catch (error) {
+      if (error instanceof ServerError) limiter.recordFailure(request.ip);
+      throw error;
+    }
+  }
+
+  // Key-exchange routes carry their credentials in the path, query or headers: they are checked
+  // before the body is read, so that unauthenticated clients cost no memory.
+  const authenticatedAs = (dialectOf: (request: FastifyRequest) => Dialect): onRequestHookHandler => (request, _reply, done) => {
+    try {
+      const context = contextOf(request);
+      context.dialect = dialectOf(request);
+      const holder = authenticate(request);
+      context.holder = holder;
+      context.tenant = holder.id;
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  };
+
+  /** Answers a key exchange whose dialect and tenant the route's `onRequest` hook settled. */
+  async function exchange(request: FastifyRequest, reply: FastifyReply, params?: { format: 'dash' | 'hls'; contentId: string }) {
+    const { dialect, holder: tenant } = contextOf(request);
     const body = request.body instanceof Uint8Array ? request.body : undefined;
     const answer = await keyService.answer({
-      tenant,
-      dialect,
+      tenant: tenant!,
+      dialect: dialect!,
       ...(body !== undefined ? { body } : {}),
       ...(params ? { params } : {}),
-      baseUrl: baseUrlOf(request),
+      baseUrl: originOf(request, options.publicUrl, allowedHosts),
     });
-    metrics.recordKeysIssued(tenant.id, dialect, answer.keysIssued);
+    metrics.recordKeysIssued(tenant!.id, dialect!, answer.keysIssued);
     if (answer.warnings.length > 0) {
-      request.log.info({ warnings: answer.warnings.map((warning) => warning.code) }, 'request read leniently');
+      request.log.info({ warnings: warningCounts(answer.warnings) }, 'request read leniently');
     }
     // The answer carries content keys: no cache on the way may keep it.
     return reply.header('cache-control', 'no-store').headers(answer.headers).send(answer.body);
   }
 
   for (const route of SPEKE_ROUTES) {
-    app.post(route.path, (request, reply) =>
-      exchange(request, reply, spekeDialectOf(route, request.headers['x-speke-version'])),
-    );
+    const onRequest = authenticatedAs((request) => spekeDialectOf(route, request.headers['x-speke-version']));
+    app.post(route.path, { onRequest }, (request, reply) => exchange(request, reply));
   }
-  app.post('/v1/cpix/pallycon/getKey/:encToken', (request, reply) => exchange(request, reply, 'pallycon-v1'));
-  app.post('/v2/cpix/pallycon/getKey/:encToken', (request, reply) => exchange(request, reply, 'pallycon-v2'));
+  app.post('/v1/cpix/pallycon/getKey/:encToken', { onRequest: authenticatedAs(() => 'pallycon-v1') }, (request, reply) => exchange(request, reply));
+  app.post('/v2/cpix/pallycon/getKey/:encToken', { onRequest: authenticatedAs(() => 'pallycon-v2') }, (request, reply) => exchange(request, reply));
   app.get<{ Params: { format: string; encToken: string; cid: string } }>(
     '/cpix/anevia/:format/:encToken/:cid',
+    { onRequest: authenticatedAs(() => 'anevia') },
     (request, reply) => {
       const { format, cid } = request.params;
-      contextOf(request).dialect = 'anevia';
       if (format !== 'dash' && format !== 'hls') {
         throw new ServerError('ERR_SERVER_BAD_REQUEST', 400, 'the streaming format must be dash or hls');
       }
-      return exchange(request, reply, 'anevia', { format, contentId: cid });
+      return exchange(request, reply, { format, contentId: cid });
     },
   );
 
@@ -225,21 +307,29 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
 
-  app.get<{ Params: { tenantId: string; kid: string } }>('/keys/:tenantId/:kid', async (request, reply) => {
-    const credentials = credentialsOf(request);
-    if (credentials.length > 0) {
-      const holder = tenants.authenticate(credentials);
-      if (holder.id !== request.params.tenantId) {
-        throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's keys");
-      }
+  /** The key of a key-delivery URL; optional credentials must be the URL tenant's. */
+  async function deliverKey(request: FastifyRequest<{ Params: { tenantId: string; kid: string } }>): Promise<Uint8Array> {
+    if (credentialsOf(request).length > 0 && authenticate(request).id !== request.params.tenantId) {
+      throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's keys");
     }
     const tenant: Tenant | undefined = tenants.byId(request.params.tenantId);
-    if (tenant === undefined) {
-      // Same answer as a bad signature: key URLs do not reveal which tenant ids exist.
+    if (tenant === undefined) throw new ServerError('ERR_SERVER_FORBIDDEN', 403, 'no such tenant');
+    contextOf(request).tenant = tenant.id;
+    return keyService.deliverKey(tenant, request.url);
+  }
+
+  app.get<{ Params: { tenantId: string; kid: string } }>('/keys/:tenantId/:kid', async (request, reply) => {
+    let key: Uint8Array;
+    try {
+      key = await deliverKey(request);
+    } catch (error) {
+      const refusal = refusalFor(error);
+      if (refusal.status >= 500 || refusal.status === 429) throw error;
+      // Every client error is answered alike, so key URLs tell nothing about which tenants,
+      // kids or tokens exist; the log keeps the reason.
+      contextOf(request).errorCode = refusal.code;
       throw new ServerError('ERR_SERVER_FORBIDDEN', 403, 'the key URL is not valid');
     }
-    contextOf(request).tenant = tenant.id;
-    const key = await keyService.deliverKey(tenant, request.url);
     return reply
       .header('content-type', 'application/octet-stream')
       .header('cache-control', 'no-store')
@@ -252,10 +342,19 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     await store.ping();
     return reply.send({ status: 'ready', store: store.kind });
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
-  );
-  const openApi = JSON.stringify(openApiDocument(version));
+  if (options.metricsToken !== undefined) {
+    const metricsDigest = tokenDigest(options.metricsToken);
+    app.get('/metrics', async (request, reply) => {
+      refuseIfLimited(request);
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+      if (match === null || !timingSafeEqual(tokenDigest(match[1]!), metricsDigest)) {
+        limiter.recordFailure(request.ip);
+        throw new ServerError('ERR_SERVER_BAD_CREDENTIALS', 401, 'the metrics need "Authorization: Bearer <CPIXKIT_METRICS_TOKEN>"');
+      }
+      return reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render());
+    });
+  }
+  const openApi = JSON.stringify(openApiDocument(version, { metrics: options.metricsToken !== undefined }));
   app.get('/openapi.json', async (_request, reply) =>
     reply.header('content-type', 'application/json; charset=utf-8').send(openApi),
   );
