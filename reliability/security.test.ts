@@ -22,8 +22,26 @@ const PLAYREADY = '9a04f079-9840-4286-ab92-e65be0885f95';
 const FAIRPLAY = '94ce86fb-07ff-4f43-adb8-93d2fa968ca2';
 const AES128 = '81376844-f976-481e-a84e-cc25d39b0b33';
 const KID = '0f6e9a1c-52b4-4c1e-9d3f-7a8b6c5d4e3f';
-/** Longest stall of the event loop accepted while the worst request runs (the target is 100 ms; a shared CI core adds noise). */
-const STALL_LIMIT_MS = 250;
+/**
+ * Most CPU time the server may spend on the worst single request: its one thread, hence the
+ * longest it can keep the event loop from anything else (the target is about 100 ms; the figure
+ * includes GC threads and the /healthz probes, in 10 ms ticks).
+ */
+const REQUEST_CPU_LIMIT_MS = 150;
+/**
+ * Longest `/healthz` answer accepted meanwhile. Wall-clock time, which other processes on a
+ * shared machine stretch several times over: a bound for gross stalls (the old 4.4 s), the CPU
+ * time above is the precise one.
+ */
+const STALL_LIMIT_MS = 1_000;
+
+/** Runs `work` against `server`, measuring its CPU time and the slowest `/healthz` meanwhile. */
+async function measured<T>(server: ServerProcess, work: () => Promise<T>): Promise<{ result: T; cpuMs: number; stallMs: number; samples: number }> {
+  const cpuBefore = server.cpuMs();
+  const { result, stall } = await healthzStallDuring(server.origin, work);
+  // The /healthz probes cost a little CPU too: counted, so the bound is conservative.
+  return { result, cpuMs: server.cpuMs() - cpuBefore, stallMs: stall.maxMs, samples: stall.samples };
+}
 
 const ledger = new SecretLedger(runDir(), 'security');
 const dir = mkdtempSync(join(tmpdir(), 'cpixkit-security-'));
@@ -99,27 +117,33 @@ describe('1. the work of one answer is bounded', () => {
   it('refuses a PallyCon request with a 1 MB content id quickly, without stalling /healthz or growing the process', async () => {
     const rssBefore = server.rssBytes();
     const body = pallyConWithContentId('c'.repeat(1_000_000));
-    const { result: answer, stall } = await healthzStallDuring(server.origin, () => exchange(pool, dialectRequest('pallycon-v2', acme.token, body)));
+    const send1 = () => exchange(pool, dialectRequest('pallycon-v2', acme.token, body));
+    await send1();
+    const { result: answer, cpuMs, stallMs, samples } = await measured(server, send1);
     const rssAfter = server.rssBytes();
     console.log(
       `[reliability] 1 MB PallyCon content id: ${answer.status} ${refusalCode(answer)} in ${answer.ms.toFixed(0)} ms, ${answer.body.length} bytes; ` +
-        `slowest /healthz ${stall.maxMs.toFixed(0)} ms over ${stall.samples}; RSS ${mb(rssBefore)} → ${mb(rssAfter)}`,
+        `server CPU ${cpuMs} ms; slowest /healthz ${stallMs.toFixed(0)} ms over ${samples}; RSS ${mb(rssBefore)} → ${mb(rssAfter)}`,
     );
     expect([413, 422]).toContain(answer.status);
     expect(answer.body.length).toBeLessThan(1_000);
-    expect(stall.maxMs).toBeLessThan(STALL_LIMIT_MS);
+    expect(cpuMs).toBeLessThan(REQUEST_CPU_LIMIT_MS);
+    expect(stallMs).toBeLessThan(STALL_LIMIT_MS);
     expect(rssAfter - rssBefore).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('answers the largest request the defaults allow (64 keys × Widevine, PlayReady, FairPlay, every slot) without stalling /healthz', async () => {
     const kids = Array.from({ length: 64 }, (_, index) => kidNumber(index + 1));
     const body = spekeV2(`movie-${'x'.repeat(250)}`, kids, [WIDEVINE, PLAYREADY, FAIRPLAY]);
-    const { result: answer, stall } = await healthzStallDuring(server.origin, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
+    // A server answers such requests warm: the first two compile the code paths.
+    for (let warmUp = 0; warmUp < 2; warmUp += 1) expect((await exchange(pool, dialectRequest('speke-v2', acme.token, body))).status).toBe(200);
+    const { result: answer, cpuMs, stallMs, samples } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
     console.log(
-      `[reliability] 64 keys × 3 systems: ${answer.status} in ${answer.ms.toFixed(0)} ms, answer ${mb(answer.body.length)}; slowest /healthz ${stall.maxMs.toFixed(0)} ms over ${stall.samples}`,
+      `[reliability] 64 keys × 3 systems: ${answer.status} in ${answer.ms.toFixed(0)} ms, answer ${mb(answer.body.length)}; server CPU ${cpuMs} ms; slowest /healthz ${stallMs.toFixed(0)} ms over ${samples}`,
     );
     expect(answer.status, answer.body.toString('utf8').slice(0, 200)).toBe(200);
-    expect(stall.maxMs).toBeLessThan(STALL_LIMIT_MS);
+    expect(cpuMs).toBeLessThan(REQUEST_CPU_LIMIT_MS);
+    expect(stallMs).toBeLessThan(STALL_LIMIT_MS);
   });
 
   it("refuses, before signalling, an answer larger than the tenant's maxAnswerBytes", async () => {
@@ -201,11 +225,33 @@ describe('4. namespace declarations cost linear time', () => {
     const declarations = Array.from({ length: 30_000 }, (_, index) => `xmlns:n${index}="u"`).join(' ');
     const attributes = Array.from({ length: 30_000 }, (_, index) => `n${index}:a=""`).join(' ');
     const body = spekeV2('movie', [KID], [WIDEVINE]).replace('contentId="movie"', `contentId="movie" ${declarations} ${attributes}`);
-    const { result: answer, stall } = await healthzStallDuring(server.origin, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
-    console.log(`[reliability] 30,000 xmlns + 30,000 prefixed attributes (${mb(body.length)}): ${answer.status} ${refusalCode(answer)} in ${answer.ms.toFixed(0)} ms; slowest /healthz ${stall.maxMs.toFixed(0)} ms`);
+    const { result: answer, cpuMs, stallMs } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
+    console.log(
+      `[reliability] 30,000 xmlns + 30,000 prefixed attributes (${mb(body.length)}): ${answer.status} ${refusalCode(answer)} in ${answer.ms.toFixed(0)} ms; server CPU ${cpuMs} ms; slowest /healthz ${stallMs.toFixed(0)} ms`,
+    );
     expect(answer.status).toBeGreaterThanOrEqual(400);
-    expect(answer.ms).toBeLessThan(500);
-    expect(stall.maxMs).toBeLessThan(STALL_LIMIT_MS);
+    expect(cpuMs).toBeLessThan(REQUEST_CPU_LIMIT_MS);
+    expect(stallMs).toBeLessThan(STALL_LIMIT_MS);
+  });
+
+  it('reads 40 nested elements of 250 declarations each, with 10,000 prefixed attributes below them, in linear time', async () => {
+    // Each lookup below walks 10,000 bindings when the reader follows the chain: quadratic.
+    let open = '';
+    let close = '';
+    for (let depth = 0; depth < 40; depth += 1) {
+      open += `<x:e${Array.from({ length: 250 }, (_, index) => ` xmlns:p${depth}_${index}="${depth}_${index}"`).join('')} xmlns:x="urn:x">`;
+      close += '</x:e>';
+    }
+    const uses = Array.from({ length: 40 }, (_, depth) => `<x:u${Array.from({ length: 250 }, (_, index) => ` p${depth}_${index}:a=""`).join('')}/>`).join('');
+    const body = spekeV2('movie', [KID], [WIDEVINE]).replace('</cpix:CPIX>', `${open}${uses}${close}</cpix:CPIX>`);
+    await exchange(pool, dialectRequest('speke-v2', acme.token, body));
+    const { result: answer, cpuMs, stallMs } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
+    console.log(
+      `[reliability] 10,000 nested declarations + 10,000 prefixed attributes (${mb(body.length)}): ${answer.status} ${refusalCode(answer) ?? ''} in ${answer.ms.toFixed(0)} ms; server CPU ${cpuMs} ms; slowest /healthz ${stallMs.toFixed(0)} ms`,
+    );
+    expect(answer.status).toBeLessThan(500);
+    expect(cpuMs).toBeLessThan(REQUEST_CPU_LIMIT_MS);
+    expect(stallMs).toBeLessThan(STALL_LIMIT_MS);
   });
 });
 
@@ -245,6 +291,14 @@ describe('5. bodies are not read before authentication; slow and abusive clients
     server = await start('connections', [acme], { REQUEST_TIMEOUT_MS: '2000', AUTH_FAILURES_PER_MINUTE: '20' });
   });
 
+  it('answers an unauthenticated upload 401 without waiting for its body', async () => {
+    const head = `POST /speke/v2.0/copyProtection HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/xml\r\nContent-Length: ${1024 * 1024}\r\n\r\n`;
+    // 64 kB of the 1 MB announced, then nothing: a server that reads bodies first never answers.
+    const results = await Promise.all(Array.from({ length: 20 }, () => pushBody(server.origin, head, 64 * 1024, 5_000)));
+    for (const { socket } of results) socket.destroy();
+    expect(results.map(({ answer }) => answer.split('\r\n')[0])).toEqual(Array(20).fill('HTTP/1.1 401 Unauthorized'));
+  });
+
   it('refuses 200 unauthenticated 1 MB uploads before reading them, with little memory', async () => {
     const rssBefore = server.rssBytes();
     let rssPeak = rssBefore;
@@ -255,10 +309,13 @@ describe('5. bodies are not read before authentication; slow and abusive clients
     const results = await Promise.all(Array.from({ length: 200 }, () => pushBody(server.origin, head, 1024 * 1024, 10_000)));
     clearInterval(sampler);
     for (const { socket } of results) socket.destroy();
-    const statuses = results.map(({ answer }) => /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 'none');
-    console.log(`[reliability] 200 unauthenticated 1 MB uploads: RSS ${mb(rssBefore)} → peak ${mb(rssPeak)}; statuses ${[...new Set(statuses)].join(', ')}`);
-    expect(statuses.every((status) => status === '401')).toBe(true);
-    expect(rssPeak - rssBefore).toBeLessThan(64 * 1024 * 1024);
+    // A client still writing when the server closes may get a reset before it reads the 401.
+    const statuses = results.map(({ answer }) => /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 'reset');
+    console.log(
+      `[reliability] 200 unauthenticated 1 MB uploads: RSS ${mb(rssBefore)} → peak ${mb(rssPeak)}; ${statuses.filter((status) => status === '401').length} answered 401, the others reset`,
+    );
+    expect(statuses.filter((status) => status !== '401' && status !== 'reset')).toEqual([]);
+    expect(rssPeak - rssBefore).toBeLessThan(32 * 1024 * 1024);
   });
 
   it('answers 408 to a body trickled slower than REQUEST_TIMEOUT_MS and closes the connection', async () => {

@@ -118,9 +118,28 @@ function warningCounts(warnings: readonly { code: string }[]): Record<string, nu
   return counts;
 }
 
+/** What Node itself writes when a request outlives its `requestTimeout`. */
+const REQUEST_TIMEOUT_ANSWER = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+
+/**
+ * Gives a request whose body is still arriving until `ms` from now: then it is answered 408 and
+ * its connection closed. Node's `requestTimeout` does not reach a body trickled in after the
+ * headers, which would otherwise hold its connection and buffer indefinitely.
+ */
+function bodyDeadline(request: FastifyRequest, reply: FastifyReply, ms: number): void {
+  const timer = setTimeout(() => {
+    if (request.raw.complete || reply.raw.headersSent) return;
+    contextOf(request).errorCode = 'ERR_SERVER_REQUEST_TIMEOUT';
+    const { socket } = request.raw;
+    socket.end(REQUEST_TIMEOUT_ANSWER, () => socket.destroy());
+  }, ms);
+  timer.unref();
+  request.raw.once('end', () => clearTimeout(timer));
+}
+
 /** Whether a request failed because its client went away mid-upload (nothing to answer, nothing wrong here). */
 function clientAborted(error: unknown, request: FastifyRequest): boolean {
-  return (error as { code?: unknown } | null)?.code === 'ECONNRESET' || request.raw.destroyed;
+  return (error as { code?: unknown } | null)?.code === 'ECONNRESET' || request.raw.readableAborted;
 }
 
 /**
@@ -133,8 +152,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const allowedHosts = options.allowedHosts ?? LOOPBACK_HOSTS;
   const limiter = new AuthFailureLimiter({ perWindow: options.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  // Node checks request deadlines on this interval (30 s by default, which let a trickled body run
-  // for a minute past its deadline).
+  // Node checks its header deadlines on this interval (30 s by default).
   const serverOptions = { connectionsCheckingInterval: Math.min(1_000, requestTimeout) };
   const version = options.version ?? '0.0.0';
   const logLevel = options.logLevel ?? false;
@@ -164,9 +182,10 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.decorateRequest('cpixkit', null);
   // The per-request hooks take callbacks rather than being async: each async hook costs every
   // request a promise and a trip through the microtask queue.
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     // An empty Content-Type header is "no content type", not an unsupported one.
     if (request.headers['content-type']?.trim() === '') delete request.headers['content-type'];
+    if (!request.raw.complete) bodyDeadline(request, reply, requestTimeout);
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
@@ -209,9 +228,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   app.setErrorHandler((error, request, reply) => {
     if (clientAborted(error, request)) {
-      contextOf(request).errorCode = 'ERR_SERVER_CLIENT_ABORTED';
-      request.log.debug('the client closed the connection before its request was read');
-      return reply.code(400).header('connection', 'close').send();
+      // Nobody reads this answer: it only closes the request, and its log line says why.
+      const context = contextOf(request);
+      context.errorCode ??= 'ERR_SERVER_CLIENT_ABORTED';
+      request.log.debug('the connection closed before the request was read');
+      return reply.code(context.errorCode === 'ERR_SERVER_REQUEST_TIMEOUT' ? 408 : 400).header('connection', 'close').send();
     }
     const refusal = refusalFor(error);
     contextOf(request).errorCode ??= refusal.code;
@@ -245,7 +266,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     try {
       return tenants.authenticate(credentialsOf(request));
     } catch (error) {
-      if (error instanceof ServerError) limiter.recordFailure(request.ip);
+      // Only credentials that were presented and are wrong count: a request without any guesses nothing.
+      if (error instanceof ServerError && error.code !== 'ERR_SERVER_UNAUTHENTICATED') limiter.recordFailure(request.ip);
       throw error;
     }
   }

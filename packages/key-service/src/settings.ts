@@ -5,7 +5,7 @@ import type { TenantSettings } from './types.js';
  * checksums (what every seed vendor emits for one key), Widevine data with only the KID and the
  * protection scheme (Axinom, AWS), FairPlay `skd://<kid>:<iv>` URIs, AES-128 enabled with key URLs
  * valid for a year (signed with the derivation secret) for keys that serve no DRM system, request
- * KIDs kept, at most 64 keys and a 4 MiB answer per request, no AES-128 for ATEME.
+ * KIDs kept, at most 64 keys and a 2 MiB answer per request, no AES-128 for ATEME.
  */
 export function defaultTenantSettings(): TenantSettings {
   return {
@@ -15,7 +15,7 @@ export function defaultTenantSettings(): TenantSettings {
     aes128: { enabled: true, keyUrlTtlSeconds: 365 * 24 * 60 * 60, allowDrmKeys: false },
     kidPolicy: 'keep',
     maxKeysPerRequest: 64,
-    maxAnswerBytes: 4 * 1024 * 1024,
+    maxAnswerBytes: 2 * 1024 * 1024,
     anevia: { hlsAes128: false },
   };
 }
