@@ -251,11 +251,11 @@ describe('HLS AES-128 key delivery URLs', () => {
     ];
     for (const [name, request] of cases) {
       const answer = await exchangeKey(request);
-      expect([answer.status, refusalCode(answer)], name).toEqual([403, 'ERR_SERVER_FORBIDDEN']);
+      expect([answer.status, refusalCode(answer)], name).toEqual([403, 'ERR_KEY_SERVICE_INVALID_KEY_URL']);
     }
     expect((await exchangeKey(other.path)).body.equals(other.key)).toBe(true);
     const foreign = await exchangeKey(path, { authorization: `Bearer ${studio.token}` });
-    expect([foreign.status, refusalCode(foreign)], "another tenant's token on a key URL").toEqual([403, 'ERR_SERVER_FORBIDDEN']);
+    expect([foreign.status, refusalCode(foreign)], "another tenant's token on a key URL").toEqual([403, 'ERR_KEY_SERVICE_INVALID_KEY_URL']);
   });
 
   it('refuses a key URL once it has expired', async () => {
@@ -266,7 +266,7 @@ describe('HLS AES-128 key delivery URLs', () => {
     if (fresh.status === 200) expect(fresh.body.equals(key)).toBe(true);
     await sleep(Math.max(0, exp * 1000 - Date.now()) + 1_100);
     const expired = await exchangeKey(path);
-    expect([expired.status, refusalCode(expired)]).toEqual([403, 'ERR_SERVER_FORBIDDEN']);
+    expect([expired.status, refusalCode(expired)]).toEqual([403, 'ERR_KEY_SERVICE_INVALID_KEY_URL']);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import {
   type Dialect,
+  invalidKeyUrl,
   type KeyService,
   noSuchRoute,
   refusalAnswer,
@@ -336,6 +337,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     }
     const tenant: Tenant | undefined = tenants.byId(request.params.tenantId);
     if (tenant === undefined) throw new ServerError('ERR_SERVER_FORBIDDEN', 403, 'no such tenant');
+    // The engine answers every fault of the URL itself alike (ERR_KEY_SERVICE_INVALID_KEY_URL).
     contextOf(request).tenant = tenant.id;
     return keyService.deliverKey(tenant, request.url);
   }
@@ -347,10 +349,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     } catch (error) {
       const refusal = refusalFor(error);
       if (refusal.status >= 500 || refusal.status === 429) throw error;
-      // Every client error is answered alike, so key URLs tell nothing about which tenants,
-      // kids or tokens exist; the log keeps the reason.
-      contextOf(request).errorCode = refusal.code;
-      throw new ServerError('ERR_SERVER_FORBIDDEN', 403, 'the key URL is not valid');
+      // Every client error is answered as the engine answers a faulty URL, so key URLs tell
+      // nothing about which tenants, kids or tokens exist; the log keeps the reason.
+      const reason = error instanceof Error && error.cause !== undefined ? refusalFor(error.cause) : refusal;
+      contextOf(request).errorCode = reason.code;
+      throw invalidKeyUrl(error);
     }
     return reply
       .header('content-type', 'application/octet-stream')

@@ -212,6 +212,6 @@ describe('HLS AES-128 key delivery', () => {
         app.inject({ method: 'GET', url }),
       ),
     );
-    expect(new Set(answers.map((answer) => `${answer.statusCode} ${answer.body}`))).toEqual(new Set(['403 ERR_SERVER_FORBIDDEN: the key URL is not valid\n']));
+    expect(new Set(answers.map((answer) => `${answer.statusCode} ${answer.body}`))).toEqual(new Set(['403 ERR_KEY_SERVICE_INVALID_KEY_URL: the key URL is not valid\n']));
   });
 });

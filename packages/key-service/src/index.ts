@@ -12,6 +12,7 @@ export {
   refusalOf,
 } from './http-answer.js';
 export { createKeyService } from './key-service.js';
+export { invalidKeyUrl } from './key-url.js';
 export { defaultTenantSettings } from './settings.js';
 export {
   SPEKE_HEARTBEAT_PATH,

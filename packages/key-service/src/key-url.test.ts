@@ -86,7 +86,19 @@ describe('deliverKey', () => {
     expect(key).toEqual(deriveContentKey(TEST_KEY_SEED, KID));
   });
 
-  it('delivers stored keys that were issued, and 404 for others', async () => {
+  it('refuses every faulty key URL alike, with its reason in cause', async () => {
+    const tenant = testTenant();
+    const service = createKeyService({ now: () => NOW });
+    const path = pathOf(signedKeyUrl(tenant, KID, 'https://k.example', NOW));
+    const faults = [`/keys/acme/${KID}`, path.replace(/sig=./, 'sig=_'), path.replace('/acme/', '/globex/'), '/keys/acme?exp=1&sig=x'];
+    for (const fault of faults) {
+      await expect(service.deliverKey(tenant, fault)).rejects.toMatchObject({ code: 'ERR_KEY_SERVICE_INVALID_KEY_URL', status: 403, message: 'the key URL is not valid' });
+    }
+    const off = testTenant({ settings: { aes128: { ...tenant.settings.aes128, enabled: false } } });
+    await expect(service.deliverKey(off, path)).rejects.toMatchObject({ code: 'ERR_KEY_SERVICE_INVALID_KEY_URL', cause: expect.objectContaining({ code: 'ERR_KEY_SERVICE_AES128_DISABLED' }) });
+  });
+
+  it('delivers stored keys that were issued, and refuses others like any faulty URL', async () => {
     const tenant = testTenant({ keySource: 'store' });
     const store = new MemoryKeyStore();
     const service = createKeyService({ store, now: () => NOW });
@@ -97,8 +109,9 @@ describe('deliverKey', () => {
     expect(key).toEqual(store.keys.get(`acme/${KID}`));
     const unissued = '00000000-0000-0000-0000-000000000001';
     await expect(service.deliverKey(tenant, pathOf(signedKeyUrl(tenant, unissued, 'https://k.example', NOW)))).rejects.toMatchObject({
-      code: 'ERR_KEY_SERVICE_KEY_NOT_FOUND',
-      status: 404,
+      code: 'ERR_KEY_SERVICE_INVALID_KEY_URL',
+      status: 403,
+      cause: expect.objectContaining({ code: 'ERR_KEY_SERVICE_KEY_NOT_FOUND', status: 404 }),
     });
   });
 });

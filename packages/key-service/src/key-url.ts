@@ -35,6 +35,14 @@ export function signedKeyUrl(tenant: Tenant, kid: string, baseUrl: string, now: 
 }
 
 /**
+ * The one refusal of a key-delivery URL, whatever is wrong with it (`cause` keeps the reason for the
+ * log): a key URL tells nothing about which tenants, kids or signatures exist.
+ */
+export function invalidKeyUrl(cause?: unknown): KeyServiceError {
+  return new KeyServiceError('ERR_KEY_SERVICE_INVALID_KEY_URL', 403, 'the key URL is not valid', { cause });
+}
+
+/**
  * Checks the path and query of a key-delivery URL (`/…/<tenantId>/<kid>?exp=…&sig=…`) for `tenant`
  * and returns its KID. The signature is compared in constant time before the expiry is looked at.
  * No URL is valid while the tenant has HLS AES-128 turned off.

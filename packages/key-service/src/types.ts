@@ -119,7 +119,8 @@ export interface KeyService {
   answer(request: KeyServiceRequest): Promise<KeyServiceAnswer>;
   /**
    * The 16-byte key of a signed key-delivery URL (`signedPath` = path and query, e.g. `/keys/t1/<kid>?exp=…&sig=…`).
-   * Verifies the signature and expiry: 401 when missing or malformed, 403 when wrong, expired or of another tenant.
+   * Verifies the signature and expiry; any fault (missing, malformed, wrong or expired signature, another tenant,
+   * AES-128 off, a stored key never issued) is the same 403 `ERR_KEY_SERVICE_INVALID_KEY_URL`, its reason in `cause`.
    */
   deliverKey(tenant: Tenant, signedPath: string, now?: Date): Promise<Uint8Array>;
 }
