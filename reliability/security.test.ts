@@ -361,6 +361,40 @@ describe('5. bodies are not read before authentication; slow and abusive clients
   });
 });
 
+describe('5. connections are capped', () => {
+  it('closes connections past MAX_CONNECTIONS as they arrive, and serves again once they are gone', async () => {
+    const server = await start('capped', [testTenant('acme')], { MAX_CONNECTIONS: '10' });
+    const { hostname, port } = new URL(server.origin);
+    const sockets = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        new Promise<{ socket: Socket; closed: boolean }>((resolve) => {
+          // Staggered, so that the server has counted the earlier ones when the later ones arrive.
+          setTimeout(() => {
+            const socket = connect(Number(port), hostname);
+            const entry = { socket, closed: false };
+            socket.on('error', () => undefined);
+            socket.on('close', () => {
+              entry.closed = true;
+            });
+            socket.on('connect', () => resolve(entry));
+            socket.on('close', () => resolve(entry));
+          }, index * 10);
+        }),
+      ),
+    );
+    await sleep(300);
+    const closed = sockets.filter((entry) => entry.closed).length;
+    console.log(`[reliability] MAX_CONNECTIONS=10: ${closed} of 30 idle connections closed by the server`);
+    expect(closed).toBeGreaterThanOrEqual(20);
+    for (const { socket } of sockets) socket.destroy();
+    await sleep(100);
+    const pool = keepAlivePool(server.origin, 1);
+    expect((await send(pool, { method: 'GET', path: '/healthz' })).status).toBe(200);
+    await pool.close();
+    await server.stop();
+  });
+});
+
 describe('6–9. key URLs, metrics, hosts and logs', () => {
   const acme = testTenant('acme');
   const studio = testTenant('studio');

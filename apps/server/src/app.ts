@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import {
   type Dialect,
@@ -11,7 +12,6 @@ import {
   spekeHeartbeatAnswer,
   type Tenant,
 } from '@cpixkit/key-service';
-import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController, type onRequestHookHandler } from 'fastify';
 import { AuthFailureLimiter } from './auth-failures.js';
 import { credentialsOf, type TenantDirectory, tokenDigest } from './auth.js';

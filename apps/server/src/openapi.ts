@@ -193,11 +193,12 @@ function operationObject(operation: DocumentedOperation): Record<string, unknown
     200: { description: operation.success.description, content: { [operation.success.mediaType]: { schema: { type: 'string' } } } },
   };
   if (operation.exchange !== 'none') {
-    for (const status of [400, 401, 403, 413, 415, 422, 503]) responses[status] = ERROR_RESPONSE;
+    for (const status of [400, 401, 403, 413, 415, 422, 429, 503]) responses[status] = ERROR_RESPONSE;
   }
   if (operation.path === '/keys/:tenantId/:kid') responses[403] = ERROR_RESPONSE;
   if (operation.path === '/metrics') {
     responses[401] = ERROR_RESPONSE;
+    responses[429] = ERROR_RESPONSE;
     parameters.push({ name: 'Authorization', in: 'header', required: true, description: '`Bearer <CPIXKIT_METRICS_TOKEN>`.', schema: { type: 'string' } });
   }
   if (operation.path === '/readyz') responses[503] = ERROR_RESPONSE;
