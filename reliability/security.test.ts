@@ -24,10 +24,12 @@ const AES128 = '81376844-f976-481e-a84e-cc25d39b0b33';
 const KID = '0f6e9a1c-52b4-4c1e-9d3f-7a8b6c5d4e3f';
 /**
  * Most CPU time the server may spend on the worst single request: its one thread, hence the
- * longest it can keep the event loop from anything else (the target is about 100 ms; the figure
- * includes GC threads and the /healthz probes, in 10 ms ticks).
+ * longest it can keep the event loop from anything else. The target is about 100 ms; the figure
+ * includes GC threads and the /healthz probes, comes in 10 ms ticks and grows with cache
+ * contention on a loaded machine, hence the margin (measured: 30–50 ms for the largest answer,
+ * 90–130 ms for 0.8 MB of namespace-dense XML).
  */
-const REQUEST_CPU_LIMIT_MS = 150;
+const REQUEST_CPU_LIMIT_MS = 200;
 /**
  * Longest `/healthz` answer accepted meanwhile. Wall-clock time, which other processes on a
  * shared machine stretch several times over: a bound for gross stalls (the old 4.4 s), the CPU
@@ -243,25 +245,34 @@ describe('4. namespace declarations cost linear time', () => {
     expect(stallMs).toBeLessThan(STALL_LIMIT_MS);
   });
 
-  it('reads 40 nested elements of 250 declarations each, with 10,000 prefixed attributes below them, in linear time', async () => {
-    // Each lookup below walks 10,000 bindings when the reader follows the chain: quadratic.
+  it('reads 3,750 nested declarations and 250 elements of 250 prefixed attributes each, in linear time', async () => {
+    // 15 nested elements of 250 declarations; below them 250 elements, each declaring one more
+    // (so that no lookup cache is shared) and naming 250 outer prefixes: 62,500 lookups, each a
+    // walk of thousands of bindings for a reader that follows the chain.
     let open = '';
     let close = '';
-    for (let depth = 0; depth < 40; depth += 1) {
+    for (let depth = 0; depth < 15; depth += 1) {
       open += `<x:e${Array.from({ length: 250 }, (_, index) => ` xmlns:p${depth}_${index}="${depth}_${index}"`).join('')} xmlns:x="urn:x">`;
       close += '</x:e>';
     }
-    const uses = Array.from({ length: 40 }, (_, depth) => `<x:u${Array.from({ length: 250 }, (_, index) => ` p${depth}_${index}:a=""`).join('')}/>`).join('');
+    const uses = Array.from({ length: 250 }, (_, k) => `<x:u xmlns:z="z${k}"${Array.from({ length: 250 }, (_, index) => ` p${k % 15}_${index}:a=""`).join('')}/>`).join('');
     const body = spekeV2('movie', [KID], [WIDEVINE]).replace('</cpix:CPIX>', `${open}${uses}${close}</cpix:CPIX>`);
     await exchange(pool, dialectRequest('speke-v2', acme.token, body));
     const { result: answer, cpuMs, stallMs } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
     console.log(
-      `[reliability] 10,000 nested declarations + 10,000 prefixed attributes (${mb(body.length)}): ${answer.status} ${refusalCode(answer) ?? ''} in ${answer.ms.toFixed(0)} ms; server CPU ${cpuMs} ms; slowest /healthz ${stallMs.toFixed(0)} ms`,
+      `[reliability] 3,750 nested declarations + 62,500 prefixed attributes (${mb(body.length)}): ${answer.status} ${refusalCode(answer) ?? ''} in ${answer.ms.toFixed(0)} ms; server CPU ${cpuMs} ms; slowest /healthz ${stallMs.toFixed(0)} ms`,
     );
     expect(answer.status).toBeLessThan(500);
     expect(cpuMs).toBeLessThan(REQUEST_CPU_LIMIT_MS);
     expect(stallMs).toBeLessThan(STALL_LIMIT_MS);
   });
+
+  it('refuses more than 4,096 declarations in one document', async () => {
+    const elements = Array.from({ length: 20 }, (_, depth) => `<x:e${Array.from({ length: 250 }, (_, index) => ` xmlns:p${depth}_${index}="u"`).join('')} xmlns:x="urn:x"/>`).join('');
+    const answer = await exchange(pool, dialectRequest('speke-v2', acme.token, spekeV2('movie', [KID], [WIDEVINE]).replace('</cpix:CPIX>', `${elements}</cpix:CPIX>`)));
+    expect([answer.status, refusalCode(answer)]).toEqual([413, 'ERR_KEY_SERVICE_TOO_LARGE']);
+  });
+
 });
 
 /** Opens a connection, sends a request head and `bodyBytes` of a body in 64 kB writes; resolves with what came back once the server closes or `waitMs` passes. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DECLARATIONS_PER_ELEMENT, readXml } from './xml-reader.js';
+import { MAX_DECLARATIONS_PER_DOCUMENT, MAX_DECLARATIONS_PER_ELEMENT, readXml } from './xml-reader.js';
 
 const LIMITS = { maxLength: 1_000_000, maxDepth: 48, maxElements: 1_000 };
 
@@ -71,9 +71,19 @@ describe('readXml', () => {
     );
   });
 
+  it(`refuses more than ${MAX_DECLARATIONS_PER_DOCUMENT} declarations in one document`, () => {
+    const element = (d: number) => `<e${Array.from({ length: 128 }, (_, i) => ` xmlns:p${d}x${i}="u"`).join('')}/>`;
+    const count = MAX_DECLARATIONS_PER_DOCUMENT / 128;
+    expect(readXml(`<r>${Array.from({ length: count }, (_, d) => element(d)).join('')}</r>`, LIMITS).children).toHaveLength(count);
+    expect(() => readXml(`<r xmlns:q="u">${Array.from({ length: count }, (_, d) => element(d)).join('')}</r>`, LIMITS)).toThrow(
+      expect.objectContaining({ code: 'ERR_CPIX_TOO_LARGE' }),
+    );
+  });
+
   it('reads many declarations and prefixed names in linear time (a chain walk per lookup is quadratic)', () => {
-    // 120 nested elements each declaring 250 prefixes, then 120 elements using all 30,000 of them.
-    const depth = 120;
+    // 15 nested elements each declaring 250 prefixes; below them 300 elements, each declaring one
+    // more (so that no lookup cache is shared) and using 250 of the outer ones: 75,000 lookups.
+    const depth = 15;
     const width = 250;
     let open = '';
     let close = '';
@@ -81,13 +91,18 @@ describe('readXml', () => {
       open += `<e${Array.from({ length: width }, (_, i) => ` xmlns:p${d}x${i}="u${d}x${i}"`).join('')}>`;
       close += '</e>';
     }
-    const uses = Array.from({ length: depth }, (_, d) => `<u${Array.from({ length: width }, (_, i) => ` p${d}x${i}:a=""`).join('')}/>`).join('');
+    const uses = Array.from({ length: 300 }, (_, k) => {
+      const d = k % depth;
+      return `<u xmlns:z="z${k}"${Array.from({ length: width }, (_, i) => ` p${d}x${i}:a=""`).join('')}/>`;
+    }).join('');
     const started = performance.now();
     const root = readXml(`<r>${open}${uses}${close}</r>`, { maxLength: 10_000_000, maxDepth: 200, maxElements: 1_000 });
     const seconds = (performance.now() - started) / 1000;
     let innermost = root;
     while (innermost.children.length === 1) innermost = innermost.children[0]!;
-    expect(innermost.children.at(-1)!.attributes.at(-1)!.namespace).toBe(`u${depth - 1}x${width - 1}`);
-    expect(seconds).toBeLessThan(1.5);
+    expect(innermost.children).toHaveLength(300);
+    expect(innermost.children.at(-1)!.attributes.at(-1)!.namespace).toBe(`u${299 % depth}x${width - 1}`);
+    expect(seconds).toBeLessThan(1);
   });
+
 });

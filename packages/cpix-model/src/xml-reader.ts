@@ -220,6 +220,8 @@ function checkDeclaration(prefix: string, uri: string, source: string, offset: n
 
 /** Most namespace declarations one start tag may carry; real documents declare a handful. */
 export const MAX_DECLARATIONS_PER_ELEMENT = 256;
+/** Most namespace declarations one document may carry (a signed document re-declares a few per copied extension). */
+export const MAX_DECLARATIONS_PER_DOCUMENT = 4096;
 
 /**
  * The innermost binding of each prefix while a document is read, so that a lookup takes constant
@@ -388,6 +390,9 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
       const declaring = attributeName === 'xmlns' || attributeName.startsWith('xmlns:');
       if (declaring && declarations === MAX_DECLARATIONS_PER_ELEMENT) {
         throw new CpixError('ERR_CPIX_TOO_LARGE', `<${qname}> declares more than ${MAX_DECLARATIONS_PER_ELEMENT} namespaces`);
+      }
+      if (declaring && declarationCount === MAX_DECLARATIONS_PER_DOCUMENT) {
+        throw new CpixError('ERR_CPIX_TOO_LARGE', `The document declares more than ${MAX_DECLARATIONS_PER_DOCUMENT} namespaces`);
       }
       if (attributeName === 'xmlns') {
         checkDeclaration('', value, source, p);
