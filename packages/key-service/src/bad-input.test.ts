@@ -128,7 +128,7 @@ describe('every refusal has its own code, an HTTP status and a one-line reason',
   });
 
   it('refuses AES-128 when the tenant has it disabled', async () => {
-    const tenantWithoutAes = testTenant({ settings: { aes128: { enabled: false, keyUrlTtlSeconds: 60 } } });
+    const tenantWithoutAes = testTenant({ settings: { aes128: { enabled: false, keyUrlTtlSeconds: 60, allowDrmKeys: false } } });
     const body = V2({ keys: [{ kid: KID, scheme: 'cbcs' }], systems: [{ system: 'aes128', kid: KID }] });
     const error = await refusal(service.answer({ tenant: tenantWithoutAes, dialect: 'speke-v2', body, baseUrl: 'https://k.example' }));
     expect([error.code, error.status]).toEqual(['ERR_KEY_SERVICE_AES128_DISABLED', 422]);
