@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,10 +27,10 @@ const KID = '0f6e9a1c-52b4-4c1e-9d3f-7a8b6c5d4e3f';
  * Most CPU time the server may spend on the worst single request: its one thread, hence the
  * longest it can keep the event loop from anything else. The target is about 100 ms; the figure
  * includes GC threads and the /healthz probes, comes in 10 ms ticks and grows with cache
- * contention on a loaded machine, hence the margin (measured: 30–50 ms for the largest answer,
- * 90–130 ms for 0.8 MB of namespace-dense XML).
+ * contention on a loaded machine, hence the margin (measured: 20–50 ms for the largest answer,
+ * 70–130 ms for 0.8 MB of namespace-dense XML).
  */
-const REQUEST_CPU_LIMIT_MS = 200;
+const REQUEST_CPU_LIMIT_MS = 150;
 /**
  * Longest `/healthz` answer accepted meanwhile. Wall-clock time, which other processes on a
  * shared machine stretch several times over: a bound for gross stalls (the old 4.4 s), the CPU
@@ -37,12 +38,25 @@ const REQUEST_CPU_LIMIT_MS = 200;
  */
 const STALL_LIMIT_MS = 1_000;
 
-/** Runs `work` against `server`, measuring its CPU time and the slowest `/healthz` meanwhile. */
+/**
+ * Runs `work` against `server` three times, measuring the server's CPU time for each and the
+ * slowest `/healthz` meanwhile. The CPU time reported is the least of the three: other processes
+ * on the machine only ever add to it (cache misses, a shared core), never take from it.
+ */
 async function measured<T>(server: ServerProcess, work: () => Promise<T>): Promise<{ result: T; cpuMs: number; stallMs: number; samples: number }> {
-  const cpuBefore = server.cpuMs();
-  const { result, stall } = await healthzStallDuring(server.origin, work);
-  // The /healthz probes cost a little CPU too: counted, so the bound is conservative.
-  return { result, cpuMs: server.cpuMs() - cpuBefore, stallMs: stall.maxMs, samples: stall.samples };
+  let best: { result: T; cpuMs: number } | undefined;
+  let stallMs = 0;
+  let samples = 0;
+  for (let run = 0; run < 3; run += 1) {
+    const cpuBefore = server.cpuMs();
+    const { result, stall } = await healthzStallDuring(server.origin, work);
+    // The /healthz probes cost a little CPU too: counted, so the figure is conservative.
+    const cpuMs = server.cpuMs() - cpuBefore;
+    if (best === undefined || cpuMs < best.cpuMs) best = { result, cpuMs };
+    stallMs = Math.max(stallMs, stall.maxMs);
+    samples += stall.samples;
+  }
+  return { result: best!.result, cpuMs: best!.cpuMs, stallMs, samples };
 }
 
 const ledger = new SecretLedger(runDir(), 'security');
@@ -124,7 +138,7 @@ describe('1. the work of one answer is bounded', () => {
     const rssAfter = server.rssBytes();
     console.log(
       `[reliability] 1 MB PallyCon content id: ${answer.status} ${refusalCode(answer)} in ${answer.ms.toFixed(0)} ms, ${answer.body.length} bytes; ` +
-        `server CPU ${cpuMs} ms; slowest /healthz ${stallMs.toFixed(0)} ms over ${samples}; RSS ${mb(rssBefore)} → ${mb(rssAfter)}`,
+        `server CPU ${cpuMs} ms (least of 3); slowest /healthz ${stallMs.toFixed(0)} ms over ${samples}; RSS ${mb(rssBefore)} → ${mb(rssAfter)}`,
     );
     expect([413, 422]).toContain(answer.status);
     expect(answer.body.length).toBeLessThan(1_000);
@@ -140,7 +154,7 @@ describe('1. the work of one answer is bounded', () => {
     for (let warmUp = 0; warmUp < 2; warmUp += 1) expect((await exchange(pool, dialectRequest('speke-v2', acme.token, body))).status).toBe(200);
     const { result: answer, cpuMs, stallMs, samples } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
     console.log(
-      `[reliability] 64 keys × 3 systems: ${answer.status} in ${answer.ms.toFixed(0)} ms, answer ${mb(answer.body.length)}; server CPU ${cpuMs} ms; slowest /healthz ${stallMs.toFixed(0)} ms over ${samples}`,
+      `[reliability] 64 keys × 3 systems: ${answer.status} in ${answer.ms.toFixed(0)} ms, answer ${mb(answer.body.length)}; server CPU ${cpuMs} ms (least of 3); slowest /healthz ${stallMs.toFixed(0)} ms over ${samples}`,
     );
     expect(answer.status, answer.body.toString('utf8').slice(0, 200)).toBe(200);
     expect(cpuMs).toBeLessThan(REQUEST_CPU_LIMIT_MS);
@@ -238,7 +252,7 @@ describe('4. namespace declarations cost linear time', () => {
     const body = spekeV2('movie', [KID], [WIDEVINE]).replace('contentId="movie"', `contentId="movie" ${declarations} ${attributes}`);
     const { result: answer, cpuMs, stallMs } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
     console.log(
-      `[reliability] 30,000 xmlns + 30,000 prefixed attributes (${mb(body.length)}): ${answer.status} ${refusalCode(answer)} in ${answer.ms.toFixed(0)} ms; server CPU ${cpuMs} ms; slowest /healthz ${stallMs.toFixed(0)} ms`,
+      `[reliability] 30,000 xmlns + 30,000 prefixed attributes (${mb(body.length)}): ${answer.status} ${refusalCode(answer)} in ${answer.ms.toFixed(0)} ms; server CPU ${cpuMs} ms (least of 3); slowest /healthz ${stallMs.toFixed(0)} ms`,
     );
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(cpuMs).toBeLessThan(REQUEST_CPU_LIMIT_MS);
@@ -260,7 +274,7 @@ describe('4. namespace declarations cost linear time', () => {
     await exchange(pool, dialectRequest('speke-v2', acme.token, body));
     const { result: answer, cpuMs, stallMs } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
     console.log(
-      `[reliability] 3,750 nested declarations + 62,500 prefixed attributes (${mb(body.length)}): ${answer.status} ${refusalCode(answer) ?? ''} in ${answer.ms.toFixed(0)} ms; server CPU ${cpuMs} ms; slowest /healthz ${stallMs.toFixed(0)} ms`,
+      `[reliability] 3,750 nested declarations + 62,500 prefixed attributes (${mb(body.length)}): ${answer.status} ${refusalCode(answer) ?? ''} in ${answer.ms.toFixed(0)} ms; server CPU ${cpuMs} ms (least of 3); slowest /healthz ${stallMs.toFixed(0)} ms`,
     );
     expect(answer.status).toBeLessThan(500);
     expect(cpuMs).toBeLessThan(REQUEST_CPU_LIMIT_MS);
@@ -506,7 +520,7 @@ describe('10, 13. tokens at start', () => {
   });
 
   it('prints the development token only when it generated it', async () => {
-    const token = `cpx_${testTenant('dev').token.replace(/[^A-Za-z0-9]/g, '')}Q7`;
+    const token = `cpx_${randomBytes(24).toString('base64url')}`;
     ledger.add('operator-supplied development token', token);
     const given = await startWith({ name: 'dev-given', runDir: runDir(), config: '', dataDir: join(mkdtempSync(join(dir, 'dev-')), 'data'), env: { CPIXKIT_DEV_TOKEN: token } });
     await given.stop();
