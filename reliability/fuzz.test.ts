@@ -32,7 +32,8 @@ const BASES = baseRequests();
 const TREES: XmlNode[] = BASES.map((base) => parseSample(base.body));
 
 const ledger = new SecretLedger(runDir(), 'fuzz');
-const tenant = testTenant('fuzz', { settings: { aes128: { enabled: true } } });
+// The AWS SPEKE v1 and PallyCon NCG samples ask FairPlay and HLS AES-128 for one key, which the tenant allows.
+const tenant = testTenant('fuzz', { settings: { aes128: { enabled: true, allowDrmKeys: true } } });
 const dir = mkdtempSync(join(tmpdir(), 'cpixkit-fuzz-'));
 let server: ServerProcess;
 let pool: Pool;

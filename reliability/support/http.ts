@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Pool } from 'undici';
 
 /** One HTTP request of the suite. */
@@ -63,4 +64,25 @@ export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/**
+ * Writes bytes as they are (a request a client library would not send) to a fresh connection to
+ * `origin` and reads until the server closes it (or 5 s).
+ */
+export function rawRequest(origin: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer within 5 s')));
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // The server may reset after answering a request it refused before reading it all.
+      if (chunks.length > 0 && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) resolve(Buffer.concat(chunks).toString('latin1'));
+      else reject(error);
+    });
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.end(text);
+  });
 }

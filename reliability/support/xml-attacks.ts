@@ -125,8 +125,14 @@ export function xmlAttacks(canary: string): XmlAttack[] {
       expect: 200,
     },
     {
+      // More declarations on one element than the reader takes (256).
       name: '10,000 namespace declarations on the root',
       body: utf8(valid.replace('contentId="attack"', `contentId="attack" ${Array.from({ length: 10_000 }, (_, i) => `xmlns:n${i}="urn:n${i}"`).join(' ')}`)),
+      expect: 'ERR_KEY_SERVICE_TOO_LARGE',
+    },
+    {
+      name: '200 namespace declarations on the root (control)',
+      body: utf8(valid.replace('contentId="attack"', `contentId="attack" ${Array.from({ length: 200 }, (_, i) => `xmlns:n${i}="urn:n${i}"`).join(' ')}`)),
       expect: 200,
     },
     {

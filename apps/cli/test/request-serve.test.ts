@@ -23,7 +23,7 @@ beforeAll(async () => {
     server.stdout!.on('data', (chunk: Buffer) => {
       banner += chunk.toString('utf8');
       const match = /listening on (http:\/\/\S+)/.exec(banner);
-      if (match && banner.includes(TOKEN)) resolve(match[1]!);
+      if (match && banner.includes('\ntenants:')) resolve(match[1]!);
     });
   });
 }, 60_000);
@@ -39,9 +39,9 @@ interface RequestJson {
 }
 
 describe('cpixkit serve', () => {
-  it('prints its endpoints and, on first start, the development token', () => {
+  it('prints its endpoints, and not the development token it was given', () => {
     expect(banner).toContain(`SPEKE v2        POST ${origin}/speke/v2.0/copyProtection`);
-    expect(banner).toContain(`  ${TOKEN}\n`);
+    expect(banner).not.toContain(TOKEN);
     expect(readFileSync(join(dir, 'data', 'tenants.json'), 'utf8')).not.toContain(TOKEN);
   });
 });

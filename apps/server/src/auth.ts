@@ -9,7 +9,8 @@ export type Credential =
 
 const TOKEN_DIGEST_LENGTH = 32;
 
-function tokenDigest(token: string): Buffer {
+/** SHA-256 of a token's UTF-8 bytes, as tokens are compared. */
+export function tokenDigest(token: string): Buffer {
   // One-shot hashing: about half the cost of a createHash() object for a short token.
   return hash('sha256', token, 'buffer');
 }

@@ -8,6 +8,10 @@ export type ServerErrorCode =
   | 'ERR_SERVER_FORBIDDEN'
   /** A path parameter or header has a value the route does not accept. */
   | 'ERR_SERVER_BAD_REQUEST'
+  /** The `Host` header is missing or names no host the server answers for (no `CPIXKIT_PUBLIC_URL`). */
+  | 'ERR_SERVER_BAD_HOST'
+  /** The client address failed to authenticate too often; refused until `Retry-After` seconds pass. */
+  | 'ERR_SERVER_TOO_MANY_FAILURES'
   /** The key store cannot be reached; the request may be retried. */
   | 'ERR_SERVER_STORE_UNAVAILABLE'
   /** A stored key cannot be decrypted: wrong master key or a damaged row. */
@@ -27,10 +31,13 @@ export class ServerError extends Error {
   override readonly name = 'ServerError';
   readonly code: ServerErrorCode;
   readonly status: number;
+  /** For a 429: seconds the client is asked to wait (`Retry-After`). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ServerErrorCode, status: number, message: string, options: { cause?: unknown } = {}) {
+  constructor(code: ServerErrorCode, status: number, message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

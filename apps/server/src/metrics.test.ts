@@ -23,8 +23,18 @@ describe('ServerMetrics', () => {
     expect(text).toContain('cpixkit_http_request_duration_seconds_bucket{route="/cpix/getKey",le="+Inf"} 3');
     expect(text).toContain('cpixkit_http_request_duration_seconds_count{route="/cpix/getKey"} 3');
     expect(text).toMatch(/cpixkit_http_request_duration_seconds_sum\{route="\/cpix\/getKey"\} 0\.035/);
-    expect(text).toContain('cpixkit_keys_issued_total{tenant="acme",dialect="speke-v2"} 5');
+    expect(text).toContain('cpixkit_keys_issued_total{dialect="speke-v2"} 5');
+    expect(text).not.toContain('acme');
     expect(text.endsWith('\n')).toBe(true);
+  });
+
+  it('labels key counts by tenant only when asked to', () => {
+    const metrics = new ServerMetrics({ tenantLabels: true });
+    metrics.recordKeysIssued('acme', 'speke-v2', 2);
+    metrics.recordKeysIssued('globex', 'speke-v2', 1);
+    const text = metrics.render();
+    expect(text).toContain('cpixkit_keys_issued_total{tenant="acme",dialect="speke-v2"} 2');
+    expect(text).toContain('cpixkit_keys_issued_total{tenant="globex",dialect="speke-v2"} 1');
   });
 
   it('keeps bucket counts monotonic', () => {
@@ -39,7 +49,7 @@ describe('ServerMetrics', () => {
   });
 
   it('escapes label values', () => {
-    const metrics = new ServerMetrics();
+    const metrics = new ServerMetrics({ tenantLabels: true });
     metrics.recordKeysIssued('we"ird\\id\n', 'anevia', 1);
     expect(metrics.render()).toContain('cpixkit_keys_issued_total{tenant="we\\"ird\\\\id\\n",dialect="anevia"} 1');
   });

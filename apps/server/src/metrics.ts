@@ -112,12 +112,19 @@ class Histogram {
 /**
  * The server's Prometheus metrics, kept in memory and written in the text exposition format
  * (version 0.0.4): requests by route, method, dialect and status; request latency by route;
- * content keys issued by tenant and dialect.
+ * content keys issued by dialect, and by tenant id only when `tenantLabels` is set (tenant ids
+ * name customers: whoever reads the metrics learns them).
  */
 export class ServerMetrics {
   private readonly requests = new Counter(['route', 'method', 'dialect', 'status']);
   private readonly latency = new Histogram(['route']);
-  private readonly keysIssued = new Counter(['tenant', 'dialect']);
+  private readonly keysIssued: Counter;
+  private readonly tenantLabels: boolean;
+
+  constructor(options: { tenantLabels?: boolean } = {}) {
+    this.tenantLabels = options.tenantLabels ?? false;
+    this.keysIssued = new Counter(this.tenantLabels ? ['tenant', 'dialect'] : ['dialect']);
+  }
 
   /** Counts one answered request and its latency. */
   recordRequest(observation: RequestObservation): void {
@@ -128,7 +135,7 @@ export class ServerMetrics {
 
   /** Counts the content keys a key-exchange answer carried. */
   recordKeysIssued(tenant: string, dialect: string, count: number): void {
-    this.keysIssued.add([tenant, dialect], count);
+    this.keysIssued.add(this.tenantLabels ? [tenant, dialect] : [dialect], count);
   }
 
   /** The metrics in Prometheus text format. */
@@ -140,7 +147,7 @@ export class ServerMetrics {
       '# HELP cpixkit_http_request_duration_seconds Time to answer a request, by route pattern.',
       '# TYPE cpixkit_http_request_duration_seconds histogram',
       ...this.latency.lines('cpixkit_http_request_duration_seconds'),
-      '# HELP cpixkit_keys_issued_total Content keys delivered in CPIX answers, by tenant and dialect.',
+      `# HELP cpixkit_keys_issued_total Content keys delivered in CPIX answers, by ${this.tenantLabels ? 'tenant and ' : ''}dialect.`,
       '# TYPE cpixkit_keys_issued_total counter',
       ...this.keysIssued.lines('cpixkit_keys_issued_total'),
       '',

@@ -139,7 +139,7 @@ export const DOCUMENTED_OPERATIONS: readonly DocumentedOperation[] = [
   {
     method: 'GET',
     path: '/metrics',
-    summary: 'Prometheus metrics (text exposition format 0.0.4)',
+    summary: 'Prometheus metrics (text exposition format 0.0.4); served only with CPIXKIT_METRICS_TOKEN, as its Bearer token',
     tag: 'Operations',
     authenticated: false,
     exchange: 'none',
@@ -222,10 +222,13 @@ function operationObject(operation: DocumentedOperation): Record<string, unknown
     },
   };
   if (operation.exchange !== 'none') {
-    for (const status of [400, 401, 403, 413, 415, 422, 503]) responses[status] = ERROR_RESPONSE;
+    for (const status of [400, 401, 403, 413, 415, 422, 429, 503]) responses[status] = ERROR_RESPONSE;
   }
-  if (operation.path === '/keys/:tenantId/:kid') {
-    for (const status of [401, 403, 404]) responses[status] = ERROR_RESPONSE;
+  if (operation.path === '/keys/:tenantId/:kid') responses[403] = ERROR_RESPONSE;
+  if (operation.path === '/metrics') {
+    responses[401] = ERROR_RESPONSE;
+    responses[429] = ERROR_RESPONSE;
+    parameters.push({ name: 'Authorization', in: 'header', required: true, description: '`Bearer <CPIXKIT_METRICS_TOKEN>`.', schema: { type: 'string' } });
   }
   if (operation.path === '/clearkey/:tenantId/license') {
     for (const status of [400, 401, 403, 404, 413, 503]) responses[status] = ERROR_RESPONSE;
@@ -260,9 +263,10 @@ function operationObject(operation: DocumentedOperation): Record<string, unknown
 }
 
 /** The OpenAPI 3.1 description of the server's routes, built from {@link DOCUMENTED_OPERATIONS}. */
-export function openApiDocument(version: string): Record<string, unknown> {
+export function openApiDocument(version: string, served: { metrics: boolean } = { metrics: true }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of DOCUMENTED_OPERATIONS) {
+    if (operation.path === '/metrics' && !served.metrics) continue;
     const path = openApiPath(operation.path);
     paths[path] = { ...paths[path], [operation.method.toLowerCase()]: operationObject(operation) };
   }

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { ServerError } from './errors.js';
+import { hostNameOf, isLoopback } from './host-policy.js';
+import { checkTokenStrength } from './token-strength.js';
 
 /** Where the server takes its settings from: the process environment or a test's own map. */
 export type Environment = Record<string, string | undefined>;
@@ -26,8 +28,23 @@ export interface ServerSettings {
   masterKey?: string;
   /** Token of the development tenant when it is first created (`CPIXKIT_DEV_TOKEN`); absent → random. */
   devToken?: string;
-  /** Public origin written into key-delivery URLs (`CPIXKIT_PUBLIC_URL`); absent → taken from each request. */
+  /** Public origin written into key-delivery URLs (`CPIXKIT_PUBLIC_URL`); https unless on a loopback host. */
   publicUrl?: string;
+  /**
+   * Host names whose requests may give the origin of key-delivery URLs when there is no public URL
+   * (`CPIXKIT_ALLOWED_HOSTS`, comma-separated); absent → the loopback names, and only when `host` is a loopback address.
+   */
+  allowedHosts?: string[];
+  /** Longest time to receive a whole request, headers and body (`REQUEST_TIMEOUT_MS`, default 10 s); then 408. */
+  requestTimeoutMs: number;
+  /** Most open connections (`MAX_CONNECTIONS`, default 1024); more are closed as they come. */
+  maxConnections: number;
+  /** Failed authentications per client address per minute before 429 (`AUTH_FAILURES_PER_MINUTE`, default 30; 0 = no limit). */
+  authFailuresPerMinute: number;
+  /** Bearer token of `/metrics` (`CPIXKIT_METRICS_TOKEN`); absent → no `/metrics` route. */
+  metricsToken?: string;
+  /** Label key counts by tenant id in `/metrics` (`CPIXKIT_METRICS_TENANT_LABELS=true`; default off). */
+  metricsTenantLabels: boolean;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -59,6 +76,39 @@ function publicOrigin(raw: string | undefined): string | undefined {
   return url.href.replace(/\/+$/, '');
 }
 
+function booleanSetting(env: Environment, name: string): boolean {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ServerError('ERR_SERVER_CONFIG', 500, `${name} must be true or false, got "${raw}"`);
+}
+
+function hostList(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  return raw.split(',').map((entry) => {
+    const name = hostNameOf(entry.trim());
+    if (name === undefined) throw new ServerError('ERR_SERVER_CONFIG', 500, `CPIXKIT_ALLOWED_HOSTS: "${entry.trim()}" is not a host name`);
+    return name;
+  });
+}
+
+/**
+ * Key-delivery URLs must not take their origin from whatever `Host` a client sends: off loopback,
+ * the operator names the public origin (https) or the hosts the server answers for.
+ */
+function checkOriginSettings(host: string, publicUrl: string | undefined, allowedHosts: string[] | undefined): void {
+  if (publicUrl !== undefined && !publicUrl.startsWith('https:') && !isLoopback(new URL(publicUrl).hostname)) {
+    throw new ServerError('ERR_SERVER_CONFIG', 500, 'CPIXKIT_PUBLIC_URL must be an https URL (http only for a loopback host)');
+  }
+  if (publicUrl === undefined && allowedHosts === undefined && !isLoopback(host)) {
+    throw new ServerError(
+      'ERR_SERVER_CONFIG',
+      500,
+      `HOST ${host} is not a loopback address: set CPIXKIT_PUBLIC_URL (https) or CPIXKIT_ALLOWED_HOSTS, so that key URLs do not take their origin from the Host header`,
+    );
+  }
+}
+
 /**
  * Reads the server's settings from environment variables, relative paths resolved against `cwd`.
  * Throws a `ServerError` (`ERR_SERVER_CONFIG`) naming the variable when a value is invalid.
@@ -73,10 +123,16 @@ export function readServerSettings(env: Environment, cwd: string = process.cwd()
   const databaseUrl = nonEmpty(env.DATABASE_URL);
   const masterKey = nonEmpty(env.CPIXKIT_MASTER_KEY);
   const devToken = nonEmpty(env.CPIXKIT_DEV_TOKEN);
+  if (devToken !== undefined) checkTokenStrength('CPIXKIT_DEV_TOKEN', devToken);
+  const metricsToken = nonEmpty(env.CPIXKIT_METRICS_TOKEN);
+  if (metricsToken !== undefined) checkTokenStrength('CPIXKIT_METRICS_TOKEN', metricsToken);
   const publicUrl = publicOrigin(nonEmpty(env.CPIXKIT_PUBLIC_URL));
+  const allowedHosts = hostList(nonEmpty(env.CPIXKIT_ALLOWED_HOSTS));
+  const host = nonEmpty(env.HOST) ?? '127.0.0.1';
+  checkOriginSettings(host, publicUrl, allowedHosts);
   return {
     port: integerSetting(env, 'PORT', 8080, 0, 65535),
-    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    host,
     logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
     ...(certPath !== undefined && keyPath !== undefined
       ? { tls: { certPath: resolve(cwd, certPath), keyPath: resolve(cwd, keyPath) } }
@@ -88,5 +144,11 @@ export function readServerSettings(env: Environment, cwd: string = process.cwd()
     ...(masterKey !== undefined ? { masterKey } : {}),
     ...(devToken !== undefined ? { devToken } : {}),
     ...(publicUrl !== undefined ? { publicUrl } : {}),
+    ...(allowedHosts !== undefined ? { allowedHosts } : {}),
+    requestTimeoutMs: integerSetting(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
+    maxConnections: integerSetting(env, 'MAX_CONNECTIONS', 1024, 1, 1_000_000),
+    authFailuresPerMinute: integerSetting(env, 'AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000),
+    ...(metricsToken !== undefined ? { metricsToken } : {}),
+    metricsTenantLabels: booleanSetting(env, 'CPIXKIT_METRICS_TENANT_LABELS'),
   };
 }

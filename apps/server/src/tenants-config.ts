@@ -17,7 +17,7 @@ export interface LoadedTenants {
   tenants: Tenant[];
   /** The file they were read from. */
   source: string;
-  /** Set when this start created the development tenant: its token, shown once. */
+  /** Set when this start created the development tenant with a token it generated: shown once. */
   createdDevToken?: string;
 }
 
@@ -51,12 +51,33 @@ function resolveFile(text: string, file: string, env: Environment): Tenant[] {
     const reason = cause instanceof Error ? cause.message.split('\n')[0] : 'unreadable';
     throw new ServerError('ERR_SERVER_CONFIG', 500, `${file}: not valid YAML or JSON: ${reason}`, { cause });
   }
+  let tenants: Tenant[];
   try {
-    return resolveTenantsConfig(resolveEnvReferences(raw, env));
+    tenants = resolveTenantsConfig(resolveEnvReferences(raw, env));
   } catch (cause) {
     if (cause instanceof ServerError) throw new ServerError('ERR_SERVER_CONFIG', 500, `${file}: ${cause.message}`);
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new ServerError('ERR_SERVER_CONFIG', 500, `${file}: ${reason}`, { cause });
+  }
+  checkDistinctTokens(tenants, file);
+  return tenants;
+}
+
+/**
+ * Refuses a token hash given twice: a Bearer token of two tenants would authenticate as whichever
+ * comes first, and a token listed twice for one tenant is a slip of the pen.
+ */
+function checkDistinctTokens(tenants: readonly Tenant[], file: string): void {
+  const owners = new Map<string, string>();
+  for (const tenant of tenants) {
+    for (const digest of tenant.tokenHashes ?? []) {
+      const key = Buffer.from(digest).toString('hex');
+      const owner = owners.get(key);
+      if (owner !== undefined) {
+        throw new ServerError('ERR_SERVER_CONFIG', 500, `${file}: tenants ${owner} and ${tenant.id} list the same token hash: give each tenant tokens of its own`);
+      }
+      owners.set(key, tenant.id);
+    }
   }
 }
 
@@ -100,7 +121,7 @@ function devTenantsConfig(token: string): Record<string, unknown> {
 
 /**
  * The embedded default: the development tenant kept in the data directory, created on first
- * start (token from `devToken` or random) and read back unchanged on every later start, so keys
+ * start (token from `devToken` or random, and only a random one is returned for the banner) and read back unchanged on every later start, so keys
  * stay the same across restarts.
  */
 export function loadDevTenants(dataDir: DataDir, env: Environment, devToken?: string): LoadedTenants {
@@ -111,5 +132,6 @@ export function loadDevTenants(dataDir: DataDir, env: Environment, devToken?: st
   const token = devToken ?? `cpx_${randomBytes(24).toString('base64url')}`;
   const created = dataDir.createSecretFile(DEV_TENANTS_FILE, `${JSON.stringify(devTenantsConfig(token), null, 2)}\n`);
   const tenants = resolveFile(dataDir.read(DEV_TENANTS_FILE) ?? '', file, env);
-  return { tenants, source: file, ...(created ? { createdDevToken: token } : {}) };
+  // An operator who gave the token knows it: it is printed only when the server made it up.
+  return { tenants, source: file, ...(created && devToken === undefined ? { createdDevToken: token } : {}) };
 }

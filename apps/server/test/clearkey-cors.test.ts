@@ -114,7 +114,7 @@ describe('CORS on the browser routes', () => {
 
   it('marks answers and refusals of the key URL and licence routes, and exposes the error code', async () => {
     const refused = await app.inject({ method: 'GET', url: `/keys/acme/${KID}`, headers: { origin: PLAYER } });
-    expect(refusal(refused)).toBe('401 ERR_KEY_SERVICE_UNSIGNED_KEY_URL');
+    expect(refusal(refused)).toBe('403 ERR_KEY_SERVICE_INVALID_KEY_URL');
     expect(refused.headers['access-control-allow-origin']).toBe(PLAYER);
     expect(refused.headers['access-control-expose-headers']).toBe('x-cpixkit-error');
     const license = await app.inject({ method: 'POST', url: '/clearkey/acme/license', headers: { origin: PLAYER }, payload: '{}' });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { CORPUS, corpusBody, expectCorpusAnswer } from '../../../packages/key-service/test/corpus/cases.js';
 import { testApp, testTenant } from './helpers.js';
 
-const tenant = testTenant('corpus');
+// The vendors' samples give one key both FairPlay and HLS AES-128, which the tenant must allow.
+const tenant = testTenant('corpus', { settings: { aes128: { allowDrmKeys: true } } });
 let app: FastifyInstance;
 beforeAll(async () => {
   app = testApp([tenant], { publicUrl: 'https://keys.example.com' });

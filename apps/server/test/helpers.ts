@@ -56,13 +56,15 @@ export function tenantsConfig(tenants: readonly TestTenant[]): Record<string, un
 /** A key server app for these tenants, through the real engine. */
 export function testApp(
   tenants: readonly TestTenant[],
-  options: { bodyLimit?: number; logStream?: Writable; publicUrl?: string } = {},
+  options: { bodyLimit?: number; logStream?: Writable; publicUrl?: string; metricsToken?: string; authFailuresPerMinute?: number } = {},
 ): FastifyInstance {
   return buildServer({
     tenants: new TenantDirectory(resolveTenantsConfig(tenantsConfig(tenants))),
     keyService: createKeyService(),
     ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
+    ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
+    ...(options.authFailuresPerMinute !== undefined ? { authFailuresPerMinute: options.authFailuresPerMinute } : {}),
     ...(options.logStream ? { logStream: options.logStream, logLevel: 'debug' } : {}),
   });
 }

@@ -13,6 +13,8 @@ import { type LocalPostgres, startLocalPostgres } from './postgres.js';
 import { keysOf, SPEKE_V2_REQUEST, tenantsConfig, testTenant } from './helpers.js';
 
 const dirs: string[] = [];
+/** A development token strong enough for CPIXKIT_DEV_TOKEN. */
+const DEV_TOKEN = 'cpx_lifecycle-0123456789-abcdefghijklmnop';
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cpixkit-server-'));
   dirs.push(dir);
@@ -59,16 +61,25 @@ describe('embedded development tenant', () => {
     await second.app.close();
   });
 
-  it('takes its token from CPIXKIT_DEV_TOKEN', async () => {
-    const env = { CPIXKIT_DATA_DIR: join(tempDir(), 'data'), CPIXKIT_DEV_TOKEN: 'dev-token-from-env' };
+  it('takes its token from CPIXKIT_DEV_TOKEN, and keeps it off the banner', async () => {
+    const env = { CPIXKIT_DATA_DIR: join(tempDir(), 'data'), CPIXKIT_DEV_TOKEN: DEV_TOKEN };
     const server = await createKeyServer(readServerSettings(env), env, { logLevel: false });
-    expect(server.tenants.createdDevToken).toBe('dev-token-from-env');
-    expect((await spekeKeys(server.app, 'dev-token-from-env')).size).toBe(2);
+    expect(server.tenants.createdDevToken).toBeUndefined();
+    expect((await spekeKeys(server.app, DEV_TOKEN)).size).toBe(2);
     await server.app.close();
   });
 });
 
 describe('tenants config file', () => {
+  it('refuses a token hash given to two tenants, naming both', async () => {
+    const dir = tempDir();
+    const one = testTenant('one');
+    const file = join(dir, 'tenants.json');
+    writeFileSync(file, JSON.stringify(tenantsConfig([one, { ...testTenant('two'), token: one.token }])));
+    const env = { CPIXKIT_CONFIG: file, CPIXKIT_DATA_DIR: join(dir, 'data') };
+    await expect(createKeyServer(readServerSettings(env), env)).rejects.toThrow(/tenants one and two list the same token hash/);
+  });
+
   it('reads YAML with env: references for the secrets', async () => {
     const dir = tempDir();
     const tenant = testTenant('acme');
@@ -335,7 +346,7 @@ describe('TLS', () => {
 
 describe('graceful shutdown', () => {
   it('finishes a request in flight, then closes', async () => {
-    const env = { CPIXKIT_DATA_DIR: join(tempDir(), 'data'), CPIXKIT_DEV_TOKEN: 'shutdown-token' };
+    const env = { CPIXKIT_DATA_DIR: join(tempDir(), 'data'), CPIXKIT_DEV_TOKEN: DEV_TOKEN };
     const { app } = await createKeyServer(readServerSettings(env), env, { logLevel: false });
     let headersReceived!: () => void;
     const received = new Promise<void>((resolve) => (headersReceived = resolve));
@@ -347,7 +358,7 @@ describe('graceful shutdown', () => {
       port: origin.port,
       method: 'POST',
       path: '/speke/v2.0/copyProtection',
-      headers: { authorization: 'Bearer shutdown-token', 'x-speke-version': '2.0', 'content-length': body.length },
+      headers: { authorization: `Bearer ${DEV_TOKEN}`, 'x-speke-version': '2.0', 'content-length': body.length },
     });
     const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
       request.on('response', (response) => {

@@ -17,7 +17,8 @@ it('logs route patterns and outcomes, never keys, seeds, secrets or tokens', asy
       done();
     },
   });
-  const acme = testTenant('acme');
+  // The AWS live sample gives one key FairPlay and HLS AES-128.
+  const acme = testTenant('acme', { settings: { aes128: { allowDrmKeys: true } } });
   const app = testApp([acme], { logStream });
   const token = acme.token;
   const basic = `Basic ${Buffer.from(`acme:${token}`).toString('base64')}`;

@@ -16,6 +16,7 @@ it("README's tenants config example is valid", async () => {
   const env = {
     ACME_KEY_SEED: Buffer.alloc(30, 1).toString('base64'),
     ACME_DERIVATION_SECRET: Buffer.alloc(32, 2).toString('hex'),
+    STUDIO_KEY_URL_SECRET: Buffer.alloc(32, 3).toString('base64'),
   };
   const tenants = resolveTenantsConfig(resolveEnvReferences(parse(yaml!), env));
   expect(tenants.map((tenant) => [tenant.id, tenant.keySource])).toEqual([

@@ -8,10 +8,13 @@ const acme = testTenant('acme');
 const globex = testTenant('globex');
 const PALLYCON = seedDocument('pallyConDashVodRequest');
 
+/** Bearer token of /metrics in these tests. */
+const METRICS_TOKEN = 'metrics-0123456789-abcdefghijklmnopqrstuvwxyz';
+
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  app = testApp([acme, globex]);
+  app = testApp([acme, globex], { metricsToken: METRICS_TOKEN });
   await app.ready();
 });
 
@@ -211,7 +214,7 @@ describe('operations routes', () => {
   });
 
   it('counts requests by route pattern, dialect and status, and keys issued', async () => {
-    const metrics = testApp([acme]);
+    const metrics = testApp([acme], { metricsToken: METRICS_TOKEN });
     await metrics.inject({
       method: 'POST',
       url: '/speke/v2.0/copyProtection',
@@ -219,17 +222,28 @@ describe('operations routes', () => {
       payload: SPEKE_V2_REQUEST,
     });
     await metrics.inject({ method: 'POST', url: '/v1/cpix/pallycon/getKey/wrong', payload: PALLYCON });
-    const text = (await metrics.inject({ method: 'GET', url: '/metrics' })).body;
+    expect((await metrics.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    expect((await metrics.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${acme.token}` } })).statusCode).toBe(401);
+    const text = (await metrics.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
     expect(text).toContain(
       'cpixkit_http_requests_total{route="/speke/v2.0/copyProtection",method="POST",dialect="speke-v2",status="200"} 1',
     );
     expect(text).toContain(
       'cpixkit_http_requests_total{route="/v1/cpix/pallycon/getKey/:encToken",method="POST",dialect="pallycon-v1",status="401"} 1',
     );
-    expect(text).toContain('cpixkit_keys_issued_total{tenant="acme",dialect="speke-v2"} 2');
+    expect(text).toContain('cpixkit_keys_issued_total{dialect="speke-v2"} 2');
+    expect(text).not.toContain('acme');
     expect(text).toContain('cpixkit_http_request_duration_seconds_count{route="/speke/v2.0/copyProtection"} 1');
     expect(text).not.toContain('wrong');
     await metrics.close();
+  });
+
+  it('serves no /metrics without a metrics token, and does not describe it then', async () => {
+    const plain = testApp([acme]);
+    expect((await plain.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+    const document = (await plain.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    expect(document.paths).not.toHaveProperty('/metrics');
+    await plain.close();
   });
 
   it('describes exactly the registered routes in /openapi.json', async () => {

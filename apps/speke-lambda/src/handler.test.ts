@@ -119,7 +119,12 @@ describe('createSpekeHandler', () => {
 
   it('uses CPIXKIT_PUBLIC_URL for key-delivery URLs instead of the domain the event names', async () => {
     const live = seedDocument('awsLiveRequest');
-    const { handler } = handlerWith({ CPIXKIT_KEY_SEED: KEY_SEED, CPIXKIT_PUBLIC_URL: 'https://drm.example/speke/' });
+    // The AWS sample gives one key FairPlay and HLS AES-128, which the tenant must allow.
+    const { handler } = handlerWith({
+      CPIXKIT_KEY_SEED: KEY_SEED,
+      CPIXKIT_PUBLIC_URL: 'https://drm.example/speke/',
+      CPIXKIT_TENANT_SETTINGS: JSON.stringify({ aes128: { allowDrmKeys: true } }),
+    });
     const answer = await handler(restApiEvent({ method: 'POST', path: '/speke/v1.0/copyProtection', body: live }));
     const uri = /<cpix:URIExtXKey>([^<]+)</.exec(answer.body)![1]!;
     expect(Buffer.from(uri, 'base64').toString('utf8')).toMatch(

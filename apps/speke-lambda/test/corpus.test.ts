@@ -19,13 +19,23 @@ const KIND = 'REST API (payload 1.0)';
 const TRANSPORT_HEADERS = new Set(['content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
 
 const server = buildServer({
-  tenants: new TenantDirectory(resolveTenantsConfig({ tenants: [{ id: 'corpus', keySeed: KEY_SEED, derivationSecret: DERIVATION_SECRET, tokens: [hashToken(TOKEN)] }] })),
+  tenants: new TenantDirectory(
+    resolveTenantsConfig({
+      // The vendors' samples give one key both FairPlay and HLS AES-128, which the tenant must allow.
+      tenants: [{ id: 'corpus', keySeed: KEY_SEED, derivationSecret: DERIVATION_SECRET, tokens: [hashToken(TOKEN)], settings: { aes128: { allowDrmKeys: true } } }],
+    }),
+  ),
   keyService: createKeyService({ userAgent: USER_AGENT, now: () => NOW }),
   publicUrl: EVENT_ORIGINS[KIND],
 });
 const log: RequestLogEntry[] = [];
 const handler = createSpekeHandler({
-  env: { CPIXKIT_TENANT_ID: 'corpus', CPIXKIT_KEY_SEED: KEY_SEED, CPIXKIT_DERIVATION_SECRET: DERIVATION_SECRET },
+  env: {
+    CPIXKIT_TENANT_ID: 'corpus',
+    CPIXKIT_KEY_SEED: KEY_SEED,
+    CPIXKIT_DERIVATION_SECRET: DERIVATION_SECRET,
+    CPIXKIT_TENANT_SETTINGS: JSON.stringify({ aes128: { allowDrmKeys: true } }),
+  },
   now: () => NOW,
   log: (entry) => log.push(entry),
 });

@@ -24,10 +24,14 @@ const KEY_SEED = randomBytes(32).toString('base64');
 const DERIVATION_SECRET = randomBytes(32).toString('hex');
 const TOKEN = randomBytes(18).toString('base64url');
 
-/** Two tenants' worth of settings: the engine defaults, and non-default PlayReady/Widevine/FairPlay ones. */
+/**
+ * Two tenants' worth of settings: the engine defaults, and non-default PlayReady/Widevine/FairPlay
+ * ones. Both let a key serve FairPlay and HLS AES-128, as the AWS SPEKE v1 sample (seed 003) asks.
+ */
 const SETTINGS: Record<string, Record<string, unknown>> = {
-  defaults: {},
+  defaults: { aes128: { allowDrmKeys: true } },
   custom: {
+    aes128: { allowDrmKeys: true },
     playReady: {
       headerVersion: '4.2.0.0',
       laUrl: 'https://pr.example/rightsmanager.asmx?cfg=(kid:header)&x=1',

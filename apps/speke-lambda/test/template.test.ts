@@ -121,6 +121,24 @@ describe('template.yaml', () => {
     expect(template.Outputs).toHaveProperty('SpekeRoleArn.Value', { 'Fn::GetAtt': ['SpekeInvokeRole', 'Arn'] });
   });
 
+  it('lets the services assume the role only for the trusted account and its resources (no confused deputy)', () => {
+    const [trust] = resource('SpekeInvokeRole', 'AWS::IAM::Role').AssumeRolePolicyDocument.Statement;
+    const account = { 'Fn::If': ['SourceAccountGiven', { Ref: 'TrustedSourceAccount' }, { Ref: 'AWS::AccountId' }] };
+    expect(trust.Condition.StringEquals).toEqual({ 'aws:SourceAccount': account });
+    const [condition, given, fallback] = trust.Condition.ArnLike['aws:SourceArn']['Fn::If'];
+    expect([condition, given]).toEqual(['SourceArnsGiven', { Ref: 'TrustedSourceArns' }]);
+    expect(fallback).toEqual([
+      { 'Fn::Sub': ['arn:${AWS::Partition}:mediapackage*:*:${Account}:*', { Account: account }] },
+      { 'Fn::Sub': ['arn:${AWS::Partition}:mediaconvert:*:${Account}:*', { Account: account }] },
+    ]);
+    const parameters = template.Parameters as Record<string, Properties>;
+    expect(parameters.TrustedSourceAccount).toMatchObject({ Type: 'String', Default: '' });
+    expect(parameters.TrustedSourceArns).toMatchObject({ Type: 'CommaDelimitedList', Default: '' });
+    expect(new RegExp(`^${parameters.TrustedSourceAccount!.AllowedPattern}$`).test('123456789012')).toBe(true);
+    expect(new RegExp(`^${parameters.TrustedSourceAccount!.AllowedPattern}$`).test('12345')).toBe(false);
+    expect(Object.keys(template.Conditions ?? {}).sort()).toEqual(['SourceAccountGiven', 'SourceArnsGiven']);
+  });
+
   it('generates the key seed in Secrets Manager, keeps it, and lets only the function read it', () => {
     const secret = resource('KeySeedSecret', 'AWS::SecretsManager::Secret');
     expect(template.Resources.KeySeedSecret).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });

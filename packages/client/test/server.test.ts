@@ -21,6 +21,8 @@ beforeAll(async () => {
         keySeed: randomBytes(32).toString('base64'),
         derivationSecret: randomBytes(32).toString('base64'),
         tokens: [hashToken(TOKEN)],
+        // One of the tests asks for one key for FairPlay and HLS AES-128 together.
+        settings: { aes128: { allowDrmKeys: true } },
       },
     ],
   });

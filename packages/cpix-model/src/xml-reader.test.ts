@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readXml } from './xml-reader.js';
+import { MAX_DECLARATIONS_PER_DOCUMENT, MAX_DECLARATIONS_PER_ELEMENT, readXml } from './xml-reader.js';
 
 const LIMITS = { maxLength: 1_000_000, maxDepth: 48, maxElements: 1_000 };
 
@@ -19,6 +19,13 @@ describe('readXml', () => {
     expect(message(`<r${names(20)} a3="x"/>`)).toMatch(/^Duplicate attribute a3 /);
     expect(message(`<r${names(20)} a17="x"/>`)).toMatch(/^Duplicate attribute a17 /);
     expect(readXml(`<r${names(20)}/>`, LIMITS).attributes.map((a) => a.value)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+  });
+
+  it('reads an XML declaration only at the very start', () => {
+    expect(message('<?pi x?><?xml version="1.0"?><r/>')).toBe('An XML declaration is allowed only at the start of the document at line 1, column 9');
+    expect(message('<r/>\n<?XML version="1.0"?>')).toMatch(/^An XML declaration is allowed only at the start/);
+    expect(readXml('<?xml version="1.0"?><r/>', LIMITS).localName).toBe('r');
+    expect(readXml('<?xml-stylesheet href="a"?><r/>', LIMITS).localName).toBe('r');
   });
 
   it('says which end tag does not match, or that none was expected', () => {
@@ -52,4 +59,57 @@ describe('readXml', () => {
     expect(root.children[0]!.attributes.map((a) => a.namespace)).toEqual(['urn:p1', 'urn:p49']);
     expect(message(`<r${declarations}><q:a/></r>`)).toMatch(/^Unbound prefix q: /);
   });
+
+  it('scopes declarations to their element: siblings and later elements do not see them, inner ones shadow outer ones', () => {
+    const root = readXml('<r xmlns:p="urn:outer"><a xmlns:p="urn:inner" p:x="1"><p:b/></a><p:c/><d xmlns:q="urn:q"/><e/></r>', LIMITS);
+    const [a, c] = root.children;
+    expect(a!.attributes[0]!.namespace).toBe('urn:inner');
+    expect(a!.children[0]!.namespace).toBe('urn:inner');
+    expect(c!.namespace).toBe('urn:outer');
+    expect(message('<r><d xmlns:q="urn:q"/><q:e/></r>')).toMatch(/^Unbound prefix q: /);
+    expect(readXml('<r xmlns="urn:d"><a xmlns=""><b/></a><c/></r>', LIMITS).children.map((child) => child.namespace)).toEqual([undefined, 'urn:d']);
+  });
+
+  it(`refuses more than ${MAX_DECLARATIONS_PER_ELEMENT} declarations on one element`, () => {
+    const declarations = (count: number) => Array.from({ length: count }, (_, i) => ` xmlns:p${i}="urn:p${i}"`).join('');
+    expect(readXml(`<r${declarations(MAX_DECLARATIONS_PER_ELEMENT)}/>`, LIMITS).declarations).toBe(MAX_DECLARATIONS_PER_ELEMENT);
+    expect(() => readXml(`<r${declarations(MAX_DECLARATIONS_PER_ELEMENT + 1)}/>`, LIMITS)).toThrow(
+      expect.objectContaining({ code: 'ERR_CPIX_TOO_LARGE' }),
+    );
+  });
+
+  it(`refuses more than ${MAX_DECLARATIONS_PER_DOCUMENT} declarations in one document`, () => {
+    const element = (d: number) => `<e${Array.from({ length: 128 }, (_, i) => ` xmlns:p${d}x${i}="u"`).join('')}/>`;
+    const count = MAX_DECLARATIONS_PER_DOCUMENT / 128;
+    expect(readXml(`<r>${Array.from({ length: count }, (_, d) => element(d)).join('')}</r>`, LIMITS).children).toHaveLength(count);
+    expect(() => readXml(`<r xmlns:q="u">${Array.from({ length: count }, (_, d) => element(d)).join('')}</r>`, LIMITS)).toThrow(
+      expect.objectContaining({ code: 'ERR_CPIX_TOO_LARGE' }),
+    );
+  });
+
+  it('reads many declarations and prefixed names in linear time (a chain walk per lookup is quadratic)', () => {
+    // 15 nested elements each declaring 250 prefixes; below them 300 elements, each declaring one
+    // more (so that no lookup cache is shared) and using 250 of the outer ones: 75,000 lookups.
+    const depth = 15;
+    const width = 250;
+    let open = '';
+    let close = '';
+    for (let d = 0; d < depth; d += 1) {
+      open += `<e${Array.from({ length: width }, (_, i) => ` xmlns:p${d}x${i}="u${d}x${i}"`).join('')}>`;
+      close += '</e>';
+    }
+    const uses = Array.from({ length: 300 }, (_, k) => {
+      const d = k % depth;
+      return `<u xmlns:z="z${k}"${Array.from({ length: width }, (_, i) => ` p${d}x${i}:a=""`).join('')}/>`;
+    }).join('');
+    const started = performance.now();
+    const root = readXml(`<r>${open}${uses}${close}</r>`, { maxLength: 10_000_000, maxDepth: 200, maxElements: 1_000 });
+    const seconds = (performance.now() - started) / 1000;
+    let innermost = root;
+    while (innermost.children.length === 1) innermost = innermost.children[0]!;
+    expect(innermost.children).toHaveLength(300);
+    expect(innermost.children.at(-1)!.attributes.at(-1)!.namespace).toBe(`u${299 % depth}x${width - 1}`);
+    expect(seconds).toBeLessThan(1);
+  });
+
 });

@@ -218,8 +218,48 @@ function checkDeclaration(prefix: string, uri: string, source: string, offset: n
   if (uri === XMLNS_NAMESPACE) throw malformed(`No prefix is bound to ${XMLNS_NAMESPACE}`, source, offset);
 }
 
-function lookup(scope: NamespaceScope | undefined, prefix: string): string | undefined {
-  return bindingOf(scope, prefix)?.uri;
+/** Most namespace declarations one start tag may carry; real documents declare a handful. */
+export const MAX_DECLARATIONS_PER_ELEMENT = 256;
+/** Most namespace declarations one document may carry (a signed document re-declares a few per copied extension). */
+export const MAX_DECLARATIONS_PER_DOCUMENT = 4096;
+
+/**
+ * The innermost binding of each prefix while a document is read, so that a lookup takes constant
+ * time however many declarations are in scope. Each declaration records the binding it hides;
+ * closing its element puts that binding back. Reading a document thus costs time linear in its
+ * declarations and prefixed names, where walking the chain for each lookup would be quadratic.
+ */
+class BindingsInScope {
+  private readonly byPrefix = new Map<string, NamespaceScope>();
+  /** Prefixes declared by the open elements, with the binding each hid, in declaration order. */
+  private readonly hidden: Array<[string, NamespaceScope | undefined]> = [];
+
+  constructor(base: NamespaceScope) {
+    this.byPrefix.set(base.prefix, base);
+  }
+
+  declare(binding: NamespaceScope): void {
+    this.hidden.push([binding.prefix, this.byPrefix.get(binding.prefix)]);
+    this.byPrefix.set(binding.prefix, binding);
+  }
+
+  /** Where the declarations of the start tag about to be read begin, for {@link restore}. */
+  mark(): number {
+    return this.hidden.length;
+  }
+
+  /** Ends the declarations made since `mark`, innermost first. */
+  restore(mark: number): void {
+    while (this.hidden.length > mark) {
+      const [prefix, previous] = this.hidden.pop()!;
+      if (previous === undefined) this.byPrefix.delete(prefix);
+      else this.byPrefix.set(prefix, previous);
+    }
+  }
+
+  uri(prefix: string): string | undefined {
+    return this.byPrefix.get(prefix)?.uri;
+  }
 }
 
 /** The prefix of a qualified name: '' when it has none (or starts with its colon). */
@@ -254,6 +294,9 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
   const attributeNames = new AttributeNames();
   // A fresh base per document: lookups cached on it must not outlive the document.
   const baseScope = bind('xml', XML_NAMESPACE, undefined, -1);
+  const inScope = new BindingsInScope(baseScope);
+  // Per open element, where its declarations begin in `inScope`.
+  const declarationMarks: number[] = [];
   let declarationCount = 0;
   let root: XmlElement | undefined;
   let elementCount = 0;
@@ -294,6 +337,10 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
     if (next === 63 /* ? */) {
       const close = source.indexOf('?>', lt + 2);
       if (close === -1) throw malformed('Unterminated processing instruction', source, lt);
+      // The target `xml` (any case) is the XML declaration's, which may stand only at the very start.
+      if (lt > 0 && /^xml(?=[\s?])/i.test(source.slice(lt + 2, lt + 6))) {
+        throw malformed('An XML declaration is allowed only at the start of the document', source, lt);
+      }
       i = close + 2;
       continue;
     }
@@ -307,6 +354,7 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
       }
       const endClose = skipWhitespace(source, endNameEnd);
       if (source.charCodeAt(endClose) !== 62 /* > */) throw malformed('Malformed end tag', source, lt);
+      inScope.restore(declarationMarks.pop()!);
       i = endClose + 1;
       open.end = i;
       continue;
@@ -323,6 +371,7 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
     attributeNames.clear();
     let scope = stack.length === 0 ? baseScope : stack[stack.length - 1]!.scope;
     let declarations = 0;
+    const declarationMark = inScope.mark();
     let selfClosing = false;
     for (;;) {
       const afterSpace = skipWhitespace(source, p);
@@ -351,15 +400,24 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
       if (close === -1) throw malformed(`Unterminated value of attribute ${attributeName}`, source, p);
       const value = attributeValue(source, p + 1, close, attributeName, p);
       if (!attributeNames.add(attributeName)) throw malformed(`Duplicate attribute ${attributeName}`, source, p);
+      const declaring = attributeName === 'xmlns' || attributeName.startsWith('xmlns:');
+      if (declaring && declarations === MAX_DECLARATIONS_PER_ELEMENT) {
+        throw new CpixError('ERR_CPIX_TOO_LARGE', `<${qname}> declares more than ${MAX_DECLARATIONS_PER_ELEMENT} namespaces`);
+      }
+      if (declaring && declarationCount === MAX_DECLARATIONS_PER_DOCUMENT) {
+        throw new CpixError('ERR_CPIX_TOO_LARGE', `The document declares more than ${MAX_DECLARATIONS_PER_DOCUMENT} namespaces`);
+      }
       if (attributeName === 'xmlns') {
         checkDeclaration('', value, source, p);
         scope = bind('', knownString(value, knownNamespaces), scope, declarationCount++);
+        inScope.declare(scope);
         declarations += 1;
-      } else if (attributeName.startsWith('xmlns:')) {
+      } else if (declaring) {
         const declaredPrefix = attributeName.slice(6);
         if (value === '') throw malformed(`Empty namespace for prefix ${declaredPrefix}`, source, p);
         checkDeclaration(declaredPrefix, value, source, p);
         scope = bind(declaredPrefix, knownString(value, knownNamespaces), scope, declarationCount++);
+        inScope.declare(scope);
         declarations += 1;
       } else {
         const colon = attributeName.indexOf(':');
@@ -381,9 +439,9 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
     }
     const colon = qname.indexOf(':');
     const prefix = prefixOf(qname, colon);
-    const namespace = lookup(scope, prefix);
+    const namespace = inScope.uri(prefix);
     if (prefix !== '' && namespace === undefined) throw malformed(`Unbound prefix ${prefix}:`, source, lt);
-    if (prefixedAttributes) resolveAttributes(attributes, scope, source, lt);
+    if (prefixedAttributes) resolveAttributes(attributes, inScope, source, lt);
     const element: XmlElement = {
       namespace: namespace === '' ? undefined : namespace,
       localName: colon === -1 ? qname : qname.slice(colon + 1),
@@ -398,9 +456,12 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
     };
     if (stack.length === 0) root = element;
     else stack[stack.length - 1]!.children.push(element);
-    if (!selfClosing) {
+    if (selfClosing) {
+      inScope.restore(declarationMark);
+    } else {
       stack.push(element);
       openNames.push(qname);
+      declarationMarks.push(declarationMark);
     }
     i = p;
   }
@@ -428,11 +489,11 @@ function appendText(element: XmlElement, piece: string): void {
 }
 
 /** Resolves the namespaces of a start tag's prefixed attributes; refuses unbound prefixes and duplicate expanded names. */
-function resolveAttributes(attributes: XmlAttribute[], scope: NamespaceScope, source: string, offset: number): void {
+function resolveAttributes(attributes: XmlAttribute[], inScope: BindingsInScope, source: string, offset: number): void {
   const expandedNames = new Set<string>();
   for (const attribute of attributes) {
     if (attribute.prefix === undefined) continue;
-    const namespace = lookup(scope, attribute.prefix);
+    const namespace = inScope.uri(attribute.prefix);
     if (namespace === undefined) throw malformed(`Unbound prefix ${attribute.prefix}:`, source, offset);
     const expandedName = `{${namespace}}${attribute.localName}`;
     if (expandedNames.has(expandedName)) throw malformed(`Duplicate attribute ${expandedName}`, source, offset);

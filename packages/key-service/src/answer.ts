@@ -8,7 +8,9 @@ import type {
 import { serializeCpix } from '@cpixkit/cpix-model';
 import type { HlsEncryptionScheme, HlsKeyLines } from '@cpixkit/hls-signaling';
 import { deriveIv } from '@cpixkit/key-seed';
+import { checkAnswerBudget } from './answer-budget.js';
 import { AnswerBytes } from './answer-bytes.js';
+import { checkClearKeyPolicy } from './clear-key-policy.js';
 import type { DialectProfile } from './dialects.js';
 import { clearKeyKeys, clearKeyLaurlXml, clearKeyLicenseUrl, issueWithClearKeys } from './clearkey.js';
 import { commonPsshBox, commonPsshXml } from './common-pssh.js';
@@ -47,6 +49,8 @@ export interface AnswerContext {
   now: Date;
   store: KeyStore | undefined;
   userAgent: string;
+  /** Size of the request body in bytes (0 for a request built from URL parameters). */
+  requestBytes: number;
 }
 
 /** `xs:NCName`, which `CPIX@id` must be for the answer to validate. */
@@ -253,6 +257,8 @@ export async function answerDocument(
   const writeVersion = checked.answerAs?.writeVersion ?? profile.writeVersion;
   if (checked.kidPolicy === 'derive') deriveKids(tenant, contentId, keys);
   const slots = systems.map((system) => settleSlots(system, profile.slots, warnings));
+  checkClearKeyPolicy(systems, tenant);
+  checkAnswerBudget({ profile, tenant, contentId, keys: keys.length, systems, slots, requestBytes: context.requestBytes, baseUrl: context.baseUrl });
 
   const ivKeys = new Set(systems.filter((s) => s.system === 'fairplay' || s.system === 'aes128').map((s) => s.key));
   const clearKeys = clearKeyKeys(tenant, systems);

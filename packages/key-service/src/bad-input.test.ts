@@ -136,7 +136,9 @@ describe('every refusal has its own code, an HTTP status and a one-line reason',
 
   it('refuses a request padded far beyond what its keys need with 413, reading no further', async () => {
     // 64 keys (the default limit) × 128 elements + 1,024: 9,216 elements at most.
-    const padded = V2().replace('</cpix:CPIX>', `${'<x:Padding xmlns:x="urn:example:padding"/>'.repeat(10_000)}</cpix:CPIX>`);
+    const padded = V2()
+      .replace('<cpix:CPIX ', '<cpix:CPIX xmlns:x="urn:example:padding" ')
+      .replace('</cpix:CPIX>', `${'<x:Padding/>'.repeat(10_000)}</cpix:CPIX>`);
     const error = await refusal(service.answer({ tenant, dialect: 'speke-v2', body: padded, baseUrl: 'https://k.example' }));
     expect([error.code, error.status, error.message]).toEqual(['ERR_KEY_SERVICE_TOO_LARGE', 413, expect.stringContaining('9216 elements')]);
     // A tenant allowed more keys reads more: the same request is answered.
@@ -146,7 +148,7 @@ describe('every refusal has its own code, an HTTP status and a one-line reason',
   });
 
   it('refuses AES-128 when the tenant has it disabled', async () => {
-    const tenantWithoutAes = testTenant({ settings: { aes128: { enabled: false, keyUrlTtlSeconds: 60 } } });
+    const tenantWithoutAes = testTenant({ settings: { aes128: { enabled: false, keyUrlTtlSeconds: 60, allowDrmKeys: false } } });
     const body = V2({ keys: [{ kid: KID, scheme: 'cbcs' }], systems: [{ system: 'aes128', kid: KID }] });
     const error = await refusal(service.answer({ tenant: tenantWithoutAes, dialect: 'speke-v2', body, baseUrl: 'https://k.example' }));
     expect([error.code, error.status]).toEqual(['ERR_KEY_SERVICE_AES128_DISABLED', 422]);

@@ -14,6 +14,7 @@ export {
   warningCodes,
 } from './http-answer.js';
 export { createKeyService } from './key-service.js';
+export { invalidKeyUrl } from './key-url.js';
 export { defaultTenantSettings } from './settings.js';
 export { MAX_CONTENT_ID_LENGTH } from './content-id.js';
 export { PLACEHOLDER_REMOVED, PLACEHOLDER_REMOVED_FOR_SCHEME } from './signaling-slots.js';

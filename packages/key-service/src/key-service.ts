@@ -8,7 +8,7 @@ import { clearKeyLicense } from './clearkey-license.js';
 import { DIALECT_PROFILES } from './dialects.js';
 import { KeyServiceError } from './errors.js';
 import { existingContentKey } from './key-source.js';
-import { verifyKeyPath } from './key-url.js';
+import { invalidKeyUrl, verifyKeyPath } from './key-url.js';
 import { oneLine, readRequest } from './read-request.js';
 import type { KeyService, KeyServiceOptions, KeyServiceRequest, KeyServiceWarning, Tenant } from './types.js';
 
@@ -54,7 +54,9 @@ export function createKeyService(options: KeyServiceOptions = {}): KeyService {
       }
       const { tenant, dialect, baseUrl } = request;
       checkTenant(tenant);
-      const context = { tenant, baseUrl, now: now(), store, userAgent };
+      const { body } = request;
+      const requestBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : (body?.byteLength ?? 0);
+      const context = { tenant, baseUrl, now: now(), store, userAgent, requestBytes };
       const options = { spekeRules: request.spekeRules === 'axinom' ? ('axinom' as const) : ('aws' as const), overrideKeyIds: request.overrideKeyIds === true };
       try {
         if (dialect === 'anevia') {
@@ -74,11 +76,17 @@ export function createKeyService(options: KeyServiceOptions = {}): KeyService {
 
     async deliverKey(tenant: Tenant, signedPath: string, at?: Date) {
       checkTenant(tenant);
-      if (typeof signedPath !== 'string') {
-        throw new KeyServiceError('ERR_KEY_SERVICE_UNSIGNED_KEY_URL', 401, 'the key URL cannot be read');
+      try {
+        if (typeof signedPath !== 'string') {
+          throw new KeyServiceError('ERR_KEY_SERVICE_UNSIGNED_KEY_URL', 401, 'the key URL cannot be read');
+        }
+        const kid = verifyKeyPath(tenant, signedPath, at ?? now());
+        return await existingContentKey(tenant, kid, store);
+      } catch (error) {
+        // Every client-side fault is the same refusal; an unreachable store stays a 503.
+        if (error instanceof KeyServiceError && error.status < 500) throw invalidKeyUrl(error);
+        throw error;
       }
-      const kid = verifyKeyPath(tenant, signedPath, at ?? now());
-      return existingContentKey(tenant, kid, store);
     },
 
     async clearKeyLicense(tenant: Tenant, body: string | Uint8Array | undefined) {

@@ -24,7 +24,7 @@ describe('signed key URLs', () => {
   });
 
   it('use keyUriBase when the tenant sets one', () => {
-    const cdn = testTenant({ settings: { aes128: { enabled: true, keyUriBase: 'https://cdn.example/drm/k', keyUrlTtlSeconds: 60 } } });
+    const cdn = testTenant({ settings: { aes128: { enabled: true, keyUriBase: 'https://cdn.example/drm/k', keyUrlTtlSeconds: 60, allowDrmKeys: false } } });
     const signed = signedKeyUrl(cdn, KID, 'https://ignored.example', NOW);
     expect(signed.startsWith(`https://cdn.example/drm/k/acme/${KID}?exp=`)).toBe(true);
     expect(verifyKeyPath(cdn, pathOf(signed), NOW)).toBe(KID);
@@ -49,6 +49,21 @@ describe('signed key URLs', () => {
     expect(() => verifyKeyPath(tenant, pathOf(url), later)).toThrow(expect.objectContaining({ code: 'ERR_KEY_SERVICE_KEY_URL_EXPIRED', status: 403 }));
   });
 
+  it('are signed with aes128.keyUrlSecret when set: rotating it stops every URL issued, the derivation secret does not matter', () => {
+    const aes128 = { ...tenant.settings.aes128, keyUrlSecret: new Uint8Array(32).fill(1) };
+    const own = testTenant({ settings: { aes128 } });
+    const signed = pathOf(signedKeyUrl(own, KID, 'https://k.example', NOW));
+    expect(signed).not.toBe(pathOf(url));
+    expect(verifyKeyPath({ ...own, derivationSecret: new Uint8Array(32).fill(9) }, signed, NOW)).toBe(KID);
+    const rotated = testTenant({ settings: { aes128: { ...aes128, keyUrlSecret: new Uint8Array(32).fill(2) } } });
+    expect(() => verifyKeyPath(rotated, signed, NOW)).toThrow(expect.objectContaining({ code: 'ERR_KEY_SERVICE_BAD_KEY_URL_SIGNATURE', status: 403 }));
+  });
+
+  it('are all refused while the tenant has AES-128 turned off', () => {
+    const off = testTenant({ settings: { aes128: { ...tenant.settings.aes128, enabled: false } } });
+    expect(() => verifyKeyPath(off, pathOf(url), NOW)).toThrow(expect.objectContaining({ code: 'ERR_KEY_SERVICE_AES128_DISABLED', status: 403 }));
+  });
+
   it('refuse any change to the tenant, the KID, the expiry or the signature (the route prefix is not signed)', () => {
     const path = pathOf(url);
     const signedFrom = path.indexOf('/acme/');
@@ -71,7 +86,19 @@ describe('deliverKey', () => {
     expect(key).toEqual(deriveContentKey(TEST_KEY_SEED, KID));
   });
 
-  it('delivers stored keys that were issued, and 404 for others', async () => {
+  it('refuses every faulty key URL alike, with its reason in cause', async () => {
+    const tenant = testTenant();
+    const service = createKeyService({ now: () => NOW });
+    const path = pathOf(signedKeyUrl(tenant, KID, 'https://k.example', NOW));
+    const faults = [`/keys/acme/${KID}`, path.replace(/sig=./, 'sig=_'), path.replace('/acme/', '/globex/'), '/keys/acme?exp=1&sig=x'];
+    for (const fault of faults) {
+      await expect(service.deliverKey(tenant, fault)).rejects.toMatchObject({ code: 'ERR_KEY_SERVICE_INVALID_KEY_URL', status: 403, message: 'the key URL is not valid' });
+    }
+    const off = testTenant({ settings: { aes128: { ...tenant.settings.aes128, enabled: false } } });
+    await expect(service.deliverKey(off, path)).rejects.toMatchObject({ code: 'ERR_KEY_SERVICE_INVALID_KEY_URL', cause: expect.objectContaining({ code: 'ERR_KEY_SERVICE_AES128_DISABLED' }) });
+  });
+
+  it('delivers stored keys that were issued, and refuses others like any faulty URL', async () => {
     const tenant = testTenant({ keySource: 'store' });
     const store = new MemoryKeyStore();
     const service = createKeyService({ store, now: () => NOW });
@@ -82,8 +109,9 @@ describe('deliverKey', () => {
     expect(key).toEqual(store.keys.get(`acme/${KID}`));
     const unissued = '00000000-0000-0000-0000-000000000001';
     await expect(service.deliverKey(tenant, pathOf(signedKeyUrl(tenant, unissued, 'https://k.example', NOW)))).rejects.toMatchObject({
-      code: 'ERR_KEY_SERVICE_KEY_NOT_FOUND',
-      status: 404,
+      code: 'ERR_KEY_SERVICE_INVALID_KEY_URL',
+      status: 403,
+      cause: expect.objectContaining({ code: 'ERR_KEY_SERVICE_KEY_NOT_FOUND', status: 404 }),
     });
   });
 });

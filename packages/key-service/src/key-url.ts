@@ -17,7 +17,7 @@ function field(text: string): Buffer {
 }
 
 function signature(tenant: Tenant, kid: string, exp: string): string {
-  const hmac = createHmac('sha256', tenant.derivationSecret);
+  const hmac = createHmac('sha256', tenant.settings.aes128.keyUrlSecret ?? tenant.derivationSecret);
   for (const part of [LABEL, tenant.id, kid, exp]) hmac.update(field(part));
   return hmac.digest('base64url');
 }
@@ -26,7 +26,7 @@ function signature(tenant: Tenant, kid: string, exp: string): string {
  * The signed key-delivery URL of an HLS AES-128 key:
  * `${base}/${tenantId}/${kid}?exp=<unix seconds>&sig=<base64url HMAC-SHA256>`, where `base` is
  * `settings.aes128.keyUriBase` or `${baseUrl}/keys`. The MAC is keyed with the tenant's
- * derivation secret over the length-prefixed label `cpixkit/key-url/v1`, tenant id, KID and expiry.
+ * `aes128.keyUrlSecret` (its derivation secret when none is set) over the length-prefixed label `cpixkit/key-url/v1`, tenant id, KID and expiry.
  */
 export function signedKeyUrl(tenant: Tenant, kid: string, baseUrl: string, now: Date): string {
   const base = tenant.settings.aes128.keyUriBase ?? `${baseUrl.replace(/\/+$/, '')}/keys`;
@@ -35,13 +35,26 @@ export function signedKeyUrl(tenant: Tenant, kid: string, baseUrl: string, now: 
 }
 
 /**
+ * The one refusal of a key-delivery URL, whatever is wrong with it (`cause` keeps the reason for the
+ * log): a key URL tells nothing about which tenants, kids or signatures exist.
+ */
+export function invalidKeyUrl(cause?: unknown): KeyServiceError {
+  return new KeyServiceError('ERR_KEY_SERVICE_INVALID_KEY_URL', 403, 'the key URL is not valid', { cause });
+}
+
+/**
  * Checks the path and query of a key-delivery URL (`/…/<tenantId>/<kid>?exp=…&sig=…`) for `tenant`
  * and returns its KID. The signature is compared in constant time before the expiry is looked at.
+ * No URL is valid while the tenant has HLS AES-128 turned off.
  *
- * @throws {@link KeyServiceError} 401 when `exp` or `sig` is missing or malformed; 403 for a URL of
- *   another tenant, a wrong signature or an expired URL; 404 when the path names no KID.
+ * @throws {@link KeyServiceError} 401 when `exp` or `sig` is missing or malformed; 403 when AES-128
+ *   is off, for a URL of another tenant, a wrong signature or an expired URL; 404 when the path
+ *   names no KID.
  */
 export function verifyKeyPath(tenant: Tenant, signedPath: string, now: Date): string {
+  if (!tenant.settings.aes128.enabled) {
+    throw new KeyServiceError('ERR_KEY_SERVICE_AES128_DISABLED', 403, 'HLS AES-128 is not enabled for this tenant');
+  }
   let url: URL;
   try {
     url = new URL(signedPath, 'http://key-url.invalid');

@@ -6,7 +6,7 @@ import { validateAgainstXsd } from '../../cpix-model/test/xsd.js';
 import { checkAnswer } from '../test/decode.js';
 import { type SeedName, seed, TEST_SECRET, testTenant } from '../test/fixtures.js';
 import { answerShape, type CpixShape, seedShape } from '../test/shape.js';
-import { createKeyService, type Dialect } from './index.js';
+import { createKeyService, type Dialect, defaultTenantSettings } from './index.js';
 
 const BASE_URL = 'https://keys.example.com';
 const text = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? []).toString('utf8');
@@ -171,10 +171,11 @@ describe('ATEME NEA-DVR GET', () => {
     expect(document.contentKeyList!.contentKeys[0]!.kid).toBe(deriveKeyId(TEST_SECRET, { contentId: 'test-cid', trackType: 'HD' }));
   });
 
-  it('answers hls with FairPlay, plus AES-128 when the tenant enables it', async () => {
+  it('answers hls with FairPlay, plus AES-128 when the tenant enables it (and lets the clear-key URL carry the FairPlay key)', async () => {
+    const aes128 = { ...defaultTenantSettings().aes128, allowDrmKeys: true };
     const hls = (hlsAes128: boolean) =>
       service.answer({
-        tenant: testTenant({ settings: { anevia: { hlsAes128 } } }),
+        tenant: testTenant({ settings: { anevia: { hlsAes128 }, aes128 } }),
         dialect: 'anevia',
         params: { format: 'hls', contentId: 'test-cid' },
         baseUrl: BASE_URL,

@@ -44,7 +44,7 @@ describe('resolveTenantsConfig', () => {
           playReady: { headerVersion: '4.3.0.0', laUrl: 'https://pr.example/rightsmanager.asmx?a=1&b=2' },
           widevine: { provider: 'widevine_test', contentId: 'cpix-id' },
           fairPlay: { uriForm: 'template', uriTemplate: 'skd://fps.example/{kidHex}' },
-          aes128: { keyUriBase: 'https://cdn.example/keys/', keyUrlTtlSeconds: 3600 },
+          aes128: { keyUriBase: 'https://cdn.example/keys/', keyUrlTtlSeconds: 3600, allowDrmKeys: true, keyUrlSecret: SECRET_B64 },
           kidPolicy: 'derive',
           kidPerScheme: false,
           maxKeysPerRequest: 8,
@@ -60,10 +60,11 @@ describe('resolveTenantsConfig', () => {
       playReady: { ...defaults.playReady, headerVersion: '4.3.0.0', laUrl: 'https://pr.example/rightsmanager.asmx?a=1&b=2' },
       widevine: { ...defaults.widevine, provider: 'widevine_test', contentId: 'cpix-id' },
       fairPlay: { uriForm: 'template', uriTemplate: 'skd://fps.example/{kidHex}' },
-      aes128: { enabled: true, keyUriBase: 'https://cdn.example/keys', keyUrlTtlSeconds: 3600 },
+      aes128: { enabled: true, keyUriBase: 'https://cdn.example/keys', keyUrlTtlSeconds: 3600, allowDrmKeys: true, keyUrlSecret: Uint8Array.from(Buffer.alloc(32, 7)) },
       kidPolicy: 'derive',
       kidPerScheme: false,
       maxKeysPerRequest: 8,
+      maxAnswerBytes: defaults.maxAnswerBytes,
       anevia: { hlsAes128: true },
       clearKey: { enabled: true },
       cors: { allowedOrigins: ['https://player.example', 'http://127.0.0.1:8080'] },
@@ -90,6 +91,9 @@ describe('resolveTenantsConfig', () => {
     ['a key URI base with a query', config({ settings: { aes128: { keyUriBase: 'https://cdn.example/k?x=1' } } }), 'tenants[0].settings.aes128.keyUriBase: must be an http(s) URL without query'],
     ['a zero key limit', config({ settings: { maxKeysPerRequest: 0 } }), 'tenants[0].settings.maxKeysPerRequest: must be an integer from 1 to 10000'],
     ['a string where a boolean belongs', config({ settings: { anevia: { hlsAes128: 'yes' } } }), 'tenants[0].settings.anevia.hlsAes128: must be true or false'],
+    ['ATEME AES-128 without allowDrmKeys', config({ settings: { anevia: { hlsAes128: true } } }), 'tenants[0].settings.anevia.hlsAes128: delivers the FairPlay key over the clear-key URL'],
+    ['a short key URL secret', config({ settings: { aes128: { keyUrlSecret: 'abcd' } } }), 'tenants[0].settings.aes128.keyUrlSecret: must be hex or base64'],
+    ['a zero answer bound', config({ settings: { maxAnswerBytes: 0 } }), 'tenants[0].settings.maxAnswerBytes: must be an integer from 1'],
   ])('refuses %s, naming the path', (_what, raw, message) => {
     const error = configError(raw);
     expect(error.code).toBe('ERR_KEY_SERVICE_CONFIG');

@@ -9,6 +9,7 @@ const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const TOKEN_HASH = /^sha256:([0-9a-f]{64})$/i;
 const MAX_KEYS_LIMIT = 10_000;
 const MAX_ALLOWED_ORIGINS = 64;
+const MAX_ANSWER_BYTES_LIMIT = 64 * 1024 * 1024;
 /** Values used only to check, at load time, that PlayReady and FairPlay settings can be written. */
 const PROBE = { kid: '00000000-0000-0000-0000-000000000000', iv: new Uint8Array(16), contentId: 'probe', periodIndex: 0 };
 
@@ -96,7 +97,7 @@ function tokenHashes(value: unknown, path: string): Uint8Array[] | undefined {
 function resolveSettings(value: unknown, path: string): TenantSettings {
   const defaults = defaultTenantSettings();
   if (value === undefined) return defaults;
-  const raw = object(value, path, ['playReady', 'widevine', 'fairPlay', 'aes128', 'kidPolicy', 'kidPerScheme', 'maxKeysPerRequest', 'anevia', 'clearKey', 'cors']);
+  const raw = object(value, path, ['playReady', 'widevine', 'fairPlay', 'aes128', 'kidPolicy', 'kidPerScheme', 'maxKeysPerRequest', 'maxAnswerBytes', 'anevia', 'clearKey', 'cors']);
 
   const pr = object(raw.playReady ?? {}, `${path}.playReady`, ['headerVersion', 'laUrl', 'luiUrl', 'dsId', 'customAttributes', 'includeChecksum']);
   const playReady: TenantSettings['playReady'] = {
@@ -144,17 +145,24 @@ function resolveSettings(value: unknown, path: string): TenantSettings {
     throw configError(`${path}.fairPlay.uriTemplate`, "is only used with uriForm 'template'");
   }
 
-  const aes = object(raw.aes128 ?? {}, `${path}.aes128`, ['enabled', 'keyUriBase', 'keyUrlTtlSeconds']);
+  const aes = object(raw.aes128 ?? {}, `${path}.aes128`, ['enabled', 'keyUriBase', 'keyUrlTtlSeconds', 'allowDrmKeys', 'keyUrlSecret']);
   const aes128: TenantSettings['aes128'] = {
     enabled: boolean(aes.enabled, `${path}.aes128.enabled`, defaults.aes128.enabled),
     keyUrlTtlSeconds: positiveInteger(aes.keyUrlTtlSeconds, `${path}.aes128.keyUrlTtlSeconds`, defaults.aes128.keyUrlTtlSeconds, 10 * 365 * 24 * 60 * 60),
+    allowDrmKeys: boolean(aes.allowDrmKeys, `${path}.aes128.allowDrmKeys`, defaults.aes128.allowDrmKeys),
   };
   const keyUriBase = httpUrl(aes.keyUriBase, `${path}.aes128.keyUriBase`);
   if (keyUriBase !== undefined) aes128.keyUriBase = keyUriBase;
+  if (aes.keyUrlSecret !== undefined) aes128.keyUrlSecret = secretBytes(aes.keyUrlSecret, `${path}.aes128.keyUrlSecret`);
 
   const an = object(raw.anevia ?? {}, `${path}.anevia`, ['hlsAes128']);
   const ck = object(raw.clearKey ?? {}, `${path}.clearKey`, ['enabled']);
   const cors = object(raw.cors ?? {}, `${path}.cors`, ['allowedOrigins']);
+  const hlsAes128 = boolean(an.hlsAes128, `${path}.anevia.hlsAes128`, defaults.anevia.hlsAes128);
+  if (hlsAes128 && !aes128.allowDrmKeys) {
+    // ATEME's HLS answer gives one key both FairPlay and the clear-key URL.
+    throw configError(`${path}.anevia.hlsAes128`, 'delivers the FairPlay key over the clear-key URL: set aes128.allowDrmKeys to accept that');
+  }
   return {
     playReady,
     widevine,
@@ -163,7 +171,8 @@ function resolveSettings(value: unknown, path: string): TenantSettings {
     kidPolicy: oneOf(raw.kidPolicy, `${path}.kidPolicy`, ['keep', 'derive'], defaults.kidPolicy),
     kidPerScheme: boolean(raw.kidPerScheme, `${path}.kidPerScheme`, defaults.kidPerScheme),
     maxKeysPerRequest: positiveInteger(raw.maxKeysPerRequest, `${path}.maxKeysPerRequest`, defaults.maxKeysPerRequest, MAX_KEYS_LIMIT),
-    anevia: { hlsAes128: boolean(an.hlsAes128, `${path}.anevia.hlsAes128`, defaults.anevia.hlsAes128) },
+    maxAnswerBytes: positiveInteger(raw.maxAnswerBytes, `${path}.maxAnswerBytes`, defaults.maxAnswerBytes, MAX_ANSWER_BYTES_LIMIT),
+    anevia: { hlsAes128 },
     clearKey: { enabled: boolean(ck.enabled, `${path}.clearKey.enabled`, defaults.clearKey.enabled) },
     cors: { allowedOrigins: allowedOrigins(cors.allowedOrigins, `${path}.cors.allowedOrigins`) },
   };

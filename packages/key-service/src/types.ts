@@ -44,8 +44,15 @@ export interface TenantSettings {
     enabled: boolean;
     /** Base of key-delivery URLs; undefined → the server's own `${baseUrl}/keys` route. */
     keyUriBase?: string;
-    /** Lifetime of a signed key-delivery URL. */
+    /** Lifetime of a signed key-delivery URL, in seconds (default one year: packaged VOD playlists keep their URLs). */
     keyUrlTtlSeconds: number;
+    /**
+     * Deliver over the clear-key URL a key that also serves Widevine, PlayReady or FairPlay (default
+     * `false`: such requests are refused, since anyone holding the playlist could fetch the DRM key).
+     */
+    allowDrmKeys: boolean;
+    /** HMAC secret of key-delivery URLs (≥ 30 bytes); absent → the derivation secret. Rotating it stops every URL issued. */
+    keyUrlSecret?: Uint8Array;
   };
   /** SPEKE: `keep` the request's KIDs, or `derive` them from the content id, track type and period. */
   kidPolicy: 'keep' | 'derive';
@@ -57,6 +64,11 @@ export interface TenantSettings {
   kidPerScheme: boolean;
   /** Requests asking for more content keys than this are refused (413). */
   maxKeysPerRequest: number;
+  /**
+   * Requests whose answer could exceed this many bytes are refused (413) before any key is issued
+   * or signalling written; the bound is computed from the request's plan (see `answerSizeBound`).
+   */
+  maxAnswerBytes: number;
   /** ATEME/Anevia GET requests. */
   anevia: { hlsAes128: boolean };
   /** W3C ClearKey: keys issued for it alone, and served by the licence route. */
@@ -134,7 +146,8 @@ export interface KeyService {
   answer(request: KeyServiceRequest): Promise<KeyServiceAnswer>;
   /**
    * The 16-byte key of a signed key-delivery URL (`signedPath` = path and query, e.g. `/keys/t1/<kid>?exp=…&sig=…`).
-   * Verifies the signature and expiry: 401 when missing or malformed, 403 when wrong, expired or of another tenant.
+   * Verifies the signature and expiry; any fault (missing, malformed, wrong or expired signature, another tenant,
+   * AES-128 off, a stored key never issued) is the same 403 `ERR_KEY_SERVICE_INVALID_KEY_URL`, its reason in `cause`.
    */
   deliverKey(tenant: Tenant, signedPath: string, now?: Date): Promise<Uint8Array>;
   /**

@@ -9,7 +9,8 @@ import { checkAnswer } from './decode.js';
 import { testTenant } from './fixtures.js';
 
 const BASE_URL = 'https://keys.example.com';
-const tenant = testTenant({ settings: { aes128: { enabled: true, keyUrlTtlSeconds: 3600 } } });
+// The vendors' samples give one key both FairPlay and HLS AES-128, which the tenant must allow.
+const tenant = testTenant({ settings: { aes128: { enabled: true, keyUrlTtlSeconds: 3600, allowDrmKeys: true } } });
 const service = createKeyService();
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 

@@ -6,14 +6,19 @@ export const TEST_KEY_SEED = fromHex(vectorCase('ms_test_key_seed_bytes').expect
 /** A fixed derivation secret for tests. */
 export const TEST_SECRET = Uint8Array.from(Buffer.from('test-derivation-secret-0123456789abcdef', 'utf8'));
 
-/** A test tenant: seed keys, default settings unless overridden. */
+/**
+ * A test tenant: seed keys, default settings unless overridden, except that it lets a key serve
+ * HLS AES-128 and a DRM system together, as the AWS SPEKE v1 and PallyCon NCG samples ask
+ * (`clear-key-policy.test.ts` checks the default, which refuses that).
+ */
 export function testTenant(overrides: { id?: string; keySource?: Tenant['keySource']; settings?: Partial<TenantSettings> } = {}): Tenant {
+  const defaults = defaultTenantSettings();
   return {
     id: overrides.id ?? 'acme',
     keySeed: TEST_KEY_SEED,
     derivationSecret: TEST_SECRET,
     keySource: overrides.keySource ?? 'seed',
-    settings: { ...defaultTenantSettings(), ...overrides.settings },
+    settings: { ...defaults, aes128: { ...defaults.aes128, allowDrmKeys: true }, ...overrides.settings },
   };
 }
 
