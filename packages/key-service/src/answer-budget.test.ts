@@ -27,7 +27,7 @@ describe('the answer size bound', () => {
         fc.constantFrom(...systemSets),
         fc.integer({ min: 1, max: 1_024 }),
         fc.constantFrom('none', 'cpix-id', 'content-id-and-period'),
-        fc.constantFrom('kid-iv', 'content-id'),
+        fc.constantFrom('kid-iv', 'content-period'),
         async (keyCount, systems, contentIdLength, widevineContentId, uriForm) => {
           const defaults = defaultTenantSettings();
           const tenant = testTenant({

@@ -11,7 +11,7 @@ export interface FairPlayUriInput {
 
 /**
  * The FairPlay key URI in the tenant's form: `kid` → `skd://<kid>`; `kid-iv` →
- * `skd://<kid>:<IV hex>` (Axinom); `base64-kid` → `skd://<base64 KID>` (PallyCon VOD); `content-id`
+ * `skd://<kid>:<IV hex>` (Axinom); `kid-base64` → `skd://<base64 KID>` (PallyCon VOD); `content-period`
  * → `skd://<content id>` followed, for a key of a key period, by the index as 16 hex digits
  * (PallyCon live); `template` → the tenant's own pattern.
  */
@@ -22,9 +22,9 @@ export function fairPlayUri(settings: TenantSettings['fairPlay'], input: FairPla
       return buildFairPlayUri({ template: 'skd://{kid}', kid });
     case 'kid-iv':
       return buildFairPlayUri({ form: 'kid-iv', kid, iv });
-    case 'base64-kid':
+    case 'kid-base64':
       return buildFairPlayUri({ form: 'kid-base64', kid });
-    case 'content-id':
+    case 'content-period':
       return periodIndex === undefined
         ? buildFairPlayUri({ template: 'skd://{contentId}', contentId })
         : buildFairPlayUri({ form: 'content-period', contentId, periodIndex });
@@ -41,5 +41,5 @@ export function fairPlayUri(settings: TenantSettings['fairPlay'], input: FairPla
 
 /** PallyCon's forms: the base64 KID for VOD keys, the content id and period index for live keys. */
 export function pallyConFairPlayUri(input: FairPlayUriInput): string {
-  return fairPlayUri({ uriForm: input.periodIndex === undefined ? 'base64-kid' : 'content-id' }, input);
+  return fairPlayUri({ uriForm: input.periodIndex === undefined ? 'kid-base64' : 'content-period' }, input);
 }

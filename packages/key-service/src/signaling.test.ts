@@ -146,9 +146,9 @@ describe('FairPlay URIs and lines reproduce the vectors', () => {
   it('writes the other forms of the tenant settings', () => {
     const input = { kid: '98ee5596-cd3e-a20d-163a-e382420c6eff', iv: new Uint8Array(16).fill(0xab), contentId: 'movie-1' };
     expect(fairPlayUri({ uriForm: 'kid' }, input)).toBe('skd://98ee5596-cd3e-a20d-163a-e382420c6eff');
-    expect(fairPlayUri({ uriForm: 'base64-kid' }, input)).toBe('skd://mO5Vls0+og0WOuOCQgxu/w==');
-    expect(fairPlayUri({ uriForm: 'content-id' }, input)).toBe('skd://movie-1');
-    expect(fairPlayUri({ uriForm: 'content-id' }, { ...input, periodIndex: 255 })).toBe('skd://movie-100000000000000ff');
+    expect(fairPlayUri({ uriForm: 'kid-base64' }, input)).toBe('skd://mO5Vls0+og0WOuOCQgxu/w==');
+    expect(fairPlayUri({ uriForm: 'content-period' }, input)).toBe('skd://movie-1');
+    expect(fairPlayUri({ uriForm: 'content-period' }, { ...input, periodIndex: 255 })).toBe('skd://movie-100000000000000ff');
     expect(fairPlayUri({ uriForm: 'template', uriTemplate: 'skd://keys.example/{contentId}/{kidHex}?iv={ivHex}' }, input)).toBe(
       `skd://keys.example/movie-1/98ee5596cd3ea20d163ae382420c6eff?iv=${'AB'.repeat(16)}`,
     );

@@ -100,6 +100,15 @@ describe('resolveTenantsConfig', () => {
     expect(error.message.startsWith(message)).toBe(true);
   });
 
+  it('names the FairPlay URI forms as @cpixkit/hls-signaling does, and still reads their earlier spellings', () => {
+    const formOf = (uriForm: string) => resolveTenantsConfig(config({ settings: { fairPlay: { uriForm } } }))[0]!.settings.fairPlay.uriForm;
+    expect(['kid', 'kid-iv', 'kid-base64', 'content-period'].map(formOf)).toEqual(['kid', 'kid-iv', 'kid-base64', 'content-period']);
+    expect(['base64-kid', 'content-id'].map(formOf)).toEqual(['kid-base64', 'content-period']);
+    expect(configError(config({ settings: { fairPlay: { uriForm: 'kid-hex' } } })).message).toBe(
+      'tenants[0].settings.fairPlay.uriForm: must be one of "kid", "kid-iv", "kid-base64", "content-period", "template"',
+    );
+  });
+
   it('refuses duplicate tenant ids', () => {
     const tenant = { id: 'acme', keySeed: SEED_HEX, derivationSecret: SECRET_B64 };
     expect(configError({ tenants: [tenant, tenant] }).message).toBe('tenants[1].id: duplicate tenant id "acme"');

@@ -43,6 +43,15 @@ function boolean(value: unknown, path: string, fallback: boolean): boolean {
   return value;
 }
 
+/**
+ * The FairPlay URI forms' earlier spellings, still read: they are the names `@cpixkit/hls-signaling`
+ * gives the same forms (`kid-base64`, `content-period`) since both packages share one vocabulary.
+ */
+const FAIRPLAY_URI_FORM_ALIASES: Readonly<Record<string, TenantSettings['fairPlay']['uriForm']>> = {
+  'base64-kid': 'kid-base64',
+  'content-id': 'content-period',
+};
+
 function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
@@ -128,7 +137,12 @@ function resolveSettings(value: unknown, path: string): TenantSettings {
 
   const fp = object(raw.fairPlay ?? {}, `${path}.fairPlay`, ['uriForm', 'uriTemplate']);
   const fairPlay: TenantSettings['fairPlay'] = {
-    uriForm: oneOf(fp.uriForm, `${path}.fairPlay.uriForm`, ['kid', 'kid-iv', 'base64-kid', 'content-id', 'template'], defaults.fairPlay.uriForm),
+    uriForm: oneOf(
+      FAIRPLAY_URI_FORM_ALIASES[fp.uriForm as string] ?? fp.uriForm,
+      `${path}.fairPlay.uriForm`,
+      ['kid', 'kid-iv', 'kid-base64', 'content-period', 'template'],
+      defaults.fairPlay.uriForm,
+    ),
   };
   const uriTemplate = optionalString(fp.uriTemplate, `${path}.fairPlay.uriTemplate`);
   if (fairPlay.uriForm === 'template') {

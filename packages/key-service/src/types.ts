@@ -35,7 +35,7 @@ export interface TenantSettings {
   };
   /** The form of the FairPlay `skd://` key URI. */
   fairPlay: {
-    uriForm: 'kid' | 'kid-iv' | 'base64-kid' | 'content-id' | 'template';
+    uriForm: 'kid' | 'kid-iv' | 'kid-base64' | 'content-period' | 'template';
     /** With `uriForm: 'template'`: placeholders as in `@cpixkit/hls-signaling`'s `buildFairPlayUri`: `{kid}`, `{kidHex}`, `{kidBase64}`, `{ivHex}`, `{contentId}`, `{periodIndexHex}`. */
     uriTemplate?: string;
   };

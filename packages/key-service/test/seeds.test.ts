@@ -28,11 +28,11 @@ const TENANTS: [string, Tenant][] = [
       settings: {
         playReady: { headerVersion: '4.3.0.0', laUrl: 'https://pr.example/lic?a=1&b=2', customAttributes: '<TENANT>x</TENANT>', includeChecksum: true },
         widevine: { provider: 'cpixkit', contentId: 'content-id-and-period', protectionScheme: true, algorithm: true, trackType: true },
-        fairPlay: { uriForm: 'base64-kid' },
+        fairPlay: { uriForm: 'kid-base64' },
       },
     }),
   ],
-  ['derived KIDs, content-id skd', testTenant({ settings: { kidPolicy: 'derive', fairPlay: { uriForm: 'content-id' } } })],
+  ['derived KIDs, content-period skd', testTenant({ settings: { kidPolicy: 'derive', fairPlay: { uriForm: 'content-period' } } })],
   ['stored keys', testTenant({ keySource: 'store' })],
 ];
 
