@@ -22,4 +22,4 @@ export const SIGNATURE_TARGETS = [
 ] as const;
 
 /** The dialects of `cpixkit request`: `@cpixkit/client`'s `CPIX_DIALECTS`, repeated here for startup speed. */
-export const DIALECTS = ['speke-v1', 'speke-v2', 'pallycon', 'anevia'] as const;
+export const DIALECTS = ['speke-v1', 'speke-v2', 'pallycon-v1', 'pallycon-v2', 'anevia'] as const;

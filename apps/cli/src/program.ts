@@ -274,7 +274,7 @@ export function buildProgram(): Command {
       'after',
       examples(
         'cpixkit request --url http://127.0.0.1:8080/speke/v2.0/copyProtection --token env:CPIXKIT_TOKEN --content-id movie-1 --drm widevine,playready,fairplay --scheme cbcs',
-        'cpixkit request --dialect pallycon --url https://kms.pallycon.com/v2/cpix/pallycon/getKey/ --token env:KMS_TOKEN --content-id movie-1 --drm widevine,playready --track-types SD,HD,AUDIO --format pallycon --show-keys',
+        'cpixkit request --dialect pallycon-v2 --url https://kms.pallycon.com/v2/cpix/pallycon/getKey/ --token env:KMS_TOKEN --content-id movie-1 --drm widevine,playready --track-types SD,HD,AUDIO --format pallycon --show-keys',
         'cpixkit request --sigv4 --url https://abc.execute-api.eu-west-1.amazonaws.com/speke --content-id live-1 --drm widevine --period 1 --period 2 --json',
       ),
     )

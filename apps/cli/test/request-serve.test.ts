@@ -89,7 +89,7 @@ describe('cpixkit request', () => {
 
   it("prints PallyCon's client JSON for the PallyCon dialect", () => {
     const json = cpixkitJson<{ content_id: string; content_key_list: Array<Record<string, unknown>> }>(
-      ['request', '--dialect', 'pallycon', '--url', `${origin}/v2/cpix/pallycon/getKey/`, '--token', TOKEN, '--content-id', 'movie-2', '--drm', 'widevine,playready', '--format', 'pallycon'],
+      ['request', '--dialect', 'pallycon-v2', '--url', `${origin}/v2/cpix/pallycon/getKey/`, '--token', TOKEN, '--content-id', 'movie-2', '--drm', 'widevine,playready', '--format', 'pallycon'],
     );
     expect(json.content_id).toBe('movie-2');
     expect(json.content_key_list[0]).toMatchObject({ key_hex: '****', key_b64: '****', key_id_hex: expect.stringMatching(/^[0-9a-f]{32}$/) });

@@ -11,10 +11,10 @@ function http(url: string, dialect: CpixDialect, auth?: ClientAuth, drmSystems =
 
 describe('httpRequestOf', () => {
   it('appends a PallyCon enc-token as the last path segment', () => {
-    expect(http('https://kms.pallycon.com/v2/cpix/pallycon/getKey/', 'pallycon', { type: 'enc-token', token: TOKEN }).url).toBe(
+    expect(http('https://kms.pallycon.com/v2/cpix/pallycon/getKey/', 'pallycon-v2', { type: 'enc-token', token: TOKEN }).url).toBe(
       `https://kms.pallycon.com/v2/cpix/pallycon/getKey/${ENCODED}`,
     );
-    expect(http('https://kms.pallycon.com/v1/cpix/pallycon/getKey', 'pallycon', { type: 'enc-token', token: TOKEN }).url).toBe(
+    expect(http('https://kms.pallycon.com/v1/cpix/pallycon/getKey', 'pallycon-v1', { type: 'enc-token', token: TOKEN }).url).toBe(
       `https://kms.pallycon.com/v1/cpix/pallycon/getKey/${ENCODED}`,
     );
   });
@@ -39,7 +39,7 @@ describe('httpRequestOf', () => {
     expect(http('https://h/cpix/anevia/{format}/{enc-token}/{contentId}', 'anevia', { type: 'enc-token', token: TOKEN }).url).toBe(
       `https://h/cpix/anevia/dash/${ENCODED}/test%20cid`,
     );
-    expect(http('https://h/keys/{encToken}?cid={cid}', 'pallycon', { type: 'enc-token', token: TOKEN }).url).toBe(
+    expect(http('https://h/keys/{encToken}?cid={cid}', 'pallycon-v2', { type: 'enc-token', token: TOKEN }).url).toBe(
       `https://h/keys/${ENCODED}?cid=test%20cid`,
     );
   });
@@ -66,7 +66,7 @@ describe('httpRequestOf', () => {
   it.each([
     ['not a url', 'speke-v1', undefined, /absolute URL/],
     ['ftp://h/x', 'speke-v1', undefined, /http: or https:/],
-    ['https://h/{enc-token}', 'pallycon', undefined, /placeholder but auth is not an enc-token/],
+    ['https://h/{enc-token}', 'pallycon-v2', undefined, /placeholder but auth is not an enc-token/],
     ['https://h/{format}', 'speke-v1', undefined, /anevia dialect only/],
     ['https://h/cpix/anevia', 'anevia', undefined, /needs an enc-token/],
     ['https://h/cpix/anevia/{enc-token}', 'anevia', { type: 'enc-token', token: 't' }, /must have \{contentId\}/],

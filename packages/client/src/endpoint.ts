@@ -21,7 +21,7 @@ export interface SigV4Auth {
  * - `bearer`: `Authorization: Bearer <token>`.
  * - `basic`: `Authorization: Basic` (Axinom-style `/Speke` endpoints, our server's `tenant:token`).
  * - `enc-token`: a PallyCon KMS token — replaces `{enc-token}` in the URL, else becomes the last path
- *   segment (`pallycon`), the `{encToken}` segment (`anevia`) or the `enc-token` query parameter (SPEKE).
+ *   segment (`pallycon-v1`, `pallycon-v2`), the `{encToken}` segment (`anevia`) or the `enc-token` query parameter (SPEKE).
  * - `aws-sigv4`: signs each attempt with AWS Signature Version 4.
  */
 export type ClientAuth =
@@ -144,7 +144,7 @@ export function httpRequestOf(
       throw invalid('an anevia URL with placeholders must have {contentId}');
     }
   } else if (token !== undefined && !hasTokenPlaceholder) {
-    if (prepared.dialect === 'pallycon') withPath(url, token);
+    if (prepared.dialect === 'pallycon-v1' || prepared.dialect === 'pallycon-v2') withPath(url, token);
     else url.searchParams.set('enc-token', token);
   }
 

@@ -32,7 +32,7 @@ function answerBehindSeedJson(): string {
 
 describe('toPallyConJson', () => {
   it("gives exactly the JSON of PallyCon's CPIX API client for the seed answer", async () => {
-    const prepared = buildKeyRequest({ contentId: 'test_content_id', drmSystems: ['widevine', 'playready', 'fairplay'] }, 'pallycon');
+    const prepared = buildKeyRequest({ contentId: 'test_content_id', drmSystems: ['widevine', 'playready', 'fairplay'] }, 'pallycon-v2');
     const result = await readKeyResponse(answerBehindSeedJson(), prepared);
     const json = toPallyConJson(result);
     expect(json).toEqual(seedJson);
@@ -76,7 +76,7 @@ describe('toPallyConJson', () => {
 
   it('writes an empty IV when the answer has none', async () => {
     const answer = seedDocument('pallyConDashVodResponse').replace(' explicitIV="MDEyMzQ1Njc4OWFiY2RlZg=="', '');
-    const result = await readKeyResponse(answer, buildKeyRequest({ contentId: 'cpix-test-cid', drmSystems: ['widevine'] }, 'pallycon'));
+    const result = await readKeyResponse(answer, buildKeyRequest({ contentId: 'cpix-test-cid', drmSystems: ['widevine'] }, 'pallycon-v2'));
     expect(toPallyConJson(result).content_key_list[0]).toMatchObject({ iv_hex: '', iv_b64: '' });
   });
 });

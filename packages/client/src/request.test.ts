@@ -140,7 +140,7 @@ describe('buildKeyRequest: PallyCon', () => {
   it('writes a request like PallyCon clients send: id, commonEncryptionScheme, empty DRMSystems, track types', () => {
     const prepared = buildKeyRequest(
       { contentId: '1234', drmSystems: ['widevine', 'playready', 'fairplay'], tracks: ['SD', 'HD', 'AUDIO'], periods: [128] },
-      'pallycon',
+      'pallycon-v2',
     );
     const { document } = reread(prepared.body);
     expect(document.id).toBe('1234');
@@ -152,7 +152,7 @@ describe('buildKeyRequest: PallyCon', () => {
   });
 
   it('keeps a content id that is not an XML name (numeric PallyCon ids)', () => {
-    expect(buildKeyRequest({ contentId: '0001 #a', drmSystems: ['widevine'] }, 'pallycon').body).toContain('id="0001 #a"');
+    expect(buildKeyRequest({ contentId: '0001 #a', drmSystems: ['widevine'] }, 'pallycon-v2').body).toContain('id="0001 #a"');
   });
 });
 
@@ -272,7 +272,7 @@ describe('buildKeyRequest: input checks', () => {
   });
 
   it('writes a document every dialect reads back with the same keys, systems and rules (property)', () => {
-    const dialects: CpixDialect[] = ['speke-v1', 'speke-v2', 'pallycon'];
+    const dialects: CpixDialect[] = ['speke-v1', 'speke-v2', 'pallycon-v2'];
     fc.assert(
       fc.property(
         fc.constantFrom(...dialects),

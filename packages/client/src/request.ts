@@ -21,10 +21,10 @@ import { type TrackTypeRule, trackTypeRule } from './track-types.js';
  * - `pallycon`: PallyCon/DoveRunner CPIX API (`POST /v{1,2}/cpix/pallycon/getKey/{enc-token}`); the server assigns the KIDs.
  * - `anevia`: the ATEME NEA-DVR GET API (`GET …/cpix/anevia/{dash|hls}/{enc-token}/{cid}`); no request body.
  */
-export type CpixDialect = 'speke-v1' | 'speke-v2' | 'pallycon' | 'anevia';
+export type CpixDialect = 'speke-v1' | 'speke-v2' | 'pallycon-v1' | 'pallycon-v2' | 'anevia';
 
 /** The CPIX dialects, in the order of {@link CpixDialect}. */
-export const CPIX_DIALECTS: readonly CpixDialect[] = Object.freeze(['speke-v1', 'speke-v2', 'pallycon', 'anevia']);
+export const CPIX_DIALECTS: readonly CpixDialect[] = Object.freeze(['speke-v1', 'speke-v2', 'pallycon-v1', 'pallycon-v2', 'anevia']);
 
 /** Common Encryption protection schemes (ISO/IEC 23001-7). */
 export type EncryptionScheme = 'cenc' | 'cbc1' | 'cens' | 'cbcs';
@@ -229,7 +229,8 @@ function aneviaFormat(request: KeyRequest, drmSystems: DrmTarget[]): 'dash' | 'h
 const WRITE_VERSION: Record<Exclude<CpixDialect, 'anevia'>, CpixWriteVersion> = {
   'speke-v1': '2.0',
   'speke-v2': '2.3',
-  pallycon: '2.0',
+  'pallycon-v1': '2.0',
+  'pallycon-v2': '2.0',
 };
 
 /**

@@ -20,7 +20,7 @@ const fromBase64 = (text: string) => Buffer.from(text, 'base64').toString('utf8'
 
 describe('readKeyResponse: seed answers', () => {
   it('reads the PallyCon DASH VOD answer: the key the server assigned, PSSH boxes and payloads', async () => {
-    const result = await read('pallycon', { contentId: 'cpix-test-cid', drmSystems: ['playready', 'widevine'] }, seedDocument('pallyConDashVodResponse'));
+    const result = await read('pallycon-v2', { contentId: 'cpix-test-cid', drmSystems: ['playready', 'widevine'] }, seedDocument('pallyConDashVodResponse'));
     const playreadyVector = vectorCase<string>('pallycon_dash_vod_playready_pssh').expected;
     const widevineVector = vectorCase<string>('pallycon_dash_vod_widevine_pssh').expected;
     expect(result.contentId).toBe('cpix-test-cid');
@@ -44,7 +44,7 @@ describe('readKeyResponse: seed answers', () => {
 
   it('reads the PallyCon DASH live answer: track type and key period 128', async () => {
     const result = await read(
-      'pallycon',
+      'pallycon-v2',
       { contentId: 'cpix-test-cid', drmSystems: ['playready', 'widevine'], tracks: ['HD'], periods: [128] },
       seedDocument('pallyConDashLiveResponse'),
     );
@@ -58,12 +58,12 @@ describe('readKeyResponse: seed answers', () => {
 
   it('reads the PallyCon HLS answers: the FairPlay skd:// URIs and the NCG AES-128 key URL', async () => {
     const uris = vectorCase<string>('pallycon_fairplay_and_ncg_uris').expected;
-    const vod = await read('pallycon', { contentId: 'cpix-test-cid', drmSystems: ['fairplay', 'aes128'] }, seedDocument('pallyConHlsVodResponse'));
+    const vod = await read('pallycon-v2', { contentId: 'cpix-test-cid', drmSystems: ['fairplay', 'aes128'] }, seedDocument('pallyConHlsVodResponse'));
     const [vodKey] = vod.keys;
     expect(vodKey!.drm.find((drm) => drm.drm === 'fairplay')!.keyUri).toBe(uris.vod_uri);
     expect(vodKey!.drm.find((drm) => drm.systemId === AES128)!.keyUri).toBe(fromBase64(uris.ncg_aes128_urixkey_b64!));
     const live = await read(
-      'pallycon',
+      'pallycon-v2',
       { contentId: 'cpix-test-cid', drmSystems: ['fairplay'], tracks: ['HD'], periods: [128] },
       seedDocument('pallyConHlsLiveResponse'),
     );
@@ -164,14 +164,14 @@ describe('readKeyResponse: answers that do not answer the request', () => {
     ],
     [
       'two keys for the same track type where the server assigns KIDs',
-      'pallycon',
+      'pallycon-v2',
       { contentId: 'abc123', drmSystems: ['widevine'], tracks: ['VIDEO', 'SD'] },
       axinom.replace('intendedTrackType="AUDIO"', 'intendedTrackType="VIDEO"'),
       /several content keys for kid .*track type VIDEO/,
     ],
     [
       'no key for a track type where the server assigns KIDs',
-      'pallycon',
+      'pallycon-v2',
       { contentId: 'abc123', drmSystems: ['widevine'], tracks: ['VIDEO', 'UHD1'] },
       axinom,
       /no content key for kid .*track type UHD1/,
@@ -187,21 +187,21 @@ describe('readKeyResponse: answers that do not answer the request', () => {
   it.each([
     [
       'a PlayReady header naming other KIDs',
-      'pallycon',
+      'pallycon-v2',
       { contentId: 'cpix-test-cid', drmSystems: ['playready'] },
       OTHER_KID_VOD,
       /the PlayReady header of the PSSH of DRMSystem PlayReady for kid 12ea753c-23e7-bc02-4474-b2b976c43bec names other KIDs/,
     ],
     [
       'Widevine data naming other KIDs',
-      'pallycon',
+      'pallycon-v2',
       { contentId: 'cpix-test-cid', drmSystems: ['widevine'] },
       OTHER_KID_VOD.replace(/<cpix:DRMSystem [^>]*systemId="9A04F079-[^"]*">[\s\S]*?<\/cpix:DRMSystem>/, ''),
       /Widevine PSSH data .* names other KIDs/,
     ],
     [
       'a PlayReady CHECKSUM that is not the one of the key',
-      'pallycon',
+      'pallycon-v2',
       { contentId: 'cpix-test-cid', drmSystems: ['playready'] },
       seedDocument('pallyConDashVodResponse').replace('SzC1qc1cEpyFU6t/lL7Byw==', Buffer.alloc(16, 7).toString('base64')),
       /the PlayReady header CHECKSUM of the PSSH of DRMSystem PlayReady for kid 12ea753c-.* does not match the content key$/,
@@ -245,20 +245,20 @@ describe('readKeyResponse: answers that cannot be used', () => {
     ['a KID that is not a UUID', vod.replace('kid="12ea753c-23e7-bc02-4474-b2b976c43beb">\n', 'kid="12ea753c">\n'), /not a readable CPIX document/],
     ['no content key at all', vod.replace(/<cpix:ContentKeyList>[\s\S]*<\/cpix:ContentKeyList>/, ''), /no content key/],
   ])('refuses %s', async (_name, answer, message) => {
-    await expect(read('pallycon', request, answer)).rejects.toMatchObject({
+    await expect(read('pallycon-v2', request, answer)).rejects.toMatchObject({
       code: expect.stringMatching(/^ERR_CLIENT_(MALFORMED_RESPONSE|RESPONSE_MISMATCH|SIGNALLING_MISMATCH)$/),
       message: expect.stringMatching(message),
     });
   });
 
   it('never puts the key value in the message', async () => {
-    const error = await read('pallycon', request, vod.replace('SzC1qc1cEpyFU6t/lL7Byw==', 'SzC1qc1cEpyFU6t/lL7B')).catch((caught: unknown) => caught);
+    const error = await read('pallycon-v2', request, vod.replace('SzC1qc1cEpyFU6t/lL7Byw==', 'SzC1qc1cEpyFU6t/lL7B')).catch((caught: unknown) => caught);
     expect(String((error as Error).message)).not.toContain('SzC1qc1c');
   });
 
   it('reports a PallyCon JSON error sent with HTTP 200 as a vendor error with its code and message', async () => {
     const answer = JSON.stringify({ error_code: '4003', error_message: 'Invalid KMS token eyJ0b2tlbiI6IngifQ==' });
-    const prepared = buildKeyRequest(request, 'pallycon');
+    const prepared = buildKeyRequest(request, 'pallycon-v2');
     await expect(readKeyResponse(answer, prepared, { secrets: ['eyJ0b2tlbiI6IngifQ=='] })).rejects.toMatchObject({
       code: 'ERR_CLIENT_VENDOR_ERROR',
       serverCode: '4003',
@@ -277,7 +277,7 @@ describe('readKeyResponse: answers that cannot be used', () => {
         '</pskc:EncryptedValue>',
       ].join(''),
     );
-    await expect(read('pallycon', request, encrypted)).rejects.toMatchObject({ code: 'ERR_CLIENT_ENCRYPTED_RESPONSE', message: /pass the privateKey/ });
+    await expect(read('pallycon-v2', request, encrypted)).rejects.toMatchObject({ code: 'ERR_CLIENT_ENCRYPTED_RESPONSE', message: /pass the privateKey/ });
   });
 });
 
@@ -310,7 +310,7 @@ describe('readKeyResponse: key, KID and IV forms', () => {
 
   it('spells the seed KIDs as the verified vectors do (RFC 4122 byte order, never the PlayReady GUID order)', async () => {
     const vector = vectorCase<string>('kid_representations').expected;
-    const vod = await read('pallycon', { contentId: 'cpix-test-cid', drmSystems: ['widevine'] }, seedDocument('pallyConDashVodResponse'));
+    const vod = await read('pallycon-v2', { contentId: 'cpix-test-cid', drmSystems: ['widevine'] }, seedDocument('pallyConDashVodResponse'));
     expect(vod.keys[0]!.kid.base64).toBe(vector['12ea753c_be_b64']);
     expect(vod.keys[0]!.kid.base64).not.toBe(vector['12ea753c_wrmheader_kid']);
     const axinom = await read(

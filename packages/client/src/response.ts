@@ -19,7 +19,7 @@ export interface ReadKeyResponseOptions {
   privateKey?: DecryptContentKeysOptions['privateKey'];
   /**
    * The server assigns KIDs (SPEKE with KID override): match keys by track type and period instead
-   * of by KID. Always the case for the `pallycon` and `anevia` dialects.
+   * of by KID. Always the case for the `pallycon-v1`, `pallycon-v2` and `anevia` dialects.
    */
   serverAssignsKids?: boolean;
   /** Values to blank out of a vendor error message (tokens). */

@@ -142,7 +142,7 @@ const cases: [string, CpixDialect, KeyRequest, string, RegExp][] = [
   ],
   [
     "a Widevine ContentProtectionData (PallyCon's bare PSSH payload) of another key",
-    'pallycon',
+    'pallycon-v2',
     PALLYCON_REQUEST,
     pallycon((_, system) => {
       const box = parsePsshBox(system(PALLYCON_KID, WIDEVINE).pssh!);
@@ -154,7 +154,7 @@ const cases: [string, CpixDialect, KeyRequest, string, RegExp][] = [
   ],
   [
     "a PlayReady ContentProtectionData (PallyCon's bare PlayReady Object) of another key",
-    'pallycon',
+    'pallycon-v2',
     PALLYCON_REQUEST,
     pallycon((_, system) => {
       const other = parseCpix(seedDocument('axinomSpekeV2Response')).document.drmSystemList!.drmSystems.find((s) => s.kid === AUDIO && s.systemId === PLAYREADY)!;
@@ -197,7 +197,7 @@ describe('readKeyResponse: signalling of another key', () => {
     // PallyCon's live FairPlay URI names the content and period, not the KID: nothing to hold it to.
     const live = await readKeyResponse(
       seedDocument('pallyConHlsLiveResponse'),
-      buildKeyRequest({ contentId: 'cpix-test-cid', drmSystems: ['fairplay'], tracks: ['HD'], periods: [128] }, 'pallycon'),
+      buildKeyRequest({ contentId: 'cpix-test-cid', drmSystems: ['fairplay'], tracks: ['HD'], periods: [128] }, 'pallycon-v2'),
     );
     expect(live.keys[0]!.drm[0]!.keyUri).toMatch(/^skd:\/\/cpix-test-cid0+80$/);
   });

@@ -63,7 +63,7 @@ const client = (options: Partial<CpixClientOptions> & Pick<CpixClientOptions, 'd
 
 describe('against a fake key server replaying the seed answers', () => {
   it('PallyCon CPIX API v2, DASH VOD: POSTs CPIX to getKey/{enc-token} and returns the keys as PallyCon JSON', async () => {
-    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon', auth: { type: 'enc-token', token: TOKEN } });
+    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: TOKEN } });
     const result = await pallycon.requestKeys({ contentId: 'cpix-test-cid', drmSystems: ['widevine', 'playready'] });
     const sent = server.requests.at(-1)!;
     expect(sent.method).toBe('POST');
@@ -86,7 +86,7 @@ describe('against a fake key server replaying the seed answers', () => {
   });
 
   it('PallyCon CPIX API v2, live: key rotation period 128 for the HD track', async () => {
-    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey/{enc-token}`, dialect: 'pallycon', auth: { type: 'enc-token', token: TOKEN } });
+    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey/{enc-token}`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: TOKEN } });
     const dash = await pallycon.requestKeys({ contentId: 'cpix-test-cid', drmSystems: ['widevine', 'playready'], tracks: ['HD'], periods: [128] });
     expect(dash.keys[0]).toMatchObject({ trackType: 'HD', period: { index: 128 }, kid: { uuid: '6bac8ec3-0ee3-379f-3d21-290b3a2bc9c3' } });
     const hls = await pallycon.requestKeys({ contentId: 'cpix-test-cid', drmSystems: ['fairplay'], tracks: ['HD'], periods: [128] });
@@ -94,7 +94,7 @@ describe('against a fake key server replaying the seed answers', () => {
   });
 
   it('PallyCon CPIX API v2, HLS VOD: FairPlay and NCG AES-128', async () => {
-    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey`, dialect: 'pallycon', auth: { type: 'enc-token', token: TOKEN } });
+    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: TOKEN } });
     const result = await pallycon.requestKeys({ contentId: 'cpix-test-cid', drmSystems: ['fairplay', 'aes128'] });
     expect(result.keys[0]!.drm.map((drm) => [drm.drm, drm.keyUri])).toEqual([
       ['fairplay', 'skd://Eup1PCPnvAJEdLK5dsQ76w=='],
@@ -147,7 +147,7 @@ describe('against a fake key server replaying the seed answers', () => {
   });
 
   it('reports a PallyCon JSON error answered with HTTP 200, without the token', async () => {
-    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon', auth: { type: 'enc-token', token: `${TOKEN}x` } });
+    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: `${TOKEN}x` } });
     const error = await pallycon.requestKeys({ contentId: 'cpix-test-cid', drmSystems: ['widevine'] }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'ERR_CLIENT_VENDOR_ERROR', serverCode: '1002', serverMessage: 'Invalid enc-token: [redacted]' });
     expect(JSON.stringify(error)).not.toContain(TOKEN);

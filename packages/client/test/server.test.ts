@@ -84,7 +84,7 @@ describe("against cpixkit's own key server (apps/server)", () => {
   });
 
   it('PallyCon v2: the server assigns KIDs per track type and period; PallyCon JSON with track_type', async () => {
-    const pallycon = new CpixClient({ url: `${baseUrl}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon', auth: { type: 'enc-token', token: TOKEN } });
+    const pallycon = new CpixClient({ url: `${baseUrl}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: TOKEN } });
     const request = { contentId: 'pallycon-1', drmSystems: ['widevine', 'playready', 'fairplay'], tracks: ['SD', 'HD', 'AUDIO'], periods: [128] };
     const result = await pallycon.requestKeys(request);
     expect(result.keys.map((key) => [key.trackType, key.period?.index])).toEqual([
@@ -109,7 +109,7 @@ describe("against cpixkit's own key server (apps/server)", () => {
   });
 
   it('PallyCon v1, single key', async () => {
-    const pallycon = new CpixClient({ url: `${baseUrl}/v1/cpix/pallycon/getKey/{enc-token}`, dialect: 'pallycon', auth: { type: 'enc-token', token: TOKEN } });
+    const pallycon = new CpixClient({ url: `${baseUrl}/v1/cpix/pallycon/getKey/{enc-token}`, dialect: 'pallycon-v1', auth: { type: 'enc-token', token: TOKEN } });
     const result = await pallycon.requestKeys({ contentId: 'v1-cid', drmSystems: ['widevine', 'playready'] });
     expect(result.keys).toHaveLength(1);
     expect(result.keys[0]!.requestedKid).toBeDefined();
@@ -146,7 +146,7 @@ describe("against cpixkit's own key server (apps/server)", () => {
   });
 
   it("reports the server's refusal with its code, never the token", async () => {
-    const wrong = new CpixClient({ url: `${baseUrl}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon', auth: { type: 'enc-token', token: `${TOKEN}-wrong` } });
+    const wrong = new CpixClient({ url: `${baseUrl}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: `${TOKEN}-wrong` } });
     const error = await wrong.requestKeys({ contentId: 'x', drmSystems: ['widevine'] }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'ERR_CLIENT_HTTP_STATUS', status: 401, serverCode: 'ERR_SERVER_BAD_CREDENTIALS', attempts: 1 });
     expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(TOKEN);

@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const client = (tls?: ConstructorParameters<typeof CpixClient>[0]['tls']) =>
-  new CpixClient({ url: server.url, dialect: 'pallycon', retry: { retries: 2, baseDelayMs: 1 }, ...(tls ? { tls } : {}) });
+  new CpixClient({ url: server.url, dialect: 'pallycon-v2', retry: { retries: 2, baseDelayMs: 1 }, ...(tls ? { tls } : {}) });
 
 describe('TLS through an undici Agent', () => {
   it('trusts a private CA and presents a client certificate (mutual TLS)', async () => {

@@ -29,7 +29,7 @@ const status = (code: number, body = `status ${code}`, headers: Record<string, s
 const hang = () => undefined;
 
 const pallycon = (url: string, options: Partial<CpixClientOptions> = {}) =>
-  new CpixClient({ url, dialect: 'pallycon', retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 20 }, ...options });
+  new CpixClient({ url, dialect: 'pallycon-v2', retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 20 }, ...options });
 
 describe('retries', () => {
   it('retries a 5xx and succeeds when the server recovers', async () => {
@@ -196,7 +196,7 @@ describe('limits and options', () => {
     [{ tls: {}, dispatcher: {} }, /either tls or dispatcher/],
     [{ auth: { type: 'bearer', token: '' } }, /non-empty/],
   ])('refuses the client option %j', (options, message) => {
-    expect(() => new CpixClient({ url: 'http://127.0.0.1:9/', dialect: 'pallycon', ...(options as object) } as CpixClientOptions)).toThrowError(
+    expect(() => new CpixClient({ url: 'http://127.0.0.1:9/', dialect: 'pallycon-v2', ...(options as object) } as CpixClientOptions)).toThrowError(
       expect.objectContaining({ code: 'ERR_CLIENT_INVALID_OPTION', message: expect.stringMatching(message) }),
     );
   });

@@ -116,7 +116,7 @@ function authOf(options: RequestOptions): { auth?: ClientAuth } {
   if (options.token !== undefined) {
     const token = readSecret(options.token, '--token');
     // PallyCon and ATEME carry their KMS token in the URL; SPEKE servers take a bearer token.
-    const type = options.dialect === 'pallycon' || options.dialect === 'anevia' ? 'enc-token' : 'bearer';
+    const type = options.dialect === 'pallycon-v1' || options.dialect === 'pallycon-v2' || options.dialect === 'anevia' ? 'enc-token' : 'bearer';
     return { auth: { type, token } };
   }
   return {};
