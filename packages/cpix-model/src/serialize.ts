@@ -1,4 +1,5 @@
 import { writeBase64 } from './base64.js';
+import { CPIX_LIST_ITEMS, type CpixListName } from './list-items.js';
 import { CpixError, withCpixErrors } from './errors.js';
 import {
   CPIX_NAMESPACES,
@@ -294,7 +295,7 @@ class DocumentWriter {
     this.attribute('updateVersion', list.updateVersion);
     this.unknownAttributes(list, path);
     this.children(name, 1, () => {
-      const itemName = ITEM_NAMES[local]!;
+      const itemName = CPIX_LIST_ITEMS[local as CpixListName];
       items.forEach((item, index) => writeItem(item, `${path}/${itemName}[${index + 1}]`));
       this.extensions(list, path, 2);
     });
@@ -631,14 +632,6 @@ class DocumentWriter {
   }
 }
 
-const ITEM_NAMES: Record<string, string> = {
-  DeliveryDataList: 'DeliveryData',
-  ContentKeyList: 'ContentKey',
-  DRMSystemList: 'DRMSystem',
-  ContentKeyPeriodList: 'ContentKeyPeriod',
-  ContentKeyUsageRuleList: 'ContentKeyUsageRule',
-  UpdateHistoryItemList: 'UpdateHistoryItem',
-};
 
 const INDENTS: string[] = [];
 function indent(depth: number): string {

@@ -17,15 +17,7 @@ export const DSIG = {
   sha512: 'http://www.w3.org/2001/04/xmlenc#sha512',
 } as const;
 
-/** The lists a CPIX root holds, each with the name of its items: the places the model reads. */
-export const CPIX_LIST_ITEMS = {
-  DeliveryDataList: 'DeliveryData',
-  ContentKeyList: 'ContentKey',
-  DRMSystemList: 'DRMSystem',
-  ContentKeyPeriodList: 'ContentKeyPeriod',
-  ContentKeyUsageRuleList: 'ContentKeyUsageRule',
-  UpdateHistoryItemList: 'UpdateHistoryItem',
-} as const;
+export { CPIX_LIST_ITEMS } from './list-items.js';
 
 /** The id attribute names a `Reference URI="#…"` may point at (CPIX uses `id`). */
 export const ID_ATTRIBUTES = ['id', 'Id', 'ID'] as const;
