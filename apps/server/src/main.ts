@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   }
   // The banner (and the development token, once) goes to stdout directly, never through the logger,
   // in one write so that a reader never sees it without the token.
-  console.log(startupBanner(origin, tenants).join('\n'));
+  console.log(startupBanner(origin, tenants, { metrics: settings.metricsToken !== undefined }).join('\n'));
 }
 
 main().catch((error: unknown) => {
