@@ -1,7 +1,7 @@
 import { computeKeyChecksum } from './checksum.js';
 import { PlayReadyError } from './errors.js';
 import { guidBase64ToKid, kidToGuidBase64 } from './kid.js';
-import { escapeAttribute, escapeText, parseXmlElement, type XmlElement } from './xml.js';
+import { escapeAttribute, escapeText, NOT_XML_CHAR, parseXmlElement, type XmlElement } from './xml.js';
 
 /** The `xmlns` of every WRMHEADER. */
 export const WRMHEADER_NAMESPACE = 'http://schemas.microsoft.com/DRM/2007/03/PlayReadyHeader';
@@ -50,8 +50,6 @@ export interface WrmHeader {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-/** Characters XML 1.0 does not allow in a document, lone surrogates included. */
-const NOT_XML_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Writes a WRMHEADER exactly as the PlayReady Header Specification requires: `xmlns` first, attributes in

@@ -50,10 +50,7 @@ describe('the WRMHEADER XML reader', () => {
 
   it.each([
     ['an unknown name', '&xxe;', '&xxe;'],
-    ['U+0000', '&#0;', '&#0;'],
     ['a code point past U+10FFFF', '&#x110000;', '&#x110000;'],
-    ['a surrogate (first)', '&#xD800;', '&#xD800;'],
-    ['a surrogate (last)', '&#xDFFF;', '&#xDFFF;'],
     ['more than 6 hex digits', '&#x0000041;', '&#x0000041;'],
     ['more than 7 decimal digits', '&#00000065;', '&#00000065;'],
     ['an empty reference', '&#;', '&#;'],
@@ -61,6 +58,19 @@ describe('the WRMHEADER XML reader', () => {
     ['a reference with a sign', '&#+65;', '&#+65;'],
   ])('refuses a reference to %s', (_, reference, quoted) => {
     expectMalformed(`<A>x${reference}</A>`, `unknown entity ${quoted}`, 3);
+  });
+
+  it.each(['&#0;', '&#x8;', '&#11;', '&#x1F;', '&#xD800;', '&#xDFFF;', '&#xFFFE;', '&#xFFFF;'])(
+    'refuses %s, a reference to a character XML does not allow',
+    (reference) => {
+      expectMalformed(`<A>x${reference}</A>`, 'a character XML does not allow', 3);
+    },
+  );
+
+  it('refuses a character XML does not allow written as it is, where it is', () => {
+    expectMalformed('<A>ab\u0001</A>', 'a character XML does not allow', 5);
+    expectMalformed('<A v="\uDC00"></A>', 'a character XML does not allow', 6);
+    expect(parseXmlElement('<A>\u{1F600}&#xD;&#xA;&#xFFFD;&#x10000;</A>').text).toBe('\u{1F600}\r\n\uFFFD\u{10000}');
   });
 
   it('quotes no more than 16 characters of an unknown entity', () => {
