@@ -116,7 +116,8 @@ describe('buildWrmHeader', () => {
       buildWrmHeader({ version: '4.2.0.0', keys: [{ kid: KID_1, key: KEY_1, checksum: 'AAAAAAAAAAA=' }] });
       expect.unreachable('no error thrown');
     } catch (error) {
-      expect(error).toMatchObject({ code: 'ERR_PLAYREADY_INVALID_KEY' });
+      expect(error).toBeInstanceOf(PlayReadyError);
+      expect((error as PlayReadyError).code).toBe('ERR_PLAYREADY_INVALID_KEY');
       expect((error as Error).message).not.toContain('SzC1');
       expect((error as Error).message).not.toContain(Buffer.from(KEY_1).toString('hex'));
     }
