@@ -12,7 +12,7 @@ export default {
   // vitest strips types without checking them, so no `// @ts-nocheck` is needed (and README example
   // tests compare example files byte for byte).
   disableTypeChecks: false,
-  reporters: ['clear-text', 'html'],
+  reporters: ['clear-text', 'html', 'json'],
   clearTextReporter: { reportTests: false, reportMutants: true, reportScoreTable: false },
   ignorePatterns: ['reports', '.turbo', 'dist', 'coverage'],
 };

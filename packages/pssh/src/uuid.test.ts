@@ -79,6 +79,7 @@ describe('uuid boundaries', () => {
     ['a dash inside a group', '9a04f0799-840-4286-ab92-e65be0885f95'],
     ['a character after a dashed UUID', '9a04f079-9840-4286-ab92-e65be0885f95x'],
     ['a character before a dashed UUID', 'x9a04f079-9840-4286-ab92-e65be0885f95'],
+    ['36 hex digits and no dash', '9a04f079098400428600ab9200e65be0885f'],
     ['U+0080 in place of a hex digit', '9a04f079-9840-4286-ab92-e65be0885f9\u0080'],
     ['a full-width ｆ (U+FF46)', '9a04f079-9840-4286-ab92-e65be0885f9\uff46'],
   ])('refuses %s, quoting the text', (_, text) => {
