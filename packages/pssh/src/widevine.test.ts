@@ -186,8 +186,15 @@ describe('Widevine PSSH data, field by field', () => {
     expect(error.message).toContain((error.cause as Error).message);
   });
 
-  it('refuses a length-delimited field that runs past the end', () => {
+  it('refuses a length-delimited field that runs past the end, known or unknown', () => {
     expectPsshError(() => decodeWidevinePsshData(fromHex('2205' + '0102')), 'ERR_PSSH_BAD_WIDEVINE_DATA', 0, /^malformed Widevine PSSH data: premature EOF/);
+    expectPsshError(() => decodeWidevinePsshData(fromHex('0801' + '820105' + '0102')), 'ERR_PSSH_BAD_WIDEVINE_DATA', 2, 'malformed Widevine PSSH data: premature EOF (at byte 2)');
+  });
+
+  it('keeps a leading byte order mark in a string field, so the bytes come back the same', () => {
+    const bytes = fromHex('1a05' + 'efbbbf' + '6869');
+    expect(decodeWidevinePsshData(bytes)).toStrictEqual({ keyIds: [], provider: '\uFEFFhi' });
+    expect(hex(encodeWidevinePsshData(decodeWidevinePsshData(bytes)))).toBe(hex(bytes));
   });
 
   it('reads and writes every field of an entitled key, keeping its unknown fields', () => {
@@ -205,8 +212,8 @@ describe('Widevine PSSH data, field by field', () => {
   });
 
   it('keeps entitled-key fields of an unexpected wire type as unknown fields', () => {
-    // field 1 as a varint, field 5 as bytes, field 0 is no field at all but the reader's business
-    const inner = fromHex('0801' + '2a0100');
+    // field 1 as a varint, field 5 as bytes, field 6 (unknown) as bytes
+    const inner = fromHex('0801' + '2a0100' + '320101');
     expect(decodeWidevinePsshData(Uint8Array.from([0x72, inner.length, ...inner]))).toStrictEqual({
       keyIds: [],
       entitledKeys: [
@@ -214,6 +221,7 @@ describe('Widevine PSSH data, field by field', () => {
           unknownFields: [
             { fieldNumber: 1, wireType: 0, bytes: fromHex('0801') },
             { fieldNumber: 5, wireType: 2, bytes: fromHex('2a0100') },
+            { fieldNumber: 6, wireType: 2, bytes: fromHex('320101') },
           ],
         },
       ],
