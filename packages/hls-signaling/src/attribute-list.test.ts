@@ -18,6 +18,7 @@ describe('parseAttributeList', () => {
     expectHlsError(() => parseAttributeList('A'), 'ERR_HLS_INVALID_LINE', undefined, 'expected ATTRIBUTE=value at character 0, found "A"');
     expectHlsError(() => parseAttributeList('A=1,b=2'), 'ERR_HLS_INVALID_LINE', undefined, 'expected ATTRIBUTE=value at character 4, found "b"');
     expectHlsError(() => parseAttributeList('A=1,B C=2'), 'ERR_HLS_INVALID_LINE', undefined, 'expected ATTRIBUTE=value at character 4, found "B C"');
+    expectHlsError(() => parseAttributeList('A=1,B'), 'ERR_HLS_INVALID_LINE', undefined, 'expected ATTRIBUTE=value at character 4, found "B"');
     expectHlsError(() => parseAttributeList('=1'), 'ERR_HLS_INVALID_LINE', undefined, 'expected ATTRIBUTE=value at character 0, found ""');
     expectHlsError(() => parseAttributeList('x'.repeat(50)), 'ERR_HLS_INVALID_LINE', undefined, `expected ATTRIBUTE=value at character 0, found "${'x'.repeat(40)}…"`);
     expectHlsError(() => parseAttributeList('x'.repeat(40)), 'ERR_HLS_INVALID_LINE', undefined, `expected ATTRIBUTE=value at character 0, found "${'x'.repeat(40)}"`);
@@ -54,6 +55,10 @@ describe('formatAttributeList', () => {
       ]),
     ).toBe('B="x,y",A=1,C=""');
     expect(formatAttributeList([])).toBe('');
+  });
+
+  it('refuses an attribute that is not an object with its own error', () => {
+    expectHlsError(() => formatAttributeList([null as never]), 'ERR_HLS_INVALID_ATTRIBUTE', undefined, 'each attribute must be a { name, value, quoted } object');
   });
 
   it('refuses a bad name, a value that is not a string, and a value its form cannot carry', () => {

@@ -59,6 +59,7 @@ export function parseAttributeList(text: string): HlsAttribute[] {
         });
       }
     } else {
+      // Stryker disable next-line ArithmeticOperator: from equals - 1 the search meets the name's last character and '=' first, never a comma
       const comma = text.indexOf(',', equals + 1);
       end = comma === -1 ? text.length : comma;
       value = text.slice(equals + 1, end);
@@ -80,7 +81,11 @@ export function parseAttributeList(text: string): HlsAttribute[] {
  */
 export function formatAttributeList(attributes: readonly HlsAttribute[]): string {
   let list = '';
-  for (const { name, value, quoted } of attributes) {
+  for (const attribute of attributes) {
+    if (typeof attribute !== 'object' || attribute === null) {
+      throw new HlsSignalingError('ERR_HLS_INVALID_ATTRIBUTE', 'each attribute must be a { name, value, quoted } object');
+    }
+    const { name, value, quoted } = attribute;
     if (typeof name !== 'string' || !ATTRIBUTE_NAME.test(name)) {
       throw new HlsSignalingError(
         'ERR_HLS_INVALID_ATTRIBUTE',

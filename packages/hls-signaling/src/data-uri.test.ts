@@ -44,7 +44,7 @@ describe('parseDataUri', () => {
   });
 
   it('refuses what is not a data: URI, a missing comma, a bad parameter and a bad percent-escape', () => {
-    for (const uri of ['https://x', ' data:,x', 42]) {
+    for (const uri of ['https://x', ' data:,x', 42, { toString: () => 'data:,x' }]) {
       expectHlsError(() => parseDataUri(uri as string), 'ERR_HLS_INVALID_DATA_URI', undefined, 'not a data: URI');
     }
     expectHlsError(() => parseDataUri('data:text/plain'), 'ERR_HLS_INVALID_DATA_URI', undefined, 'a data: URI needs a comma before its data');

@@ -206,6 +206,11 @@ describe('DRM line helpers: what they refuse', () => {
     });
   });
 
+  it('writes EXT-X-KEY for the media playlist, named or by default', () => {
+    expect(buildAes128KeyLine({ uri: 'k', playlist: 'media' })).toBe('#EXT-X-KEY:METHOD=AES-128,URI="k"');
+    expect(buildAes128KeyLine({ uri: 'k', playlist: undefined })).toBe('#EXT-X-KEY:METHOD=AES-128,URI="k"');
+  });
+
   it('leaves KEYFORMAT out of an AES-128 line unless asked', () => {
     expect(buildAes128KeyLine({ uri: 'k', explicitKeyFormat: false })).toBe('#EXT-X-KEY:METHOD=AES-128,URI="k"');
     expectHlsError(() => buildAes128KeyLine({ uri: '' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'URI', 'URI must be a non-empty string');

@@ -150,8 +150,9 @@ describe('FairPlay URI forms at their limits', () => {
   it('reads content-period as at least one character and 16 lower-case hex digits of a safe integer', () => {
     expect(parseFairPlayUri('skd://live1000000000000000a')).toStrictEqual({ form: 'content-period', contentId: 'live1', periodIndex: 10 });
     expect(parseFairPlayUri('skd://a\n001fffffffffffff', 'content-period')).toStrictEqual({ form: 'content-period', contentId: 'a\n', periodIndex: Number.MAX_SAFE_INTEGER });
-    // No content id; 15 hex digits; 0x0020000000000000 = 2^53, not a safe integer; an upper-case digit.
-    for (const payload of ['0000000000000001', 'a000000000000001', 'a0020000000000000', 'a000000000000000A']) {
+    // No content id; 15 hex digits; 0x0020000000000000 = 2^53, not a safe integer; an upper-case digit;
+    // text after the 16 digits.
+    for (const payload of ['0000000000000001', 'a000000000000001', 'a0020000000000000', 'a000000000000000A', 'a000000000000000ax']) {
       const uri = `skd://${payload}`;
       expectHlsError(() => parseFairPlayUri(uri, 'content-period'), code, undefined, `${JSON.stringify(uri)} is not a FairPlay URI of the content-period form`);
     }

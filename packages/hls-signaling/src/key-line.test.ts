@@ -318,6 +318,26 @@ describe('key line values at their limits', () => {
     expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-SESSION-KEY', method: 'NONE' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD', 'METHOD=NONE is not allowed on EXT-X-SESSION-KEY');
   });
 
+  it('refuses other attributes that are not attribute objects with its own error', () => {
+    for (const otherAttributes of [[null], ['X-A=1'], 'X-A=1']) {
+      expectHlsError(
+        () => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k', otherAttributes: otherAttributes as never }),
+        'ERR_HLS_INVALID_INPUT',
+        undefined,
+        'each other attribute must be a { name, value, quoted } object',
+      );
+    }
+  });
+
+  it('refuses KEYFORMATVERSIONS that are not a string, even one that reads as a number', () => {
+    expectHlsError(
+      () => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k', keyFormatVersions: 5 as unknown as string }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'KEYFORMATVERSIONS',
+      "KEYFORMATVERSIONS must be positive integers separated by '/', got \"5\"",
+    );
+  });
+
   it('writes a line with only a METHOD and URI, and METHOD=NONE alone', () => {
     expect(buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k' })).toBe('#EXT-X-KEY:METHOD=AES-128,URI="k"');
     expect(buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE' })).toBe('#EXT-X-KEY:METHOD=NONE');
