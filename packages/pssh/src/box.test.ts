@@ -309,6 +309,15 @@ describe('pssh box boundaries', () => {
     expectPsshError(() => parsePsshBoxes(odd.subarray(0, 11)), 'ERR_PSSH_TRUNCATED', 0, `box '${JSON.stringify('fre\n')}' claims 12 bytes, 11 left`);
   });
 
+  it('counts from the start of the input when a fault comes after a first box', () => {
+    const first = box('free', new Uint8Array(4));
+    expectPsshError(() => parsePsshBoxes(concat(first, new Uint8Array(3))), 'ERR_PSSH_TRUNCATED', 12, 'a box header needs 8 bytes, 3 left (at byte 12)');
+    const large = Uint8Array.of(0, 0, 0, 1, ...ascii('free'), 0, 0, 0);
+    expectPsshError(() => parsePsshBoxes(concat(first, large)), 'ERR_PSSH_TRUNCATED', 12, 'a box with a 64-bit size needs 16 header bytes (at byte 12)');
+    const cut = box('free', new Uint8Array(8)).subarray(0, 10);
+    expectPsshError(() => parsePsshBoxes(concat(first, cut)), 'ERR_PSSH_TRUNCATED', 12, "box 'free' claims 16 bytes, 10 left (at byte 12)");
+  });
+
   it('refuses another box where one pssh box is expected, and bytes after it', () => {
     expectPsshError(() => parsePsshBox(box('free', new Uint8Array(24))), 'ERR_PSSH_BAD_BOX', 4, "expected a 'pssh' box, found 'free'");
     const sample = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data });

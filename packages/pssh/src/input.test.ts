@@ -52,6 +52,11 @@ describe('decodePsshInput', () => {
     expect(decodePsshInput(Buffer.from(trailing).toString('hex'))).toStrictEqual({ encoding: 'hex', kind: 'payload', bytes: trailing });
   });
 
+  it('recognises the smallest box, 32 bytes (version 0, no Data)', () => {
+    const smallest = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: new Uint8Array() });
+    expect(decodePsshInput(Buffer.from(smallest).toString('hex'))).toStrictEqual({ encoding: 'hex', kind: 'box', bytes: smallest, boxes: [located(smallest, 0)] });
+  });
+
   it('takes 32 bytes named pssh that are not one box as a payload, and a 31-byte start of a box too', () => {
     const notOneBox = Uint8Array.from(widevine.subarray(0, 32));
     expect(decodePsshInput(Buffer.from(notOneBox).toString('hex')).kind).toBe('payload');

@@ -80,6 +80,10 @@ describe('uuid boundaries', () => {
     ['a character after a dashed UUID', '9a04f079-9840-4286-ab92-e65be0885f95x'],
     ['a character before a dashed UUID', 'x9a04f079-9840-4286-ab92-e65be0885f95'],
     ['36 hex digits and no dash', '9a04f079098400428600ab9200e65be0885f'],
+    ['a character where a dash goes', '9a04f079x9840-4286-ab92-e65be0885f95'],
+    ['a urn prefix inside the hex digits', '9a04f079urn:uuid:98404286ab92e65be0885f95'],
+    ['braces inside the hex digits', '9a04f079{98404286ab92e65be0885f95}'],
+    ['a closing brace inside the hex digits', '{9a04f079}98404286ab92e65be0885f95'],
     ['U+0080 in place of a hex digit', '9a04f079-9840-4286-ab92-e65be0885f9\u0080'],
     ['a full-width ｆ (U+FF46)', '9a04f079-9840-4286-ab92-e65be0885f9\uff46'],
   ])('refuses %s, quoting the text', (_, text) => {

@@ -207,8 +207,10 @@ describe('Widevine PSSH data, field by field', () => {
       unknownFields: [{ fieldNumber: 6, wireType: 0, bytes: Uint8Array.of(0x30, 1) }],
     };
     const bytes = encodeWidevinePsshData({ entitledKeys: [entitled] });
-    expect(hex(bytes)).toBe('7214' + '0a0101' + '120102' + '1a0103' + '220104' + '28ffffffff0f' + '3001');
-    expect(decodeWidevinePsshData(bytes)).toStrictEqual({ keyIds: [], entitledKeys: [entitled] });
+    const decoded = decodeWidevinePsshData(bytes);
+    bytes.fill(0);
+    expect(decoded).toStrictEqual({ keyIds: [], entitledKeys: [entitled] });
+    expect(hex(encodeWidevinePsshData({ entitledKeys: [entitled] }))).toBe('7214' + '0a0101' + '120102' + '1a0103' + '220104' + '28ffffffff0f' + '3001');
   });
 
   it('keeps entitled-key fields of an unexpected wire type as unknown fields', () => {

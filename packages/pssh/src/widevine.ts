@@ -194,6 +194,7 @@ export function decodeWidevinePsshData(bytes: Uint8Array): WidevinePsshData {
       }
       case 15:
         return readString(reader, wireType, at, 'video_feature', (v) => (out.videoFeature = v));
+      // Stryker disable next-line ConditionalExpression: without the default case the callback returns undefined, as falsy as false
       default:
         return false;
     }

@@ -10,6 +10,7 @@ export function expectPsshError(fn: () => unknown, code: PsshErrorCode, offset?:
     fn();
   } catch (error) {
     expect(error).toBeInstanceOf(PsshError);
+    expect((error as PsshError).name).toBe('PsshError');
     expect((error as PsshError).code).toBe(code);
     if (offset !== undefined) expect((error as PsshError).offset).toBe(offset ?? undefined);
     if (message !== undefined) expect((error as PsshError).message).toMatch(message);
