@@ -163,6 +163,7 @@ export function encodePlayReadyPsshBox(
       headerObjectLength(wrmHeader),
     );
   } catch (error) {
+    // Stryker disable next-line ConditionalExpression: allocatePsshBox throws nothing but PsshError
     if (error instanceof PsshError) {
       throw new PlayReadyError('ERR_PLAYREADY_INVALID_OBJECT', error.message, { cause: error });
     }
