@@ -132,6 +132,19 @@ describe('PlayReady Object', () => {
     expectObjectError(() => decodePlayReadyObject([6, 0, 0, 0, 0, 0] as unknown as Uint8Array), null, 'a PlayReady Object must be a Uint8Array');
   });
 
+  it('writes 65535 records, the most a record count can say', () => {
+    const records = Array.from({ length: 0xffff }, () => ({ type: 3, value: new Uint8Array() }));
+    const pro = encodePlayReadyObject(records);
+    expect(pro.length).toBe(6 + 4 * 0xffff);
+    expect([pro[4], pro[5]]).toEqual([0xff, 0xff]);
+  });
+
+  it('refuses an init that is neither records nor { wrmHeader }', () => {
+    for (const init of [undefined, null, 'x', { wrmHeader: 7 }]) {
+      expectObjectError(() => encodePlayReadyObject(init as never), null, 'wrmHeader must be a non-empty string');
+    }
+  });
+
   it('reads the smallest object (6 bytes, no records) and refuses 5 bytes', () => {
     expect(decodePlayReadyObject(Uint8Array.of(6, 0, 0, 0, 0, 0))).toStrictEqual({ records: [], wrmHeader: undefined });
     expectObjectError(() => decodePlayReadyObject(Uint8Array.of(5, 0, 0, 0, 0)), 0, 'a PlayReady Object has a 6-byte header, got 5 bytes (at byte 0)');

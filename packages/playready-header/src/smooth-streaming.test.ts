@@ -56,6 +56,21 @@ describe('Smooth Streaming protection header', () => {
     refused(`${b64}!`, 'the protection header is not base64');
   });
 
+  it('reads base64 with no, one or two padding characters, and refuses junk in place of a character', () => {
+    for (const [wrmHeader, text] of [['x', 'DAAAAAEAAQACAHgA'], ['xy', 'DgAAAAEAAQAEAHgAeQA='], ['xyz', 'EAAAAAEAAQAGAHgAeQB6AA==']]) {
+      expect(parseSmoothStreamingProtectionHeader(text!).object.wrmHeader).toBe(wrmHeader);
+    }
+    for (const text of ['!AAAAAEAAQACAHgA', 'DAAAAAEAAQACAHg!', 'DgAAAAEAAQAEAHgAeQ!=']) {
+      expect(() => parseSmoothStreamingProtectionHeader(text)).toThrow(
+        expect.objectContaining({ code: 'ERR_PLAYREADY_INVALID_OBJECT', message: 'the protection header is not base64' }),
+      );
+    }
+  });
+
+  it('reads an element with whitespace around it', () => {
+    expect(parseSmoothStreamingProtectionHeader(`\n  ${buildSmoothStreamingProtectionHeader(pro)}\n`).form).toBe('element');
+  });
+
   it('reads base64 broken over lines', () => {
     const wrapped = b64.replace(/(.{16})/g, '$1\n  ');
     expect(parseSmoothStreamingProtectionHeader(wrapped).pro).toStrictEqual(pro);

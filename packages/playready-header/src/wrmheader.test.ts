@@ -388,4 +388,46 @@ describe('WRMHEADER fields and their limits', () => {
     expectHeaderError(() => parseWrmHeader(header('<PROTECTINFO><KIDS><KID></KID></KIDS></PROTECTINFO>')), code, 'a KID element has no VALUE attribute');
     expectHeaderError(() => parseWrmHeader(header('<PROTECTINFO><KIDS><KID ALGID="AES" VALUE="PHXqEucjArxEdLK5dsQ76w=="></KID></KIDS></PROTECTINFO>')), code, 'ALGID "AES" is not AESCTR, AESCBC or COCKTAIL');
   });
+
+  it('reads a KID without CHECKSUM as a key without one, and trims an ALGID attribute', () => {
+    expect(parseWrmHeader(header('<PROTECTINFO><KIDS><KID ALGID=" AESCBC " VALUE="PHXqEucjArxEdLK5dsQ76w=="></KID></KIDS></PROTECTINFO>', '4.3.0.0'))).toStrictEqual({
+      version: '4.3.0.0',
+      keys: [{ kid: KID_1, algId: 'AESCBC' }],
+    });
+    expect(parseWrmHeader(header('<PROTECTINFO><KIDS><KID VALUE="PHXqEucjArxEdLK5dsQ76w=="></KID></KIDS></PROTECTINFO>'))).toStrictEqual({
+      version: '4.2.0.0',
+      keys: [{ kid: KID_1 }],
+    });
+  });
+
+  it('reads CUSTOMATTRIBUTES of whitespace only as absent, and keeps them verbatim after a U+FEFF inside the header', () => {
+    expect(parseWrmHeader(header('<CUSTOMATTRIBUTES>  \n </CUSTOMATTRIBUTES>'))).toStrictEqual({ version: '4.2.0.0', keys: [] });
+    expect(parseWrmHeader(header('<LA_URL>https://l/\uFEFFx</LA_URL><CUSTOMATTRIBUTES><A>1</A></CUSTOMATTRIBUTES>'))).toStrictEqual({
+      version: '4.2.0.0',
+      keys: [],
+      laUrl: 'https://l/\uFEFFx',
+      customAttributes: '<A>1</A>',
+    });
+  });
+
+  it('writes a header whose keys are left out as one without keys, and mixes ALGIDs across KIDs before 4.3', () => {
+    expect(buildWrmHeader({ version: '4.2.0.0' } as WrmHeader)).toBe(header(''));
+    expect(buildWrmHeader({ version: '4.2.0.0', keys: [{ kid: KID_1, algId: 'AESCTR' }, { kid: KID_2, algId: 'COCKTAIL' }] })).toBe(
+      header('<PROTECTINFO><KIDS><KID ALGID="AESCTR" VALUE="PHXqEucjArxEdLK5dsQ76w=="></KID><KID ALGID="COCKTAIL" VALUE="llXumD7NDaIWOuOCQgxu/w=="></KID></KIDS></PROTECTINFO>'),
+    );
+  });
+
+  it('finds a self-closing element anywhere in CUSTOMATTRIBUTES', () => {
+    expectHeaderError(
+      () => buildWrmHeader({ version: '4.2.0.0', keys: [], customAttributes: '<A>1</A><B><C></C><D/></B>' }),
+      code,
+      '<D/> in CUSTOMATTRIBUTES: every element needs an explicit close tag',
+    );
+  });
+
+  it('refuses a header or a key that is a string, with its own message', () => {
+    expectHeaderError(() => buildWrmHeader('4.2.0.0' as unknown as WrmHeader), code, 'buildWrmHeader takes a { version, keys, … } object');
+    expectHeaderError(() => buildWrmHeader({ version: '4.2.0.0', keys: [KID_1 as unknown as { kid: string }] }), code, 'each key must be an object with a kid');
+  });
 });
+

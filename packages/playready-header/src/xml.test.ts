@@ -55,6 +55,7 @@ describe('the WRMHEADER XML reader', () => {
     ['more than 7 decimal digits', '&#00000065;', '&#00000065;'],
     ['an empty reference', '&#;', '&#;'],
     ['an upper-case X (XML writes &#x only)', '&#X43;', '&#X43;'],
+    ['a name in front of a number', '&a#65;', '&a#65;'],
     ['a reference with a sign', '&#+65;', '&#+65;'],
   ])('refuses a reference to %s', (_, reference, quoted) => {
     expectMalformed(`<A>x${reference}</A>`, `unknown entity ${quoted}`, 3);
