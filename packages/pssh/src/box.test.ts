@@ -243,7 +243,7 @@ describe('pssh box boundaries', () => {
     ['DataSize', 23, 28],
   ])('refuses a version 0 box that ends inside its %s, pointing at where they start', (what, bodyLength, offset) => {
     const body = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: new Uint8Array() }).subarray(8, 8 + bodyLength);
-    expectPsshError(() => parsePsshBox(box('pssh', body)), 'ERR_PSSH_TRUNCATED', offset, `pssh box ends inside ${what} (at byte ${offset})`);
+    expectPsshError(() => parsePsshBox(box('pssh', body)), 'ERR_PSSH_TRUNCATED', offset, `pssh box ends inside ${what}`);
   });
 
   it('refuses a version 1 box that ends inside its KID_count, its KIDs or its DataSize', () => {
@@ -297,6 +297,8 @@ describe('pssh box boundaries', () => {
     expectPsshError(() => parsePsshBoxes(large), 'ERR_PSSH_BAD_BOX', 0, 'box size 15 is smaller than its header');
     view.setBigUint64(8, 16n);
     expect(parsePsshBoxes(large)).toStrictEqual([]);
+    view.setBigUint64(8, 2n ** 53n - 1n);
+    expectPsshError(() => parsePsshBoxes(large), 'ERR_PSSH_TRUNCATED', 0, `box 'free' claims ${2 ** 53 - 1} bytes, 16 left`);
     view.setBigUint64(8, 2n ** 53n);
     expectPsshError(() => parsePsshBoxes(large), 'ERR_PSSH_BAD_BOX', 8, `64-bit box size ${2 ** 53} is too large`);
   });
@@ -311,11 +313,11 @@ describe('pssh box boundaries', () => {
 
   it('counts from the start of the input when a fault comes after a first box', () => {
     const first = box('free', new Uint8Array(4));
-    expectPsshError(() => parsePsshBoxes(concat(first, new Uint8Array(3))), 'ERR_PSSH_TRUNCATED', 12, 'a box header needs 8 bytes, 3 left (at byte 12)');
+    expectPsshError(() => parsePsshBoxes(concat(first, new Uint8Array(3))), 'ERR_PSSH_TRUNCATED', 12, 'a box header needs 8 bytes, 3 left');
     const large = Uint8Array.of(0, 0, 0, 1, ...ascii('free'), 0, 0, 0);
-    expectPsshError(() => parsePsshBoxes(concat(first, large)), 'ERR_PSSH_TRUNCATED', 12, 'a box with a 64-bit size needs 16 header bytes (at byte 12)');
+    expectPsshError(() => parsePsshBoxes(concat(first, large)), 'ERR_PSSH_TRUNCATED', 12, 'a box with a 64-bit size needs 16 header bytes');
     const cut = box('free', new Uint8Array(8)).subarray(0, 10);
-    expectPsshError(() => parsePsshBoxes(concat(first, cut)), 'ERR_PSSH_TRUNCATED', 12, "box 'free' claims 16 bytes, 10 left (at byte 12)");
+    expectPsshError(() => parsePsshBoxes(concat(first, cut)), 'ERR_PSSH_TRUNCATED', 12, "box 'free' claims 16 bytes, 10 left");
   });
 
   it('refuses another box where one pssh box is expected, and bytes after it', () => {

@@ -120,7 +120,7 @@ describe('Widevine PSSH data, field by field', () => {
     ['policy', '32'],
     ['video_feature', '7a'],
   ])('refuses a %s that is not UTF-8, at its field', (name, tag) => {
-    expectPsshError(() => decodeWidevinePsshData(fromHex(`0801${tag}02c328`)), 'ERR_PSSH_BAD_WIDEVINE_DATA', 2, `${name} is not valid UTF-8 (at byte 2)`);
+    expectPsshError(() => decodeWidevinePsshData(fromHex(`0801${tag}02c328`)), 'ERR_PSSH_BAD_WIDEVINE_DATA', 2, `${name} is not valid UTF-8`);
   });
 
   it.each([
@@ -176,7 +176,7 @@ describe('Widevine PSSH data, field by field', () => {
   it('refuses a key_id of 15 or 17 bytes, saying how long it is', () => {
     for (const length of [15, 17]) {
       const input = Uint8Array.from([0x12, length, ...new Uint8Array(length)]);
-      expectPsshError(() => decodeWidevinePsshData(input), 'ERR_PSSH_BAD_WIDEVINE_DATA', 0, `key_id is ${length} bytes, expected 16 (at byte 0)`);
+      expectPsshError(() => decodeWidevinePsshData(input), 'ERR_PSSH_BAD_WIDEVINE_DATA', 0, `key_id is ${length} bytes, expected 16`);
     }
   });
 
@@ -188,7 +188,7 @@ describe('Widevine PSSH data, field by field', () => {
 
   it('refuses a length-delimited field that runs past the end, known or unknown', () => {
     expectPsshError(() => decodeWidevinePsshData(fromHex('2205' + '0102')), 'ERR_PSSH_BAD_WIDEVINE_DATA', 0, /^malformed Widevine PSSH data: premature EOF/);
-    expectPsshError(() => decodeWidevinePsshData(fromHex('0801' + '820105' + '0102')), 'ERR_PSSH_BAD_WIDEVINE_DATA', 2, 'malformed Widevine PSSH data: premature EOF (at byte 2)');
+    expectPsshError(() => decodeWidevinePsshData(fromHex('0801' + '820105' + '0102')), 'ERR_PSSH_BAD_WIDEVINE_DATA', 2, 'malformed Widevine PSSH data: premature EOF');
   });
 
   it('keeps a leading byte order mark in a string field, so the bytes come back the same', () => {
@@ -231,8 +231,19 @@ describe('Widevine PSSH data, field by field', () => {
   });
 
   it('names each argument it refuses', () => {
-    expectPsshError(() => encodeWidevinePsshData(null as unknown as WidevinePsshData), 'ERR_PSSH_INVALID_INPUT', null, 'Widevine PSSH data must be an object');
-    expectPsshError(() => encodeWidevinePsshData({ entitledKeys: [null as unknown as object] }), 'ERR_PSSH_INVALID_INPUT', null, 'each entitled key must be an object');
+    for (const data of [null, 'CAE=']) {
+      expectPsshError(() => encodeWidevinePsshData(data as unknown as WidevinePsshData), 'ERR_PSSH_INVALID_INPUT', null, 'Widevine PSSH data must be an object');
+    }
+    for (const [field, name] of [['provider', 'provider'], ['trackType', 'trackType'], ['policy', 'policy'], ['videoFeature', 'videoFeature']]) {
+      expectPsshError(() => encodeWidevinePsshData({ [field!]: 1 }), 'ERR_PSSH_INVALID_INPUT', null, `${name} must be a string`);
+    }
+    expectPsshError(() => encodeWidevinePsshData({ groupedLicense: 'x' as unknown as Uint8Array }), 'ERR_PSSH_INVALID_INPUT', null, 'groupedLicense must be a Uint8Array');
+    for (const field of ['entitlementKeyId', 'keyId', 'key', 'iv']) {
+      expectPsshError(() => encodeWidevinePsshData({ entitledKeys: [{ [field]: 'x' }] }), 'ERR_PSSH_INVALID_INPUT', null, `entitledKeys.${field} must be a Uint8Array`);
+    }
+    for (const entitled of [null, 'x']) {
+      expectPsshError(() => encodeWidevinePsshData({ entitledKeys: [entitled as unknown as object] }), 'ERR_PSSH_INVALID_INPUT', null, 'each entitled key must be an object');
+    }
     expectPsshError(() => encodeWidevinePsshData({ entitledKeys: [{ iv: [1] as unknown as Uint8Array }] }), 'ERR_PSSH_INVALID_INPUT', null, 'entitledKeys.iv must be a Uint8Array');
     expectPsshError(() => encodeWidevinePsshData({ entitledKeys: [{ entitlementKeySizeBytes: -1 }] }), 'ERR_PSSH_INVALID_INPUT', null, 'entitledKeys.entitlementKeySizeBytes must be a uint32, got -1');
     expectPsshError(() => encodeWidevinePsshData({ provider: 5 as unknown as string }), 'ERR_PSSH_INVALID_INPUT', null, 'provider must be a string');

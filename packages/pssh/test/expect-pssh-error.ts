@@ -3,7 +3,8 @@ import { PsshError, type PsshErrorCode } from '../src/errors.js';
 
 /**
  * Asserts that `fn` throws a {@link PsshError} with `code`, at byte `offset` when given (`null`: with
- * no offset), and with a message matching `message` when given; returns the error.
+ * no offset), and when given a `message`: exactly that text (followed by ` (at byte <offset>)` when there
+ * is an offset), or text matching that pattern; returns the error.
  */
 export function expectPsshError(fn: () => unknown, code: PsshErrorCode, offset?: number | null, message?: string | RegExp): PsshError {
   try {
@@ -13,7 +14,9 @@ export function expectPsshError(fn: () => unknown, code: PsshErrorCode, offset?:
     expect((error as PsshError).name).toBe('PsshError');
     expect((error as PsshError).code).toBe(code);
     if (offset !== undefined) expect((error as PsshError).offset).toBe(offset ?? undefined);
-    if (message !== undefined) expect((error as PsshError).message).toMatch(message);
+    const { message: actual, offset: at } = error as PsshError;
+    if (typeof message === 'string') expect(actual).toBe(at === undefined ? message : `${message} (at byte ${at})`);
+    else if (message !== undefined) expect(actual).toMatch(message);
     return error as PsshError;
   }
   return expect.unreachable('no error thrown');
