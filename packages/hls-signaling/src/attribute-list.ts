@@ -77,7 +77,8 @@ export function parseAttributeList(text: string): HlsAttribute[] {
 /**
  * Writes attributes as an RFC 8216 attribute list, in the given order.
  *
- * @throws {@link HlsSignalingError} `ERR_HLS_INVALID_ATTRIBUTE` for a bad name or a value its form cannot carry.
+ * @throws {@link HlsSignalingError} `ERR_HLS_INVALID_ATTRIBUTE` for an entry that is not an attribute object,
+ *   a bad name or a value its form cannot carry.
  */
 export function formatAttributeList(attributes: readonly HlsAttribute[]): string {
   let list = '';
