@@ -58,7 +58,9 @@ describe('formatAttributeList', () => {
   });
 
   it('refuses an attribute that is not an object with its own error', () => {
-    expectHlsError(() => formatAttributeList([null as never]), 'ERR_HLS_INVALID_ATTRIBUTE', undefined, 'each attribute must be a { name, value, quoted } object');
+    for (const attribute of [null, 'A=1']) {
+      expectHlsError(() => formatAttributeList([attribute as never]), 'ERR_HLS_INVALID_ATTRIBUTE', undefined, 'each attribute must be a { name, value, quoted } object');
+    }
   });
 
   it('refuses a bad name, a value that is not a string, and a value its form cannot carry', () => {

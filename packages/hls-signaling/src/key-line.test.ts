@@ -86,6 +86,10 @@ describe('buildHlsKeyLines', () => {
     expect(buildHlsKeyLines(fields)).toEqual({ media: `#EXT-X-KEY:${list}`, master: `#EXT-X-SESSION-KEY:${list}` });
   });
 
+  it('refuses an attribute next to METHOD=NONE as the media line does', () => {
+    expectHlsError(() => buildHlsKeyLines({ method: 'NONE', uri: 'k' }), 'ERR_HLS_FORBIDDEN_ATTRIBUTE', 'URI', 'URI is not allowed with METHOD=NONE');
+  });
+
   it('refuses what either tag refuses: METHOD=NONE, a missing URI, a bad value', () => {
     expectHlsError(() => buildHlsKeyLines({ method: 'NONE' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD');
     expectHlsError(() => buildHlsKeyLines({ method: 'SAMPLE-AES' }), 'ERR_HLS_MISSING_ATTRIBUTE', 'URI');
