@@ -27,7 +27,6 @@ export function buildAes128KeyLines(options: Omit<Aes128KeyLineOptions, 'playlis
 
 function aes128Fields(options: Omit<Aes128KeyLineOptions, 'playlist'>): HlsKeyLineFields {
   const fields: HlsKeyLineFields = { method: 'AES-128', uri: options.uri };
-  // Stryker disable next-line ConditionalExpression: an IV set to undefined is written as no IV
   if (options.iv !== undefined) fields.iv = options.iv;
   if (options.explicitKeyFormat) {
     fields.keyFormat = KEY_FORMATS.identity;

@@ -11,7 +11,6 @@ export interface DataUri {
   data: Uint8Array;
 }
 
-// Stryker disable next-line Regex: re-encoding (decodePayload) refuses what an unanchored pattern lets through
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
@@ -66,7 +65,6 @@ function decodePayload(payload: string, isBase64: boolean): Uint8Array {
     }
   }
   const bytes = Buffer.from(payload, 'base64');
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: the pattern and length checks only refuse early what re-encoding refuses
   if (!BASE64.test(payload) || payload.length % 4 !== 0 || bytes.toString('base64') !== payload) {
     throw new HlsSignalingError('ERR_HLS_INVALID_DATA_URI', 'the data: URI payload is not canonical base64');
   }

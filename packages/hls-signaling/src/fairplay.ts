@@ -37,7 +37,6 @@ export interface FairPlayUriTemplate {
 
 const SKD = 'skd://';
 const KID_IV = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):([0-9a-f]{32})$/i;
-// Stryker disable next-line Regex: re-encoding (readForm) refuses what an unanchored pattern lets through
 const KID_BASE64 = /^[A-Za-z0-9+/]{22}==$/;
 const CONTENT_PERIOD = /^(.+)([0-9a-f]{16})$/s;
 
@@ -182,7 +181,6 @@ function checkContentId(contentId: unknown): string {
 }
 
 function periodHex(periodIndex: unknown): string {
-  // Stryker disable next-line ConditionalExpression: Number.isSafeInteger is false for anything but a number
   if (typeof periodIndex !== 'number' || !Number.isSafeInteger(periodIndex) || periodIndex < 0) {
     throw new HlsSignalingError('ERR_HLS_INVALID_FAIRPLAY_URI', 'periodIndex must be a non-negative safe integer');
   }
@@ -222,7 +220,6 @@ function fairPlayFields(options: Omit<FairPlayKeyLineOptions, 'playlist'>): HlsK
     keyFormat: KEY_FORMATS.fairPlay,
     keyFormatVersions: options.keyFormatVersions ?? '1',
   };
-  // Stryker disable next-line ConditionalExpression: an IV set to undefined is written as no IV
   if (options.iv !== undefined) fields.iv = options.iv;
   return fields;
 }

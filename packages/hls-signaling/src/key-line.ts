@@ -145,7 +145,6 @@ export function parseHlsKeyLine(text: string): HlsKeyLine {
     throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', 'parseHlsKeyLine takes a string');
   }
   const trimmed = text.replace(/[ \t\r\n]+$/, '');
-  // Stryker disable next-line Regex: with the s flag, (.*) already runs to the end
   const match = /^#(EXT-X-KEY|EXT-X-SESSION-KEY):(.*)$/s.exec(trimmed);
   if (!match) {
     throw new HlsSignalingError(

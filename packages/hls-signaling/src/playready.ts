@@ -56,7 +56,6 @@ function playReadyFields({ pro, scheme, kid }: Omit<PlayReadyKeyLineOptions, 'pl
     keyFormat: KEY_FORMATS.playReady,
     keyFormatVersions: '1',
   };
-  // Stryker disable next-line ConditionalExpression: a KEYID set to undefined is written as no KEYID
   if (kid !== undefined) fields.keyId = kid;
   return fields;
 }

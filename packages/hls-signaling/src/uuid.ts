@@ -21,7 +21,6 @@ function readKid<T>(kid: unknown, read: (kid: string) => T, code: HlsSignalingEr
   try {
     return read(kid);
   } catch (error) {
-    // Stryker disable next-line ConditionalExpression: uuidToBytes and normalizeUuid throw nothing but PsshError
     if (error instanceof PsshError) {
       throw new HlsSignalingError(code, attribute ? `${attribute}: ${error.message}` : error.message, {
         cause: error,

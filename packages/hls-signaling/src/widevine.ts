@@ -42,7 +42,6 @@ function widevineFields({ pssh, kid, scheme }: Omit<WidevineKeyLineOptions, 'pla
   try {
     systemId = parsePsshBox(pssh).systemId;
   } catch (error) {
-    // Stryker disable next-line ConditionalExpression: parsePsshBox throws nothing but PsshError
     if (!(error instanceof PsshError)) throw error;
     throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', `pssh must be a whole pssh box: ${error.message}`, {
       cause: error,

@@ -121,7 +121,6 @@ function kidBytes(kid: unknown): Uint8Array {
   try {
     return uuidToBytes(kid);
   } catch (error) {
-    // Stryker disable next-line ConditionalExpression: uuidToBytes throws nothing but PsshError for a string
     if (error instanceof PsshError) {
       throw new KeySeedError('ERR_KEY_SEED_INVALID_KID', error.message, { cause: error });
     }

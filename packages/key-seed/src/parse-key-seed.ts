@@ -36,19 +36,17 @@ function decodeSeedText(text: string): Uint8Array {
     // Stryker disable next-line StringLiteral: both groups take part in every match, so the defaults never apply
     const [, body = '', padding = ''] = base64;
     const urlSafe = /[-_]/.test(body);
-    // Stryker disable next-line ConditionalExpression: mixed alphabets do not re-encode to themselves either (check below)
     const mixedAlphabets = urlSafe && /[+/]/.test(body);
     const paddingFits = padding === '' || (body.length + padding.length) % 4 === 0;
     if (
       !mixedAlphabets &&
       paddingFits &&
-      // Stryker disable next-line ConditionalExpression,ArithmeticOperator: 4n + 1 characters never re-encode to themselves either
+      // Stryker disable next-line ArithmeticOperator: a body of 4n + 1 characters never re-encodes to itself, so the check below refuses it too
       body.length % 4 !== 1
     ) {
       const encoding = urlSafe ? 'base64url' : 'base64';
       const bytes = Buffer.from(body, encoding);
       // Node ignores non-zero trailing bits; re-encoding rejects text that is not what it decodes to.
-      // Stryker disable next-line Regex: Node writes '=' only at the end, so /=+/ removes the same characters
       if (bytes.toString(encoding).replace(/=+$/, '') === body) return Uint8Array.from(bytes);
     }
   }

@@ -50,7 +50,6 @@ export function deriveContentKey(seed: Uint8Array, kid: string): Uint8Array {
   // Stryker disable next-line CallExpression: hygiene only (no seed left in memory); every derivation overwrites all of it first
   MESSAGE.fill(0);
   const key = new Uint8Array(16);
-  // Stryker disable next-line EqualityOperator: a 17th byte written to a 16-byte Uint8Array is dropped
   for (let i = 0; i < 16; i++) {
     key[i] =
       a.charCodeAt(i) ^ a.charCodeAt(i + 16) ^ b.charCodeAt(i) ^ b.charCodeAt(i + 16) ^ c.charCodeAt(i) ^ c.charCodeAt(i + 16);
@@ -65,7 +64,6 @@ function kidGuidBytes(kid: string): Uint8Array {
   try {
     return kidToGuidBytes(kid);
   } catch (error) {
-    // Stryker disable next-line ConditionalExpression: kidToGuidBytes throws nothing but PlayReadyError for a string
     if (error instanceof PlayReadyError) {
       throw new KeySeedError('ERR_KEY_SEED_INVALID_KID', error.message, { cause: error });
     }

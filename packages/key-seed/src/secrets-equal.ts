@@ -16,12 +16,10 @@ function digest(value: string | Uint8Array): Buffer {
  */
 export function secretsEqual(a: string | Uint8Array, b: string | Uint8Array): boolean {
   const sameDigest = timingSafeEqual(digest(a), digest(b));
-  // Stryker disable next-line ConditionalExpression: equal SHA-256 digests mean equal lengths short of a collision
   return sameDigest && byteLength(a) === byteLength(b);
 }
 
-// Stryker disable next-line BlockStatement: see secretsEqual, equal digests already imply equal lengths
+// Stryker disable next-line BlockStatement: equal SHA-256 digests already mean equal lengths, short of a collision
 function byteLength(value: string | Uint8Array): number {
-  // Stryker disable next-line ConditionalExpression: Buffer.byteLength of a Uint8Array is its length
   return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }

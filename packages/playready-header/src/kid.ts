@@ -34,7 +34,6 @@ export function kidToGuidBytes(kid: string): Uint8Array {
   try {
     bytes = uuidToBytes(kid);
   } catch (error) {
-    // Stryker disable next-line ConditionalExpression: uuidToBytes throws nothing but PsshError
     if (error instanceof PsshError) throw new PlayReadyError('ERR_PLAYREADY_INVALID_KID', error.message);
     throw error;
   }

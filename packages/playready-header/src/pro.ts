@@ -157,15 +157,12 @@ export function encodePlayReadyPsshBox(
     allocated = allocatePsshBox(
       {
         systemId: PLAYREADY_SYSTEM_ID,
-        // Stryker disable next-line ConditionalExpression: allocatePsshBox reads a version set to undefined as none
         ...(options.version !== undefined && { version: options.version }),
-        // Stryker disable next-line ConditionalExpression: allocatePsshBox reads keyIds set to undefined as none
         ...(options.keyIds !== undefined && { keyIds: options.keyIds }),
       },
       headerObjectLength(wrmHeader),
     );
   } catch (error) {
-    // Stryker disable next-line ConditionalExpression: allocatePsshBox throws nothing but PsshError
     if (error instanceof PsshError) {
       throw new PlayReadyError('ERR_PLAYREADY_INVALID_OBJECT', error.message, { cause: error });
     }
@@ -190,6 +187,5 @@ function decodeUtf16le(value: Uint8Array, offset: number): string {
 }
 
 function invalidObject(message: string, offset?: number): never {
-  // Stryker disable next-line ConditionalExpression: PlayReadyError reads an offset set to undefined as none
   throw new PlayReadyError('ERR_PLAYREADY_INVALID_OBJECT', message, offset === undefined ? {} : { offset });
 }

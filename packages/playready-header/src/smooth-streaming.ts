@@ -53,7 +53,6 @@ export function parseSmoothStreamingProtectionHeader(text: string): SmoothStream
     try {
       systemId = normalizeUuid(id);
     } catch (error) {
-      // Stryker disable next-line ConditionalExpression: normalizeUuid throws nothing but PsshError
       if (error instanceof PsshError) invalid(`SystemID is not a UUID: ${JSON.stringify(id.slice(0, 64))}`);
       throw error;
     }

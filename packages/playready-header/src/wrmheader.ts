@@ -128,7 +128,6 @@ export function parseWrmHeader(xml: string): WrmHeader {
   const version = checkVersion(root.attributes.get('version'));
   const header: WrmHeader = { version, keys: [] };
   const data = child(root, 'DATA');
-  // Stryker disable next-line ConditionalExpression: without DATA every lookup below finds nothing and the header is returned as it is
   if (!data) return header;
 
   const protectInfo = child(data, 'PROTECTINFO');

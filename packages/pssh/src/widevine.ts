@@ -99,7 +99,6 @@ export function encodeWidevinePsshData(data: WidevinePsshDataInit): Uint8Array {
     add(2, (w) => w.tag(2, WireType.LengthDelimited).bytes(bytes));
   }
   addString(add, 3, data.provider, 'provider');
-  // Stryker disable next-line ConditionalExpression: a contentId set to undefined is left out by addBytes as well
   if (data.contentId !== undefined) {
     const bytes = typeof data.contentId === 'string' ? UTF8_ENCODER.encode(data.contentId) : data.contentId;
     addBytes(add, 4, bytes, 'contentId');
