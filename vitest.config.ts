@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { relative } from 'node:path';
-import { sourceAliases, workspacePackages } from './tooling/src/vitest.ts';
+import { PACKAGE_TEST_FILES, sourceAliases, workspacePackages } from './tooling/src/vitest.ts';
 
 const root = import.meta.dirname;
 
@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: pkg.name,
           root: pkg.dir,
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: PACKAGE_TEST_FILES,
           benchmark: { include: ['bench/**/*.bench.ts'] },
         },
       })),

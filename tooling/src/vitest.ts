@@ -6,6 +6,9 @@ interface WorkspacePackage {
   dir: string;
 }
 
+/** A package's own tests, relative to its directory. */
+export const PACKAGE_TEST_FILES = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+
 /** Every package under packages/ and apps/, with its directory. */
 export function workspacePackages(root: string): WorkspacePackage[] {
   const found: WorkspacePackage[] = [];

@@ -59,6 +59,7 @@ export function parseAttributeList(text: string): HlsAttribute[] {
         });
       }
     } else {
+      // Stryker disable next-line ArithmeticOperator: from equals - 1 the search meets the name's last character and '=' first, never a comma
       const comma = text.indexOf(',', equals + 1);
       end = comma === -1 ? text.length : comma;
       value = text.slice(equals + 1, end);
@@ -76,11 +77,16 @@ export function parseAttributeList(text: string): HlsAttribute[] {
 /**
  * Writes attributes as an RFC 8216 attribute list, in the given order.
  *
- * @throws {@link HlsSignalingError} `ERR_HLS_INVALID_ATTRIBUTE` for a bad name or a value its form cannot carry.
+ * @throws {@link HlsSignalingError} `ERR_HLS_INVALID_ATTRIBUTE` for an entry that is not an attribute object,
+ *   a bad name or a value its form cannot carry.
  */
 export function formatAttributeList(attributes: readonly HlsAttribute[]): string {
   let list = '';
-  for (const { name, value, quoted } of attributes) {
+  for (const attribute of attributes) {
+    if (typeof attribute !== 'object' || attribute === null) {
+      throw new HlsSignalingError('ERR_HLS_INVALID_ATTRIBUTE', 'each attribute must be a { name, value, quoted } object');
+    }
+    const { name, value, quoted } = attribute;
     if (typeof name !== 'string' || !ATTRIBUTE_NAME.test(name)) {
       throw new HlsSignalingError(
         'ERR_HLS_INVALID_ATTRIBUTE',

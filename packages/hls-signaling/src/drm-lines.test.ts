@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectHlsError } from '../test/expect-hls-error.js';
 import { vectorCase } from '../../../tooling/src/shared-data.js';
 import {
   buildAes128KeyLine,
@@ -28,8 +29,15 @@ describe('buildPlayReadyKeyLine', () => {
         'KEYFORMAT="com.microsoft.playready",KEYFORMATVERSIONS="1"',
     );
     const line = parseHlsKeyLine(buildPlayReadyKeyLine({ pro, scheme: 'cenc', kid: playReady.inputs.kid! }));
-    expect(line).toMatchObject({ tag: 'EXT-X-KEY', method: 'SAMPLE-AES-CTR', keyId: playReady.inputs.kid });
-    expect(parseDataUri(line.uri!)).toEqual({ mediaType: 'text/plain', parameters: { charset: 'UTF-16' }, data: pro });
+    expect(line).toStrictEqual({
+      tag: 'EXT-X-KEY',
+      method: 'SAMPLE-AES-CTR',
+      uri: `data:text/plain;charset=UTF-16;base64,${proB64}`,
+      keyId: playReady.inputs.kid,
+      keyFormat: 'com.microsoft.playready',
+      keyFormatVersions: '1',
+    });
+    expect(parseDataUri(line.uri!)).toStrictEqual({ mediaType: 'text/plain', parameters: { charset: 'UTF-16' }, data: pro });
   });
 
   it('writes both lines at once, as two single-line calls do', () => {
@@ -133,5 +141,78 @@ describe('data URIs', () => {
         }
       }),
     );
+  });
+});
+
+describe('DRM line helpers: what they refuse', () => {
+  const code = 'ERR_HLS_INVALID_INPUT';
+
+  it('takes the smallest PlayReady Object (6 bytes), and refuses 5 bytes or a Length that disagrees', () => {
+    const empty = Uint8Array.of(6, 0, 0, 0, 0, 0);
+    expect(buildPlayReadyKeyLine({ pro: empty, scheme: 'cenc' })).toBe(
+      '#EXT-X-KEY:METHOD=SAMPLE-AES-CTR,URI="data:text/plain;charset=UTF-16;base64,BgAAAAAA",KEYFORMAT="com.microsoft.playready",KEYFORMATVERSIONS="1"',
+    );
+    for (const bad of [empty.subarray(0, 5), 'BgAAAAAA' as unknown as Uint8Array]) {
+      expectHlsError(() => buildPlayReadyKeyLine({ pro: bad, scheme: 'cenc' }), code, undefined, 'pro must be a PlayReady Object (Uint8Array)');
+    }
+    // A Length in all four bytes, little-endian: 0x01000006 says 16 MiB and 6 bytes.
+    for (const [length, declared] of [[[7, 0, 0, 0], 7], [[6, 0, 0, 1], 0x0100_0006], [[6, 1, 0, 0], 262], [[6, 0, 1, 0], 65542]] as const) {
+      expectHlsError(
+        () => buildPlayReadyKeyLine({ pro: Uint8Array.of(...length, 0, 0), scheme: 'cenc' }),
+        code,
+        undefined,
+        `pro is not a PlayReady Object: it declares ${declared} bytes but has 6`,
+      );
+    }
+  });
+
+  it('refuses an unknown scheme and playlist, and a missing options object, naming the helper', () => {
+    expectHlsError(() => buildPlayReadyKeyLine({ pro, scheme: 'cens' as 'cenc' }), code, undefined, "scheme must be 'cenc' or 'cbcs'");
+    expectHlsError(() => buildWidevineKeyLine({ pssh: widevinePssh, kid: widevine.inputs.kid!, scheme: 'cens' as 'cenc' }), code, undefined, "scheme must be 'cenc' or 'cbcs'");
+    expectHlsError(() => buildAes128KeyLine({ uri: 'k', playlist: 'variant' as 'media' }), code, undefined, "playlist must be 'media' or 'master'");
+    for (const [helper, run] of [
+      ['buildPlayReadyKeyLine', () => buildPlayReadyKeyLine(null as never)],
+      ['buildPlayReadyKeyLines', () => buildPlayReadyKeyLines(null as never)],
+      ['buildWidevineKeyLine', () => buildWidevineKeyLine(null as never)],
+      ['buildWidevineKeyLines', () => buildWidevineKeyLines(null as never)],
+      ['buildAes128KeyLine', () => buildAes128KeyLine('https://k' as never)],
+      ['buildAes128KeyLines', () => buildAes128KeyLines(undefined as never)],
+    ] as const) {
+      expectHlsError(run, code, undefined, `${helper} takes an options object`);
+    }
+  });
+
+  it('says why a Widevine pssh is refused, keeping the pssh error as the cause', () => {
+    const playReadyPssh = fromBase64(playReady.expected.pssh_b64!);
+    expectHlsError(
+      () => buildWidevineKeyLine({ pssh: playReadyPssh, kid: widevine.inputs.kid!, scheme: 'cenc' }),
+      code,
+      undefined,
+      'pssh is a box of system 9a04f079-9840-4286-ab92-e65be0885f95, not Widevine',
+    );
+    const error = expectHlsError(() => buildWidevineKeyLine({ pssh: new Uint8Array(3), kid: widevine.inputs.kid!, scheme: 'cenc' }), code, undefined);
+    expect(error.message).toBe(`pssh must be a whole pssh box: ${(error.cause as Error).message}`);
+    expect((error.cause as { code: string }).code).toBe('ERR_PSSH_TRUNCATED');
+  });
+
+  it('writes the Widevine line for cenc with the KID from the caller, as a KEYID', () => {
+    expect(parseHlsKeyLine(buildWidevineKeyLine({ pssh: widevinePssh, kid: widevine.inputs.kid!, scheme: 'cenc', playlist: 'master' }))).toStrictEqual({
+      tag: 'EXT-X-SESSION-KEY',
+      method: 'SAMPLE-AES-CTR',
+      uri: `data:text/plain;base64,${widevine.expected.pssh_b64!}`,
+      keyId: widevine.inputs.kid,
+      keyFormat: 'urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed',
+      keyFormatVersions: '1',
+    });
+  });
+
+  it('writes EXT-X-KEY for the media playlist, named or by default', () => {
+    expect(buildAes128KeyLine({ uri: 'k', playlist: 'media' })).toBe('#EXT-X-KEY:METHOD=AES-128,URI="k"');
+    expect(buildAes128KeyLine({ uri: 'k', playlist: undefined })).toBe('#EXT-X-KEY:METHOD=AES-128,URI="k"');
+  });
+
+  it('leaves KEYFORMAT out of an AES-128 line unless asked', () => {
+    expect(buildAes128KeyLine({ uri: 'k', explicitKeyFormat: false })).toBe('#EXT-X-KEY:METHOD=AES-128,URI="k"');
+    expectHlsError(() => buildAes128KeyLine({ uri: '' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'URI', 'URI must be a non-empty string');
   });
 });

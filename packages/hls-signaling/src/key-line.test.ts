@@ -1,24 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectHlsError } from '../test/expect-hls-error.js';
 import {
   buildHlsKeyLine,
   buildHlsKeyLines,
   HLS_KEY_METHODS,
   HlsSignalingError,
+  type HlsSignalingErrorCode,
   type HlsKeyLine,
   type HlsKeyLineFields,
   parseHlsKeyLine,
 } from './index.js';
-
-function failure(run: () => unknown): HlsSignalingError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof HlsSignalingError) return error;
-    throw error;
-  }
-  throw new Error('expected an HlsSignalingError');
-}
 
 const iv = Uint8Array.from(Buffer.from('0123456789ABCDEF0123456789ABCDEF', 'hex'));
 
@@ -42,21 +34,12 @@ describe('buildHlsKeyLine', () => {
 
   it('writes METHOD=NONE alone, and refuses attributes next to it', () => {
     expect(buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE' })).toBe('#EXT-X-KEY:METHOD=NONE');
-    expect(failure(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE', uri: 'x' }))).toMatchObject({
-      code: 'ERR_HLS_FORBIDDEN_ATTRIBUTE',
-      attribute: 'URI',
-    });
+    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE', uri: 'x' }), 'ERR_HLS_FORBIDDEN_ATTRIBUTE', 'URI');
   });
 
   it('refuses METHOD=NONE on EXT-X-SESSION-KEY and a missing URI', () => {
-    expect(failure(() => buildHlsKeyLine({ tag: 'EXT-X-SESSION-KEY', method: 'NONE' }))).toMatchObject({
-      code: 'ERR_HLS_INVALID_ATTRIBUTE',
-      attribute: 'METHOD',
-    });
-    expect(failure(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128' }))).toMatchObject({
-      code: 'ERR_HLS_MISSING_ATTRIBUTE',
-      attribute: 'URI',
-    });
+    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-SESSION-KEY', method: 'NONE' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD');
+    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128' }), 'ERR_HLS_MISSING_ATTRIBUTE', 'URI');
   });
 
   it.each([
@@ -71,18 +54,17 @@ describe('buildHlsKeyLine', () => {
     [{ otherAttributes: [{ name: 'X-A', value: 'has space', quoted: false }] }, 'X-A'],
     [{ otherAttributes: [{ name: 'KEYID', value: '0x00', quoted: false }] }, 'KEYID'],
   ])('names the attribute at fault for %j', (change, attribute) => {
-    const error = failure(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'SAMPLE-AES', uri: 'skd://k', ...change }));
-    expect(error.attribute).toBe(attribute);
+    const error = expectHlsError(
+      () => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'SAMPLE-AES', uri: 'skd://k', ...change }),
+      attribute === 'KEYID' && 'otherAttributes' in change ? 'ERR_HLS_INVALID_INPUT' : 'ERR_HLS_INVALID_ATTRIBUTE',
+      attribute,
+    );
     expect(error.message).toContain(attribute);
   });
 
   it('refuses an unknown METHOD and tag', () => {
-    expect(
-      failure(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'ROT13' as 'NONE' })),
-    ).toMatchObject({ attribute: 'METHOD' });
-    expect(failure(() => buildHlsKeyLine({ tag: 'EXT-X-MAP' as 'EXT-X-KEY', method: 'NONE' })).code).toBe(
-      'ERR_HLS_INVALID_INPUT',
-    );
+    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'ROT13' as 'NONE' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD');
+    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-MAP' as 'EXT-X-KEY', method: 'NONE' }), 'ERR_HLS_INVALID_INPUT', undefined);
   });
 });
 
@@ -104,19 +86,15 @@ describe('buildHlsKeyLines', () => {
     expect(buildHlsKeyLines(fields)).toEqual({ media: `#EXT-X-KEY:${list}`, master: `#EXT-X-SESSION-KEY:${list}` });
   });
 
+  it('refuses an attribute next to METHOD=NONE as the media line does', () => {
+    expectHlsError(() => buildHlsKeyLines({ method: 'NONE', uri: 'k' }), 'ERR_HLS_FORBIDDEN_ATTRIBUTE', 'URI', 'URI is not allowed with METHOD=NONE');
+  });
+
   it('refuses what either tag refuses: METHOD=NONE, a missing URI, a bad value', () => {
-    expect(failure(() => buildHlsKeyLines({ method: 'NONE' }))).toMatchObject({
-      code: 'ERR_HLS_INVALID_ATTRIBUTE',
-      attribute: 'METHOD',
-    });
-    expect(failure(() => buildHlsKeyLines({ method: 'SAMPLE-AES' }))).toMatchObject({
-      code: 'ERR_HLS_MISSING_ATTRIBUTE',
-      attribute: 'URI',
-    });
-    expect(failure(() => buildHlsKeyLines({ ...fields, keyFormatVersions: '0' }))).toMatchObject({
-      attribute: 'KEYFORMATVERSIONS',
-    });
-    expect(failure(() => buildHlsKeyLines(null as unknown as HlsKeyLineFields)).code).toBe('ERR_HLS_INVALID_INPUT');
+    expectHlsError(() => buildHlsKeyLines({ method: 'NONE' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD');
+    expectHlsError(() => buildHlsKeyLines({ method: 'SAMPLE-AES' }), 'ERR_HLS_MISSING_ATTRIBUTE', 'URI');
+    expectHlsError(() => buildHlsKeyLines({ ...fields, keyFormatVersions: '0' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYFORMATVERSIONS');
+    expectHlsError(() => buildHlsKeyLines(null as unknown as HlsKeyLineFields), 'ERR_HLS_INVALID_INPUT', undefined);
   });
 });
 
@@ -159,8 +137,7 @@ describe('parseHlsKeyLine', () => {
     ['#EXT-X-SESSION-KEY:METHOD=NONE', 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD'],
     ['#EXT-X-KEY:METHOD=AES-128,URI="k",X-A=', 'ERR_HLS_INVALID_ATTRIBUTE', 'X-A'],
   ])('refuses %s naming the attribute', (text, code, attribute) => {
-    const error = failure(() => parseHlsKeyLine(text));
-    expect(error).toMatchObject({ code, attribute });
+    const error = expectHlsError(() => parseHlsKeyLine(text), code as HlsSignalingErrorCode, attribute);
     expect(error.message).toContain(attribute);
   });
 
@@ -172,7 +149,7 @@ describe('parseHlsKeyLine', () => {
     '#EXT-X-KEY:method=NONE',
     '#EXT-X-KEY:METHOD=NONE,,URI="k"',
   ])('refuses %s as an invalid line', (text) => {
-    expect(failure(() => parseHlsKeyLine(text)).code).toBe('ERR_HLS_INVALID_LINE');
+    expectHlsError(() => parseHlsKeyLine(text), 'ERR_HLS_INVALID_LINE', undefined);
   });
 });
 
@@ -254,5 +231,123 @@ describe('properties', () => {
         }
       }),
     );
+  });
+});
+
+describe('key line values at their limits', () => {
+  const line = (attributes: string) => `#EXT-X-KEY:METHOD=AES-128,URI="k",${attributes}`;
+  const zeros = (count: number) => '0'.repeat(count);
+
+  it('reads an IV of 1 to 32 hex digits after 0x or 0X, padding it to 16 bytes, and refuses 33', () => {
+    expect(parseHlsKeyLine(line('IV=0X1')).iv).toStrictEqual(Uint8Array.of(...new Uint8Array(15), 1));
+    expect(parseHlsKeyLine(line(`IV=0x${'f'.repeat(32)}`)).iv).toStrictEqual(new Uint8Array(16).fill(0xff));
+    for (const value of [`0x${zeros(33)}`, '0x', '00', 'x0x1', '0x1g']) {
+      expectHlsError(() => parseHlsKeyLine(line(`IV=${value}`)), 'ERR_HLS_INVALID_ATTRIBUTE', 'IV', 'IV must be a hexadecimal sequence of at most 128 bits');
+    }
+  });
+
+  it('reads a KEYID of exactly 32 hex digits, and refuses 31 or 33', () => {
+    expect(parseHlsKeyLine(line(`KEYID=0X${'A'.repeat(32)}`)).keyId).toBe('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa');
+    for (const value of [`0x${zeros(31)}`, `0x${zeros(33)}`, zeros(34), `0x${zeros(31)}g`, `y0x${zeros(32)}`]) {
+      expectHlsError(() => parseHlsKeyLine(line(`KEYID=${value}`)), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYID', 'KEYID must be 0x followed by 32 hex digits');
+    }
+  });
+
+  it('reads KEYFORMATVERSIONS of positive integers separated by /, and refuses anything else', () => {
+    expect(parseHlsKeyLine(line('KEYFORMATVERSIONS="1/20/305"')).keyFormatVersions).toBe('1/20/305');
+    for (const value of ['0', '01', '1/', '/1', 'x1', '1x', '1//2', '1 /2']) {
+      expectHlsError(
+        () => parseHlsKeyLine(line(`KEYFORMATVERSIONS="${value}"`)),
+        'ERR_HLS_INVALID_ATTRIBUTE',
+        'KEYFORMATVERSIONS',
+        `KEYFORMATVERSIONS must be positive integers separated by '/', got ${JSON.stringify(value)}`,
+      );
+    }
+    expectHlsError(() => parseHlsKeyLine(line('KEYFORMATVERSIONS=""')), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYFORMATVERSIONS', 'KEYFORMATVERSIONS must be a non-empty string');
+    expectHlsError(() => parseHlsKeyLine(line('KEYFORMATVERSIONS=1')), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYFORMATVERSIONS', 'KEYFORMATVERSIONS must be a quoted string');
+  });
+
+  it('ignores spaces, tabs, CR and LF after the line only, and reads nothing before the #', () => {
+    expect(parseHlsKeyLine('#EXT-X-KEY:METHOD=NONE \t\r\n')).toStrictEqual({ tag: 'EXT-X-KEY', method: 'NONE' });
+    expectHlsError(() => parseHlsKeyLine(' #EXT-X-KEY:METHOD=NONE'), 'ERR_HLS_INVALID_LINE', undefined, 'not an #EXT-X-KEY or #EXT-X-SESSION-KEY line: " #EXT-X-KEY:METHOD=NONE"');
+    expectHlsError(() => parseHlsKeyLine('#EXT-X-KEYS:METHOD=NONE'), 'ERR_HLS_INVALID_LINE', undefined);
+    expectHlsError(() => parseHlsKeyLine('#EXT-X-KEY:METHOD=NONE\nURI="k"'), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD');
+    expectHlsError(() => parseHlsKeyLine(42 as unknown as string), 'ERR_HLS_INVALID_INPUT', undefined, 'parseHlsKeyLine takes a string');
+  });
+
+  it('reads every field of a line exactly, unknown attributes included', () => {
+    const text = `#EXT-X-SESSION-KEY:X-B=1,KEYFORMATVERSIONS="1",KEYFORMAT="f",KEYID=0x${'0'.repeat(31)}1,IV=0x1,URI="u",METHOD=SAMPLE-AES-CENC,X-A="a"`;
+    expect(parseHlsKeyLine(text)).toStrictEqual({
+      tag: 'EXT-X-SESSION-KEY',
+      method: 'SAMPLE-AES-CENC',
+      uri: 'u',
+      iv: Uint8Array.of(...new Uint8Array(15), 1),
+      keyId: '00000000-0000-0000-0000-000000000001',
+      keyFormat: 'f',
+      keyFormatVersions: '1',
+      otherAttributes: [
+        { name: 'X-B', value: '1', quoted: false },
+        { name: 'X-A', value: 'a', quoted: true },
+      ],
+    });
+  });
+
+  it('says what is wrong with the line it is asked to write', () => {
+    const base = { tag: 'EXT-X-KEY' as const, method: 'AES-128' as const, uri: 'k' };
+    expectHlsError(() => buildHlsKeyLine(null as unknown as HlsKeyLine), 'ERR_HLS_INVALID_INPUT', undefined, 'buildHlsKeyLine takes an HlsKeyLine object');
+    expectHlsError(() => buildHlsKeyLines(null as unknown as HlsKeyLineFields), 'ERR_HLS_INVALID_INPUT', undefined, 'buildHlsKeyLines takes an HlsKeyLineFields object');
+    expectHlsError(() => buildHlsKeyLine({ ...base, tag: 'EXT-X-MAP' as 'EXT-X-KEY' }), 'ERR_HLS_INVALID_INPUT', undefined, 'tag must be EXT-X-KEY or EXT-X-SESSION-KEY');
+    expectHlsError(
+      () => buildHlsKeyLine({ ...base, method: 'aes-128' as 'AES-128' }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'METHOD',
+      'METHOD must be one of NONE, AES-128, SAMPLE-AES, SAMPLE-AES-CTR, SAMPLE-AES-CENC, got "aes-128"',
+    );
+    expectHlsError(() => buildHlsKeyLine({ ...base, uri: '' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'URI', 'URI must be a non-empty string');
+    expectHlsError(() => buildHlsKeyLine({ ...base, keyFormat: 7 as unknown as string }), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYFORMAT', 'KEYFORMAT must be a non-empty string');
+    for (const iv of [new Uint8Array(15), new Uint8Array(17), 'x' as unknown as Uint8Array]) {
+      expectHlsError(() => buildHlsKeyLine({ ...base, iv }), 'ERR_HLS_INVALID_ATTRIBUTE', 'IV', 'IV must be 16 bytes');
+    }
+    expectHlsError(() => buildHlsKeyLine({ ...base, keyId: 'x' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYID', 'KEYID: not a UUID: "x"');
+    const error = expectHlsError(() => buildHlsKeyLine({ ...base, keyId: 5 as unknown as string }), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYID', 'KEYID must be a UUID string');
+    expect(error.cause).toBeUndefined();
+    expectHlsError(
+      () => buildHlsKeyLine({ ...base, otherAttributes: [{ name: 'IV', value: '0x1', quoted: false }] }),
+      'ERR_HLS_INVALID_INPUT',
+      'IV',
+      'IV has its own field in HlsKeyLine; it cannot be an other attribute',
+    );
+    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'SAMPLE-AES' }), 'ERR_HLS_MISSING_ATTRIBUTE', 'URI', 'URI is required with METHOD=SAMPLE-AES');
+    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE', iv: new Uint8Array(16) }), 'ERR_HLS_FORBIDDEN_ATTRIBUTE', 'IV', 'IV is not allowed with METHOD=NONE');
+    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-SESSION-KEY', method: 'NONE' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD', 'METHOD=NONE is not allowed on EXT-X-SESSION-KEY');
+  });
+
+  it('refuses other attributes that are not attribute objects with its own error', () => {
+    for (const otherAttributes of [[null], ['X-A=1'], 'X-A=1']) {
+      expectHlsError(
+        () => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k', otherAttributes: otherAttributes as never }),
+        'ERR_HLS_INVALID_INPUT',
+        undefined,
+        'each other attribute must be a { name, value, quoted } object',
+      );
+    }
+  });
+
+  it('refuses KEYFORMATVERSIONS that are not a string, even one that reads as a number', () => {
+    expectHlsError(
+      () => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k', keyFormatVersions: 5 as unknown as string }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'KEYFORMATVERSIONS',
+      "KEYFORMATVERSIONS must be positive integers separated by '/', got \"5\"",
+    );
+  });
+
+  it('writes a line with only a METHOD and URI, and METHOD=NONE alone', () => {
+    expect(buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k' })).toBe('#EXT-X-KEY:METHOD=AES-128,URI="k"');
+    expect(buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE' })).toBe('#EXT-X-KEY:METHOD=NONE');
+    expect(buildHlsKeyLines({ method: 'SAMPLE-AES', uri: 'k', keyId: '{00000000-0000-0000-0000-0000000000AB}' })).toStrictEqual({
+      media: '#EXT-X-KEY:METHOD=SAMPLE-AES,URI="k",KEYID=0x000000000000000000000000000000AB',
+      master: '#EXT-X-SESSION-KEY:METHOD=SAMPLE-AES,URI="k",KEYID=0x000000000000000000000000000000AB',
+    });
   });
 });

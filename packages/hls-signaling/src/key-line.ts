@@ -82,6 +82,7 @@ export function buildHlsKeyLines(fields: HlsKeyLineFields): HlsKeyLines {
     throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', 'buildHlsKeyLines takes an HlsKeyLineFields object');
   }
   const attributes = attributesOf(fields);
+  // Stryker disable next-line StringLiteral: any tag but EXT-X-SESSION-KEY gets the same checks, and that one follows
   checkRules('EXT-X-KEY', fields.method, attributes);
   checkRules('EXT-X-SESSION-KEY', fields.method, attributes);
   const list = formatAttributeList(attributes);
@@ -116,7 +117,10 @@ function attributesOf(line: HlsKeyLineFields): HlsAttribute[] {
     });
   }
   for (const other of line.otherAttributes ?? []) {
-    if ((KNOWN as readonly string[]).includes(other?.name)) {
+    if (typeof other !== 'object' || other === null) {
+      throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', 'each other attribute must be a { name, value, quoted } object');
+    }
+    if ((KNOWN as readonly string[]).includes(other.name)) {
       throw new HlsSignalingError(
         'ERR_HLS_INVALID_INPUT',
         `${other.name} has its own field in HlsKeyLine; it cannot be an other attribute`,

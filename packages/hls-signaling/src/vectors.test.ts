@@ -74,9 +74,10 @@ describe('Widevine HLS vectors (Axinom SPEKE 2.0)', () => {
 
     it(`${name}: parses the line back to the KID and the pssh box`, () => {
       const line = parseHlsKeyLine(expected.hls_media_line!);
-      expect(line).toMatchObject({
+      expect(line).toStrictEqual({
         tag: 'EXT-X-KEY',
         method: 'SAMPLE-AES-CTR',
+        uri: `data:text/plain;base64,${expected.pssh_b64!}`,
         keyId: inputs.kid,
         keyFormat: 'urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed',
         keyFormatVersions: '1',

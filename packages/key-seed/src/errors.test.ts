@@ -8,4 +8,9 @@ describe('KeySeedError', () => {
     expect(error.name).toBe('KeySeedError');
     expect(error.code).toBe('ERR_KEY_SEED_TOO_SHORT');
   });
+
+  it('keeps the error it wraps as its cause', () => {
+    const cause = new RangeError('inner');
+    expect(new KeySeedError('ERR_KEY_SEED_INVALID_KID', 'outer', { cause }).cause).toBe(cause);
+  });
 });

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PsshError } from '@cpixkit/pssh';
+import { expectKeySeedError } from '../test/expect-key-seed-error.js';
 import { type ContentKeyContext, deriveIv, deriveKeyId, KeySeedError } from './index.js';
 
 // 32-byte secret 00 01 02 … 1f.
@@ -86,21 +88,44 @@ describe('deriveKeyId', () => {
     expect(kid[14]).toBe('b');
   });
 
-  it('refuses short secrets and bad contexts with its own error, naming no secret', () => {
-    expect(() => deriveKeyId(secret.subarray(0, 15), { contentId: 'x' })).toThrow(
-      expect.objectContaining({ code: 'ERR_KEY_SEED_SECRET_TOO_SHORT' }),
+  it('takes a secret of 16 bytes and refuses one of 15, naming no secret', () => {
+    expect(deriveKeyId(secret.subarray(0, 16), { contentId: 'x' })).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const error = expectKeySeedError(
+      () => deriveKeyId(secret.subarray(0, 15), { contentId: 'x' }),
+      'ERR_KEY_SEED_SECRET_TOO_SHORT',
+      'the derivation secret must be at least 16 bytes, got 15',
     );
-    for (const context of [
-      { contentId: '' },
-      { contentId: 'x', trackType: '' },
-      { contentId: 'x', periodIndex: -1 },
-      { contentId: 'x', periodIndex: 1.5 },
-      null,
-    ]) {
-      expect(() => deriveKeyId(secret, context as ContentKeyContext)).toThrow(
-        expect.objectContaining({ code: 'ERR_KEY_SEED_INVALID_INPUT' }),
-      );
+    expect(error.message).not.toContain(hex(secret.subarray(0, 4)));
+  });
+
+  it('refuses a secret that is not bytes', () => {
+    expectKeySeedError(
+      () => deriveKeyId('0123456789abcdef0123' as unknown as Uint8Array, { contentId: 'x' }),
+      'ERR_KEY_SEED_INVALID_INPUT',
+      'the secret must be a Uint8Array',
+    );
+  });
+
+  it('takes period indexes from 0 to the largest safe integer', () => {
+    for (const periodIndex of [0, Number.MAX_SAFE_INTEGER]) {
+      const kid = deriveKeyId(secret, { contentId: 'x', periodIndex });
+      expect(kid).toBe(asUuid(reference(secret, 'cpixkit/kid/v1', contextFields({ contentId: 'x', periodIndex }))));
     }
+  });
+
+  it.each([
+    ['a context that is not an object', null, 'the derivation context must be an object'],
+    ['a context that is a string', 'cpix-test-cid', 'the derivation context must be an object'],
+    ['an empty content id', { contentId: '' }, 'contentId must be a non-empty string'],
+    ['a content id that is not a string', { contentId: 42 }, 'contentId must be a non-empty string'],
+    ['an empty track type', { contentId: 'x', trackType: '' }, 'trackType must be a non-empty string when given'],
+    ['a track type that is not a string', { contentId: 'x', trackType: 7 }, 'trackType must be a non-empty string when given'],
+    ['a negative period index', { contentId: 'x', periodIndex: -1 }, 'periodIndex must be a non-negative safe integer when given'],
+    ['a fractional period index', { contentId: 'x', periodIndex: 1.5 }, 'periodIndex must be a non-negative safe integer when given'],
+    ['a period index past 2^53 - 1', { contentId: 'x', periodIndex: 2 ** 53 }, 'periodIndex must be a non-negative safe integer when given'],
+  ])('refuses %s with ERR_KEY_SEED_INVALID_INPUT', (_, context, message) => {
+    expectKeySeedError(() => deriveKeyId(secret, context as ContentKeyContext), 'ERR_KEY_SEED_INVALID_INPUT', message);
+    expectKeySeedError(() => deriveIv(secret, context as ContentKeyContext), 'ERR_KEY_SEED_INVALID_INPUT', message);
   });
 
   it('throws only KeySeedError for arbitrary input', () => {
@@ -143,9 +168,21 @@ describe('deriveIv', () => {
     expect(hex(deriveIv(secret, context))).not.toBe(deriveKeyId(secret, context).replace(/-/g, ''));
   });
 
-  it('refuses a KID that is not a UUID', () => {
-    expect(() => deriveIv(secret, { kid: 'nope' })).toThrow(
-      expect.objectContaining({ name: 'KeySeedError', code: 'ERR_KEY_SEED_INVALID_KID' }),
+  it('refuses a KID that is not a UUID, with the UUID parser’s error as its cause', () => {
+    const error = expectKeySeedError(() => deriveIv(secret, { kid: 'nope' }), 'ERR_KEY_SEED_INVALID_KID');
+    expect(error.cause).toBeInstanceOf(PsshError);
+    expect(error.message).toBe((error.cause as PsshError).message);
+    expect(error.name).toBe('KeySeedError');
+  });
+
+  it('refuses a KID that is not a string', () => {
+    expectKeySeedError(() => deriveIv(secret, { kid: 42 as unknown as string }), 'ERR_KEY_SEED_INVALID_KID', 'the KID must be a UUID string');
+  });
+
+  it('refuses a short secret with a KID as with a content context', () => {
+    expectKeySeedError(
+      () => deriveIv(secret.subarray(0, 15), { kid: '12ea753c-23e7-bc02-4474-b2b976c43beb' }),
+      'ERR_KEY_SEED_SECRET_TOO_SHORT',
     );
   });
 

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { vectorCase } from '../../../tooling/src/shared-data.js';
+import { PlayReadyError } from '@cpixkit/playready-header';
+import { expectKeySeedError } from '../test/expect-key-seed-error.js';
 import { deriveContentKey, KeySeedError, parseKeySeed, PLAYREADY_KEY_SEED_LENGTH } from './index.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -63,24 +65,34 @@ describe('deriveContentKey (PlayReady key seed)', () => {
     );
   });
 
-  it('refuses a seed shorter than 30 bytes without showing it', () => {
+  it('refuses a seed of 29 bytes without showing it', () => {
     const short = testSeed.subarray(0, 29);
-    const attempt = () => deriveContentKey(short, '339c45b5-fb6d-4bd9-994c-eabd9d41c95b');
-    expect(attempt).toThrow(KeySeedError);
-    expect(attempt).toThrow(expect.objectContaining({ code: 'ERR_KEY_SEED_TOO_SHORT' }));
-    try {
-      attempt();
-    } catch (error) {
-      expect((error as Error).message).not.toContain(hex(short).slice(0, 8));
-      expect((error as Error).message).not.toContain(base64(short).slice(0, 8));
-    }
+    const error = expectKeySeedError(
+      () => deriveContentKey(short, '339c45b5-fb6d-4bd9-994c-eabd9d41c95b'),
+      'ERR_KEY_SEED_TOO_SHORT',
+      'a PlayReady key seed is at least 30 bytes, got 29',
+    );
+    expect(error.message).not.toContain(hex(short).slice(0, 8));
+    expect(error.message).not.toContain(base64(short).slice(0, 8));
     expect(PLAYREADY_KEY_SEED_LENGTH).toBe(30);
   });
 
-  it('refuses a KID that is not a UUID with its own error', () => {
-    expect(() => deriveContentKey(testSeed, 'not-a-kid')).toThrow(
-      expect.objectContaining({ name: 'KeySeedError', code: 'ERR_KEY_SEED_INVALID_KID' }),
+  it('refuses a seed that is not bytes', () => {
+    expectKeySeedError(
+      () => deriveContentKey(base64(testSeed) as unknown as Uint8Array, '339c45b5-fb6d-4bd9-994c-eabd9d41c95b'),
+      'ERR_KEY_SEED_INVALID_INPUT',
+      'the key seed must be a Uint8Array',
     );
+  });
+
+  it('refuses a KID that is not a UUID, with the KID parser’s error as its cause', () => {
+    const error = expectKeySeedError(() => deriveContentKey(testSeed, 'not-a-kid'), 'ERR_KEY_SEED_INVALID_KID');
+    expect(error.cause).toBeInstanceOf(PlayReadyError);
+    expect(error.message).toBe((error.cause as PlayReadyError).message);
+  });
+
+  it('refuses a KID that is not a string', () => {
+    expectKeySeedError(() => deriveContentKey(testSeed, 42 as unknown as string), 'ERR_KEY_SEED_INVALID_KID', 'the KID must be a UUID string');
   });
 
   it('throws only KeySeedError for arbitrary input', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeySeedError, secretsEqual } from './index.js';
+import { expectKeySeedError } from '../test/expect-key-seed-error.js';
+import { secretsEqual } from './index.js';
 
 describe('secretsEqual', () => {
   it('is true for equal strings and equal bytes', () => {
@@ -26,6 +27,12 @@ describe('secretsEqual', () => {
   });
 
   it('refuses what is neither a string nor bytes with its own error', () => {
-    expect(() => secretsEqual(42 as unknown as string, 'x')).toThrow(KeySeedError);
+    for (const [a, b] of [[42, 'x'], ['x', null]]) {
+      expectKeySeedError(
+        () => secretsEqual(a as string, b as string),
+        'ERR_KEY_SEED_INVALID_INPUT',
+        'secretsEqual compares strings or Uint8Arrays',
+      );
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { vectorCases } from '../../../tooling/src/shared-data.js';
-import { guidBase64ToKid, kidToGuidBase64, kidToGuidBytes, swapGuidByteOrder } from './kid.js';
+import { guidBase64ToKid, guidBytesToKid, kidToGuidBase64, kidToGuidBytes, swapGuidByteOrder } from './kid.js';
 import { PlayReadyError } from './errors.js';
 
 describe('KID byte order', () => {
@@ -39,5 +39,26 @@ describe('kid_encoding vectors (GUID little-endian header forms)', () => {
     expect(() => guidBase64ToKid(7 as unknown as string)).toThrow(PlayReadyError);
     expect(() => swapGuidByteOrder([1, 2] as unknown as Uint8Array)).toThrow(PlayReadyError);
     expect(() => kidToGuidBytes(null as unknown as string)).toThrow(PlayReadyError);
+  });
+});
+
+describe('KID errors', () => {
+  const expectKidError = (fn: () => unknown, message: string) =>
+    expect(fn).toThrow(expect.objectContaining({ name: 'PlayReadyError', code: 'ERR_PLAYREADY_INVALID_KID', message }));
+
+  it('say what they got', () => {
+    expectKidError(() => guidBase64ToKid('AAAA'), 'a base64 KID decodes to 16 bytes, got 3');
+    expectKidError(() => guidBase64ToKid('PHXqEucjArxEdLK5dsQ76w8='), 'a base64 KID decodes to 16 bytes, got 17');
+    expectKidError(() => guidBase64ToKid(7 as unknown as string), 'a base64 KID must be a string, got number');
+    expectKidError(() => swapGuidByteOrder(new Uint8Array(15)), 'a KID is 16 bytes, got 15');
+    expectKidError(() => swapGuidByteOrder([1, 2] as unknown as Uint8Array), 'a KID is 16 bytes, got object');
+    expectKidError(() => kidToGuidBytes('xyz'), 'not a UUID: "xyz"');
+  });
+
+  it('swap the first three fields and keep the last eight bytes, leaving the input alone', () => {
+    const input = Uint8Array.from({ length: 16 }, (_, i) => i);
+    expect([...swapGuidByteOrder(input)]).toEqual([3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect([...input]).toEqual(Array.from({ length: 16 }, (_, i) => i));
+    expect(guidBytesToKid(input)).toBe('03020100-0504-0706-0809-0a0b0c0d0e0f');
   });
 });

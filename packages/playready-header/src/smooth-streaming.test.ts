@@ -26,9 +26,12 @@ describe('Smooth Streaming protection header', () => {
   it('is a <ProtectionHeader> element in the client manifest', () => {
     const element = buildSmoothStreamingProtectionHeader(pro);
     expect(element).toBe(`<ProtectionHeader SystemID="9a04f079-9840-4286-ab92-e65be0885f95">${b64}</ProtectionHeader>`);
-    expect(parseSmoothStreamingProtectionHeader(element)).toMatchObject({ form: 'element', systemId: PLAYREADY_SYSTEM_ID, pro });
+    const object = { records: [{ type: 1, value: pro.slice(10) }], wrmHeader: HEADER };
+    expect(parseSmoothStreamingProtectionHeader(element)).toStrictEqual({ form: 'element', systemId: PLAYREADY_SYSTEM_ID, pro, object });
     const iisStyle = `<ProtectionHeader SystemID="{9A04F079-9840-4286-AB92-E65BE0885F95}">\n${b64}\n</ProtectionHeader>`;
-    expect(parseSmoothStreamingProtectionHeader(iisStyle).object.wrmHeader).toBe(HEADER);
+    expect(parseSmoothStreamingProtectionHeader(iisStyle)).toStrictEqual({ form: 'element', systemId: PLAYREADY_SYSTEM_ID, pro, object });
+    const otherSystem = `<ProtectionHeader SystemID="EDEF8BA9-79D6-4ACE-A3C8-27DCD51D21ED">${b64}</ProtectionHeader>`;
+    expect(parseSmoothStreamingProtectionHeader(otherSystem).systemId).toBe('edef8ba9-79d6-4ace-a3c8-27dcd51d21ed');
   });
 
   it('refuses what is not a protection header', () => {
@@ -36,4 +39,41 @@ describe('Smooth Streaming protection header', () => {
     for (const text of bad) expect(() => parseSmoothStreamingProtectionHeader(text)).toThrow(PlayReadyError);
     expect(() => smoothStreamingProtectionHeaderData(Uint8Array.of(1, 2))).toThrow(PlayReadyError);
   });
+
+  it('says why it refuses', () => {
+    const refused = (text: unknown, message: string) =>
+      expect(() => parseSmoothStreamingProtectionHeader(text as string)).toThrow(
+        expect.objectContaining({ code: 'ERR_PLAYREADY_INVALID_OBJECT', message }),
+      );
+    refused(42, 'the protection header must be a string');
+    refused('<Protection></Protection>', 'expected <ProtectionHeader>, found <Protection>');
+    refused('<ProtectionHeader>AAAA</ProtectionHeader>', '<ProtectionHeader> has no SystemID');
+    refused('<ProtectionHeader SystemID="x">AAAA</ProtectionHeader>', 'SystemID is not a UUID: "x"');
+    refused(`<ProtectionHeader SystemID="${'y'.repeat(70)}">AAAA</ProtectionHeader>`, `SystemID is not a UUID: "${'y'.repeat(64)}"`);
+    refused('', 'the protection header is not base64');
+    refused(`${b64.slice(0, -1)}`, 'the protection header is not base64');
+    refused(`!${b64}`, 'the protection header is not base64');
+    refused(`${b64}!`, 'the protection header is not base64');
+  });
+
+  it('reads base64 with no, one or two padding characters, and refuses junk in place of a character', () => {
+    for (const [wrmHeader, text] of [['x', 'DAAAAAEAAQACAHgA'], ['xy', 'DgAAAAEAAQAEAHgAeQA='], ['xyz', 'EAAAAAEAAQAGAHgAeQB6AA==']]) {
+      expect(parseSmoothStreamingProtectionHeader(text!).object.wrmHeader).toBe(wrmHeader);
+    }
+    for (const text of ['!AAAAAEAAQACAHgA', 'DAAAAAEAAQACAHg!', 'DgAAAAEAAQAEAHgAeQ!=']) {
+      expect(() => parseSmoothStreamingProtectionHeader(text)).toThrow(
+        expect.objectContaining({ code: 'ERR_PLAYREADY_INVALID_OBJECT', message: 'the protection header is not base64' }),
+      );
+    }
+  });
+
+  it('reads an element with whitespace around it', () => {
+    expect(parseSmoothStreamingProtectionHeader(`\n  ${buildSmoothStreamingProtectionHeader(pro)}\n`).form).toBe('element');
+  });
+
+  it('reads base64 broken over lines', () => {
+    const wrapped = b64.replace(/(.{16})/g, '$1\n  ');
+    expect(parseSmoothStreamingProtectionHeader(wrapped).pro).toStrictEqual(pro);
+  });
 });
+

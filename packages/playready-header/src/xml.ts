@@ -14,6 +14,8 @@ export interface XmlElement {
   innerEnd: number;
 }
 
+/** Characters XML 1.0 does not allow in a document, lone surrogates included. */
+export const NOT_XML_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const NAME = /[A-Za-z_][\w.:-]*/y;
 const MAX_DEPTH = 64;
 
@@ -21,6 +23,8 @@ const MAX_DEPTH = 64;
  * Parses one XML element with its descendants: attributes, character data, the five predefined entities
  * and character references, comments, CDATA. An XML declaration before the root is skipped; DOCTYPE and
  * other processing instructions are refused (no entity expansion ever). `<a/>` is accepted when reading.
+ * Characters XML 1.0 does not allow are refused, written as they are or as character references, so that
+ * whatever is read can be written again.
  */
 export function parseXmlElement(source: string): XmlElement {
   const parser = new XmlParser(source.startsWith('\uFEFF') ? source.slice(1) : source);
@@ -46,6 +50,8 @@ class XmlParser {
   constructor(private readonly source: string) {}
 
   document(): XmlElement {
+    const notXml = NOT_XML_CHAR.exec(this.source);
+    if (notXml) this.fail('a character XML does not allow', notXml.index);
     this.skipWhitespace();
     if (this.source.startsWith('<?xml', this.pos)) {
       const end = this.source.indexOf('?>', this.pos);
@@ -149,10 +155,10 @@ class XmlParser {
       if (known !== undefined) return known;
       const numeric = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(entity);
       const code = numeric ? Number.parseInt(numeric[1] ?? numeric[2]!, numeric[1] ? 16 : 10) : -1;
-      if (code < 0x1 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-        this.fail(`unknown entity &${entity.slice(0, 16)};`, at);
-      }
-      return String.fromCodePoint(code);
+      if (code < 0 || code > 0x10ffff) this.fail(`unknown entity &${entity.slice(0, 16)};`, at);
+      const character = String.fromCodePoint(code);
+      if (NOT_XML_CHAR.test(character)) this.fail('a character XML does not allow', at);
+      return character;
     });
   }
 

@@ -49,6 +49,7 @@ export function decodePsshInput(text: string): DecodedPsshInput {
 
 /** The boxes when `bytes` is nothing but complete top-level `pssh` boxes, else undefined. */
 function asPsshBoxes(bytes: Uint8Array): LocatedPsshBox[] | undefined {
+  // Stryker disable next-line LogicalOperator: fast path: parsePsshBoxes below refuses the same bytes
   if (bytes.length < 32 || String.fromCharCode(...bytes.subarray(4, 8)) !== 'pssh') return undefined;
   try {
     const boxes = parsePsshBoxes(bytes);

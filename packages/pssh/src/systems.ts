@@ -65,6 +65,7 @@ export const DRM_SYSTEMS: readonly DrmSystem[] = Object.freeze(
 
 const BY_ID = new Map(DRM_SYSTEMS.map((system) => [system.id, system]));
 /** The bytes of each known system id, parsed once; only ever read. */
+// Stryker disable next-line ArrayDeclaration: fast path: without the cache systemIdBytes parses the id, to the same bytes
 const ID_BYTES = new Map(DRM_SYSTEMS.map((system) => [system.id, uuidToBytes(system.id)]));
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bytesToUuid, normalizeUuid, uuidToBytes } from './uuid.js';
+import { expectPsshError } from '../test/expect-pssh-error.js';
 import { PsshError } from './errors.js';
 
 describe('uuid', () => {
@@ -61,5 +62,61 @@ describe('uuid spellings', () => {
   it('keeps accepting dashes left out of some groups only, and surrounding whitespace', () => {
     expect(normalizeUuid(' 9a04f079-98404286-ab92-e65be0885f95\n')).toBe('9a04f079-9840-4286-ab92-e65be0885f95');
     expect(() => uuidToBytes('9a04f079-9840-4286-ab92-e65be0885f9-5')).toThrow(PsshError);
+  });
+});
+
+describe('uuid boundaries', () => {
+  const id = '9a04f07998404286ab92e65be0885f95';
+
+  it.each([
+    ['a character before the hex digits', `x${id}`],
+    ['a character after the hex digits', `${id}x`],
+    ['31 hex digits', id.slice(1)],
+    ['33 hex digits', `${id}0`],
+    ['an opening brace only', `{${id}`],
+    ['a closing brace only', `${id}}`],
+    ['a urn prefix in the middle', `x-urn:uuid:${id}`],
+    ['a dash inside a group', '9a04f0799-840-4286-ab92-e65be0885f95'],
+    ['a character after a dashed UUID', '9a04f079-9840-4286-ab92-e65be0885f95x'],
+    ['a character before a dashed UUID', 'x9a04f079-9840-4286-ab92-e65be0885f95'],
+    ['36 hex digits and no dash', '9a04f079098400428600ab9200e65be0885f'],
+    ['a character where a dash goes', '9a04f079x9840-4286-ab92-e65be0885f95'],
+    ['a urn prefix inside the hex digits', '9a04f079urn:uuid:98404286ab92e65be0885f95'],
+    ['braces inside the hex digits', '9a04f079{98404286ab92e65be0885f95}'],
+    ['a closing brace inside the hex digits', '{9a04f079}98404286ab92e65be0885f95'],
+    ['U+0080 in place of a hex digit', '9a04f079-9840-4286-ab92-e65be0885f9\u0080'],
+    ['a full-width ｆ (U+FF46)', '9a04f079-9840-4286-ab92-e65be0885f9\uff46'],
+  ])('refuses %s, quoting the text', (_, text) => {
+    expectPsshError(() => uuidToBytes(text), 'ERR_PSSH_INVALID_UUID', null, `not a UUID: ${JSON.stringify(text)}`);
+  });
+
+  it('quotes no more than 64 characters of what it refuses', () => {
+    const long = 'z'.repeat(100);
+    expectPsshError(() => uuidToBytes(long), 'ERR_PSSH_INVALID_UUID', null, `not a UUID: ${JSON.stringify('z'.repeat(64))}`);
+  });
+
+  it('reads the urn prefix in any case, and braces around a dashed UUID', () => {
+    expect(normalizeUuid(`URN:UUID:${id}`)).toBe('9a04f079-9840-4286-ab92-e65be0885f95');
+    expect(normalizeUuid('{9a04f079-9840-4286-ab92-e65be0885f95}')).toBe('9a04f079-9840-4286-ab92-e65be0885f95');
+  });
+
+  it('refuses a 36-character text whose dashes are misplaced, or with a hex digit where a dash goes', () => {
+    expectPsshError(() => uuidToBytes('9a04f07-99840-4286-ab92-e65be0885f95'), 'ERR_PSSH_INVALID_UUID');
+    expectPsshError(() => uuidToBytes('9a04f0790984004286-ab92-e65be0885f95'), 'ERR_PSSH_INVALID_UUID');
+  });
+
+  it('says what it got instead of a string or 16 bytes', () => {
+    expectPsshError(() => uuidToBytes(42 as unknown as string), 'ERR_PSSH_INVALID_UUID', null, 'a UUID must be a string, got number');
+    expectPsshError(() => bytesToUuid(new Uint8Array(17)), 'ERR_PSSH_INVALID_UUID', null, 'a UUID is 16 bytes, got 17');
+    expectPsshError(() => bytesToUuid('x' as unknown as Uint8Array), 'ERR_PSSH_INVALID_UUID', null, 'a UUID is 16 bytes, got string');
+  });
+
+  it('gives back a normal-form UUID as it is, and normalises every other accepted spelling', () => {
+    expect(normalizeUuid('9a04f079-9840-4286-ab92-e65be0885f95')).toBe('9a04f079-9840-4286-ab92-e65be0885f95');
+    expect(normalizeUuid('9A04F079-9840-4286-AB92-E65BE0885F95')).toBe('9a04f079-9840-4286-ab92-e65be0885f95');
+    expect(normalizeUuid('9a04f079-9840-4286-ab92-e65be0885f9g'.replace('g', 'F'))).toBe('9a04f079-9840-4286-ab92-e65be0885f9f');
+    expectPsshError(() => normalizeUuid('9a04f079-9840-4286-ab92-e65be0885f9g'), 'ERR_PSSH_INVALID_UUID');
+    expectPsshError(() => normalizeUuid('9a04f079_9840-4286-ab92-e65be0885f95'), 'ERR_PSSH_INVALID_UUID');
+    expectPsshError(() => normalizeUuid(7 as unknown as string), 'ERR_PSSH_INVALID_UUID');
   });
 });

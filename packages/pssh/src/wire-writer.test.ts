@@ -41,8 +41,22 @@ describe('WireWriter', () => {
     );
   });
 
+  it('writes each varint in the fewest bytes: 127 in one, 128 in two, 2^32 - 1 in five', () => {
+    const varint = (value: number) => [...new WireWriter().uint32(value).finish()];
+    expect(varint(0)).toEqual([0]);
+    expect(varint(127)).toEqual([0x7f]);
+    expect(varint(128)).toEqual([0x80, 0x01]);
+    expect(varint(16_383)).toEqual([0xff, 0x7f]);
+    expect(varint(16_384)).toEqual([0x80, 0x80, 0x01]);
+    expect(varint(0xffff_ffff)).toEqual([0xff, 0xff, 0xff, 0xff, 0x0f]);
+    expect([...new WireWriter().int32(127).finish()]).toEqual([0x7f]);
+    expect([...new WireWriter().int32(-0x8000_0000).finish()]).toEqual([0x80, 0x80, 0x80, 0x80, 0xf8, 0xff, 0xff, 0xff, 0xff, 0x01]);
+    expect([...new WireWriter().tag(15, 2).finish()]).toEqual([0x7a]);
+    expect([...new WireWriter().tag(16, 0).finish()]).toEqual([0x80, 0x01]);
+  });
+
   it('writes lone surrogates as U+FFFD and negative int32 as ten bytes', () => {
     expect([...new WireWriter().string('\uD800').finish()]).toEqual([3, 0xef, 0xbf, 0xbd]);
-    expect(new WireWriter().int32(-1).finish()).toHaveLength(10);
+    expect([...new WireWriter().int32(-1).finish()]).toEqual([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
   });
 });

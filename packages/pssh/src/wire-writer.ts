@@ -42,6 +42,7 @@ export class WireWriter {
 
   /** A length-delimited string as UTF-8 (lone surrogates as U+FFFD, as `TextEncoder` writes them). */
   string(value: string): this {
+    // Stryker disable next-line StringLiteral: Buffer.from reads an empty encoding name as UTF-8
     return this.bytes(Buffer.from(value, 'utf8'));
   }
 

@@ -1,15 +1,23 @@
 import { expect } from 'vitest';
-import { PsshError } from '../src/errors.js';
+import { PsshError, type PsshErrorCode } from '../src/errors.js';
 
-/** Asserts that `fn` throws a {@link PsshError} with `code` (and, when given, at byte `offset`). */
-export function expectPsshError(fn: () => unknown, code: string, offset?: number): void {
+/**
+ * Asserts that `fn` throws a {@link PsshError} with `code`, at byte `offset` when given (`null`: with
+ * no offset), and when given a `message`: exactly that text (followed by ` (at byte <offset>)` when there
+ * is an offset), or text matching that pattern; returns the error.
+ */
+export function expectPsshError(fn: () => unknown, code: PsshErrorCode, offset?: number | null, message?: string | RegExp): PsshError {
   try {
     fn();
   } catch (error) {
     expect(error).toBeInstanceOf(PsshError);
+    expect((error as PsshError).name).toBe('PsshError');
     expect((error as PsshError).code).toBe(code);
-    if (offset !== undefined) expect((error as PsshError).offset).toBe(offset);
-    return;
+    if (offset !== undefined) expect((error as PsshError).offset).toBe(offset ?? undefined);
+    const { message: actual, offset: at } = error as PsshError;
+    if (typeof message === 'string') expect(actual).toBe(at === undefined ? message : `${message} (at byte ${at})`);
+    else if (message !== undefined) expect(actual).toMatch(message);
+    return error as PsshError;
   }
-  expect.unreachable('no error thrown');
+  return expect.unreachable('no error thrown');
 }

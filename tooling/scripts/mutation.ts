@@ -1,0 +1,48 @@
+// `pnpm test:mutation [--force] [package…]`: StrykerJS over each package of MUTATION_FLOORS (or only those
+// named, as `pssh` or `@cpixkit/pssh`), one at a time with its own tests, then one score line per package.
+// Exits 1 when a score is below its floor. Incremental files, HTML and JSON reports go to reports/mutation/.
+// `--force` tests every mutant again: incremental mode reuses a surviving static mutant (one evaluated
+// once, at import) even when new tests would kill it, so a score that counts must come from a forced run.
+import { relative } from 'node:path';
+import { Stryker } from '@stryker-mutator/core';
+import { MUTATION_FLOORS } from '../src/mutation/floors.ts';
+import { mutationScore } from '../src/mutation/score.ts';
+import { workspacePackages } from '../src/vitest.ts';
+
+const root = process.cwd();
+const floored = workspacePackages(root).filter((pkg) => pkg.name in MUTATION_FLOORS);
+const force = process.argv.includes('--force');
+const asked = process.argv.slice(2).filter((arg) => arg !== '--force');
+const unknown = asked.filter((arg) => !floored.some((pkg) => pkg.name === arg || pkg.name === `@cpixkit/${arg}`));
+if (unknown.length > 0) {
+  console.error(`test:mutation: no floor for ${unknown.join(', ')}; packages: ${floored.map((pkg) => pkg.name).join(', ')}`);
+  process.exit(2);
+}
+const chosen = asked.length === 0 ? floored : floored.filter((pkg) => asked.some((arg) => pkg.name === arg || pkg.name === `@cpixkit/${arg}`));
+
+const lines: string[] = [];
+let belowFloor = false;
+for (const pkg of chosen) {
+  const dir = relative(root, pkg.dir);
+  const slug = pkg.name.replace(/^@cpixkit\//, '');
+  process.env.CPIXKIT_MUTATION_PACKAGE = dir;
+  const started = performance.now();
+  const results = await new Stryker({
+    mutate: [`${dir}/src/**/*.ts`, `!${dir}/src/**/*.test.ts`],
+    incrementalFile: `reports/mutation/${slug}.incremental.json`,
+    force,
+    htmlReporter: { fileName: `reports/mutation/${slug}.html` },
+    jsonReporter: { fileName: `reports/mutation/${slug}.json` },
+  }).runMutationTest();
+  const seconds = Math.round((performance.now() - started) / 1000);
+  const score = mutationScore(results);
+  const floor = MUTATION_FLOORS[pkg.name]!;
+  const verdict = score.percent >= floor ? 'ok' : 'BELOW FLOOR';
+  if (score.percent < floor) belowFloor = true;
+  lines.push(
+    `${pkg.name.padEnd(28)} ${score.percent.toFixed(1).padStart(5)} % (${score.detected}/${score.valid} detected)  floor ${floor} %  ${verdict}  ${seconds} s`,
+  );
+}
+
+console.log(`\nmutation scores\n${lines.join('\n')}`);
+process.exitCode = belowFloor ? 1 : 0;
