@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCpix } from '@cpixkit/cpix-model';
 import type { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDocument } from '../tooling/src/shared-data.js';
+import { seedDocument } from '../tooling/src/fixtures.js';
 import { checkAnswer, refusalCode } from './support/answers.js';
 import { type HttpAnswer, type HttpExchange, keepAlivePool, rawRequest, send } from './support/http.js';
 import { expectNoSecretsInLogs } from './support/log-audit.js';

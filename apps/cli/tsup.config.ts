@@ -1,6 +1,6 @@
 import { cpSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { schemaDir } from '../../tooling/src/shared-data.ts';
+import { schemaDir } from '../../tooling/src/fixtures.ts';
 import { applicationConfig } from '../../tooling/src/tsup.ts';
 import type { Options } from 'tsup';
 

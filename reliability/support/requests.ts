@@ -1,4 +1,4 @@
-import { seedDocument } from '../../tooling/src/shared-data.js';
+import { seedDocument } from '../../tooling/src/fixtures.js';
 import type { HttpExchange } from './http.js';
 
 /** A dialect the fuzzer drives, with how a request of it is sent. */

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { vectorCase } from '../../../tooling/src/shared-data.js';
+import { vectorCase } from '../../../tooling/src/fixtures.js';
 
 const wv98 = vectorCase('axinom_speke2_widevine_signalling_98ee', 'widevine_pssh').expected;
 const fp98 = vectorCase('axinom_speke2_fairplay_hls_98ee', 'hls_line');

@@ -2,7 +2,7 @@ import { parseHlsKeyLine } from '@cpixkit/hls-signaling';
 import { decodePlayReadyObject, parseWrmHeader } from '@cpixkit/playready-header';
 import { describe, expect, it } from 'vitest';
 import { cpixkit, cpixkitJson } from './run.js';
-import { vectorCase, vectorCases } from '../../../tooling/src/shared-data.js';
+import { vectorCase, vectorCases } from '../../../tooling/src/fixtures.js';
 
 describe('cpixkit hls', () => {
   for (const c of vectorCases('widevine_pssh').filter((v) => v.expected.hls_media_line !== undefined)) {

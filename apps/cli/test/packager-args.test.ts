@@ -5,7 +5,7 @@ import { parsePsshBox } from '@cpixkit/pssh';
 import { describe, expect, it } from 'vitest';
 import { KEYS, makeCertificates, responseDocument } from './cpix-fixtures.js';
 import { cpixkit, cpixkitJson, tempDir } from './run.js';
-import { vectorCase } from '../../../tooling/src/shared-data.js';
+import { vectorCase } from '../../../tooling/src/fixtures.js';
 
 const dir = tempDir();
 const response = join(dir, 'response.cpix');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cpixkit, cpixkitJson } from './run.js';
-import { vectorCase, vectorCases } from '../../../tooling/src/shared-data.js';
+import { vectorCase, vectorCases } from '../../../tooling/src/fixtures.js';
 
 /** Microsoft's public PlayReady test key seed (vectors.json `ms_test_key_seed_bytes`). */
 const TEST_KEY_SEED = String(vectorCase('ms_test_key_seed_bytes').inputs.key_seed_b64);

@@ -4,7 +4,7 @@ import { encodePsshBox, encodeWidevinePsshData, parsePsshBox, WIDEVINE_SYSTEM_ID
 import { describe, expect, it } from 'vitest';
 import { initSegment, mediaSegment } from './mp4.js';
 import { cpixkit, cpixkitJson, tempDir } from './run.js';
-import { vectorCase, vectorCases } from '../../../tooling/src/shared-data.js';
+import { vectorCase, vectorCases } from '../../../tooling/src/fixtures.js';
 
 interface DecodeJson {
   input: { origin: string; format: string };

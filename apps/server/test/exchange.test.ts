@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keysOf, MS_TEST_KEY_SEED, SPEKE_V2_REQUEST, testApp, testTenant } from './helpers.js';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 
 const AXINOM_RESPONSE = seedDocument('axinomSpekeV2Response');
 

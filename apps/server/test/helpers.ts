@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { createKeyService, resolveTenantsConfig } from '@cpixkit/key-service';
 import type { FastifyInstance } from 'fastify';
-import { seedDocument, vectorCase } from '../../../tooling/src/shared-data.js';
+import { seedDocument, vectorCase } from '../../../tooling/src/fixtures.js';
 import { buildServer, hashToken, TenantDirectory } from '../src/index.js';
 
 /** Microsoft's public PlayReady test key seed (30 bytes, vectors.json `ms_test_key_seed_bytes`); never for real content. */

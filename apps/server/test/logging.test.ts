@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
 import { keysOf, testApp, testTenant, SPEKE_V2_REQUEST } from './helpers.js';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 
 /** Every form a secret could take in a log line. */
 function forms(value: string | Buffer): string[] {

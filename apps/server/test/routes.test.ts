@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENTED_OPERATIONS, openApiPath } from '../src/openapi.js';
 import { keysOf, SPEKE_V2_REQUEST, testApp, testTenant } from './helpers.js';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 
 const acme = testTenant('acme');
 const globex = testTenant('globex');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createKeyService, resolveTenantsConfig } from '@cpixkit/key-service';
 import { bench, describe } from 'vitest';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 import { restApiEvent } from '../test/events.js';
 import { createSpekeHandler } from '../src/handler.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 import { functionUrlEvent, httpApiEvent, restApiEvent } from '../test/events.js';
 import { SpekeLambdaError } from './errors.js';
 import { createSpekeHandler, type RequestLogEntry, type SpekeHandlerOptions, USER_AGENT } from './handler.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSpekeHandler, type RequestLogEntry, type SpekeHandler, USER_AGENT } from '../src/handler.js';
 import type { ProxyResult } from '../src/proxy-event.js';
 import { EVENT_KINDS, EVENT_ORIGINS, type TestRequest } from './events.js';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 
 /**
  * The Lambda and the fastify server, given the same tenant, answer the same requests with the

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { buildKeyRequest, CpixClient, readKeyResponse, spekeV2EncryptionContract, toPallyConJson } from '../src/index.js';
 import { reply, startServer, type TestServer } from '../test/helpers.js';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 
 const AXINOM = seedDocument('axinomSpekeV2Response');
 const AXINOM_REQUEST = {

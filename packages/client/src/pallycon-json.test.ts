@@ -1,9 +1,9 @@
 import { type CpixDocument, serializeCpix } from '@cpixkit/cpix-model';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../test/helpers.js';
-import { vectorCase } from '../../../tooling/src/shared-data.js';
+import { vectorCase } from '../../../tooling/src/fixtures.js';
 import { buildKeyRequest, type PallyConJson, readKeyResponse, toPallyConJson } from './index.js';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 
 const seedJson = JSON.parse(fixture('pallycon-client-output.json')) as PallyConJson;
 const b64 = (text: string) => Buffer.from(text, 'base64');

@@ -2,9 +2,9 @@ import { type CpixDocument, serializeCpix } from '@cpixkit/cpix-model';
 import { bytesToUuid } from '@cpixkit/pssh';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { vectorCase } from '../../../tooling/src/shared-data.js';
+import { vectorCase } from '../../../tooling/src/fixtures.js';
 import { buildKeyRequest, type CpixDialect, type KeyRequest, readKeyResponse } from './index.js';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 
 const WIDEVINE = 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed';
 const PLAYREADY = '9a04f079-9840-4286-ab92-e65be0885f95';

@@ -2,7 +2,7 @@ import { type CpixDocument, type DrmSystem, parseCpix, serializeCpix } from '@cp
 import { buildFairPlayUri, buildPlayReadyKeyLine, buildWidevineKeyLine, parseHlsKeyLine } from '@cpixkit/hls-signaling';
 import { parsePsshBox } from '@cpixkit/pssh';
 import { describe, expect, it } from 'vitest';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 import { buildKeyRequest, type CpixDialect, type KeyRequest, readKeyResponse } from './index.js';
 
 // Answers whose DRMSystem for one key carries a signalling value of another key: every value must

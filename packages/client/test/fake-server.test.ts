@@ -3,8 +3,8 @@ import { parseCpix } from '@cpixkit/cpix-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpixClient, type CpixClientOptions, toPallyConJson } from '../src/index.js';
 import { type ReceivedRequest, reply, startServer, type TestServer } from './helpers.js';
-import { vectorCase } from '../../../tooling/src/shared-data.js';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { vectorCase } from '../../../tooling/src/fixtures.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 
 const TOKEN = `enc-${randomBytes(24).toString('base64')}`;
 const BASIC = { username: 'acme', password: randomBytes(12).toString('hex') };

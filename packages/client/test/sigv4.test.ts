@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpixClient, resolveSigV4, signSigV4 } from '../src/index.js';
 import { type ReceivedRequest, reply, startServer, type TestServer } from './helpers.js';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 
 // AWS's documented example credentials (not a real account).
 const ENV = {

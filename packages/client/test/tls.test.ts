@@ -2,7 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpixClient } from '../src/index.js';
 import { makeCertificate, reply, startServer, type TestCertificate, type TestServer } from './helpers.js';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 
 const REQUEST = { contentId: 'cpix-test-cid', drmSystems: ['widevine', 'playready'] };
 

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CpixClient, type CpixClientOptions, sendWithRetries } from '../src/index.js';
 import { type ReceivedRequest, reply, startServer, type TestServer } from './helpers.js';
-import { seedDocument } from '../../../tooling/src/shared-data.js';
+import { seedDocument } from '../../../tooling/src/fixtures.js';
 
 const VOD = seedDocument('pallyConDashVodResponse');
 const REQUEST = { contentId: 'cpix-test-cid', drmSystems: ['widevine', 'playready'] };

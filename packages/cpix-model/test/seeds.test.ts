@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpixError, parseCpix, serializeCpix, validateCpix, type CpixDocument, type CpixWarningCode } from '../src/index.js';
-import { seedSamples, vectorCases } from '../../../tooling/src/shared-data.js';
+import { seedSamples, vectorCases } from '../../../tooling/src/fixtures.js';
 import { validateManyAgainstXsd, type XsdValidation } from './xsd.js';
 
 /**

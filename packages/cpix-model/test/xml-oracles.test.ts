@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seedSamples } from '../../../tooling/src/shared-data.js';
+import { seedSamples } from '../../../tooling/src/fixtures.js';
 import { caseBody, fuzzCase, parseSample, type FuzzCase } from '../../../reliability/support/xml-mutations.js';
 import { decodeCpixText, encryptContentKeys, serializeCpix } from '../src/index.js';
 import { liveRotationDocument } from '../bench/live-document.js';

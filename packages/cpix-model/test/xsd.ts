@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
-import { schemaDir } from '../../../tooling/src/shared-data.js';
+import { schemaDir } from '../../../tooling/src/fixtures.js';
 
 const SCHEMA_FILES = ['cpix.xsd', 'pskc.xsd', 'xenc-schema.xsd', 'xmldsig-core-schema.xsd'] as const;
 const schemas = new Map<string, XMLFileInfo[]>();

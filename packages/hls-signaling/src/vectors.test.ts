@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vectorCase, vectorCases } from '../../../tooling/src/shared-data.js';
+import { vectorCase, vectorCases } from '../../../tooling/src/fixtures.js';
 import {
   buildFairPlayKeyLine,
   buildFairPlayKeyLines,

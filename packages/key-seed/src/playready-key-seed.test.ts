@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { vectorCase } from '../../../tooling/src/shared-data.js';
+import { vectorCase } from '../../../tooling/src/fixtures.js';
 import { PlayReadyError } from '@cpixkit/playready-header';
 import { expectKeySeedError } from '../test/expect-key-seed-error.js';
 import { deriveContentKey, KeySeedError, parseKeySeed, PLAYREADY_KEY_SEED_LENGTH } from './index.js';

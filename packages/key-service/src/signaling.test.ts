@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vectorCases } from '../../../tooling/src/shared-data.js';
+import { vectorCases } from '../../../tooling/src/fixtures.js';
 import { AnswerBytes } from './answer-bytes.js';
 import { fairPlayUri, pallyConFairPlayUri } from './fairplay-uri.js';
 import { defaultTenantSettings } from './settings.js';

@@ -1,7 +1,7 @@
 import { parseCpix } from '@cpixkit/cpix-model';
 import { deriveContentKey, deriveIv } from '@cpixkit/key-seed';
 import { describe, expect, it } from 'vitest';
-import { vectorCases } from '../../../tooling/src/shared-data.js';
+import { vectorCases } from '../../../tooling/src/fixtures.js';
 import { validateAgainstXsd } from '../../cpix-model/test/xsd.js';
 import { checkAnswer } from '../test/decode.js';
 import { MemoryKeyStore, seed, TEST_KEY_SEED, TEST_SECRET, testTenant } from '../test/fixtures.js';

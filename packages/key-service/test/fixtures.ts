@@ -1,5 +1,5 @@
 import { defaultTenantSettings, type KeyStore, type Tenant, type TenantSettings } from '../src/index.js';
-import { fromHex, vectorCase } from '../../../tooling/src/shared-data.js';
+import { fromHex, vectorCase } from '../../../tooling/src/fixtures.js';
 
 /** Microsoft's public PlayReady test key seed (vectors.json `ms_test_key_seed_bytes`), never a real one. */
 export const TEST_KEY_SEED = fromHex(vectorCase('ms_test_key_seed_bytes').expected.key_seed_hex);
@@ -50,4 +50,4 @@ export class MemoryKeyStore implements KeyStore {
   }
 }
 
-export { type SeedName, seedDocument as seed } from '../../../tooling/src/shared-data.js';
+export { type SeedName, seedDocument as seed } from '../../../tooling/src/fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedSamples } from '../../../tooling/src/shared-data.js';
+import { seedSamples } from '../../../tooling/src/fixtures.js';
 import { createKeyService, type Dialect, type Tenant } from '../src/index.js';
 import { checkAnswer } from './decode.js';
 import { MemoryKeyStore, type SeedName, seed, testTenant } from './fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vectorCases } from '../../../tooling/src/shared-data.js';
+import { vectorCases } from '../../../tooling/src/fixtures.js';
 import { guidBase64ToKid, guidBytesToKid, kidToGuidBase64, kidToGuidBytes, swapGuidByteOrder } from './kid.js';
 import { PlayReadyError } from './errors.js';
 

@@ -1,6 +1,6 @@
 import { parsePsshBox, PLAYREADY_SYSTEM_ID } from '@cpixkit/pssh';
 import { describe, expect, it } from 'vitest';
-import { fromBase64, vectorCases } from '../../../tooling/src/shared-data.js';
+import { fromBase64, vectorCases } from '../../../tooling/src/fixtures.js';
 import { computeKeyChecksum } from './checksum.js';
 import { kidToGuidBase64 } from './kid.js';
 import { decodePlayReadyObject, encodePlayReadyObject, encodePlayReadyPsshBox } from './pro.js';

@@ -2,7 +2,7 @@
 // dependency here; vitest resolves it to its source for this end-to-end cross-check.
 import { deriveContentKey, parseKeySeed } from '@cpixkit/key-seed';
 import { describe, expect, it } from 'vitest';
-import { fromBase64, vectorCases } from '../../../tooling/src/shared-data.js';
+import { fromBase64, vectorCases } from '../../../tooling/src/fixtures.js';
 import { buildWrmHeader, computeKeyChecksum, encodePlayReadyObject, kidToGuidBase64 } from '../src/index.js';
 
 /** The PRO printed in Microsoft's PlayReady Header Specification, §3.6.1 (header 4.0.0.0 example). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromBase64, fromHex, toHex, vectorCases } from '../../../tooling/src/shared-data.js';
+import { fromBase64, fromHex, toHex, vectorCases } from '../../../tooling/src/fixtures.js';
 import { encodePsshBox, parsePsshBox } from './box.js';
 import { fourCcToUint32 } from './fourcc.js';
 import { decodePsshInput } from './input.js';

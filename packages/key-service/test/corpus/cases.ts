@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { normalizeUuid } from '@cpixkit/pssh';
 import { expect } from 'vitest';
-import { type SeedName, seedDocument, seedSample } from '../../../../tooling/src/shared-data.js';
+import { type SeedName, seedDocument, seedSample } from '../../../../tooling/src/fixtures.js';
 import { SPEKE_ROUTES, spekeDialectOf, spekeRequestOptions } from '../../src/index.js';
 import type { Dialect, KeyServiceRequest } from '../../src/index.js';
 import { answerShape } from '../shape.js';

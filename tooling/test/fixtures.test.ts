@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import * as sharedData from '../src/shared-data.js';
+import * as sharedData from '../src/fixtures.js';
 import {
   fromBase64,
   fromHex,
@@ -16,7 +16,7 @@ import {
   vectorCase,
   vectorCases,
   type VectorCase,
-} from '../src/shared-data.js';
+} from '../src/fixtures.js';
 
 const repositoryRoot = resolve(import.meta.dirname, '../..');
 const documentsDir = resolve(import.meta.dirname, '../fixtures/documents');
