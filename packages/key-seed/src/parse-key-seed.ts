@@ -41,7 +41,7 @@ function decodeSeedText(text: string): Uint8Array {
     if (
       !mixedAlphabets &&
       paddingFits &&
-      // Stryker disable next-line ArithmeticOperator: a body of 4n + 1 characters never re-encodes to itself, so the check below refuses it too
+      // Stryker disable next-line ConditionalExpression,ArithmeticOperator: a body of 4n + 1 characters never re-encodes to itself, so the check below refuses it too
       body.length % 4 !== 1
     ) {
       const encoding = urlSafe ? 'base64url' : 'base64';
