@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import { fullDocument23, fullDocument24, SIGNATURE } from '../test/documents.js';
 import { validateAgainstXsd } from '../test/xsd.js';
 import { CpixError, parseCpix, serializeCpix, type CpixDocument } from './index.js';
@@ -18,15 +19,9 @@ function expectSameDocument(actual: CpixDocument, expected: CpixDocument): void 
 }
 
 function expectCode(run: () => unknown, code: string, path?: string): void {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CpixError);
-    expect((error as CpixError).code).toBe(code);
-    if (path !== undefined) expect((error as CpixError).path).toBe(path);
-    return;
-  }
-  expect.fail(`expected ${code}`);
+  const error = thrownBy(run, CpixError);
+  expect(error.code).toBe(code);
+  if (path !== undefined) expect(error.path).toBe(path);
 }
 
 describe('serializeCpix', () => {

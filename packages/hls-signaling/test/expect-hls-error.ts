@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import { HlsSignalingError, type HlsSignalingErrorCode } from '../src/errors.js';
 
 /**
@@ -6,14 +7,9 @@ import { HlsSignalingError, type HlsSignalingErrorCode } from '../src/errors.js'
  * with exactly `message` when given; returns the error.
  */
 export function expectHlsError(fn: () => unknown, code: HlsSignalingErrorCode, attribute: string | undefined, message?: string): HlsSignalingError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HlsSignalingError);
-    expect((error as HlsSignalingError).code).toBe(code);
-    expect((error as HlsSignalingError).attribute).toBe(attribute);
-    if (message !== undefined) expect((error as HlsSignalingError).message).toBe(message);
-    return error as HlsSignalingError;
-  }
-  return expect.unreachable('no error thrown');
+  const error = thrownBy(fn, HlsSignalingError);
+  expect(error.code).toBe(code);
+  expect(error.attribute).toBe(attribute);
+  if (message !== undefined) expect(error.message).toBe(message);
+  return error;
 }

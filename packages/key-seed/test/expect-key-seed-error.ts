@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import { KeySeedError, type KeySeedErrorCode } from '../src/errors.js';
 
 /**
@@ -6,13 +7,8 @@ import { KeySeedError, type KeySeedErrorCode } from '../src/errors.js';
  * `message`; returns the error for further checks.
  */
 export function expectKeySeedError(fn: () => unknown, code: KeySeedErrorCode, message?: string | RegExp): KeySeedError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KeySeedError);
-    expect((error as KeySeedError).code).toBe(code);
-    if (message !== undefined) expect((error as KeySeedError).message).toMatch(message);
-    return error as KeySeedError;
-  }
-  return expect.unreachable('no error thrown');
+  const error = thrownBy(fn, KeySeedError);
+  expect(error.code).toBe(code);
+  if (message !== undefined) expect(error.message).toMatch(message);
+  return error;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlayReadyError } from './errors.js';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import { buildWrmHeader, parseWrmHeader, type WrmHeader } from './wrmheader.js';
 
 const NS = 'xmlns="http://schemas.microsoft.com/DRM/2007/03/PlayReadyHeader"';
@@ -8,15 +9,9 @@ const KEY_1 = Uint8Array.from(Buffer.from('SzC1qc1cEpyFU6t/lL7Byw==', 'base64'))
 const KID_2 = '98ee5596-cd3e-a20d-163a-e382420c6eff'; // llXumD7NDaIWOuOCQgxu/w==
 
 function expectHeaderError(fn: () => unknown, code: string, message: RegExp | string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlayReadyError);
-    expect((error as PlayReadyError).code).toBe(code);
-    expect((error as PlayReadyError).message).toMatch(message);
-    return;
-  }
-  expect.unreachable('no error thrown');
+  const error = thrownBy(fn, PlayReadyError);
+  expect(error.code).toBe(code);
+  expect(error.message).toMatch(message);
 }
 
 describe('buildWrmHeader', () => {

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import { PsshError, type PsshErrorCode } from '../src/errors.js';
 
 /**
@@ -7,17 +8,12 @@ import { PsshError, type PsshErrorCode } from '../src/errors.js';
  * is an offset), or text matching that pattern; returns the error.
  */
 export function expectPsshError(fn: () => unknown, code: PsshErrorCode, offset?: number | null, message?: string | RegExp): PsshError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PsshError);
-    expect((error as PsshError).name).toBe('PsshError');
-    expect((error as PsshError).code).toBe(code);
-    if (offset !== undefined) expect((error as PsshError).offset).toBe(offset ?? undefined);
-    const { message: actual, offset: at } = error as PsshError;
-    if (typeof message === 'string') expect(actual).toBe(at === undefined ? message : `${message} (at byte ${at})`);
-    else if (message !== undefined) expect(actual).toMatch(message);
-    return error as PsshError;
-  }
-  return expect.unreachable('no error thrown');
+  const error = thrownBy(fn, PsshError);
+  expect(error.name).toBe('PsshError');
+  expect(error.code).toBe(code);
+  if (offset !== undefined) expect(error.offset).toBe(offset ?? undefined);
+  const { message: actual, offset: at } = error;
+  if (typeof message === 'string') expect(actual).toBe(at === undefined ? message : `${message} (at byte ${at})`);
+  else if (message !== undefined) expect(actual).toMatch(message);
+  return error;
 }
