@@ -66,7 +66,9 @@ async function expectBoxesReadBack(file: string): Promise<void> {
       byteLength: box.byteLength,
     })),
   );
-  decoded.boxes.forEach((box, index) => expect(bytes.subarray(box.offset, box.offset + box.byteLength)).toEqual(Buffer.from(boxes[index]!)));
+  decoded.boxes.forEach((box, index) => {
+    expect(bytes.subarray(box.offset, box.offset + box.byteLength)).toEqual(Buffer.from(boxes[index]!));
+  });
   // The boxes signal the key the file is encrypted with: its KID, and for PlayReady the CHECKSUM of that key.
   const [widevine, playready] = decoded.boxes;
   expect(widevine?.widevine?.keyIds).toEqual([issued.kid]);

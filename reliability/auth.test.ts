@@ -116,7 +116,7 @@ describe('authentication abuse', () => {
       const answer = await exchange(route);
       expect([answer.status, refusalCode(answer)], route.name).toEqual([401, 'ERR_SERVER_UNAUTHENTICATED']);
     }
-    for (const wrong of [`${acme.token}x`, acme.token.slice(0, -1), acme.token.toUpperCase(), 'x', 'a'.repeat(1500), 'sha256:' + '0'.repeat(64)]) {
+    for (const wrong of [`${acme.token}x`, acme.token.slice(0, -1), acme.token.toUpperCase(), 'x', 'a'.repeat(1500), `sha256:${'0'.repeat(64)}`]) {
       for (const route of routes(wrong)) {
         const answer = await exchange(route);
         expect([answer.status, refusalCode(answer)], `${route.name} with a wrong token`).toEqual([401, 'ERR_SERVER_BAD_CREDENTIALS']);

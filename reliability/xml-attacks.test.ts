@@ -43,7 +43,7 @@ let canaryHits = 0;
 let attacks: XmlAttack[];
 
 beforeAll(async () => {
-  canary = createServer((request, response) => {
+  canary = createServer((_request, response) => {
     canaryHits += 1;
     response.end('<!ENTITY leak "leaked">');
   });

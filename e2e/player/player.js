@@ -3,7 +3,7 @@
 //   #player=hls&src=<playlist.m3u8>                         HLS AES-128, key from the playlist's signed key URL
 // and &pause (the test) to stop once playback is proven.
 // window.playback is what the test reads: { state: 'loading' | 'playing' | 'error', time?, code? }.
-'use strict';
+
 
 const params = new URLSearchParams(location.hash.slice(1));
 const video = document.querySelector('video');

@@ -23,7 +23,9 @@ const seconds = (value: number, timescale: number) => `PT${(value / timescale).t
 export function writeDash(dir: string, fragments: CencFragments, kid: string, systems: readonly ContentProtectionSignalling[]): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'init.mp4'), fragments.init);
-  fragments.segments.forEach((segment, index) => writeFileSync(join(dir, `segment-${index + 1}.m4s`), segment.bytes));
+  fragments.segments.forEach((segment, index) => {
+    writeFileSync(join(dir, `segment-${index + 1}.m4s`), segment.bytes);
+  });
   const { timescale } = fragments;
   const total = fragments.segments.reduce((sum, segment) => sum + segment.duration, 0);
   const protection = systems.map((system) => {

@@ -26,13 +26,17 @@ function largeBox(type: string, ...parts: Uint8Array[]): Uint8Array {
 
 function u32(...values: number[]): Uint8Array {
   const out = Buffer.alloc(4 * values.length);
-  values.forEach((value, index) => out.writeUInt32BE(value, 4 * index));
+  values.forEach((value, index) => {
+    out.writeUInt32BE(value, 4 * index);
+  });
   return out;
 }
 
 function u64(...values: number[]): Uint8Array {
   const out = Buffer.alloc(8 * values.length);
-  values.forEach((value, index) => out.writeBigUInt64BE(BigInt(value), 8 * index));
+  values.forEach((value, index) => {
+    out.writeBigUInt64BE(BigInt(value), 8 * index);
+  });
   return out;
 }
 
@@ -146,7 +150,9 @@ describe('insertBoxesIntoMoov', () => {
         const file = Buffer.concat([ftyp, moovWith(stco, offsets), box('mdat', ...chunks)]);
         const out = insertBoxesIntoMoov(file, boxes);
         const moved = chunkOffsets(out, 'stco');
-        moved.forEach((offset, index) => expect(out.subarray(offset, offset + sizes[index]!)).toEqual(chunks[index]));
+        moved.forEach((offset, index) => {
+          expect(out.subarray(offset, offset + sizes[index]!)).toEqual(chunks[index]);
+        });
         expect(parsePsshBoxes(out)).toHaveLength(boxes.length);
       }),
       { numRuns: 50 },

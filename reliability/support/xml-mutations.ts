@@ -13,7 +13,7 @@ const TOKEN = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<\/([^\s>]+)\s*>|<([^\s/>!?]+)((?:
 const ATTRIBUTE = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-function unescape(text: string): string {
+function unescapeXmlText(text: string): string {
   return text.replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => PREDEFINED[name]!);
 }
 
@@ -32,13 +32,13 @@ export function parseSample(xml: string): XmlNode {
     } else if (opening !== undefined) {
       const node: XmlNode = {
         name: opening,
-        attributes: [...(attributes ?? '').matchAll(ATTRIBUTE)].map((a) => [a[1]!, unescape(a[2] ?? a[3] ?? '')]),
+        attributes: [...(attributes ?? '').matchAll(ATTRIBUTE)].map((a) => [a[1]!, unescapeXmlText(a[2] ?? a[3] ?? '')]),
         children: [],
       };
       parent.children.push(node);
       if (selfClosing !== '/') stack.push(node);
     } else if (token.trim() !== '' && stack.length > 1) {
-      parent.children.push(unescape(token));
+      parent.children.push(unescapeXmlText(token));
     }
   }
   const root = stack[0]!.children.find((child): child is XmlNode => typeof child !== 'string');

@@ -20,12 +20,12 @@ const withoutUsageRules = (document: string): string => document.replace(/<cpix:
 const withFairPlayUris = (uri98: string, uri53: string): string =>
   noFairPlayDocument().replace(
     '  </cpix:DRMSystemList>',
-    [
+    `${[
       [k98.kid, uri98],
       [k53.kid, uri53],
     ]
       .map(([kid, uri]) => `    <cpix:DRMSystem kid="${kid}" systemId="94ce86fb-07ff-4f43-adb8-93d2fa968ca2"><cpix:URIExtXKey>${Buffer.from(uri!).toString('base64')}</cpix:URIExtXKey></cpix:DRMSystem>\n`)
-      .join('') + '  </cpix:DRMSystemList>',
+      .join('')}  </cpix:DRMSystemList>`,
   );
 const hex = (b64: string): string => Buffer.from(b64, 'base64').toString('hex');
 const [k98, k53] = KEYS;

@@ -89,8 +89,6 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_CONNECTIONS = 1024;
 const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
-/** Distinct warning codes logged for one request; the rest are counted under `other`. */
-const LOGGED_WARNING_CODES = 16;
 /** Longest path parameter accepted: PallyCon enc-tokens are long base64 JSON blobs. */
 const MAX_PARAM_LENGTH = 2048;
 

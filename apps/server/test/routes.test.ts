@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENTED_OPERATIONS, openApiPath } from '../src/openapi.js';
 import { keysOf, SPEKE_V2_REQUEST, testApp, testTenant } from './helpers.js';
 import { seedDocument } from '../../../tooling/src/fixtures.js';

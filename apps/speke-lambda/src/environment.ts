@@ -64,7 +64,7 @@ function configError(message: string): SpekeLambdaError {
 }
 
 /** A variable's value; unset and empty (what an unfilled SAM parameter gives) are the same. */
-function valueOf(env: Environment, name: string): string | undefined {
+function settingValue(env: Environment, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
 }
@@ -95,7 +95,7 @@ function setAt(target: Record<string, unknown>, path: readonly string[], value: 
 }
 
 function tenantSettingsOf(env: Environment): Record<string, unknown> {
-  const json = valueOf(env, 'CPIXKIT_TENANT_SETTINGS');
+  const json = settingValue(env, 'CPIXKIT_TENANT_SETTINGS');
   let settings: Record<string, unknown> = {};
   if (json !== undefined) {
     let parsed: unknown;
@@ -110,7 +110,7 @@ function tenantSettingsOf(env: Environment): Record<string, unknown> {
     settings = parsed as Record<string, unknown>;
   }
   for (const variable of SETTING_VARIABLES) {
-    const text = valueOf(env, variable.name);
+    const text = settingValue(env, variable.name);
     if (text !== undefined)
       setAt(settings, variable.path, typedValue(variable.name, text, variable.kind), variable.name);
   }
@@ -118,9 +118,9 @@ function tenantSettingsOf(env: Environment): Record<string, unknown> {
 }
 
 function secretSourceOf(env: Environment): SecretSource {
-  const secretId = valueOf(env, 'CPIXKIT_SECRET_ARN');
-  const keySeed = valueOf(env, 'CPIXKIT_KEY_SEED');
-  const derivationSecret = valueOf(env, 'CPIXKIT_DERIVATION_SECRET');
+  const secretId = settingValue(env, 'CPIXKIT_SECRET_ARN');
+  const keySeed = settingValue(env, 'CPIXKIT_KEY_SEED');
+  const derivationSecret = settingValue(env, 'CPIXKIT_DERIVATION_SECRET');
   if (secretId !== undefined) {
     if (keySeed !== undefined || derivationSecret !== undefined) {
       throw configError('set either CPIXKIT_SECRET_ARN or CPIXKIT_KEY_SEED (and CPIXKIT_DERIVATION_SECRET), not both');
@@ -135,7 +135,7 @@ function secretSourceOf(env: Environment): SecretSource {
 }
 
 function publicUrlOf(env: Environment): string | undefined {
-  const text = valueOf(env, 'CPIXKIT_PUBLIC_URL');
+  const text = settingValue(env, 'CPIXKIT_PUBLIC_URL');
   if (text === undefined) return undefined;
   let url: URL;
   try {
@@ -162,13 +162,13 @@ export function readLambdaSettings(env: Environment): LambdaSettings {
     // A misspelt variable would otherwise be ignored and leave a setting at its default.
     if (name.startsWith('CPIXKIT_') && !known.has(name)) throw configError(`unknown variable ${name}`);
   }
-  const bodyLimitText = valueOf(env, 'CPIXKIT_BODY_LIMIT');
+  const bodyLimitText = settingValue(env, 'CPIXKIT_BODY_LIMIT');
   const bodyLimit =
     bodyLimitText === undefined ? DEFAULT_BODY_LIMIT : typedValue('CPIXKIT_BODY_LIMIT', bodyLimitText, 'integer');
   if (bodyLimit === 0) throw configError('CPIXKIT_BODY_LIMIT must be at least 1');
   const publicUrl = publicUrlOf(env);
   return {
-    tenantId: valueOf(env, 'CPIXKIT_TENANT_ID') ?? DEFAULT_TENANT_ID,
+    tenantId: settingValue(env, 'CPIXKIT_TENANT_ID') ?? DEFAULT_TENANT_ID,
     secrets: secretSourceOf(env),
     tenantSettings: tenantSettingsOf(env),
     ...(publicUrl !== undefined ? { publicUrl } : {}),

@@ -10,6 +10,7 @@ import { parseTemplate, referencesIn, subVariables, unresolvedReferences } from 
 const templateText = readFileSync(new URL('../template.yaml', import.meta.url), 'utf8');
 const template = parseTemplate(templateText);
 
+// biome-ignore lint/suspicious/noExplicitAny: a parsed CloudFormation template is walked by property names the test asserts on.
 type Properties = Record<string, any>;
 
 function resource(name: string, type: string): Properties {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseCpix } from '@cpixkit/cpix-model';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildKeyRequest, type CpixDialect, CpixClientError, spekeV2EncryptionContract } from './index.js';
+import { buildKeyRequest, type CpixDialect, spekeV2EncryptionContract } from './index.js';
 
 const KID_A = '98ee5596-cd3e-a20d-163a-e382420c6eff';
 const KID_B = '53abdba2-f210-43cb-bc90-f18f9a890a02';

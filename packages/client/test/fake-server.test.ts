@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseCpix } from '@cpixkit/cpix-model';
+import { type CpixDocument, parseCpix } from '@cpixkit/cpix-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpixClient, type CpixClientOptions, toPallyConJson } from '../src/index.js';
 import { type ReceivedRequest, reply, startServer, type TestServer } from './helpers.js';
@@ -16,14 +16,14 @@ const FAIRPLAY = '94ce86fb-07ff-4f43-adb8-93d2fa968ca2';
  * the ATEME GET API, and Axinom-style /SpekeV2 and /Speke behind Basic authentication. It checks
  * what the client sent (method, credentials, headers, CPIX body) and answers 400/401 otherwise.
  */
-function replay(request: ReceivedRequest, response: Parameters<typeof reply>[0]): void {
+function replay(request: ReceivedRequest, response: Parameters<typeof reply>[0]) {
   const url = new URL(request.url, 'http://fake');
   const basicOk = request.headers.authorization === `Basic ${Buffer.from(`${BASIC.username}:${BASIC.password}`).toString('base64')}`;
   if (request.method === 'GET' && url.pathname === `/cpix/anevia/dash/${encodeURIComponent(TOKEN)}/test-cid`) {
     return reply(response, 200, seedDocument('atemeDashResponse'));
   }
   if (request.method !== 'POST') return reply(response, 405, 'method not allowed', { 'content-type': 'text/plain' });
-  let document;
+  let document: CpixDocument;
   try {
     document = parseCpix(request.body).document;
   } catch (error) {

@@ -296,7 +296,9 @@ class DocumentWriter {
     this.unknownAttributes(list, path);
     this.children(name, 1, () => {
       const itemName = CPIX_LIST_ITEMS[local as CpixListName];
-      items.forEach((item, index) => writeItem(item, `${path}/${itemName}[${index + 1}]`));
+      items.forEach((item, index) => {
+        writeItem(item, `${path}/${itemName}[${index + 1}]`);
+      });
       this.extensions(list, path, 2);
     });
   }
@@ -331,7 +333,9 @@ class DocumentWriter {
       });
       const writeAll = this.v24 || data.documentKeys.length <= 1 || this.keep(`${path}/DocumentKey[2]`, 'More than one DocumentKey per DeliveryData');
       const documentKeys = writeAll ? data.documentKeys : data.documentKeys.slice(0, 1);
-      documentKeys.forEach((documentKey, index) => this.documentKey(documentKey, `${path}/DocumentKey[${index + 1}]`));
+      documentKeys.forEach((documentKey, index) => {
+      this.documentKey(documentKey, `${path}/DocumentKey[${index + 1}]`);
+    });
       if (data.macMethod !== undefined) {
         const method = data.macMethod;
         const methodPath = `${path}/MACMethod`;

@@ -143,7 +143,9 @@ function checkIds(document: CpixDocument, error: Report): void {
   for (const [listName, itemName, list, items] of lists) {
     if (list === undefined) continue;
     visit(list.id, `/CPIX/${listName}`);
-    items?.forEach((item: { id?: string }, index: number) => visit(item.id, `/CPIX/${listName}/${itemName}[${index + 1}]`));
+    items?.forEach((item: { id?: string }, index: number) => {
+      visit(item.id, `/CPIX/${listName}/${itemName}[${index + 1}]`);
+    });
   }
 }
 
@@ -222,7 +224,9 @@ function checkRules(document: CpixDocument, error: Report, warning: Report): voi
       checkBounds(filter.minPixels, filter.maxPixels, filterPath, 'Pixels', error);
       checkBounds(filter.minFps, filter.maxFps, filterPath, 'Fps', error);
     });
-    rule.audioFilters?.forEach((filter, i) => checkBounds(filter.minChannels, filter.maxChannels, `${path}/AudioFilter[${i + 1}]`, 'Channels', error));
+    rule.audioFilters?.forEach((filter, i) => {
+    checkBounds(filter.minChannels, filter.maxChannels, `${path}/AudioFilter[${i + 1}]`, 'Channels', error);
+  });
     rule.bitrateFilters?.forEach((filter, i) => {
       const filterPath = `${path}/BitrateFilter[${i + 1}]`;
       if (filter.minBitrate === undefined && filter.maxBitrate === undefined) error('EMPTY_BITRATE_FILTER', filterPath, 'A BitrateFilter needs minBitrate, maxBitrate or both');

@@ -30,14 +30,14 @@ const opt = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.o
 /** A foreign-namespace element that declares its own namespace, the form extensions keep. */
 const vendorElement = fc
   .record({ local: fc.constantFrom('Extra', 'Tier', 'Filter'), attribute: text, body: text })
-  .map(({ local, attribute, body }) => `<v:${local} xmlns:v="urn:example:vendor" a="${escape(attribute)}">${escape(body)}</v:${local}>`);
+  .map(({ local, attribute, body }) => `<v:${local} xmlns:v="urn:example:vendor" a="${escapeXmlText(attribute)}">${escapeXmlText(body)}</v:${local}>`);
 const cpixUnknownElement = fc.constantFrom('<cpix:Unknown xmlns:cpix="urn:dashif:org:cpix"/>', '<Plain xmlns="">x</Plain>');
 const unknownAttribute: fc.Arbitrary<UnknownAttribute> = fc.oneof(
   fc.record({ localName: fc.constantFrom('vendorFlag', 'extra'), value: text }),
   fc.record({ namespace: fc.constant('urn:example:vendor'), prefix: fc.constant('v'), localName: fc.constantFrom('tier', 'zone'), value: text }),
 );
 
-function escape(value: string): string {
+function escapeXmlText(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/>/g, '&gt;');
 }
 

@@ -66,7 +66,9 @@ describe('seed samples', () => {
         })),
       );
       const results = await validateManyAgainstXsd(jobs.map((job) => job.xml), schema);
-      jobs.forEach((job, index) => validations.set(job.key, results[index]!));
+      jobs.forEach((job, index) => {
+        validations.set(job.key, results[index]!);
+      });
     }
   }, 120_000);
 

@@ -94,7 +94,7 @@ describe('reading: our reader and fast-xml-parser agree', () => {
 
   it('on a fuzzed stream of mutations of the seed requests: the same infoset, or both refuse', () => {
     const bases = seedSamples()
-      .filter((sample) => readWithOurs(sample.xml).hasOwnProperty('infoset'))
+      .filter((sample) => Object.hasOwn(readWithOurs(sample.xml), 'infoset'))
       .map((sample) => parseSample(sample.xml));
     const counts = { same: 0, 'both refuse': 0, 'we refuse': 0, undecodable: 0 };
     fc.assert(

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seed, testTenant } from '../test/fixtures.js';
-import { SYSTEM, spekeV2Request } from '../test/requests.js';
+import { type SYSTEM, spekeV2Request } from '../test/requests.js';
 import { createKeyService, defaultTenantSettings, type Tenant } from './index.js';
 
 const service = createKeyService();
@@ -70,7 +70,11 @@ describe('the answer size bound', () => {
       keys: kids.map((kid) => ({ kid, scheme: 'cbcs' })),
       systems: kids.flatMap((kid) => (['widevine', 'playready', 'fairplay'] as const).map((system) => ({ system, kid }))),
     });
-    const store = { calls: 0, getKey: async () => undefined, getOrCreateKey: async () => ((store.calls += 1), new Uint8Array(16)) };
+    const store = { calls: 0, getKey: async () => undefined, getOrCreateKey: async () => {
+        store.calls += 1;
+        return new Uint8Array(16);
+      },
+    };
     const tenant = testTenant({ keySource: 'store', settings: { maxAnswerBytes: 256 * 1024 } });
     await expect(createKeyService({ store }).answer({ tenant, dialect: 'speke-v2', body, baseUrl: BASE_URL })).rejects.toMatchObject({
       code: 'ERR_KEY_SERVICE_ANSWER_TOO_LARGE',

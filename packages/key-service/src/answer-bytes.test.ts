@@ -16,7 +16,9 @@ describe('AnswerBytes', () => {
     const texts = Array.from({ length: 200 }, (_, i) => `${i}:${'é'.repeat(i * 7)}${'x'.repeat((i * 131) % 5000)}`);
     texts.push('y'.repeat(40_000), 'é'.repeat(20_000));
     const values = texts.map((text) => bytes.utf8(text));
-    texts.forEach((text, i) => expect(Buffer.from(values[i]!).equals(utf8(text))).toBe(true));
+    texts.forEach((text, i) => {
+      expect(Buffer.from(values[i]!).equals(utf8(text))).toBe(true);
+    });
   });
 
   it('copies bytes: later changes to the source do not reach the copy', () => {

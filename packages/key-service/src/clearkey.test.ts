@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { validateAgainstXsd } from '../../cpix-model/test/xsd.js';
 import { MemoryKeyStore, TEST_KEY_SEED, testTenant } from '../test/fixtures.js';
 import { spekeV2Request } from '../test/requests.js';
-import { createKeyService, defaultTenantSettings, KeyServiceError, type Tenant } from './index.js';
+import { createKeyService, defaultTenantSettings, type KeyServiceError, type Tenant } from './index.js';
 
 const BASE_URL = 'https://keys.example.com';
 const KID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';

@@ -70,8 +70,12 @@ export async function issueWithClearKeys(
     issueContentKeys(tenant, others.map((key) => key.kid), store),
   ]);
   const values = new Map<PlannedKey, Uint8Array>();
-  [...clearKeys].forEach((key, index) => values.set(key, clear[index]!));
-  others.forEach((key, index) => values.set(key, other[index]!));
+  [...clearKeys].forEach((key, index) => {
+    values.set(key, clear[index]!);
+  });
+  others.forEach((key, index) => {
+    values.set(key, other[index]!);
+  });
   return keys.map((key) => values.get(key)!);
 }
 

@@ -27,7 +27,9 @@ function expectShapeCovers(ours: CpixShape, sample: CpixShape, requestHadRules: 
   expect(ours.root).toEqual(sample.root);
   expect(ours.contentKeys).toEqual(sample.contentKeys);
   expect(ours.drmSystems.map((s) => s.systemId)).toEqual(sample.drmSystems.map((s) => s.systemId));
-  ours.drmSystems.forEach((system, index) => expect(system.elements).toEqual(expect.arrayContaining(sample.drmSystems[index]!.elements)));
+  ours.drmSystems.forEach((system, index) => {
+    expect(system.elements).toEqual(expect.arrayContaining(sample.drmSystems[index]!.elements));
+  });
   // The HLS live sample shows periods and rules the request never sent (copied from the DASH sample).
   if (requestHadRules) expect([ours.periods, ours.rules]).toEqual([sample.periods, sample.rules]);
 }

@@ -1,7 +1,7 @@
 import { computeKeyChecksum } from './checksum.js';
 import { PlayReadyError } from './errors.js';
 import { guidBase64ToKid, kidToGuidBase64 } from './kid.js';
-import { escapeAttribute, escapeText, NOT_XML_CHAR, parseXmlElement, type XmlElement } from './xml.js';
+import { escapeText, NOT_XML_CHAR, parseXmlElement, type XmlElement } from './xml.js';
 
 /** The `xmlns` of every WRMHEADER. */
 export const WRMHEADER_NAMESPACE = 'http://schemas.microsoft.com/DRM/2007/03/PlayReadyHeader';
