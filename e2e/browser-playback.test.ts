@@ -63,7 +63,10 @@ const flow = prepareOnce(async () => {
   // The page's origin may play; a page from another origin (http://localhost:<same port>) may not.
   const player = tenant('player', { clearKey: { enabled: true }, cors: { allowedOrigins: [pages.origin] } });
   const stranger = tenant('stranger', { clearKey: { enabled: true }, cors: { allowedOrigins: ['*'] } });
-  const shortLived = tenant('short-lived', { cors: { allowedOrigins: [pages.origin] }, aes128: { keyUrlTtlSeconds: 1 } });
+  const shortLived = tenant('short-lived', {
+    cors: { allowedOrigins: [pages.origin] },
+    aes128: { keyUrlTtlSeconds: 1 },
+  });
   const tenants = [player, stranger, shortLived].map(({ id, token, settings }) => ({
     id,
     keySeed: randomBytes(32).toString('base64'),
@@ -81,7 +84,12 @@ const flow = prepareOnce(async () => {
     makeTestClip(path('source.mp4'), 'mp4'),
     makeTestClip(path('source.ts'), 'mpegts'),
   ]);
-  const { issued: clearKey, fragments } = await prepareClearKeyDash(endpoint(player), path('source.mp4'), dir, join(media, 'dash'));
+  const { issued: clearKey, fragments } = await prepareClearKeyDash(
+    endpoint(player),
+    path('source.mp4'),
+    dir,
+    join(media, 'dash'),
+  );
   await Promise.all([
     prepareAes128Hls(aes128, path('source.ts'), dir, join(media, 'hls')),
     prepareAes128Hls(expiring, path('source.ts'), dir, join(media, 'hls-expired')),
@@ -106,19 +114,31 @@ interface Playback {
 }
 
 /** Opens the page with `fragment` and waits until the player plays past 2 s or fails. */
-async function play(fragment: Record<string, string>, origin = pages!.origin): Promise<{ page: Page; playback: Playback }> {
+async function play(
+  fragment: Record<string, string>,
+  origin = pages!.origin,
+): Promise<{ page: Page; playback: Playback }> {
   const page = await browser!.context.newPage();
   // The page's console, shown when it neither plays nor fails (tokens are never logged by the page).
   const console: string[] = [];
   page.on('console', (message) => console.push(`${message.type()}: ${message.text()}`.slice(0, 300)));
   page.on('pageerror', (error) => console.push(`pageerror: ${error.message}`.slice(0, 300)));
-  page.on('response', (response) => console.push(`${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`));
-  page.on('requestfailed', (request) => console.push(`${request.method()} ${new URL(request.url()).pathname} failed: ${request.failure()?.errorText}`));
+  page.on('response', (response) =>
+    console.push(`${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`),
+  );
+  page.on('requestfailed', (request) =>
+    console.push(`${request.method()} ${new URL(request.url()).pathname} failed: ${request.failure()?.errorText}`),
+  );
   await page.goto(`${origin}/#${new URLSearchParams({ ...fragment, pause: '' })}`);
   await page
-    .waitForFunction(() => (globalThis as unknown as { playback: Playback }).playback.state !== 'loading', undefined, { timeout: 20_000 })
+    .waitForFunction(() => (globalThis as unknown as { playback: Playback }).playback.state !== 'loading', undefined, {
+      timeout: 20_000,
+    })
     .catch(() => {
-      throw new E2eError('ERR_E2E_PROCESS_FAILED', `the page neither played nor failed in 20 s; its console:\n${console.slice(-30).join('\n')}`);
+      throw new E2eError(
+        'ERR_E2E_PROCESS_FAILED',
+        `the page neither played nor failed in 20 s; its console:\n${console.slice(-30).join('\n')}`,
+      );
     });
   const playback = await page.evaluate(() => (globalThis as unknown as { playback: Playback }).playback);
   return { page, playback };
@@ -131,10 +151,26 @@ async function play(fragment: Record<string, string>, origin = pages!.origin): P
 async function greyFrames(input: string): Promise<Uint8Array[]> {
   const { stdout } = await runTool(
     'ffmpeg',
-    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', input, '-map', '0:v', '-vf', `scale=320:240,crop=320:${BAND_ROWS}:0:${BAND_TOP},format=gray`, '-f', 'rawvideo', '-'],
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-i',
+      input,
+      '-map',
+      '0:v',
+      '-vf',
+      `scale=320:240,crop=320:${BAND_ROWS}:0:${BAND_TOP},format=gray`,
+      '-f',
+      'rawvideo',
+      '-',
+    ],
     { label: 'ffmpeg (grey frames)' },
   );
-  return Array.from({ length: stdout.length / FRAME_BYTES }, (_, index) => stdout.subarray(index * FRAME_BYTES, (index + 1) * FRAME_BYTES));
+  return Array.from({ length: stdout.length / FRAME_BYTES }, (_, index) =>
+    stdout.subarray(index * FRAME_BYTES, (index + 1) * FRAME_BYTES),
+  );
 }
 
 /** Pearson correlation of two grey pictures: 1 for the same picture whatever the brightness and contrast. */
@@ -159,14 +195,20 @@ function correlation(a: Uint8Array, b: Uint8Array): number {
  * canvas cannot show them.
  */
 async function expectSourceFrame(page: Page, source: string, name: string): Promise<string> {
-  const time = await page.evaluate((seconds) => (globalThis as unknown as { seekTo(s: number): Promise<number> }).seekTo(seconds), (CHECKED_FRAME + 0.5) / FPS);
+  const time = await page.evaluate(
+    (seconds) => (globalThis as unknown as { seekTo(s: number): Promise<number> }).seekTo(seconds),
+    (CHECKED_FRAME + 0.5) / FPS,
+  );
   const screenshot = join(OUTPUT, `${name}.png`);
   await page.locator('video').screenshot({ path: screenshot });
   const [shown] = await greyFrames(screenshot);
   const scores = (await greyFrames(source)).map((frame) => correlation(shown!, frame));
   const best = scores.indexOf(Math.max(...scores));
   const expected = Math.floor(time * FPS + 1e-6);
-  expect(Math.abs(best - expected), `the ${name} picture at ${time.toFixed(3)} s is most like source frame ${best}`).toBeLessThanOrEqual(FRAME_SLACK);
+  expect(
+    Math.abs(best - expected),
+    `the ${name} picture at ${time.toFixed(3)} s is most like source frame ${best}`,
+  ).toBeLessThanOrEqual(FRAME_SLACK);
   expect(scores[best]).toBeGreaterThan(MIN_CORRELATION);
   const elsewhere = Math.max(...scores.filter((_, index) => Math.abs(index - best) > FRAME_SLACK));
   return `most like source frame ${best} of ${scores.length} (expected ${expected}), correlation ${scores[best]!.toFixed(4)}, best elsewhere ${elsewhere.toFixed(4)}`;
@@ -187,24 +229,32 @@ describe('Playback in Chromium: shaka-player with a ClearKey licence, hls.js wit
     expect(read.defaultKids).toEqual([clearKey.kid]);
   });
 
-  it('shaka-player plays the CENC DASH stream with the licence from our ClearKey route: frames match the source', async ({ annotate }) => {
+  it('shaka-player plays the CENC DASH stream with the licence from our ClearKey route: frames match the source', async ({
+    annotate,
+  }) => {
     const { path, player, started } = flow();
     const begun = performance.now();
     const { page, playback } = await play({ player: 'shaka', src: '/media/dash/manifest.mpd', token: player.token });
     expect(playback).toMatchObject({ state: 'playing' });
     const compared = await expectSourceFrame(page, path('source.mp4'), 'dash-clearkey');
     await page.close();
-    await annotate(`shaka-player + ClearKey: played to ${playback.time!.toFixed(2)} s, ${compared}; ${secondsSince(begun)} in the browser, flow ${secondsSince(started)}`);
+    await annotate(
+      `shaka-player + ClearKey: played to ${playback.time!.toFixed(2)} s, ${compared}; ${secondsSince(begun)} in the browser, flow ${secondsSince(started)}`,
+    );
   });
 
-  it('hls.js plays the AES-128 stream with the key from our signed key URL: frames match the source', async ({ annotate }) => {
+  it('hls.js plays the AES-128 stream with the key from our signed key URL: frames match the source', async ({
+    annotate,
+  }) => {
     const { path } = flow();
     const begun = performance.now();
     const { page, playback } = await play({ player: 'hls', src: '/media/hls/playlist.m3u8' });
     expect(playback).toMatchObject({ state: 'playing' });
     const compared = await expectSourceFrame(page, path('source.ts'), 'hls-aes128');
     await page.close();
-    await annotate(`hls.js + AES-128: played to ${playback.time!.toFixed(2)} s, ${compared}; ${secondsSince(begun)} in the browser`);
+    await annotate(
+      `hls.js + AES-128: played to ${playback.time!.toFixed(2)} s, ${compared}; ${secondsSince(begun)} in the browser`,
+    );
   });
 
   it("another tenant's token: the licence request fails (shaka 6007 LICENSE_REQUEST_FAILED after 1001 BAD_HTTP_STATUS 403)", async () => {
@@ -216,7 +266,10 @@ describe('Playback in Chromium: shaka-player with a ClearKey licence, hls.js wit
 
   it('a page from an origin the tenant does not allow: the browser blocks the licence (shaka 6007 after 1002 HTTP_ERROR)', async () => {
     const { player } = flow();
-    const { page, playback } = await play({ player: 'shaka', src: '/media/dash/manifest.mpd', token: player.token }, `http://localhost:${pages!.port}`);
+    const { page, playback } = await play(
+      { player: 'shaka', src: '/media/dash/manifest.mpd', token: player.token },
+      `http://localhost:${pages!.port}`,
+    );
     await page.close();
     expect(playback).toEqual({ state: 'error', code: '6007/1002' });
   });
@@ -230,4 +283,3 @@ describe('Playback in Chromium: shaka-player with a ClearKey licence, hls.js wit
     expect(playback).toEqual({ state: 'error', code: 'keyLoadError' });
   });
 });
-

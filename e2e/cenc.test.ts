@@ -49,11 +49,21 @@ describe('CENC: ffmpeg encrypts with a SPEKE v2 key and decrypts with the key fe
     const firstOrigin = workspace.server.origin;
     await workspace.restartServer();
     expect(workspace.server.origin).not.toBe(firstOrigin);
-    const again = await requestKeys(workspace.endpoint(), { contentId: CONTENT_ID, drm: ['widevine', 'playready'], kids: [first.kid] });
+    const again = await requestKeys(workspace.endpoint(), {
+      contentId: CONTENT_ID,
+      drm: ['widevine', 'playready'],
+      kids: [first.kid],
+    });
     expect(again.kid).toBe(first.kid);
-    expect(Buffer.compare(again.key, first.key) === 0, 'the restarted server answers the same key for the KID').toBe(true);
+    expect(Buffer.compare(again.key, first.key) === 0, 'the restarted server answers the same key for the KID').toBe(
+      true,
+    );
 
-    const decrypted = await frameHashes(encrypted, ['-decryption_key', again.key.toString('hex')], 'ffmpeg (CENC decrypt)');
+    const decrypted = await frameHashes(
+      encrypted,
+      ['-decryption_key', again.key.toString('hex')],
+      'ffmpeg (CENC decrypt)',
+    );
     expect(decrypted.video).toHaveLength(100);
     expect(decrypted).toEqual(source);
     await annotate(

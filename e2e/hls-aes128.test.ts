@@ -43,10 +43,14 @@ function segment(workspace: E2eWorkspace, dir: string, keyInfoFile: string): Pro
 }
 
 describe('HLS AES-128: ffmpeg packages and plays with keys from the key server', () => {
-  it('ffmpeg plays the encrypted stream with the key it fetches from the key URL: every frame equals the source', async ({ annotate }) => {
+  it('ffmpeg plays the encrypted stream with the key it fetches from the key URL: every frame equals the source', async ({
+    annotate,
+  }) => {
     const { workspace, source, issued, started: flowStarted } = flow();
     const started = performance.now();
-    expect(issued.keyUri).toMatch(new RegExp(`^${workspace.server.origin}/keys/dev/${issued.kid}\\?exp=\\d+&sig=[\\w-]{43}$`));
+    expect(issued.keyUri).toMatch(
+      new RegExp(`^${workspace.server.origin}/keys/dev/${issued.kid}\\?exp=\\d+&sig=[\\w-]{43}$`),
+    );
     expect(issued.iv).toHaveLength(16);
     // The key info file: key URI for the playlist, local key file for the segmenter, IV.
     const keyFile = workspace.path('aes128.key');
@@ -64,7 +68,10 @@ describe('HLS AES-128: ffmpeg packages and plays with keys from the key server',
     for (const name of segments) {
       const bytes = readFileSync(workspace.path(`hls/${name}`));
       expect(bytes.length % 16, `${name} is whole AES blocks`).toBe(0);
-      expect([0, 188, 376].every((at) => bytes[at] === 0x47), `${name} is not clear MPEG-TS`).toBe(false);
+      expect(
+        [0, 188, 376].every((at) => bytes[at] === 0x47),
+        `${name} is not clear MPEG-TS`,
+      ).toBe(false);
     }
 
     const played = await frameHashes(playlist, PLAYER_OPTIONS, 'ffmpeg (HLS client)');
@@ -93,7 +100,10 @@ describe('HLS AES-128: ffmpeg packages and plays with keys from the key server',
     const answer = await fetch(url);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('cache-control')).toBe('no-store');
-    expect(Buffer.compare(Buffer.from(await answer.arrayBuffer()), issued.key) === 0, 'the key URL serves the issued key').toBe(true);
+    expect(
+      Buffer.compare(Buffer.from(await answer.arrayBuffer()), issued.key) === 0,
+      'the key URL serves the issued key',
+    ).toBe(true);
 
     const variant = (change: (copy: URL) => void) => {
       const copy = new URL(url);
@@ -103,16 +113,22 @@ describe('HLS AES-128: ffmpeg packages and plays with keys from the key server',
     const sig = url.searchParams.get('sig')!;
     const exp = Number(url.searchParams.get('exp'));
     const statuses = async (urls: Record<string, URL>) =>
-      Object.fromEntries(await Promise.all(Object.entries(urls).map(async ([name, target]) => [name, refusal(await fetch(target))])));
+      Object.fromEntries(
+        await Promise.all(Object.entries(urls).map(async ([name, target]) => [name, refusal(await fetch(target))])),
+      );
     expect(
       await statuses({
         'no sig': variant((copy) => copy.searchParams.delete('sig')),
         'no exp': variant((copy) => copy.searchParams.delete('exp')),
         'no query': variant((copy) => (copy.search = '')),
         'malformed sig': variant((copy) => copy.searchParams.set('sig', 'not-a-signature')),
-        'one sig character changed': variant((copy) => copy.searchParams.set('sig', `${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`)),
+        'one sig character changed': variant((copy) =>
+          copy.searchParams.set('sig', `${sig.slice(0, 10)}${sig[10] === 'A' ? 'B' : 'A'}${sig.slice(11)}`),
+        ),
         'expiry pushed later': variant((copy) => copy.searchParams.set('exp', String(exp + 3600))),
-        'another KID': variant((copy) => (copy.pathname = url.pathname.replace(issued.kid, '00000000-0000-4000-8000-000000000000'))),
+        'another KID': variant(
+          (copy) => (copy.pathname = url.pathname.replace(issued.kid, '00000000-0000-4000-8000-000000000000')),
+        ),
       }),
     ).toEqual({
       // Every fault gets the same answer: a key URL tells nothing about what exists.
@@ -141,7 +157,10 @@ describe('HLS AES-128: ffmpeg packages and plays with keys from the key server',
     writeFileSync(config, JSON.stringify({ tenants: [tenant] }), { mode: 0o600 });
     const server = await startKeyServer({ dataDir: workspace.path('short-lived-data'), devToken: token, config });
     try {
-      const shortLived = await requestKeys({ origin: server.origin, token }, { contentId: CONTENT_ID, drm: ['aes128'] });
+      const shortLived = await requestKeys(
+        { origin: server.origin, token },
+        { contentId: CONTENT_ID, drm: ['aes128'] },
+      );
       const url = new URL(shortLived.keyUri!);
       expect(url.pathname).toBe(`/keys/short-lived/${shortLived.kid}`);
       expect((await fetch(url)).status).toBe(200);

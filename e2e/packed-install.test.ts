@@ -13,7 +13,9 @@ const names = (dirs: string[]) => dirs.map((dir) => basename(dir));
 describe('installed from the packed tarballs', () => {
   it('the CLI installs light: no install script, no native module, no database driver or HTTP framework, no engine warning', () => {
     const installed = installPacked(ROOT, ['cpixkit']);
-    console.log(`[install] cpixkit: ${installed.packages.length} packages, ${(installed.bytes / 1e6).toFixed(1)} MB, ${installed.seconds.toFixed(1)} s`);
+    console.log(
+      `[install] cpixkit: ${installed.packages.length} packages, ${(installed.bytes / 1e6).toFixed(1)} MB, ${installed.seconds.toFixed(1)} s`,
+    );
     expect(installed.installScripts).toEqual([]);
     expect(installed.nativeModules).toEqual([]);
     expect(installed.npmOutput).not.toMatch(/EBADENGINE/);
@@ -25,18 +27,27 @@ describe('installed from the packed tarballs', () => {
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     const serve = spawnSync(bin, ['serve'], { encoding: 'utf8' });
     expect(serve.status).toBe(3);
-    expect(serve.stderr).toMatch(/ERR_CLI_SERVER_NOT_INSTALLED: serving needs the key server package, which is not installed: run `npx @cpixkit\/server`/);
+    expect(serve.stderr).toMatch(
+      /ERR_CLI_SERVER_NOT_INSTALLED: serving needs the key server package, which is not installed: run `npx @cpixkit\/server`/,
+    );
   }, 300_000);
 
   it('the server installs with no install script and no native module, and its bin serves', async () => {
     const installed = installPacked(ROOT, ['@cpixkit/server']);
-    console.log(`[install] @cpixkit/server: ${installed.packages.length} packages, ${(installed.bytes / 1e6).toFixed(1)} MB, ${installed.seconds.toFixed(1)} s`);
+    console.log(
+      `[install] @cpixkit/server: ${installed.packages.length} packages, ${(installed.bytes / 1e6).toFixed(1)} MB, ${installed.seconds.toFixed(1)} s`,
+    );
     expect(installed.installScripts).toEqual([]);
     expect(installed.nativeModules).toEqual([]);
     expect(installed.npmOutput).not.toMatch(/EBADENGINE/);
 
     const server = spawn(join(installed.prefix, 'node_modules/.bin/cpixkit-server'), [], {
-      env: { ...process.env, PORT: '0', CPIXKIT_DATA_DIR: mkdtempSync(join(tmpdir(), 'cpixkit-packed-data-')), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        CPIXKIT_DATA_DIR: mkdtempSync(join(tmpdir(), 'cpixkit-packed-data-')),
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

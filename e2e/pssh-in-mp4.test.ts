@@ -40,7 +40,8 @@ const flow = prepareOnce(async () => {
   const issued = await requestKeys(workspace.endpoint(), { contentId: CONTENT_ID, drm: ['widevine', 'playready'] });
   const boxes = [WIDEVINE_SYSTEM_ID, PLAYREADY_SYSTEM_ID].map((systemId) => {
     const box = issued.pssh.get(systemId);
-    if (box === undefined) throw new E2eError('ERR_E2E_PROCESS_FAILED', `the SPEKE v2 answer has no pssh box for ${systemId}`);
+    if (box === undefined)
+      throw new E2eError('ERR_E2E_PROCESS_FAILED', `the SPEKE v2 answer has no pssh box for ${systemId}`);
     return box;
   });
   return { workspace, source, issued, boxes };
@@ -57,7 +58,15 @@ async function expectBoxesReadBack(file: string): Promise<void> {
   const expected = boxes.map((box) => parsePsshBox(box));
 
   const decoded = await cpixkitJson<{ boxes: DecodedBox[] }>(['pssh', 'decode', file]);
-  expect(decoded.boxes.map(({ systemId, version, keyIds, data, byteLength }) => ({ systemId, version, keyIds, data, byteLength }))).toEqual(
+  expect(
+    decoded.boxes.map(({ systemId, version, keyIds, data, byteLength }) => ({
+      systemId,
+      version,
+      keyIds,
+      data,
+      byteLength,
+    })),
+  ).toEqual(
     expected.map((box) => ({
       systemId: box.systemId,
       version: box.version,
@@ -72,11 +81,17 @@ async function expectBoxesReadBack(file: string): Promise<void> {
   // The boxes signal the key the file is encrypted with: its KID, and for PlayReady the CHECKSUM of that key.
   const [widevine, playready] = decoded.boxes;
   expect(widevine?.widevine?.keyIds).toEqual([issued.kid]);
-  expect(playready?.playready?.header?.keys).toEqual([{ kid: issued.kid, checksum: computeKeyChecksum(issued.kid, issued.key), algId: 'AESCTR' }]);
+  expect(playready?.playready?.header?.keys).toEqual([
+    { kid: issued.kid, checksum: computeKeyChecksum(issued.kid, issued.key), algId: 'AESCTR' },
+  ]);
 
   const independent = readWithMp4box(bytes);
   expect(independent.pssh.map((box) => ({ ...box, data: Buffer.from(box.data).toString('base64') }))).toEqual(
-    expected.map((box) => ({ systemId: box.systemId, keyIds: box.keyIds, data: Buffer.from(box.data).toString('base64') })),
+    expected.map((box) => ({
+      systemId: box.systemId,
+      keyIds: box.keyIds,
+      data: Buffer.from(box.data).toString('base64'),
+    })),
   );
 }
 
@@ -94,11 +109,17 @@ describe('pssh boxes from the key server in a real MP4 file', () => {
       const protectedFile = workspace.path(`protected-${layout}.mp4`);
       writeFileSync(protectedFile, insertBoxesIntoMoov(readFileSync(encrypted), boxes));
       const reading = readWithMp4box(readFileSync(protectedFile));
-      expect(reading.topLevel).toEqual(layout === 'faststart' ? ['ftyp', 'moov', 'free', 'mdat'] : ['ftyp', 'free', 'mdat', 'moov']);
+      expect(reading.topLevel).toEqual(
+        layout === 'faststart' ? ['ftyp', 'moov', 'free', 'mdat'] : ['ftyp', 'free', 'mdat', 'moov'],
+      );
       expect(reading.defaultKids).toEqual([issued.kid, issued.kid]);
       await expectBoxesReadBack(protectedFile);
 
-      const decrypted = await frameHashes(protectedFile, ['-decryption_key', issued.key.toString('hex')], 'ffmpeg (CENC decrypt)');
+      const decrypted = await frameHashes(
+        protectedFile,
+        ['-decryption_key', issued.key.toString('hex')],
+        'ffmpeg (CENC decrypt)',
+      );
       expect(decrypted).toEqual(source);
       await annotate(
         `${layout}: Widevine ${boxes[0]!.length} B + PlayReady ${boxes[1]!.length} B pssh in moov, read back equal by cpixkit and ` +
@@ -108,7 +129,9 @@ describe('pssh boxes from the key server in a real MP4 file', () => {
     },
   );
 
-  it('fragmented MP4: explicit tfhd base offsets and the tfra index move with the moov, frames unchanged', async ({ annotate }) => {
+  it('fragmented MP4: explicit tfhd base offsets and the tfra index move with the moov, frames unchanged', async ({
+    annotate,
+  }) => {
     const { workspace, source, boxes } = flow();
     // Clear: ffmpeg 5.1 writes no senc into fragments, so it cannot decrypt a fragmented file it encrypted.
     const fragmented = workspace.path('fragmented.mp4');
@@ -124,7 +147,8 @@ describe('pssh boxes from the key server in a real MP4 file', () => {
     // ffmpeg gives each fragment's base offset explicitly (its own moof) and indexes the moofs in mfra/tfra.
     expect(tfhdBaseOffsets.length).toBeGreaterThanOrEqual(8);
     expect(moofOffsets.length).toBeGreaterThanOrEqual(8);
-    for (const offset of [...tfhdBaseOffsets, ...moofOffsets]) expect(bytes.subarray(offset + 4, offset + 8).toString('latin1')).toBe('moof');
+    for (const offset of [...tfhdBaseOffsets, ...moofOffsets])
+      expect(bytes.subarray(offset + 4, offset + 8).toString('latin1')).toBe('moof');
     const after = await frameHashes(withPssh);
     expect(after.video).toHaveLength(100);
     expect(after).toEqual(before);

@@ -77,5 +77,7 @@ it('the README recipe runs as written: HLS AES-128 and CENC frames match the cli
   expect(video).toBe(100);
   // 4 s of 44.1 kHz AAC: 173 frames of 1024 samples, and the encoder's priming frame.
   expect(frames.length - video).toBeGreaterThanOrEqual(173);
-  await annotate(`README recipe: ${video} video + ${frames.length - video} audio frames compared per flow; ${secondsSince(started)}`);
+  await annotate(
+    `README recipe: ${video} video + ${frames.length - video} audio frames compared per flow; ${secondsSince(started)}`,
+  );
 });

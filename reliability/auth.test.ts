@@ -36,7 +36,13 @@ beforeAll(async () => {
   const config = writeTenantsConfig(dir, [acme, studio, brief], ledger);
   // The timing check sends 1,200 wrong tokens: the per-address limit on failures is off here
   // (security.test.ts checks it).
-  server = await ServerProcess.start({ name: 'auth', runDir: runDir(), config, dataDir: join(dir, 'data'), env: { AUTH_FAILURES_PER_MINUTE: '0' } });
+  server = await ServerProcess.start({
+    name: 'auth',
+    runDir: runDir(),
+    config,
+    dataDir: join(dir, 'data'),
+    env: { AUTH_FAILURES_PER_MINUTE: '0' },
+  });
   pool = keepAlivePool(server.origin, 4);
 });
 
@@ -66,12 +72,36 @@ function routes(token: string | undefined): (HttpExchange & { name: string })[] 
   const bearer: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   const pathToken = encodeURIComponent(token ?? '');
   const list: (HttpExchange & { name: string })[] = [
-    { name: 'SPEKE v2', method: 'POST', path: '/speke/v2.0/copyProtection', headers: { ...bearer, 'x-speke-version': '2.0' }, body: spekeV2 },
+    {
+      name: 'SPEKE v2',
+      method: 'POST',
+      path: '/speke/v2.0/copyProtection',
+      headers: { ...bearer, 'x-speke-version': '2.0' },
+      body: spekeV2,
+    },
     { name: 'SPEKE v1', method: 'POST', path: '/speke/v1.0/copyProtection', headers: bearer, body: awsLive },
-    { name: 'cpix/getKey', method: 'POST', path: '/cpix/getKey', headers: { ...bearer, 'x-speke-version': '2.0' }, body: spekeV2 },
+    {
+      name: 'cpix/getKey',
+      method: 'POST',
+      path: '/cpix/getKey',
+      headers: { ...bearer, 'x-speke-version': '2.0' },
+      body: spekeV2,
+    },
     { name: 'Axinom /Speke', method: 'POST', path: '/Speke', headers: bearer, body: awsLive },
-    { name: 'Axinom /SpekeV2', method: 'POST', path: '/SpekeV2', headers: { ...bearer, 'x-speke-version': '2.0' }, body: spekeV2 },
-    { name: 'SPEKE with ?enc-token', method: 'POST', path: `/speke/v2.0/copyProtection${token === undefined ? '' : `?enc-token=${pathToken}`}`, headers: { 'x-speke-version': '2.0' }, body: spekeV2 },
+    {
+      name: 'Axinom /SpekeV2',
+      method: 'POST',
+      path: '/SpekeV2',
+      headers: { ...bearer, 'x-speke-version': '2.0' },
+      body: spekeV2,
+    },
+    {
+      name: 'SPEKE with ?enc-token',
+      method: 'POST',
+      path: `/speke/v2.0/copyProtection${token === undefined ? '' : `?enc-token=${pathToken}`}`,
+      headers: { 'x-speke-version': '2.0' },
+      body: spekeV2,
+    },
   ];
   if (token !== undefined) {
     list.push(
@@ -83,7 +113,12 @@ function routes(token: string | undefined): (HttpExchange & { name: string })[] 
   } else {
     // An empty path token is no credential at all.
     list.push(
-      { name: 'PallyCon v2 with an empty token segment', method: 'POST', path: '/v2/cpix/pallycon/getKey/', body: pallycon },
+      {
+        name: 'PallyCon v2 with an empty token segment',
+        method: 'POST',
+        path: '/v2/cpix/pallycon/getKey/',
+        body: pallycon,
+      },
       { name: 'ATEME with an empty token segment', method: 'GET', path: '/cpix/anevia/dash//movie' },
     );
   }
@@ -95,7 +130,9 @@ async function keyUrl(tenant: typeof acme, kid: string): Promise<{ path: string;
   const answer = await exchange(dialectRequest('speke-v1', tenant.token, awsLive.replaceAll(SAMPLE_KID, kid)));
   expect(answer.status, answer.body.toString('utf8').slice(0, 200)).toBe(200);
   const { document } = parseCpix(answer.body);
-  const system = document.drmSystemList?.drmSystems.find((entry) => entry.kid === kid && entry.systemId.toLowerCase() === AES128_SYSTEM_ID);
+  const system = document.drmSystemList?.drmSystems.find(
+    (entry) => entry.kid === kid && entry.systemId.toLowerCase() === AES128_SYSTEM_ID,
+  );
   const key = document.contentKeyList?.contentKeys.find((entry) => entry.kid === kid)?.data?.secret?.plainValue;
   expect(system?.uriExtXKey, 'the answer signals an HLS AES-128 key URL').toBeDefined();
   expect(key).toBeDefined();
@@ -116,10 +153,20 @@ describe('authentication abuse', () => {
       const answer = await exchange(route);
       expect([answer.status, refusalCode(answer)], route.name).toEqual([401, 'ERR_SERVER_UNAUTHENTICATED']);
     }
-    for (const wrong of [`${acme.token}x`, acme.token.slice(0, -1), acme.token.toUpperCase(), 'x', 'a'.repeat(1500), `sha256:${'0'.repeat(64)}`]) {
+    for (const wrong of [
+      `${acme.token}x`,
+      acme.token.slice(0, -1),
+      acme.token.toUpperCase(),
+      'x',
+      'a'.repeat(1500),
+      `sha256:${'0'.repeat(64)}`,
+    ]) {
       for (const route of routes(wrong)) {
         const answer = await exchange(route);
-        expect([answer.status, refusalCode(answer)], `${route.name} with a wrong token`).toEqual([401, 'ERR_SERVER_BAD_CREDENTIALS']);
+        expect([answer.status, refusalCode(answer)], `${route.name} with a wrong token`).toEqual([
+          401,
+          'ERR_SERVER_BAD_CREDENTIALS',
+        ]);
       }
     }
   });
@@ -128,26 +175,85 @@ describe('authentication abuse', () => {
     const path = '/speke/v2.0/copyProtection';
     const body = baseRequests().find((base) => base.dialect === 'speke-v2')!.body;
     const cases: [string, HttpExchange, number, string][] = [
-      ['Bearer of one tenant, enc-token of another', { method: 'POST', path: `${path}?enc-token=${studio.token}`, headers: { authorization: `Bearer ${acme.token}` }, body }, 403, 'ERR_SERVER_FORBIDDEN'],
-      ['path token of one tenant, Bearer of another', { method: 'POST', path: `/v2/cpix/pallycon/getKey/${studio.token}`, headers: { authorization: `Bearer ${acme.token}` }, body }, 403, 'ERR_SERVER_FORBIDDEN'],
-      ['Basic with the tenant id of one and the token of another', { method: 'POST', path, headers: { authorization: basic('acme', studio.token) }, body }, 401, 'ERR_SERVER_BAD_CREDENTIALS'],
-      ['Basic with an unknown tenant id', { method: 'POST', path, headers: { authorization: basic('nobody', acme.token) }, body }, 401, 'ERR_SERVER_BAD_CREDENTIALS'],
-      ['Basic without a colon', { method: 'POST', path, headers: { authorization: `Basic ${Buffer.from(acme.token).toString('base64')}` }, body }, 401, 'ERR_SERVER_BAD_CREDENTIALS'],
-      ['Bearer without a token', { method: 'POST', path, headers: { authorization: 'Bearer' }, body }, 401, 'ERR_SERVER_BAD_CREDENTIALS'],
-      ['enc-token twice', { method: 'POST', path: `${path}?enc-token=${acme.token}&enc-token=${acme.token}`, body }, 401, 'ERR_SERVER_BAD_CREDENTIALS'],
+      [
+        'Bearer of one tenant, enc-token of another',
+        {
+          method: 'POST',
+          path: `${path}?enc-token=${studio.token}`,
+          headers: { authorization: `Bearer ${acme.token}` },
+          body,
+        },
+        403,
+        'ERR_SERVER_FORBIDDEN',
+      ],
+      [
+        'path token of one tenant, Bearer of another',
+        {
+          method: 'POST',
+          path: `/v2/cpix/pallycon/getKey/${studio.token}`,
+          headers: { authorization: `Bearer ${acme.token}` },
+          body,
+        },
+        403,
+        'ERR_SERVER_FORBIDDEN',
+      ],
+      [
+        'Basic with the tenant id of one and the token of another',
+        { method: 'POST', path, headers: { authorization: basic('acme', studio.token) }, body },
+        401,
+        'ERR_SERVER_BAD_CREDENTIALS',
+      ],
+      [
+        'Basic with an unknown tenant id',
+        { method: 'POST', path, headers: { authorization: basic('nobody', acme.token) }, body },
+        401,
+        'ERR_SERVER_BAD_CREDENTIALS',
+      ],
+      [
+        'Basic without a colon',
+        {
+          method: 'POST',
+          path,
+          headers: { authorization: `Basic ${Buffer.from(acme.token).toString('base64')}` },
+          body,
+        },
+        401,
+        'ERR_SERVER_BAD_CREDENTIALS',
+      ],
+      [
+        'Bearer without a token',
+        { method: 'POST', path, headers: { authorization: 'Bearer' }, body },
+        401,
+        'ERR_SERVER_BAD_CREDENTIALS',
+      ],
+      [
+        'enc-token twice',
+        { method: 'POST', path: `${path}?enc-token=${acme.token}&enc-token=${acme.token}`, body },
+        401,
+        'ERR_SERVER_BAD_CREDENTIALS',
+      ],
     ];
     for (const [name, request, status, code] of cases) {
       const answer = await exchange(request);
       expect([answer.status, refusalCode(answer)], name).toEqual([status, code]);
     }
-    const basicOk = await exchange({ method: 'POST', path, headers: { authorization: basic('acme', acme.token), 'x-speke-version': '2.0' }, body });
+    const basicOk = await exchange({
+      method: 'POST',
+      path,
+      headers: { authorization: basic('acme', acme.token), 'x-speke-version': '2.0' },
+      body,
+    });
     expect(basicOk.status, 'Basic with the right tenant id and token').toBe(200);
   });
 
   it('takes as long to refuse a wrong token sharing a long prefix with a real one as an unrelated one', async () => {
     // Tokens are compared as SHA-256 digests in constant time, so the prefix must not matter.
     const prefix = acme.token.slice(0, -2);
-    const request = (token: string): HttpExchange => ({ method: 'POST', path: '/speke/v2.0/copyProtection', headers: { authorization: `Bearer ${token}` } });
+    const request = (token: string): HttpExchange => ({
+      method: 'POST',
+      path: '/speke/v2.0/copyProtection',
+      headers: { authorization: `Bearer ${token}` },
+    });
     const near: number[] = [];
     const far: number[] = [];
     for (let warmup = 0; warmup < 100; warmup++) await send(pool, request(`w${warmup}`));
@@ -156,7 +262,9 @@ describe('authentication abuse', () => {
       const suffix = sample.toString(36).padStart(2, '0').slice(-2);
       const pair = sample % 2 === 0 ? [true, false] : [false, true];
       for (const sharesPrefix of pair) {
-        const token = sharesPrefix ? `${prefix}${suffix === acme.token.slice(-2) ? 'zz' : suffix}` : `Q${'q'.repeat(prefix.length - 1)}${suffix}`;
+        const token = sharesPrefix
+          ? `${prefix}${suffix === acme.token.slice(-2) ? 'zz' : suffix}`
+          : `Q${'q'.repeat(prefix.length - 1)}${suffix}`;
         const answer = await send(pool, request(token));
         expect(answer.status).toBe(401);
         (sharesPrefix ? near : far).push(answer.ms);
@@ -175,22 +283,48 @@ describe('authentication abuse', () => {
   });
 
   it('does not let path parameters traverse: odd enc-tokens are unknown tokens, odd content ids are just content ids', async () => {
-    const hostileSegments = ['..', '..%2F..%2Fetc%2Fpasswd', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '..%5C..%5Cwindows', '%00', 'a%00b', '%252e%252e%252f', encodeURIComponent('../'.repeat(50))];
+    const hostileSegments = [
+      '..',
+      '..%2F..%2Fetc%2Fpasswd',
+      '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+      '..%5C..%5Cwindows',
+      '%00',
+      'a%00b',
+      '%252e%252e%252f',
+      encodeURIComponent('../'.repeat(50)),
+    ];
     for (const segment of hostileSegments) {
       for (const path of [`/v2/cpix/pallycon/getKey/${segment}`, `/cpix/anevia/dash/${segment}/movie`]) {
-        const answer = await exchange({ method: path.startsWith('/v2') ? 'POST' : 'GET', path, ...(path.startsWith('/v2') ? { body: '<x/>' } : {}) });
+        const answer = await exchange({
+          method: path.startsWith('/v2') ? 'POST' : 'GET',
+          path,
+          ...(path.startsWith('/v2') ? { body: '<x/>' } : {}),
+        });
         expect(answer.status, path).toBeGreaterThanOrEqual(400);
         expect(answer.status, path).toBeLessThan(500);
         expect(answer.body.toString('latin1'), path).not.toMatch(/root:.*:0:0:/);
       }
-      const cid = await exchange({ method: 'GET', path: `/cpix/anevia/dash/${encodeURIComponent(acme.token)}/${segment}` });
+      const cid = await exchange({
+        method: 'GET',
+        path: `/cpix/anevia/dash/${encodeURIComponent(acme.token)}/${segment}`,
+      });
       expect(cid.body.toString('latin1'), segment).not.toMatch(/root:.*:0:0:/);
-      const keyPath = await exchange({ method: 'GET', path: `/keys/${segment}/${SAMPLE_KID}?exp=1&sig=${'A'.repeat(43)}` });
+      const keyPath = await exchange({
+        method: 'GET',
+        path: `/keys/${segment}/${SAMPLE_KID}?exp=1&sig=${'A'.repeat(43)}`,
+      });
       expect([403, 404, 400], `/keys/${segment}`).toContain(keyPath.status);
     }
     // Raw dot segments, which a client would normally collapse: sent as written over a socket.
-    for (const path of [`/cpix/anevia/dash/../../../../etc/passwd`, `/keys/../../etc/passwd`, `/v2/cpix/pallycon/getKey/../../../etc/passwd`]) {
-      const head = await rawRequest(server.origin, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    for (const path of [
+      `/cpix/anevia/dash/../../../../etc/passwd`,
+      `/keys/../../etc/passwd`,
+      `/v2/cpix/pallycon/getKey/../../../etc/passwd`,
+    ]) {
+      const head = await rawRequest(
+        server.origin,
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+      );
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
       expect(status, path).toBeGreaterThanOrEqual(400);
       expect(status, path).toBeLessThan(500);
@@ -202,10 +336,16 @@ describe('authentication abuse', () => {
     for (const [name, head] of [
       ['one 64 kB header', `X-Big: ${'a'.repeat(64 * 1024)}\r\n`],
       ['a 64 kB Authorization header', `Authorization: Bearer ${'a'.repeat(64 * 1024)}\r\n`],
-      ['2,000 small headers', Array.from({ length: 2_000 }, (_, index) => `X-H${index}: ${'v'.repeat(16)}\r\n`).join('')],
+      [
+        '2,000 small headers',
+        Array.from({ length: 2_000 }, (_, index) => `X-H${index}: ${'v'.repeat(16)}\r\n`).join(''),
+      ],
     ] as const) {
       const started = performance.now();
-      const answer = await rawRequest(server.origin, `POST /speke/v2.0/copyProtection HTTP/1.1\r\nHost: 127.0.0.1\r\n${head}Content-Length: 0\r\n\r\n`);
+      const answer = await rawRequest(
+        server.origin,
+        `POST /speke/v2.0/copyProtection HTTP/1.1\r\nHost: 127.0.0.1\r\n${head}Content-Length: 0\r\n\r\n`,
+      );
       expect(answer.split('\r\n')[0], name).toBe('HTTP/1.1 431 Request Header Fields Too Large');
       expect(performance.now() - started, name).toBeLessThan(2_000);
     }
@@ -255,7 +395,10 @@ describe('HLS AES-128 key delivery URLs', () => {
     }
     expect((await exchangeKey(other.path)).body.equals(other.key)).toBe(true);
     const foreign = await exchangeKey(path, { authorization: `Bearer ${studio.token}` });
-    expect([foreign.status, refusalCode(foreign)], "another tenant's token on a key URL").toEqual([403, 'ERR_KEY_SERVICE_INVALID_KEY_URL']);
+    expect([foreign.status, refusalCode(foreign)], "another tenant's token on a key URL").toEqual([
+      403,
+      'ERR_KEY_SERVICE_INVALID_KEY_URL',
+    ]);
   });
 
   it('refuses a key URL once it has expired', async () => {
@@ -282,4 +425,3 @@ async function exchangeKey(path: string, headers: Record<string, string> = {}): 
   }
   return answer;
 }
-

@@ -15,7 +15,6 @@ import { SecretLedger } from './support/secrets.js';
 import { ServerProcess } from './support/server-process.js';
 import { testTenant, writeTenantsConfig } from './support/tenants.js';
 
-
 /** How a client sees a connection the server closed or refused (not an answer). */
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 /** Clients sending without pause during the SIGTERM test. */
@@ -123,7 +122,9 @@ describe('faults', () => {
 
     // Every request the server accepted wrote one "request answered" line: the client must have
     // received exactly as many 200s as the server finished.
-    const logged = server.logRecords().filter((record) => record.msg === 'request answered' && record.route === '/speke/v2.0/copyProtection');
+    const logged = server
+      .logRecords()
+      .filter((record) => record.msg === 'request answered' && record.route === '/speke/v2.0/copyProtection');
     const logged200 = logged.filter((record) => record.status === 200).length;
     const logged503 = logged.filter((record) => record.status === 503).length;
     console.log(
@@ -151,7 +152,9 @@ describe('faults', () => {
     type Burst = { dialect: 'speke-v2'; kid: string } | { dialect: 'pallycon-v2'; contentId: string };
     const pallycon = baseRequests().find((base) => base.name.startsWith('PallyCon v1 (DASH VOD'))!.body;
     const bodyOf = (entry: Burst) =>
-      entry.dialect === 'speke-v2' ? oneKeySpekeV2(entry.kid, 'burst') : pallycon.replace('id="your-content-id"', `id="${entry.contentId}"`);
+      entry.dialect === 'speke-v2'
+        ? oneKeySpekeV2(entry.kid, 'burst')
+        : pallycon.replace('id="your-content-id"', `id="${entry.contentId}"`);
     const nameOf = (entry: Burst) => (entry.dialect === 'speke-v2' ? `kid ${entry.kid}` : `content ${entry.contentId}`);
     // Each kid and content id twice, the two requests side by side, so that concurrent first requests race.
     const requests: Burst[] = Array.from({ length: BURST_KIDS }, (_, index): Burst[] => {
@@ -231,13 +234,18 @@ describe('faults', () => {
       runDir: runDir(),
       config,
       dataDir: join(dir, 'data'),
-      env: { DATABASE_URL: `postgres://cpixkit:${password}@127.0.0.1:${port}/cpixkit`, CPIXKIT_MASTER_KEY: masterKey() },
+      env: {
+        DATABASE_URL: `postgres://cpixkit:${password}@127.0.0.1:${port}/cpixkit`,
+        CPIXKIT_MASTER_KEY: masterKey(),
+      },
     });
     const pool = keepAlivePool(server.origin, 4);
     const lines: string[] = [];
     for (let attempt = 0; attempt < 3; attempt++) {
       const answer = await send(pool, dialectRequest('speke-v2', stored.token, oneKeySpekeV2(randomUUID(), 'nostore')));
-      lines.push(`${answer.status} ${refusalCode(answer)} retry-after ${String(answer.headers['retry-after'])} in ${answer.ms.toFixed(0)} ms`);
+      lines.push(
+        `${answer.status} ${refusalCode(answer)} retry-after ${String(answer.headers['retry-after'])} in ${answer.ms.toFixed(0)} ms`,
+      );
       expect(answer.status).toBe(503);
       expect(refusalCode(answer)).toMatch(/^ERR_[A-Z_]+_STORE_UNAVAILABLE$/);
       expect(answer.headers['x-cpixkit-error']).toBe(refusalCode(answer));
@@ -247,7 +255,10 @@ describe('faults', () => {
     const ready = await send(pool, { method: 'GET', path: '/readyz' });
     expect(ready.status).toBe(503);
     expect(ready.headers['retry-after']).toMatch(/^\d+$/);
-    const seededAnswer = await send(pool, dialectRequest('speke-v2', seeded.token, oneKeySpekeV2(randomUUID(), 'seeded')));
+    const seededAnswer = await send(
+      pool,
+      dialectRequest('speke-v2', seeded.token, oneKeySpekeV2(randomUUID(), 'seeded')),
+    );
     expect(seededAnswer.status, 'a key-seed tenant needs no store').toBe(200);
     keysOf(seededAnswer);
     await pool.close();
@@ -262,7 +273,13 @@ describe('faults', () => {
     const dir = tempDir('locked');
     const tenant = testTenant('stored', { keySource: 'store' });
     const config = writeTenantsConfig(dir, [tenant], ledger);
-    const server = await start({ name: 'locked', runDir: runDir(), config, dataDir: join(dir, 'data'), env: { CPIXKIT_MASTER_KEY: masterKey() } });
+    const server = await start({
+      name: 'locked',
+      runDir: runDir(),
+      config,
+      dataDir: join(dir, 'data'),
+      env: { CPIXKIT_MASTER_KEY: masterKey() },
+    });
     const pool = keepAlivePool(server.origin, 2);
     const before = await send(pool, dialectRequest('speke-v2', tenant.token, oneKeySpekeV2(randomUUID(), 'locked')));
     expect(before.status).toBe(200);
@@ -281,6 +298,8 @@ describe('faults', () => {
     keysOf(after);
     await pool.close();
     expect((await server.stop()).code).toBe(0);
-    console.log(`[reliability] locked SQLite store: ${locked.status} ${refusalCode(locked)} retry-after ${String(locked.headers['retry-after'])} after ${locked.ms.toFixed(0)} ms; ${after.status} once released`);
+    console.log(
+      `[reliability] locked SQLite store: ${locked.status} ${refusalCode(locked)} retry-after ${String(locked.headers['retry-after'])} after ${locked.ms.toFixed(0)} ms; ${after.status} once released`,
+    );
   });
 });

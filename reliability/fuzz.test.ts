@@ -54,7 +54,8 @@ afterAll(async () => {
 function describeCase(fuzz: FuzzCase): string {
   // Long generated values are summarized: the case stays readable and reproducible from the seed.
   return JSON.stringify(fuzz, (_key, value: unknown) => {
-    if (typeof value === 'string' && value.length > 80) return `<${value.length} chars starting ${JSON.stringify(value.slice(0, 20))}>`;
+    if (typeof value === 'string' && value.length > 80)
+      return `<${value.length} chars starting ${JSON.stringify(value.slice(0, 20))}>`;
     if (value instanceof Uint8Array) return `<${value.length} bytes>`;
     return value;
   });
@@ -78,45 +79,53 @@ describe('fuzzing the key exchange routes with mutated seed requests', () => {
     const started = performance.now();
 
     await fc.assert(
-      fc.asyncProperty(fc.array(fuzzCase(BASES.length, DIALECTS.length), { minLength: BATCH, maxLength: BATCH }), async (batch) => {
-        const outcomes = await Promise.all(
-          batch.map(async (fuzz) => {
-            const base = BASES[fuzz.base]!;
-            const dialect = fuzz.route === 'own' ? base.dialect : DIALECTS[fuzz.route]!;
-            let size = 0;
-            try {
-              const body = caseBody(TREES[fuzz.base]!, fuzz);
-              size = body.length;
-              return { fuzz, size, answer: await send(pool, dialectRequest(dialect, tenant.token, body)) };
-            } catch (error) {
-              return { fuzz, size, error };
+      fc.asyncProperty(
+        fc.array(fuzzCase(BASES.length, DIALECTS.length), { minLength: BATCH, maxLength: BATCH }),
+        async (batch) => {
+          const outcomes = await Promise.all(
+            batch.map(async (fuzz) => {
+              const base = BASES[fuzz.base]!;
+              const dialect = fuzz.route === 'own' ? base.dialect : DIALECTS[fuzz.route]!;
+              let size = 0;
+              try {
+                const body = caseBody(TREES[fuzz.base]!, fuzz);
+                size = body.length;
+                return { fuzz, size, answer: await send(pool, dialectRequest(dialect, tenant.token, body)) };
+              } catch (error) {
+                return { fuzz, size, error };
+              }
+            }),
+          );
+          sent += batch.length;
+          for (const outcome of outcomes) {
+            const { fuzz, size } = outcome;
+            if (outcome.answer === undefined) {
+              const code = (outcome.error as { code?: string } | undefined)?.code ?? '';
+              // Over the body limit, fastify answers 413 at once and closes the connection without reading
+              // the body; a client still writing may see the reset before the answer (counted, not a failure).
+              if (size > BODY_LIMIT && EARLY_CLOSE_ERRORS.has(code)) {
+                statuses.add('413 (reset while sending)');
+                continue;
+              }
+              const reason =
+                outcome.error instanceof Error ? `${code} ${outcome.error.message}` : String(outcome.error);
+              throw new Error(
+                `no answer: ${reason} (${size} bytes, server running: ${server.running}) for ${describeCase(fuzz)}`,
+              );
             }
-          }),
-        );
-        sent += batch.length;
-        for (const outcome of outcomes) {
-          const { fuzz, size } = outcome;
-          if (outcome.answer === undefined) {
-            const code = (outcome.error as { code?: string } | undefined)?.code ?? '';
-            // Over the body limit, fastify answers 413 at once and closes the connection without reading
-            // the body; a client still writing may see the reset before the answer (counted, not a failure).
-            if (size > BODY_LIMIT && EARLY_CLOSE_ERRORS.has(code)) {
-              statuses.add('413 (reset while sending)');
-              continue;
-            }
-            const reason = outcome.error instanceof Error ? `${code} ${outcome.error.message}` : String(outcome.error);
-            throw new Error(`no answer: ${reason} (${size} bytes, server running: ${server.running}) for ${describeCase(fuzz)}`);
+            const { answer } = outcome;
+            statuses.add(String(answer.status));
+            codes.add(refusalCode(answer) ?? String(answer.status));
+            latencies.push(answer.ms);
+            const problem = checkAnswer(answer, ledger);
+            if (problem !== undefined) throw new Error(`${problem} for ${describeCase(fuzz)}`);
+            if (size > BODY_LIMIT && answer.status !== 413)
+              throw new Error(`${answer.status} for a body of ${size} bytes: ${describeCase(fuzz)}`);
+            if (answer.ms > MAX_ANSWER_MS)
+              throw new Error(`answered in ${Math.round(answer.ms)} ms for ${describeCase(fuzz)}`);
           }
-          const { answer } = outcome;
-          statuses.add(String(answer.status));
-          codes.add(refusalCode(answer) ?? String(answer.status));
-          latencies.push(answer.ms);
-          const problem = checkAnswer(answer, ledger);
-          if (problem !== undefined) throw new Error(`${problem} for ${describeCase(fuzz)}`);
-          if (size > BODY_LIMIT && answer.status !== 413) throw new Error(`${answer.status} for a body of ${size} bytes: ${describeCase(fuzz)}`);
-          if (answer.ms > MAX_ANSWER_MS) throw new Error(`answered in ${Math.round(answer.ms)} ms for ${describeCase(fuzz)}`);
-        }
-      }),
+        },
+      ),
       {
         numRuns: Math.ceil(CASES / BATCH),
         seed: SEED,
@@ -125,7 +134,8 @@ describe('fuzzing the key exchange routes with mutated seed requests', () => {
         endOnFailure: true,
         reporter: (details) => {
           if (details.failed) {
-            const reason = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+            const reason =
+              details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
             throw new Error(`fuzz case failed (replay with RELIABILITY_SEED=${details.seed}): ${reason}`);
           }
         },

@@ -22,7 +22,10 @@ export default function setup(project: TestProject): () => void {
       // vitest reports an error thrown here but still exits 0: the exit code says it.
       process.exitCode = 1;
       const where = findings.slice(0, 10).map(describeFinding);
-      throw new ReliabilityError('ERR_RELIABILITY_SECRET_IN_LOG', `secrets in server logs (kept in ${dir}): ${where.join('; ')}`);
+      throw new ReliabilityError(
+        'ERR_RELIABILITY_SECRET_IN_LOG',
+        `secrets in server logs (kept in ${dir}): ${where.join('; ')}`,
+      );
     }
     rmSync(dir, { recursive: true, force: true });
   };

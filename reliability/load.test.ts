@@ -59,7 +59,9 @@ describe('load', () => {
       timeout: 10,
     });
     const rssEnd = server.rssBytes();
-    const statuses = Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => `${status} × ${count}`).join(', ');
+    const statuses = Object.entries(result.statusCodeStats ?? {})
+      .map(([status, { count }]) => `${status} × ${count}`)
+      .join(', ');
     console.log(
       [
         `[reliability] load: SPEKE v2 (1 key, Widevine) at ${RATE} requests/s over ${CONNECTIONS} connections for ${SECONDS} s: ${result.requests.total} requests (${result.requests.average} /s average), ${statuses}`,

@@ -33,7 +33,11 @@ describe('the secret search of the server logs', () => {
 
   it('finds nothing in logs without them', () => {
     const other = new Uint8Array(randomBytes(16));
-    const content = Buffer.concat([line(Buffer.from(other).toString('base64')), line(Buffer.from(other).toString('hex')), line(token.slice(0, -1))]);
+    const content = Buffer.concat([
+      line(Buffer.from(other).toString('base64')),
+      line(Buffer.from(other).toString('hex')),
+      line(token.slice(0, -1)),
+    ]);
     expect(findSecrets([{ file: 'c.log', content }], secrets)).toEqual([]);
   });
 });

@@ -43,7 +43,10 @@ const STALL_LIMIT_MS = 1_000;
  * slowest `/healthz` meanwhile. The CPU time reported is the least of the three: other processes
  * on the machine only ever add to it (cache misses, a shared core), never take from it.
  */
-async function measured<T>(server: ServerProcess, work: () => Promise<T>): Promise<{ result: T; cpuMs: number; stallMs: number; samples: number }> {
+async function measured<T>(
+  server: ServerProcess,
+  work: () => Promise<T>,
+): Promise<{ result: T; cpuMs: number; stallMs: number; samples: number }> {
   let best: { result: T; cpuMs: number } | undefined;
   let stallMs = 0;
   let samples = 0;
@@ -70,7 +73,11 @@ afterAll(async () => {
 });
 
 /** Starts a server for these tenants (config file and data directory of its own). */
-async function start(name: string, tenants: readonly TestTenant[], env: Record<string, string> = {}): Promise<ServerProcess> {
+async function start(
+  name: string,
+  tenants: readonly TestTenant[],
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   const home = mkdtempSync(join(dir, `${name}-`));
   const config = writeTenantsConfig(home, tenants, ledger);
   return startWith({ name, runDir: runDir(), config, dataDir: join(home, 'data'), env });
@@ -112,14 +119,18 @@ function pallyConWithContentId(contentId: string): string {
 function keyUrlOf(answer: HttpAnswer, kid: string): { path: string; key: Buffer } {
   expect(answer.status, answer.body.toString('utf8').slice(0, 200)).toBe(200);
   const { document } = parseCpix(answer.body);
-  const system = document.drmSystemList!.drmSystems.find((entry) => entry.kid === kid && entry.systemId.toLowerCase() === AES128);
+  const system = document.drmSystemList!.drmSystems.find(
+    (entry) => entry.kid === kid && entry.systemId.toLowerCase() === AES128,
+  );
   const key = document.contentKeyList!.contentKeys.find((entry) => entry.kid === kid)!.data!.secret!.plainValue!;
   const url = new URL(Buffer.from(system!.uriExtXKey!).toString('utf8'));
   return { path: `${url.pathname}${url.search}`, key: Buffer.from(key) };
 }
 
 describe('1. the work of one answer is bounded', () => {
-  const acme = testTenant('acme', { settings: { widevine: { contentId: 'cpix-id' }, fairPlay: { uriForm: 'content-id' } } });
+  const acme = testTenant('acme', {
+    settings: { widevine: { contentId: 'cpix-id' }, fairPlay: { uriForm: 'content-id' } },
+  });
   let server: ServerProcess;
   let pool: Pool;
 
@@ -151,8 +162,14 @@ describe('1. the work of one answer is bounded', () => {
     const kids = Array.from({ length: 64 }, (_, index) => kidNumber(index + 1));
     const body = spekeV2(`movie-${'x'.repeat(250)}`, kids, [WIDEVINE, PLAYREADY, FAIRPLAY]);
     // A server answers such requests warm: the first two compile the code paths.
-    for (let warmUp = 0; warmUp < 2; warmUp += 1) expect((await exchange(pool, dialectRequest('speke-v2', acme.token, body))).status).toBe(200);
-    const { result: answer, cpuMs, stallMs, samples } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
+    for (let warmUp = 0; warmUp < 2; warmUp += 1)
+      expect((await exchange(pool, dialectRequest('speke-v2', acme.token, body))).status).toBe(200);
+    const {
+      result: answer,
+      cpuMs,
+      stallMs,
+      samples,
+    } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
     console.log(
       `[reliability] 64 keys × 3 systems: ${answer.status} in ${answer.ms.toFixed(0)} ms, answer ${mb(answer.body.length)}; server CPU ${cpuMs} ms (least of 3); slowest /healthz ${stallMs.toFixed(0)} ms over ${samples}`,
     );
@@ -167,9 +184,15 @@ describe('1. the work of one answer is bounded', () => {
     const limitedPool = keepAlivePool(limited.origin, 1);
     try {
       const kids = Array.from({ length: 64 }, (_, index) => kidNumber(index + 1));
-      const answer = await exchange(limitedPool, dialectRequest('speke-v2', small.token, spekeV2('movie', kids, [WIDEVINE, PLAYREADY, FAIRPLAY])));
+      const answer = await exchange(
+        limitedPool,
+        dialectRequest('speke-v2', small.token, spekeV2('movie', kids, [WIDEVINE, PLAYREADY, FAIRPLAY])),
+      );
       expect([answer.status, refusalCode(answer)]).toEqual([413, 'ERR_KEY_SERVICE_ANSWER_TOO_LARGE']);
-      const one = await exchange(limitedPool, dialectRequest('speke-v2', small.token, spekeV2('movie', [KID], [WIDEVINE, PLAYREADY, FAIRPLAY])));
+      const one = await exchange(
+        limitedPool,
+        dialectRequest('speke-v2', small.token, spekeV2('movie', [KID], [WIDEVINE, PLAYREADY, FAIRPLAY])),
+      );
       expect(one.status).toBe(200);
     } finally {
       await limitedPool.close();
@@ -247,10 +270,19 @@ describe('4. namespace declarations cost linear time', () => {
   it('answers 30,000 declarations with 30,000 prefixed attributes in well under a second, without stalling /healthz', async () => {
     // Distinct namespaces (a shared one would make the second attribute a duplicate, refused at once).
     const name = (index: number) => index.toString(36);
-    const declarations = Array.from({ length: 30_000 }, (_, index) => `xmlns:n${name(index)}="${name(index)}"`).join(' ');
+    const declarations = Array.from({ length: 30_000 }, (_, index) => `xmlns:n${name(index)}="${name(index)}"`).join(
+      ' ',
+    );
     const attributes = Array.from({ length: 30_000 }, (_, index) => `n${name(index)}:a=""`).join(' ');
-    const body = spekeV2('movie', [KID], [WIDEVINE]).replace('contentId="movie"', `contentId="movie" ${declarations} ${attributes}`);
-    const { result: answer, cpuMs, stallMs } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
+    const body = spekeV2('movie', [KID], [WIDEVINE]).replace(
+      'contentId="movie"',
+      `contentId="movie" ${declarations} ${attributes}`,
+    );
+    const {
+      result: answer,
+      cpuMs,
+      stallMs,
+    } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
     console.log(
       `[reliability] 30,000 xmlns + 30,000 prefixed attributes (${mb(body.length)}): ${answer.status} ${refusalCode(answer)} in ${answer.ms.toFixed(0)} ms; server CPU ${cpuMs} ms (least of 3); slowest /healthz ${stallMs.toFixed(0)} ms`,
     );
@@ -269,10 +301,18 @@ describe('4. namespace declarations cost linear time', () => {
       open += `<x:e${Array.from({ length: 250 }, (_, index) => ` xmlns:p${depth}_${index}="${depth}_${index}"`).join('')} xmlns:x="urn:x">`;
       close += '</x:e>';
     }
-    const uses = Array.from({ length: 250 }, (_, k) => `<x:u xmlns:z="z${k}"${Array.from({ length: 250 }, (_, index) => ` p${k % 15}_${index}:a=""`).join('')}/>`).join('');
+    const uses = Array.from(
+      { length: 250 },
+      (_, k) =>
+        `<x:u xmlns:z="z${k}"${Array.from({ length: 250 }, (_, index) => ` p${k % 15}_${index}:a=""`).join('')}/>`,
+    ).join('');
     const body = spekeV2('movie', [KID], [WIDEVINE]).replace('</cpix:CPIX>', `${open}${uses}${close}</cpix:CPIX>`);
     await exchange(pool, dialectRequest('speke-v2', acme.token, body));
-    const { result: answer, cpuMs, stallMs } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
+    const {
+      result: answer,
+      cpuMs,
+      stallMs,
+    } = await measured(server, () => exchange(pool, dialectRequest('speke-v2', acme.token, body)));
     console.log(
       `[reliability] 3,750 nested declarations + 62,500 prefixed attributes (${mb(body.length)}): ${answer.status} ${refusalCode(answer) ?? ''} in ${answer.ms.toFixed(0)} ms; server CPU ${cpuMs} ms (least of 3); slowest /healthz ${stallMs.toFixed(0)} ms`,
     );
@@ -282,15 +322,30 @@ describe('4. namespace declarations cost linear time', () => {
   });
 
   it('refuses more than 4,096 declarations in one document', async () => {
-    const elements = Array.from({ length: 20 }, (_, depth) => `<x:e${Array.from({ length: 250 }, (_, index) => ` xmlns:p${depth}_${index}="u"`).join('')} xmlns:x="urn:x"/>`).join('');
-    const answer = await exchange(pool, dialectRequest('speke-v2', acme.token, spekeV2('movie', [KID], [WIDEVINE]).replace('</cpix:CPIX>', `${elements}</cpix:CPIX>`)));
+    const elements = Array.from(
+      { length: 20 },
+      (_, depth) =>
+        `<x:e${Array.from({ length: 250 }, (_, index) => ` xmlns:p${depth}_${index}="u"`).join('')} xmlns:x="urn:x"/>`,
+    ).join('');
+    const answer = await exchange(
+      pool,
+      dialectRequest(
+        'speke-v2',
+        acme.token,
+        spekeV2('movie', [KID], [WIDEVINE]).replace('</cpix:CPIX>', `${elements}</cpix:CPIX>`),
+      ),
+    );
     expect([answer.status, refusalCode(answer)]).toEqual([413, 'ERR_KEY_SERVICE_TOO_LARGE']);
   });
-
 });
 
 /** Opens a connection, sends a request head and `bodyBytes` of a body in 64 kB writes; resolves with what came back once the server closes or `waitMs` passes. */
-function pushBody(origin: string, head: string, bodyBytes: number, waitMs: number): Promise<{ answer: string; socket: Socket }> {
+function pushBody(
+  origin: string,
+  head: string,
+  bodyBytes: number,
+  waitMs: number,
+): Promise<{ answer: string; socket: Socket }> {
   const { hostname, port } = new URL(origin);
   return new Promise((resolve) => {
     const socket = connect(Number(port), hostname);
@@ -328,7 +383,9 @@ describe('5. bodies are not read before authentication; slow and abusive clients
   it('answers an unauthenticated upload 401 without waiting for its body', async () => {
     const head = `POST /speke/v2.0/copyProtection HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/xml\r\nContent-Length: ${1024 * 1024}\r\n\r\n`;
     // 64 kB of the 1 MB announced, then nothing: a server that reads bodies first never answers.
-    const results = await Promise.all(Array.from({ length: 20 }, () => pushBody(server.origin, head, 64 * 1024, 5_000)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => pushBody(server.origin, head, 64 * 1024, 5_000)),
+    );
     for (const { socket } of results) socket.destroy();
     expect(results.map(({ answer }) => answer.split('\r\n')[0])).toEqual(Array(20).fill('HTTP/1.1 401 Unauthorized'));
   });
@@ -340,7 +397,9 @@ describe('5. bodies are not read before authentication; slow and abusive clients
       rssPeak = Math.max(rssPeak, server.rssBytes());
     }, 20);
     const head = `POST /speke/v2.0/copyProtection HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/xml\r\nContent-Length: ${1024 * 1024}\r\n\r\n`;
-    const results = await Promise.all(Array.from({ length: 200 }, () => pushBody(server.origin, head, 1024 * 1024, 10_000)));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => pushBody(server.origin, head, 1024 * 1024, 10_000)),
+    );
     clearInterval(sampler);
     for (const { socket } of results) socket.destroy();
     // A client still writing when the server closes may get a reset before it reads the 401.
@@ -372,7 +431,9 @@ describe('5. bodies are not read before authentication; slow and abusive clients
       );
     });
     const seconds = (performance.now() - started) / 1000;
-    console.log(`[reliability] trickled body: closed after ${seconds.toFixed(1)} s with ${JSON.stringify(answer.split('\r\n')[0])}`);
+    console.log(
+      `[reliability] trickled body: closed after ${seconds.toFixed(1)} s with ${JSON.stringify(answer.split('\r\n')[0])}`,
+    );
     expect(answer.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 408/);
     expect(seconds).toBeLessThan(4);
   });
@@ -400,20 +461,22 @@ describe('5. connections are capped', () => {
     const server = await start('capped', [testTenant('acme')], { MAX_CONNECTIONS: '10' });
     const { hostname, port } = new URL(server.origin);
     const sockets = await Promise.all(
-      Array.from({ length: 30 }, (_, index) =>
-        new Promise<{ socket: Socket; closed: boolean }>((resolve) => {
-          // Staggered, so that the server has counted the earlier ones when the later ones arrive.
-          setTimeout(() => {
-            const socket = connect(Number(port), hostname);
-            const entry = { socket, closed: false };
-            socket.on('error', () => undefined);
-            socket.on('close', () => {
-              entry.closed = true;
-            });
-            socket.on('connect', () => resolve(entry));
-            socket.on('close', () => resolve(entry));
-          }, index * 10);
-        }),
+      Array.from(
+        { length: 30 },
+        (_, index) =>
+          new Promise<{ socket: Socket; closed: boolean }>((resolve) => {
+            // Staggered, so that the server has counted the earlier ones when the later ones arrive.
+            setTimeout(() => {
+              const socket = connect(Number(port), hostname);
+              const entry = { socket, closed: false };
+              socket.on('error', () => undefined);
+              socket.on('close', () => {
+                entry.closed = true;
+              });
+              socket.on('connect', () => resolve(entry));
+              socket.on('close', () => resolve(entry));
+            }, index * 10);
+          }),
       ),
     );
     await sleep(300);
@@ -444,7 +507,13 @@ describe('6–9. key URLs, metrics, hosts and logs', () => {
   afterAll(() => pool?.close());
 
   it('6. answers every failing key URL the same way, whether the tenant exists or not', async () => {
-    const { path } = keyUrlOf(await exchange(pool, dialectRequest('speke-v2', acme.token, spekeV2('movie', [KID], [AES128], '<cpix:URIExtXKey/>'))), KID);
+    const { path } = keyUrlOf(
+      await exchange(
+        pool,
+        dialectRequest('speke-v2', acme.token, spekeV2('movie', [KID], [AES128], '<cpix:URIExtXKey/>')),
+      ),
+      KID,
+    );
     const url = new URL(path, 'http://x');
     const exp = url.searchParams.get('exp')!;
     const sig = url.searchParams.get('sig')!;
@@ -458,7 +527,9 @@ describe('6–9. key URLs, metrics, hosts and logs', () => {
       ["another tenant's token", path, { authorization: `Bearer ${studio.token}` }],
       ['a wrong token', path, { authorization: 'Bearer not-a-token' }],
     ];
-    const answers = await Promise.all(failures.map(([, request, headers]) => exchange(pool, { method: 'GET', path: request, headers })));
+    const answers = await Promise.all(
+      failures.map(([, request, headers]) => exchange(pool, { method: 'GET', path: request, headers })),
+    );
     const seen = new Set(answers.map((answer) => `${answer.status} ${answer.body.toString('utf8')}`));
     expect([...seen], failures.map(([name], index) => `${name}: ${answers[index]!.status}`).join('; ')).toHaveLength(1);
     expect(answers[0]!.status).toBe(403);
@@ -467,8 +538,15 @@ describe('6–9. key URLs, metrics, hosts and logs', () => {
 
   it('7. serves /metrics only with the metrics token, without tenant ids', async () => {
     expect((await exchange(pool, { method: 'GET', path: '/metrics' })).status).toBe(401);
-    expect((await exchange(pool, { method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${acme.token}` } })).status).toBe(401);
-    const metrics = await send(pool, { method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(
+      (await exchange(pool, { method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${acme.token}` } }))
+        .status,
+    ).toBe(401);
+    const metrics = await send(pool, {
+      method: 'GET',
+      path: '/metrics',
+      headers: { authorization: `Bearer ${metricsToken}` },
+    });
     expect(metrics.status).toBe(200);
     const text = metrics.body.toString('utf8');
     expect(text).toMatch(/cpixkit_keys_issued_total\{/);
@@ -499,7 +577,9 @@ describe('6–9. key URLs, metrics, hosts and logs', () => {
     const lines = server.output.split('\n');
     const longest = Math.max(...lines.map((line) => line.length));
     const errors = server.logRecords().filter((record) => Number(record.level) >= 50);
-    console.log(`[reliability] aborted upload and 60,000 unknown attributes: longest log line ${longest} characters, ${errors.length} error lines`);
+    console.log(
+      `[reliability] aborted upload and 60,000 unknown attributes: longest log line ${longest} characters, ${errors.length} error lines`,
+    );
     expect(errors.map((record) => record.msg)).toEqual([]);
     expect(server.output).not.toMatch(/\n\s+at /);
     expect(longest).toBeLessThan(4_096);
@@ -510,24 +590,43 @@ describe('10, 13. tokens at start', () => {
   it('refuses a weak development token and tokens shared by two tenants, with a clear reason', async () => {
     const devHome = mkdtempSync(join(dir, 'weak-'));
     await expect(
-      startWith({ name: 'weak-token', runDir: runDir(), config: '', dataDir: join(devHome, 'data'), env: { CPIXKIT_DEV_TOKEN: 'a' } }),
+      startWith({
+        name: 'weak-token',
+        runDir: runDir(),
+        config: '',
+        dataDir: join(devHome, 'data'),
+        env: { CPIXKIT_DEV_TOKEN: 'a' },
+      }),
     ).rejects.toThrow(/CPIXKIT_DEV_TOKEN/);
 
     const shared = testTenant('one');
     const home = mkdtempSync(join(dir, 'shared-'));
     const config = writeTenantsConfig(home, [shared, { ...testTenant('two'), token: shared.token }], ledger);
-    await expect(startWith({ name: 'shared-token', runDir: runDir(), config, dataDir: join(home, 'data') })).rejects.toThrow(/same token/);
+    await expect(
+      startWith({ name: 'shared-token', runDir: runDir(), config, dataDir: join(home, 'data') }),
+    ).rejects.toThrow(/same token/);
   });
 
   it('prints the development token only when it generated it', async () => {
     const token = `cpx_${randomBytes(24).toString('base64url')}`;
     ledger.add('operator-supplied development token', token);
-    const given = await startWith({ name: 'dev-given', runDir: runDir(), config: '', dataDir: join(mkdtempSync(join(dir, 'dev-')), 'data'), env: { CPIXKIT_DEV_TOKEN: token } });
+    const given = await startWith({
+      name: 'dev-given',
+      runDir: runDir(),
+      config: '',
+      dataDir: join(mkdtempSync(join(dir, 'dev-')), 'data'),
+      env: { CPIXKIT_DEV_TOKEN: token },
+    });
     await given.stop();
     expect(given.output).not.toContain(token);
     expect(given.output).not.toMatch(/shown this once/);
 
-    const generated = await startWith({ name: 'dev-generated', runDir: runDir(), config: '', dataDir: join(mkdtempSync(join(dir, 'dev-')), 'data') });
+    const generated = await startWith({
+      name: 'dev-generated',
+      runDir: runDir(),
+      config: '',
+      dataDir: join(mkdtempSync(join(dir, 'dev-')), 'data'),
+    });
     await generated.stop();
     // The banner prints it once on stdout, which the run's log file holds: it is not a leak.
     expect(generated.output).toMatch(/shown this once[^\n]*\n\s+cpx_\S{32}\n/);

@@ -7,7 +7,11 @@ import { serializeCpix, type CpixDocument } from '@cpixkit/cpix-model';
 import { signCpix } from '@cpixkit/cpix-model/signature';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cryptoFixtures } from '../packages/cpix-model/test/crypto-fixtures.js';
-import { ATTACKER_KID, wrappingAttacks, type WrappingAttack } from '../packages/cpix-model/test/signature-wrapping-attacks.js';
+import {
+  ATTACKER_KID,
+  wrappingAttacks,
+  type WrappingAttack,
+} from '../packages/cpix-model/test/signature-wrapping-attacks.js';
 
 /**
  * Signature wrapping against the built command line (`apps/cli/dist/cli.js`), as a security
@@ -28,7 +32,11 @@ interface Verified {
 }
 
 function cpixkit(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: RUN_TIMEOUT_MS, env: { ...process.env, NO_COLOR: '1' } });
+  const run = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: RUN_TIMEOUT_MS,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   if (run.error) throw run.error;
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
@@ -37,8 +45,13 @@ function document(): CpixDocument {
   return {
     contentId: 'wrapped',
     version: '2.3',
-    contentKeyList: { id: 'keys', contentKeys: [{ id: 'key-1', kid: KID, data: { secret: { plainValue: new Uint8Array(randomBytes(16)) } } }] },
-    drmSystemList: { drmSystems: [{ systemId: 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed', kid: KID, pssh: new Uint8Array(40).fill(7) }] },
+    contentKeyList: {
+      id: 'keys',
+      contentKeys: [{ id: 'key-1', kid: KID, data: { secret: { plainValue: new Uint8Array(randomBytes(16)) } } }],
+    },
+    drmSystemList: {
+      drmSystems: [{ systemId: 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed', kid: KID, pssh: new Uint8Array(40).fill(7) }],
+    },
   };
 }
 
@@ -64,7 +77,10 @@ describe('cpixkit cpix verify and inspect against signature wrapping', () => {
   it('verifies the untouched signed document, covering the ContentKeyList (control)', () => {
     const run = cpixkit(['cpix', 'verify', write('control', listSigned), '--json']);
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ valid: true, signatures: [{ valid: true, covers: ['/CPIX/ContentKeyList'] }] });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      valid: true,
+      signatures: [{ valid: true, covers: ['/CPIX/ContentKeyList'] }],
+    });
   });
 
   it('refuses every forgery, whatever inspect reads from it', () => {
@@ -73,19 +89,30 @@ describe('cpixkit cpix verify and inspect against signature wrapping', () => {
       const verify = cpixkit(['cpix', 'verify', file, '--json']);
       const verified = JSON.parse(verify.stdout) as Verified;
       const inspect = cpixkit(['cpix', 'inspect', file, '--json']);
-      const kids = inspect.status === 0 ? (JSON.parse(inspect.stdout) as { contentKeys: { kid: string }[] }).contentKeys.map((key) => key.kid) : [];
+      const kids =
+        inspect.status === 0
+          ? (JSON.parse(inspect.stdout) as { contentKeys: { kid: string }[] }).contentKeys.map((key) => key.kid)
+          : [];
       return {
         name: attack.name,
         verifyStatus: verify.status,
         valid: verified.valid,
-        validSignatures: verified.signatures.filter((signature) => signature.valid || signature.covers.length > 0).length,
+        validSignatures: verified.signatures.filter((signature) => signature.valid || signature.covers.length > 0)
+          .length,
         codes: verified.signatures.map((signature) => signature.code),
         inspected: attack.parses ? kids.includes(ATTACKER_KID) : inspect.status !== 0,
       };
     });
     for (const outcome of outcomes) {
-      expect(outcome, outcome.name).toMatchObject({ verifyStatus: 2, valid: false, validSignatures: 0, inspected: true });
-      expect(outcome.codes, outcome.name).toEqual([expect.stringMatching(/^ERR_CPIX_SIGNATURE_(UNBOUND|AMBIGUOUS)_REFERENCE$/)]);
+      expect(outcome, outcome.name).toMatchObject({
+        verifyStatus: 2,
+        valid: false,
+        validSignatures: 0,
+        inspected: true,
+      });
+      expect(outcome.codes, outcome.name).toEqual([
+        expect.stringMatching(/^ERR_CPIX_SIGNATURE_(UNBOUND|AMBIGUOUS)_REFERENCE$/),
+      ]);
     }
     console.log(`[reliability] signature wrapping: ${outcomes.length} forgeries, all refused by cpix verify`);
   });

@@ -97,7 +97,8 @@ describe('XML attacks', () => {
       lines.push(`  ${answer.status} ${code ?? ''} ${answer.ms.toFixed(1)} ms  ${name} (${body.length} bytes)`);
       const problem = checkAnswer(answer, ledger);
       if (problem !== undefined) mismatches.push(`${name}: ${problem}`);
-      else if (!meets(expected, answer.status, code)) mismatches.push(`${name}: expected ${expected}, got ${answer.status} ${code ?? ''}`);
+      else if (!meets(expected, answer.status, code))
+        mismatches.push(`${name}: expected ${expected}, got ${answer.status} ${code ?? ''}`);
       if (answer.ms > MAX_REFUSAL_MS) mismatches.push(`${name}: answered in ${answer.ms.toFixed(0)} ms`);
     }
     console.log(`[reliability] XML attacks (status, code, time):\n${lines.join('\n')}`);

@@ -27,7 +27,11 @@ const external = ['@cpixkit/server'];
 // commander is CommonJS and requires Node built-ins, which an ES module bundle can only do through createRequire.
 const noExternal = ['commander', '@bufbuild/protobuf'];
 const banner = {
-  js: ['#!/usr/bin/env node', "import { createRequire as createRequireForCommander } from 'node:module';", 'const require = createRequireForCommander(import.meta.url);'].join('\n'),
+  js: [
+    '#!/usr/bin/env node',
+    "import { createRequire as createRequireForCommander } from 'node:module';",
+    'const require = createRequireForCommander(import.meta.url);',
+  ].join('\n'),
 };
 
 /**

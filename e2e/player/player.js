@@ -4,7 +4,6 @@
 // and &pause (the test) to stop once playback is proven.
 // window.playback is what the test reads: { state: 'loading' | 'playing' | 'error', time?, code? }.
 
-
 const params = new URLSearchParams(location.hash.slice(1));
 const video = document.querySelector('video');
 const status = document.querySelector('#status');
@@ -16,7 +15,12 @@ window.playback = { state: 'loading' };
 function report(next) {
   if (window.playback.state === 'error') return;
   window.playback = next;
-  status.textContent = next.state === 'error' ? `error ${next.code}` : next.state === 'playing' ? `playing, ${next.time.toFixed(2)} s` : next.state;
+  status.textContent =
+    next.state === 'error'
+      ? `error ${next.code}`
+      : next.state === 'playing'
+        ? `playing, ${next.time.toFixed(2)} s`
+        : next.state;
 }
 
 video.addEventListener('timeupdate', () => {
@@ -31,7 +35,8 @@ async function playDash(src, token) {
   await player.attach(video);
   player.addEventListener('error', (event) => report(shakaError(event.detail)));
   player.getNetworkingEngine().registerRequestFilter((type, request) => {
-    if (type === shaka.net.NetworkingEngine.RequestType.LICENSE && token) request.headers.Authorization = `Bearer ${token}`;
+    if (type === shaka.net.NetworkingEngine.RequestType.LICENSE && token)
+      request.headers.Authorization = `Bearer ${token}`;
   });
   try {
     await player.load(src);
@@ -63,6 +68,10 @@ else playHls(src);
 /** Seeks the paused video to `seconds` and resolves, with the time reached, once that frame is shown. */
 window.seekTo = (seconds) =>
   new Promise((resolve) => {
-    video.addEventListener('seeked', () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(video.currentTime))), { once: true });
+    video.addEventListener(
+      'seeked',
+      () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(video.currentTime))),
+      { once: true },
+    );
     video.currentTime = seconds;
   });

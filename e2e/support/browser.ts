@@ -30,7 +30,11 @@ export interface Browser {
 export async function launchChromium(): Promise<Browser> {
   requireTool('chromium');
   const profile = mkdtempSync(join(tmpdir(), 'cpixkit-e2e-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+  });
   return {
     context,
     async close() {

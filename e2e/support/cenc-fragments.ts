@@ -113,8 +113,11 @@ function readSamples(mp4: Mp4, stbl: BoxHeader): Samples {
       at += sizes[offsets.length - 1]!;
     }
   });
-  const durations = mp4.table(mp4.child(stbl, 'stts'), 2).flatMap(([times, delta]) => Array<number>(times!).fill(delta!));
-  if (children(view, stbl.bodyStart, stbl.end).some((item) => item.type === 'ctts')) throw new E2eError('ERR_E2E_BAD_MP4', 'composition offsets (B-frames) are not supported here');
+  const durations = mp4
+    .table(mp4.child(stbl, 'stts'), 2)
+    .flatMap(([times, delta]) => Array<number>(times!).fill(delta!));
+  if (children(view, stbl.bodyStart, stbl.end).some((item) => item.type === 'ctts'))
+    throw new E2eError('ERR_E2E_BAD_MP4', 'composition offsets (B-frames) are not supported here');
   const sync = new Set(mp4.table(mp4.child(stbl, 'stss'), 1).map(([number]) => number! - 1));
   // Each sample's encryption entry: the saiz sizes cut the senc entries in order.
   const saiz = mp4.child(stbl, 'saiz');
@@ -136,12 +139,25 @@ function readSamples(mp4: Mp4, stbl: BoxHeader): Samples {
   return { sizes, offsets, durations, sync, encryption, sencFlags };
 }
 
-function mediaSegment(mp4: Mp4, samples: Samples, trackId: number, sequence: number, first: number, end: number, start: number): Uint8Array {
+function mediaSegment(
+  mp4: Mp4,
+  samples: Samples,
+  trackId: number,
+  sequence: number,
+  first: number,
+  end: number,
+  start: number,
+): Uint8Array {
   const indexes = Array.from({ length: end - first }, (_, index) => first + index);
   const sampleRows = indexes.map((index) =>
-    concat([u32(samples.durations[index]!), u32(samples.sizes[index]!), u32(samples.sync.has(index) ? 0x0200_0000 : 0x0101_0000)]),
+    concat([
+      u32(samples.durations[index]!),
+      u32(samples.sizes[index]!),
+      u32(samples.sync.has(index) ? 0x0200_0000 : 0x0101_0000),
+    ]),
   );
-  const trunFor = (dataOffset: number) => fullBox('trun', 0, 0x000701, u32(indexes.length), u32(dataOffset), ...sampleRows);
+  const trunFor = (dataOffset: number) =>
+    fullBox('trun', 0, 0x000701, u32(indexes.length), u32(dataOffset), ...sampleRows);
   const tfhd = fullBox('tfhd', 0, 0x020000, u32(trackId));
   const tfdt = fullBox('tfdt', 1, 0, u64(start));
   const entries = indexes.map((index) => samples.encryption[index]!);
@@ -155,7 +171,12 @@ function mediaSegment(mp4: Mp4, samples: Samples, trackId: number, sequence: num
   const saio = fullBox('saio', 0, 0, u32(1), u32(sencEntries));
   const moofLength = sencEntries - 16 + senc.length + saiz.length + saio.length;
   const moof = box('moof', mfhd, box('traf', tfhd, tfdt, trunFor(moofLength + 8), senc, saiz, saio));
-  const mdat = box('mdat', ...indexes.map((index) => mp4.bytes.subarray(samples.offsets[index]!, samples.offsets[index]! + samples.sizes[index]!)));
+  const mdat = box(
+    'mdat',
+    ...indexes.map((index) =>
+      mp4.bytes.subarray(samples.offsets[index]!, samples.offsets[index]! + samples.sizes[index]!),
+    ),
+  );
   return concat([moof, mdat]);
 }
 
@@ -186,9 +207,22 @@ export function fragmentCencMp4(file: Uint8Array): CencFragments {
   const samples = readSamples(mp4, stbl);
 
   const emptyTable = (type: string) => fullBox(type, 0, 0, u32(0));
-  const stblOut = box('stbl', mp4.raw(stsd), emptyTable('stts'), emptyTable('stsc'), fullBox('stsz', 0, 0, u32(0), u32(0)), emptyTable('stco'));
-  const minfOut = box('minf', ...children(mp4.view, minf.bodyStart, minf.end).map((item) => (item.type === 'stbl' ? stblOut : mp4.raw(item))));
-  const mdiaOut = box('mdia', ...children(mp4.view, mdia.bodyStart, mdia.end).map((item) => (item.type === 'minf' ? minfOut : mp4.raw(item))));
+  const stblOut = box(
+    'stbl',
+    mp4.raw(stsd),
+    emptyTable('stts'),
+    emptyTable('stsc'),
+    fullBox('stsz', 0, 0, u32(0), u32(0)),
+    emptyTable('stco'),
+  );
+  const minfOut = box(
+    'minf',
+    ...children(mp4.view, minf.bodyStart, minf.end).map((item) => (item.type === 'stbl' ? stblOut : mp4.raw(item))),
+  );
+  const mdiaOut = box(
+    'mdia',
+    ...children(mp4.view, mdia.bodyStart, mdia.end).map((item) => (item.type === 'minf' ? minfOut : mp4.raw(item))),
+  );
   const trakOut = box('trak', mp4.raw(tkhd), mdiaOut);
   const trex = fullBox('trex', 0, 0, u32(trackId), u32(1), u32(0), u32(0), u32(0));
   const init = concat([mp4.raw(ftyp), box('moov', mp4.raw(mp4.child(moov, 'mvhd')), trakOut, box('mvex', trex))]);
@@ -205,4 +239,3 @@ export function fragmentCencMp4(file: Uint8Array): CencFragments {
   const codecs = `avc1.${Buffer.from(profile).toString('hex')}`;
   return { init, segments, timescale, codecs, width, height };
 }
-

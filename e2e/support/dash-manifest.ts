@@ -20,7 +20,12 @@ const seconds = (value: number, timescale: number) => `PT${(value / timescale).t
  * them: the `mp4protection` descriptor with the default KID, then one `ContentProtection` per system, holding the
  * SPEKE answer's signalling as the answer gave it.
  */
-export function writeDash(dir: string, fragments: CencFragments, kid: string, systems: readonly ContentProtectionSignalling[]): string {
+export function writeDash(
+  dir: string,
+  fragments: CencFragments,
+  kid: string,
+  systems: readonly ContentProtectionSignalling[],
+): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'init.mp4'), fragments.init);
   fragments.segments.forEach((segment, index) => {
@@ -30,7 +35,8 @@ export function writeDash(dir: string, fragments: CencFragments, kid: string, sy
   const total = fragments.segments.reduce((sum, segment) => sum + segment.duration, 0);
   const protection = systems.map((system) => {
     const value = system.value === undefined ? '' : ` value="${system.value}"`;
-    const pssh = system.pssh === undefined ? '' : `<cenc:pssh>${Buffer.from(system.pssh).toString('base64')}</cenc:pssh>`;
+    const pssh =
+      system.pssh === undefined ? '' : `<cenc:pssh>${Buffer.from(system.pssh).toString('base64')}</cenc:pssh>`;
     return `      <ContentProtection schemeIdUri="urn:uuid:${system.systemId}"${value}>${system.contentProtectionData ?? ''}${pssh}</ContentProtection>`;
   });
   const timeline = fragments.segments.map((segment) => `          <S t="${segment.start}" d="${segment.duration}"/>`);

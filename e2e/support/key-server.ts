@@ -24,7 +24,15 @@ export interface KeyServerOptions {
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 /** Settings of the developer's shell that would point the server elsewhere than the temp data directory. */
-const CLEARED = ['CPIXKIT_CONFIG', 'DATABASE_URL', 'CPIXKIT_MASTER_KEY', 'CPIXKIT_PUBLIC_URL', 'TLS_CERT', 'TLS_KEY', 'BODY_LIMIT'];
+const CLEARED = [
+  'CPIXKIT_CONFIG',
+  'DATABASE_URL',
+  'CPIXKIT_MASTER_KEY',
+  'CPIXKIT_PUBLIC_URL',
+  'TLS_CERT',
+  'TLS_KEY',
+  'BODY_LIMIT',
+];
 
 /**
  * Starts the built key server (`apps/server/dist/main.js`) as a child process with its embedded defaults, on a
@@ -59,7 +67,8 @@ export async function startKeyServer(options: KeyServerOptions): Promise<Running
       reject(new E2eError('ERR_E2E_PROCESS_FAILED', `key server ${reason}; stderr:\n${stderr.trim()}`));
     };
     const timer = setTimeout(() => fail(`did not print its address within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
-    const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited before listening (${code ?? signal})`);
+    const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(`exited before listening (${code ?? signal})`);
     child.once('exit', onEarlyExit);
     child.once('error', (error) => fail(`could not be started: ${error.message}`));
     const onBanner = (chunk: string) => {

@@ -66,7 +66,10 @@ export async function requestKeys(endpoint: KeyServerEndpoint, options: KeyReque
   for (const system of content.drm) {
     if (system.pssh !== undefined) pssh.set(normalizeUuid(system.systemId), Buffer.from(system.pssh, 'base64'));
     if (system.contentProtectionData !== undefined) {
-      contentProtectionData.set(normalizeUuid(system.systemId), Buffer.from(system.contentProtectionData, 'base64').toString('utf8'));
+      contentProtectionData.set(
+        normalizeUuid(system.systemId),
+        Buffer.from(system.contentProtectionData, 'base64').toString('utf8'),
+      );
     }
   }
   const keyUri = content.drm.find((system) => system.keyUri !== undefined)?.keyUri;

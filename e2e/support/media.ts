@@ -35,10 +35,27 @@ export async function makeTestClip(path: string, container: 'mpegts' | 'mp4'): P
  * `inputOptions` go before `-i` (e.g. `-decryption_key`, `-allowed_extensions ALL`); `input` may be a file or
  * a playlist that ffmpeg fetches over HTTP.
  */
-export async function frameHashes(input: string, inputOptions: readonly string[] = [], label = 'ffmpeg (decode)'): Promise<FrameHashes> {
+export async function frameHashes(
+  input: string,
+  inputOptions: readonly string[] = [],
+  label = 'ffmpeg (decode)',
+): Promise<FrameHashes> {
   const { stdout } = await runTool(
     'ffmpeg',
-    ['-hide_banner', '-nostdin', '-loglevel', 'error', ...inputOptions, '-i', input, '-map', '0', '-f', 'framemd5', '-'],
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      ...inputOptions,
+      '-i',
+      input,
+      '-map',
+      '0',
+      '-f',
+      'framemd5',
+      '-',
+    ],
     { label },
   );
   return parseFrameMd5(stdout.toString('utf8'));
@@ -92,11 +109,35 @@ export interface RemuxOptions {
 /** Copies the streams of `source` (no re-encoding) into an MP4 file at `output`. */
 export async function remuxMp4(source: string, output: string, options: RemuxOptions): Promise<void> {
   const encryption = options.cenc
-    ? ['-encryption_scheme', 'cenc-aes-ctr', '-encryption_key', options.cenc.keyHex, '-encryption_kid', options.cenc.kidHex]
+    ? [
+        '-encryption_scheme',
+        'cenc-aes-ctr',
+        '-encryption_key',
+        options.cenc.keyHex,
+        '-encryption_kid',
+        options.cenc.kidHex,
+      ]
     : [];
   await runTool(
     'ffmpeg',
-    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', source, '-map', options.map ?? '0', '-c', 'copy', ...encryption, ...LAYOUT_FLAGS[options.layout], '-f', 'mp4', output],
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      source,
+      '-map',
+      options.map ?? '0',
+      '-c',
+      'copy',
+      ...encryption,
+      ...LAYOUT_FLAGS[options.layout],
+      '-f',
+      'mp4',
+      output,
+    ],
     { label: `ffmpeg (${options.cenc ? 'cenc-aes-ctr ' : ''}${options.layout} mp4)` },
   );
 }

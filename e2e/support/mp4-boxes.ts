@@ -42,7 +42,8 @@ export function readHeader(view: DataView, start: number, limit: number): BoxHea
   let bodyStart = start + 8;
   let sizeField: BoxHeader['sizeField'] = 'u32';
   if (size32 === 1) {
-    if (limit - start < 16) throw new E2eError('ERR_E2E_BAD_MP4', `the 64-bit size of '${type}' at byte ${start} is cut off`);
+    if (limit - start < 16)
+      throw new E2eError('ERR_E2E_BAD_MP4', `the 64-bit size of '${type}' at byte ${start} is cut off`);
     size = Number(view.getBigUint64(start + 8));
     bodyStart = start + 16;
     sizeField = 'u64';
@@ -51,7 +52,10 @@ export function readHeader(view: DataView, start: number, limit: number): BoxHea
     sizeField = 'to-end';
   }
   if (size < bodyStart - start || start + size > limit) {
-    throw new E2eError('ERR_E2E_BAD_MP4', `box '${type}' at byte ${start} claims ${size} bytes, ${limit - start} are left`);
+    throw new E2eError(
+      'ERR_E2E_BAD_MP4',
+      `box '${type}' at byte ${start} claims ${size} bytes, ${limit - start} are left`,
+    );
   }
   return { type, start, bodyStart, end: start + size, sizeField };
 }
@@ -134,7 +138,8 @@ class OffsetShifter {
   }
 
   private need(box: BoxHeader, end: number): void {
-    if (end > box.end) throw new E2eError('ERR_E2E_BAD_MP4', `box '${box.type}' at byte ${box.start} is too short for its tables`);
+    if (end > box.end)
+      throw new E2eError('ERR_E2E_BAD_MP4', `box '${box.type}' at byte ${box.start} is too short for its tables`);
   }
 }
 

@@ -41,16 +41,25 @@ export function readWithMp4box(bytes: Uint8Array): Mp4boxReading {
   }));
   const defaultKids = moov.traks.map((trak) => {
     const sampleEntry = trak.mdia?.minf?.stbl?.stsd?.entries[0];
-    const tenc = sampleEntry && (descend(sampleEntry, ['sinf', 'schi', 'tenc']) as (Box & { default_KID: string }) | undefined);
+    const tenc =
+      sampleEntry && (descend(sampleEntry, ['sinf', 'schi', 'tenc']) as (Box & { default_KID: string }) | undefined);
     return tenc === undefined ? undefined : normalizeUuid(tenc.default_KID);
   });
   const mfra = file.boxes.find((box) => box.type === 'mfra');
-  const tfras = mfra ? (children(mfra).filter((box) => box.type === 'tfra') as (Box & { entries: { moof_offset: number | bigint }[] })[]) : [];
+  const tfras = mfra
+    ? (children(mfra).filter((box) => box.type === 'tfra') as (Box & { entries: { moof_offset: number | bigint }[] })[])
+    : [];
   const moofOffsets = tfras.flatMap((tfra) => tfra.entries.map((entry) => Number(entry.moof_offset)));
   const tfhdBaseOffsets = file.boxes
     .filter((box) => box.type === 'moof')
     .flatMap((moof) => children(moof).filter((box) => box.type === 'traf'))
-    .flatMap((traf) => children(traf).filter((box) => box.type === 'tfhd') as (Box & { flags: number; base_data_offset: number | bigint })[])
+    .flatMap(
+      (traf) =>
+        children(traf).filter((box) => box.type === 'tfhd') as (Box & {
+          flags: number;
+          base_data_offset: number | bigint;
+        })[],
+    )
     .filter((tfhd) => tfhd.flags & 1)
     .map((tfhd) => Number(tfhd.base_data_offset));
   return { pssh, defaultKids, moofOffsets, tfhdBaseOffsets, topLevel: file.boxes.map((box) => box.type) };

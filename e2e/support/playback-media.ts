@@ -54,7 +54,10 @@ export async function prepareClearKeyDash(
   const laurl = issued.contentProtectionData.get(CLEARKEY_SYSTEM_ID);
   const commonPssh = issued.contentProtectionData.get(COMMON_SYSTEM_ID);
   if (commonBox === undefined || laurl === undefined || commonPssh === undefined) {
-    throw new E2eError('ERR_E2E_PROCESS_FAILED', 'the answer lacks the ClearKey PSSH, its licence URL or the common <pssh>');
+    throw new E2eError(
+      'ERR_E2E_PROCESS_FAILED',
+      'the answer lacks the ClearKey PSSH, its licence URL or the common <pssh>',
+    );
   }
   fragments.init = insertBoxesIntoMoov(fragments.init, [commonBox]);
   writeDash(dir, fragments, issued.kid, [

@@ -57,7 +57,12 @@ export function runTool(command: string, args: readonly string[], options: RunTo
     execFile(
       command,
       args,
-      { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 },
+      {
+        cwd: options.cwd ?? REPO_ROOT,
+        env: options.env ?? process.env,
+        encoding: 'buffer',
+        maxBuffer: 256 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         const errorText = stderr.toString('utf8');
         if (error) {

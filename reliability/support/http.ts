@@ -49,7 +49,11 @@ export async function send(pool: Pool, exchange: HttpExchange): Promise<HttpAnsw
 }
 
 /** Runs `task` over `items` with at most `concurrency` at a time, results in input order. */
-export async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   async function worker(): Promise<void> {
@@ -79,7 +83,8 @@ export function rawRequest(origin: string, text: string): Promise<string> {
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       // The server may reset after answering a request it refused before reading it all.
-      if (chunks.length > 0 && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) resolve(Buffer.concat(chunks).toString('latin1'));
+      if (chunks.length > 0 && (error.code === 'ECONNRESET' || error.code === 'EPIPE'))
+        resolve(Buffer.concat(chunks).toString('latin1'));
       else reject(error);
     });
     socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));

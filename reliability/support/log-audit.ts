@@ -14,8 +14,5 @@ export function expectNoSecretsInLogs(ledger: SecretLedger): void {
   console.log(
     `[reliability] secrets: ${ledger.all.length} keys, seeds and tokens searched in ${lines} log lines of ${logs.length} server processes: ${findings.length} found`,
   );
-  expect(
-    findings.map(describeFinding),
-    'keys, seeds and tokens in the server logs',
-  ).toEqual([]);
+  expect(findings.map(describeFinding), 'keys, seeds and tokens in the server logs').toEqual([]);
 }

@@ -20,7 +20,10 @@ export function baseRequests(): BaseRequest[] {
       // Axinom's sample asks FairPlay for cenc keys, which the engine refuses; cbcs makes it answerable.
       name: 'SPEKE v2 (Axinom sample, cbcs)',
       dialect: 'speke-v2',
-      body: seedDocument('axinomSpekeV2Request').replaceAll('commonEncryptionScheme="cenc"', 'commonEncryptionScheme="cbcs"'),
+      body: seedDocument('axinomSpekeV2Request').replaceAll(
+        'commonEncryptionScheme="cenc"',
+        'commonEncryptionScheme="cbcs"',
+      ),
     },
     { name: 'PallyCon v1 (DASH VOD sample)', dialect: 'pallycon-v1', body: seedDocument('pallyConDashVodRequest') },
     { name: 'PallyCon v2 (DASH live sample)', dialect: 'pallycon-v2', body: seedDocument('pallyConDashLiveRequest') },
@@ -33,7 +36,12 @@ export function baseRequests(): BaseRequest[] {
 export function dialectRequest(dialect: FuzzDialect, token: string, body: string | Uint8Array): HttpExchange {
   switch (dialect) {
     case 'speke-v1':
-      return { method: 'POST', path: '/speke/v1.0/copyProtection', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' }, body };
+      return {
+        method: 'POST',
+        path: '/speke/v1.0/copyProtection',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+        body,
+      };
     case 'speke-v2':
       return {
         method: 'POST',
@@ -42,9 +50,19 @@ export function dialectRequest(dialect: FuzzDialect, token: string, body: string
         body,
       };
     case 'pallycon-v1':
-      return { method: 'POST', path: `/v1/cpix/pallycon/getKey/${encodeURIComponent(token)}`, headers: { 'content-type': 'text/xml' }, body };
+      return {
+        method: 'POST',
+        path: `/v1/cpix/pallycon/getKey/${encodeURIComponent(token)}`,
+        headers: { 'content-type': 'text/xml' },
+        body,
+      };
     case 'pallycon-v2':
-      return { method: 'POST', path: `/v2/cpix/pallycon/getKey/${encodeURIComponent(token)}`, headers: { 'content-type': 'text/xml' }, body };
+      return {
+        method: 'POST',
+        path: `/v2/cpix/pallycon/getKey/${encodeURIComponent(token)}`,
+        headers: { 'content-type': 'text/xml' },
+        body,
+      };
   }
 }
 

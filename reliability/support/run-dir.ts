@@ -12,7 +12,10 @@ declare module 'vitest' {
 export function runDir(): string {
   const dir = inject('reliabilityRunDir');
   if (typeof dir !== 'string' || dir === '') {
-    throw new ReliabilityError('ERR_RELIABILITY_NO_RUN_DIR', 'run the suite as the vitest project "reliability" (its global setup makes the run directory)');
+    throw new ReliabilityError(
+      'ERR_RELIABILITY_NO_RUN_DIR',
+      'run the suite as the vitest project "reliability" (its global setup makes the run directory)',
+    );
   }
   return dir;
 }

@@ -50,7 +50,10 @@ export function secretForms(secret: Secret): { text: [string, string][]; bytes: 
  * run, so its first window is in the index), which keeps thousands of keys cheap; raw bytes are
  * searched directly.
  */
-export function findSecrets(logs: readonly { file: string; content: Buffer }[], secrets: readonly Secret[]): SecretFinding[] {
+export function findSecrets(
+  logs: readonly { file: string; content: Buffer }[],
+  secrets: readonly Secret[],
+): SecretFinding[] {
   const windows = new Map<string, Set<string>>();
   for (const { file, content } of logs) {
     for (const [run] of content.toString('latin1').matchAll(SECRET_ALPHABET)) {
@@ -130,7 +133,10 @@ export class SecretLedger {
     const records = this.secrets.map(({ label, value }) =>
       typeof value === 'string' ? { label, text: value } : { label, bytes: Buffer.from(value).toString('base64') },
     );
-    writeFileSync(join(secretDir(this.runDir), `${this.name}-${randomBytes(4).toString('hex')}.json`), JSON.stringify(records));
+    writeFileSync(
+      join(secretDir(this.runDir), `${this.name}-${randomBytes(4).toString('hex')}.json`),
+      JSON.stringify(records),
+    );
   }
 }
 
@@ -143,9 +149,16 @@ export function savedSecrets(runDir: string): Secret[] {
     return [];
   }
   return files.flatMap((file) =>
-    (JSON.parse(readFileSync(join(secretDir(runDir), file), 'utf8')) as { label: string; text?: string; bytes?: string }[]).map(
-      (record) => ({ label: record.label, value: record.text ?? new Uint8Array(Buffer.from(record.bytes ?? '', 'base64')) }),
-    ),
+    (
+      JSON.parse(readFileSync(join(secretDir(runDir), file), 'utf8')) as {
+        label: string;
+        text?: string;
+        bytes?: string;
+      }[]
+    ).map((record) => ({
+      label: record.label,
+      value: record.text ?? new Uint8Array(Buffer.from(record.bytes ?? '', 'base64')),
+    })),
   );
 }
 

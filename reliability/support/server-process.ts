@@ -54,7 +54,10 @@ export class ServerProcess {
   /** Starts the server and resolves once it prints where it listens. */
   static async start(options: ServerProcessOptions): Promise<ServerProcess> {
     if (!existsSync(SERVER_MAIN)) {
-      throw new ReliabilityError('ERR_RELIABILITY_NOT_BUILT', `${SERVER_MAIN} is missing: run \`pnpm test:reliability\` (it builds first)`);
+      throw new ReliabilityError(
+        'ERR_RELIABILITY_NOT_BUILT',
+        `${SERVER_MAIN} is missing: run \`pnpm test:reliability\` (it builds first)`,
+      );
     }
     mkdirSync(logDir(options.runDir), { recursive: true });
     // A clean environment: nothing of the developer's shell may point the server elsewhere.
@@ -95,7 +98,12 @@ export class ServerProcess {
     const origin = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new ReliabilityError('ERR_RELIABILITY_SERVER_FAILED', `${options.name}: no "listening on" line within ${START_TIMEOUT_MS} ms`));
+        reject(
+          new ReliabilityError(
+            'ERR_RELIABILITY_SERVER_FAILED',
+            `${options.name}: no "listening on" line within ${START_TIMEOUT_MS} ms`,
+          ),
+        );
       }, START_TIMEOUT_MS);
       const onData = () => {
         const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
@@ -109,8 +117,16 @@ export class ServerProcess {
       void exited.then(({ code, signal }) => {
         clearTimeout(timer);
         // stderr holds the server's one-line reason (no secrets: the server never prints them there).
-        const reason = output.split('\n').filter((line) => line.startsWith('cpixkit server:')).join(' ');
-        reject(new ReliabilityError('ERR_RELIABILITY_SERVER_FAILED', `${options.name} exited (${code ?? signal}) before listening: ${reason}`));
+        const reason = output
+          .split('\n')
+          .filter((line) => line.startsWith('cpixkit server:'))
+          .join(' ');
+        reject(
+          new ReliabilityError(
+            'ERR_RELIABILITY_SERVER_FAILED',
+            `${options.name} exited (${code ?? signal}) before listening: ${reason}`,
+          ),
+        );
       });
     });
     return new ServerProcess(child, origin, exited, () => output);
@@ -172,7 +188,12 @@ export class ServerProcess {
     const hung = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         this.child.kill('SIGKILL');
-        reject(new ReliabilityError('ERR_RELIABILITY_SERVER_HUNG', `process ${this.pid} did not exit within ${timeoutMs} ms of ${signal}`));
+        reject(
+          new ReliabilityError(
+            'ERR_RELIABILITY_SERVER_HUNG',
+            `process ${this.pid} did not exit within ${timeoutMs} ms of ${signal}`,
+          ),
+        );
       }, timeoutMs);
     });
     try {

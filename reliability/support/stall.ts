@@ -14,7 +14,10 @@ export interface StallFigures {
  * is how long the server's event loop was blocked (plus a round trip). `/healthz` keeps being asked
  * for 50 ms after `work` settles, so that a stall starting with the last byte of an answer counts.
  */
-export async function healthzStallDuring<T>(origin: string, work: () => Promise<T>): Promise<{ result: T; stall: StallFigures }> {
+export async function healthzStallDuring<T>(
+  origin: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; stall: StallFigures }> {
   const pool = keepAlivePool(origin, 1, 30_000);
   try {
     await send(pool, { method: 'GET', path: '/healthz' });

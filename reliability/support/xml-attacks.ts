@@ -66,9 +66,21 @@ export function xmlAttacks(canary: string): XmlAttack[] {
   }
   return [
     // Entities.
-    { name: 'DOCTYPE with an internal entity', body: withDoctype('<!ENTITY boom "boom">', '&boom;'), expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN' },
-    { name: 'XXE: external entity to a local file', body: withDoctype('<!ENTITY xxe SYSTEM "file:///etc/passwd">', '&xxe;'), expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN' },
-    { name: 'XXE: external entity to a loopback URL', body: withDoctype(`<!ENTITY xxe SYSTEM "${canary}/entity">`, '&xxe;'), expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN' },
+    {
+      name: 'DOCTYPE with an internal entity',
+      body: withDoctype('<!ENTITY boom "boom">', '&boom;'),
+      expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN',
+    },
+    {
+      name: 'XXE: external entity to a local file',
+      body: withDoctype('<!ENTITY xxe SYSTEM "file:///etc/passwd">', '&xxe;'),
+      expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN',
+    },
+    {
+      name: 'XXE: external entity to a loopback URL',
+      body: withDoctype(`<!ENTITY xxe SYSTEM "${canary}/entity">`, '&xxe;'),
+      expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN',
+    },
     {
       name: 'XXE: external parameter entity (out-of-band DTD)',
       body: withDoctype(`<!ENTITY % remote SYSTEM "${canary}/dtd"> %remote;`, 'x'),
@@ -76,7 +88,9 @@ export function xmlAttacks(canary: string): XmlAttack[] {
     },
     {
       name: 'XXE: external DTD in the DOCTYPE',
-      body: utf8(`<?xml version="1.0"?><!DOCTYPE cpix:CPIX SYSTEM "${canary}/external.dtd">${valid.replace(/^<\?xml[^>]*>/, '')}`),
+      body: utf8(
+        `<?xml version="1.0"?><!DOCTYPE cpix:CPIX SYSTEM "${canary}/external.dtd">${valid.replace(/^<\?xml[^>]*>/, '')}`,
+      ),
       expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN',
     },
     { name: 'billion laughs', body: withDoctype(laughs.join(''), '&lol9;'), expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN' },
@@ -85,19 +99,39 @@ export function xmlAttacks(canary: string): XmlAttack[] {
       body: withDoctype(`<!ENTITY a "${'a'.repeat(50_000)}">`, '&a;'.repeat(20_000)),
       expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN',
     },
-    { name: 'lower-case doctype', body: utf8(valid.replace('?>', '?><!doctype x [<!entity y "z">]>')), expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN' },
-    { name: 'undeclared entity reference', body: utf8(valid.replace('contentId="attack"', 'contentId="&xxe;"')), expect: 'ERR_KEY_SERVICE_NOT_XML' },
+    {
+      name: 'lower-case doctype',
+      body: utf8(valid.replace('?>', '?><!doctype x [<!entity y "z">]>')),
+      expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN',
+    },
+    {
+      name: 'undeclared entity reference',
+      body: utf8(valid.replace('contentId="attack"', 'contentId="&xxe;"')),
+      expect: 'ERR_KEY_SERVICE_NOT_XML',
+    },
     {
       name: 'DOCTYPE hidden in UTF-16',
-      body: concat([0xff, 0xfe], Buffer.from(`<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY e SYSTEM "${canary}/utf16">]>${valid.replace(/^<\?xml[^>]*>/, '')}`, 'utf16le')),
+      body: concat(
+        [0xff, 0xfe],
+        Buffer.from(
+          `<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY e SYSTEM "${canary}/utf16">]>${valid.replace(/^<\?xml[^>]*>/, '')}`,
+          'utf16le',
+        ),
+      ),
       expect: 'ERR_KEY_SERVICE_DTD_FORBIDDEN',
     },
 
     // Size and shape.
-    { name: '10 MB attribute', body: utf8(valid.replace('contentId="attack"', `contentId="${'A'.repeat(10 * 1024 * 1024)}"`)), expect: 'ERR_KEY_SERVICE_TOO_LARGE' },
+    {
+      name: '10 MB attribute',
+      body: utf8(valid.replace('contentId="attack"', `contentId="${'A'.repeat(10 * 1024 * 1024)}"`)),
+      expect: 'ERR_KEY_SERVICE_TOO_LARGE',
+    },
     {
       name: '100,000 ContentKey elements',
-      body: utf8(`<CPIX xmlns="urn:dashif:org:cpix" contentId="many" version="2.3"><ContentKeyList>${'<ContentKey/>'.repeat(100_000)}</ContentKeyList></CPIX>`),
+      body: utf8(
+        `<CPIX xmlns="urn:dashif:org:cpix" contentId="many" version="2.3"><ContentKeyList>${'<ContentKey/>'.repeat(100_000)}</ContentKeyList></CPIX>`,
+      ),
       expect: 'ERR_KEY_SERVICE_TOO_LARGE',
     },
     {
@@ -112,27 +146,50 @@ export function xmlAttacks(canary: string): XmlAttack[] {
     },
     // The engine reads 128 elements per key the tenant allows (64 by default) and 1,024 more: padding
     // stops the reading there.
-    { name: '100,000 unknown elements in a valid request', body: utf8(validSpekeV2('<u/>'.repeat(100_000))), expect: 'ERR_KEY_SERVICE_TOO_LARGE' },
+    {
+      name: '100,000 unknown elements in a valid request',
+      body: utf8(validSpekeV2('<u/>'.repeat(100_000))),
+      expect: 'ERR_KEY_SERVICE_TOO_LARGE',
+    },
     {
       name: '10,000 levels of nesting',
       body: utf8(validSpekeV2(`${'<cpix:X>'.repeat(10_000)}${'</cpix:X>'.repeat(10_000)}`)),
       expect: 'ERR_KEY_SERVICE_NOT_XML',
     },
-    { name: '10,000 unclosed levels', body: utf8(`<cpix:CPIX ${NS}>${'<a>'.repeat(10_000)}`), expect: 'ERR_KEY_SERVICE_NOT_XML' },
+    {
+      name: '10,000 unclosed levels',
+      body: utf8(`<cpix:CPIX ${NS}>${'<a>'.repeat(10_000)}`),
+      expect: 'ERR_KEY_SERVICE_NOT_XML',
+    },
     {
       name: '10,000 attributes on the root',
-      body: utf8(valid.replace('contentId="attack"', `contentId="attack" ${Array.from({ length: 10_000 }, (_, i) => `a${i}="x"`).join(' ')}`)),
+      body: utf8(
+        valid.replace(
+          'contentId="attack"',
+          `contentId="attack" ${Array.from({ length: 10_000 }, (_, i) => `a${i}="x"`).join(' ')}`,
+        ),
+      ),
       expect: 200,
     },
     {
       // More declarations on one element than the reader takes (256).
       name: '10,000 namespace declarations on the root',
-      body: utf8(valid.replace('contentId="attack"', `contentId="attack" ${Array.from({ length: 10_000 }, (_, i) => `xmlns:n${i}="urn:n${i}"`).join(' ')}`)),
+      body: utf8(
+        valid.replace(
+          'contentId="attack"',
+          `contentId="attack" ${Array.from({ length: 10_000 }, (_, i) => `xmlns:n${i}="urn:n${i}"`).join(' ')}`,
+        ),
+      ),
       expect: 'ERR_KEY_SERVICE_TOO_LARGE',
     },
     {
       name: '200 namespace declarations on the root (control)',
-      body: utf8(valid.replace('contentId="attack"', `contentId="attack" ${Array.from({ length: 200 }, (_, i) => `xmlns:n${i}="urn:n${i}"`).join(' ')}`)),
+      body: utf8(
+        valid.replace(
+          'contentId="attack"',
+          `contentId="attack" ${Array.from({ length: 200 }, (_, i) => `xmlns:n${i}="urn:n${i}"`).join(' ')}`,
+        ),
+      ),
       expect: 200,
     },
     {
@@ -140,56 +197,153 @@ export function xmlAttacks(canary: string): XmlAttack[] {
       // of declarations for each lookup spends seconds here.
       name: '10,000 namespace declarations over 100,000 elements',
       body: utf8(
-        valid.replace('contentId="attack"', `contentId="attack" ${Array.from({ length: 10_000 }, (_, i) => `xmlns:n${i}="urn:n${i}"`).join(' ')}`).replace('</cpix:CPIX>', `${'<u/>'.repeat(100_000)}</cpix:CPIX>`),
+        valid
+          .replace(
+            'contentId="attack"',
+            `contentId="attack" ${Array.from({ length: 10_000 }, (_, i) => `xmlns:n${i}="urn:n${i}"`).join(' ')}`,
+          )
+          .replace('</cpix:CPIX>', `${'<u/>'.repeat(100_000)}</cpix:CPIX>`),
       ),
       expect: 'ERR_KEY_SERVICE_TOO_LARGE',
     },
-    { name: 'duplicate attribute', body: utf8(valid.replace('contentId="attack"', 'contentId="a" contentId="b"')), expect: 'ERR_KEY_SERVICE_NOT_XML' },
+    {
+      name: 'duplicate attribute',
+      body: utf8(valid.replace('contentId="attack"', 'contentId="a" contentId="b"')),
+      expect: 'ERR_KEY_SERVICE_NOT_XML',
+    },
 
     // Encodings and byte order marks.
     { name: 'UTF-8 with BOM (control)', body: concat([0xef, 0xbb, 0xbf], utf8(valid)), expect: 200 },
-    { name: 'UTF-16LE with BOM (control)', body: concat([0xff, 0xfe], Buffer.from(valid.replace('UTF-8', 'UTF-16'), 'utf16le')), expect: 200 },
-    { name: 'UTF-16BE with BOM (control)', body: concat([0xfe, 0xff], utf16be(valid.replace('UTF-8', 'UTF-16'))), expect: 200 },
-    { name: 'UTF-16LE without a BOM', body: new Uint8Array(Buffer.from(valid.replace('UTF-8', 'UTF-16'), 'utf16le')), expect: 'bounded' },
-    { name: 'UTF-16LE BOM in front of UTF-8 bytes', body: concat([0xff, 0xfe], utf8(valid)), expect: 'ERR_KEY_SERVICE_NOT_XML' },
-    { name: 'UTF-8 BOM in front of UTF-16LE bytes', body: concat([0xef, 0xbb, 0xbf], Buffer.from(valid, 'utf16le')), expect: 'refused' },
-    { name: 'two UTF-8 BOMs', body: concat([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf], utf8(valid)), expect: 'ERR_KEY_SERVICE_NOT_XML' },
+    {
+      name: 'UTF-16LE with BOM (control)',
+      body: concat([0xff, 0xfe], Buffer.from(valid.replace('UTF-8', 'UTF-16'), 'utf16le')),
+      expect: 200,
+    },
+    {
+      name: 'UTF-16BE with BOM (control)',
+      body: concat([0xfe, 0xff], utf16be(valid.replace('UTF-8', 'UTF-16'))),
+      expect: 200,
+    },
+    {
+      name: 'UTF-16LE without a BOM',
+      body: new Uint8Array(Buffer.from(valid.replace('UTF-8', 'UTF-16'), 'utf16le')),
+      expect: 'bounded',
+    },
+    {
+      name: 'UTF-16LE BOM in front of UTF-8 bytes',
+      body: concat([0xff, 0xfe], utf8(valid)),
+      expect: 'ERR_KEY_SERVICE_NOT_XML',
+    },
+    {
+      name: 'UTF-8 BOM in front of UTF-16LE bytes',
+      body: concat([0xef, 0xbb, 0xbf], Buffer.from(valid, 'utf16le')),
+      expect: 'refused',
+    },
+    {
+      name: 'two UTF-8 BOMs',
+      body: concat([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf], utf8(valid)),
+      expect: 'ERR_KEY_SERVICE_NOT_XML',
+    },
     { name: 'UTF-32LE BOM', body: concat([0xff, 0xfe, 0x00, 0x00], Buffer.from(valid, 'utf16le')), expect: 'refused' },
     { name: 'UTF-8 declared as UTF-16', body: utf8(valid.replace('UTF-8', 'UTF-16')), expect: 'bounded' },
     { name: 'declared ISO-8859-1, ASCII only', body: utf8(valid.replace('UTF-8', 'ISO-8859-1')), expect: 'bounded' },
     {
       name: 'declared ISO-8859-1 with a Latin-1 byte',
-      body: new Uint8Array(Buffer.from(valid.replace('UTF-8', 'ISO-8859-1').replace('contentId="attack"', 'contentId="caf\u00e9"'), 'latin1')),
+      body: new Uint8Array(
+        Buffer.from(
+          valid.replace('UTF-8', 'ISO-8859-1').replace('contentId="attack"', 'contentId="caf\u00e9"'),
+          'latin1',
+        ),
+      ),
       expect: 'bounded',
     },
     {
       name: 'overlong UTF-8 for "<" (C0 BC)',
-      body: concat(utf8(valid.slice(0, valid.indexOf('<cpix:ContentKeyList'))), [0xc0, 0xbc], utf8(valid.slice(valid.indexOf('<cpix:ContentKeyList') + 1))),
+      body: concat(
+        utf8(valid.slice(0, valid.indexOf('<cpix:ContentKeyList'))),
+        [0xc0, 0xbc],
+        utf8(valid.slice(valid.indexOf('<cpix:ContentKeyList') + 1)),
+      ),
       expect: 'ERR_KEY_SERVICE_BAD_ENCODING',
     },
-    { name: 'invalid UTF-8 in an attribute', body: concat(utf8(valid.slice(0, valid.indexOf('attack'))), [0xff, 0xfe, 0xfd], utf8(valid.slice(valid.indexOf('attack')))), expect: 'ERR_KEY_SERVICE_BAD_ENCODING' },
+    {
+      name: 'invalid UTF-8 in an attribute',
+      body: concat(
+        utf8(valid.slice(0, valid.indexOf('attack'))),
+        [0xff, 0xfe, 0xfd],
+        utf8(valid.slice(valid.indexOf('attack'))),
+      ),
+      expect: 'ERR_KEY_SERVICE_BAD_ENCODING',
+    },
     {
       name: 'lone surrogate in UTF-16',
-      body: concat([0xff, 0xfe], Buffer.from(valid.slice(0, valid.indexOf('attack')).replace('UTF-8', 'UTF-16'), 'utf16le'), [0x00, 0xd8], Buffer.from(valid.slice(valid.indexOf('attack')), 'utf16le')),
+      body: concat(
+        [0xff, 0xfe],
+        Buffer.from(valid.slice(0, valid.indexOf('attack')).replace('UTF-8', 'UTF-16'), 'utf16le'),
+        [0x00, 0xd8],
+        Buffer.from(valid.slice(valid.indexOf('attack')), 'utf16le'),
+      ),
       expect: 'ERR_KEY_SERVICE_BAD_ENCODING',
     },
-    { name: 'NUL character reference', body: utf8(valid.replace('contentId="attack"', 'contentId="a&#0;b"')), expect: 'ERR_KEY_SERVICE_NOT_XML' },
-    { name: 'raw NUL byte', body: utf8(valid.replace('contentId="attack"', 'contentId="a\u0000b"')), expect: 'refused' },
+    {
+      name: 'NUL character reference',
+      body: utf8(valid.replace('contentId="attack"', 'contentId="a&#0;b"')),
+      expect: 'ERR_KEY_SERVICE_NOT_XML',
+    },
+    {
+      name: 'raw NUL byte',
+      body: utf8(valid.replace('contentId="attack"', 'contentId="a\u0000b"')),
+      expect: 'refused',
+    },
 
     // Namespace confusion.
-    { name: 'the cpix prefix bound to another namespace', body: utf8(valid.replace('xmlns:cpix="urn:dashif:org:cpix"', 'xmlns:cpix="urn:dashif:org:cpix:evil"')), expect: 'ERR_KEY_SERVICE_NOT_CPIX' },
+    {
+      name: 'the cpix prefix bound to another namespace',
+      body: utf8(valid.replace('xmlns:cpix="urn:dashif:org:cpix"', 'xmlns:cpix="urn:dashif:org:cpix:evil"')),
+      expect: 'ERR_KEY_SERVICE_NOT_CPIX',
+    },
     {
       name: 'the cpix prefix rebound to another namespace on the lists',
-      body: utf8(`<cpix:CPIX contentId="attack" version="2.3" ${NS}><cpix:ContentKeyList xmlns:cpix="urn:evil"><cpix:ContentKey kid="${KID}"/></cpix:ContentKeyList></cpix:CPIX>`),
+      body: utf8(
+        `<cpix:CPIX contentId="attack" version="2.3" ${NS}><cpix:ContentKeyList xmlns:cpix="urn:evil"><cpix:ContentKey kid="${KID}"/></cpix:ContentKeyList></cpix:CPIX>`,
+      ),
       expect: 'ERR_KEY_SERVICE_MISSING_LIST',
     },
-    { name: 'an unbound prefix', body: utf8(valid.replace('xmlns:cpix="urn:dashif:org:cpix" ', '')), expect: 'ERR_KEY_SERVICE_NOT_XML' },
+    {
+      name: 'an unbound prefix',
+      body: utf8(valid.replace('xmlns:cpix="urn:dashif:org:cpix" ', '')),
+      expect: 'ERR_KEY_SERVICE_NOT_XML',
+    },
     // Not namespace-well-formed (Namespaces in XML 1.0, section 3): refused.
-    { name: 'the xml prefix rebound', body: utf8(valid.replace('contentId="attack"', 'contentId="attack" xmlns:xml="urn:evil"')), expect: 'ERR_KEY_SERVICE_NOT_XML' },
-    { name: 'the xmlns prefix declared', body: utf8(valid.replace('contentId="attack"', 'contentId="attack" xmlns:xmlns="urn:evil"')), expect: 'ERR_KEY_SERVICE_NOT_XML' },
-    { name: 'an empty prefix binding', body: utf8(valid.replace('xmlns:cpix="urn:dashif:org:cpix"', 'xmlns:cpix=""')), expect: 'ERR_KEY_SERVICE_NOT_XML' },
-    { name: 'the pskc namespace on the root', body: utf8(valid.replace(/cpix:CPIX/g, 'pskc:CPIX')), expect: 'ERR_KEY_SERVICE_NOT_CPIX' },
-    { name: 'the cpix namespace under another prefix (control)', body: utf8(valid.replace(/cpix:/g, 'ns2:').replace('xmlns:cpix=', 'xmlns:ns2=')), expect: 200 },
-    { name: 'the cpix namespace as the default namespace (control)', body: utf8(valid.replace(/cpix:/g, '').replace('xmlns:cpix=', 'xmlns=')), expect: 200 },
+    {
+      name: 'the xml prefix rebound',
+      body: utf8(valid.replace('contentId="attack"', 'contentId="attack" xmlns:xml="urn:evil"')),
+      expect: 'ERR_KEY_SERVICE_NOT_XML',
+    },
+    {
+      name: 'the xmlns prefix declared',
+      body: utf8(valid.replace('contentId="attack"', 'contentId="attack" xmlns:xmlns="urn:evil"')),
+      expect: 'ERR_KEY_SERVICE_NOT_XML',
+    },
+    {
+      name: 'an empty prefix binding',
+      body: utf8(valid.replace('xmlns:cpix="urn:dashif:org:cpix"', 'xmlns:cpix=""')),
+      expect: 'ERR_KEY_SERVICE_NOT_XML',
+    },
+    {
+      name: 'the pskc namespace on the root',
+      body: utf8(valid.replace(/cpix:CPIX/g, 'pskc:CPIX')),
+      expect: 'ERR_KEY_SERVICE_NOT_CPIX',
+    },
+    {
+      name: 'the cpix namespace under another prefix (control)',
+      body: utf8(valid.replace(/cpix:/g, 'ns2:').replace('xmlns:cpix=', 'xmlns:ns2=')),
+      expect: 200,
+    },
+    {
+      name: 'the cpix namespace as the default namespace (control)',
+      body: utf8(valid.replace(/cpix:/g, '').replace('xmlns:cpix=', 'xmlns=')),
+      expect: 200,
+    },
   ];
 }

@@ -9,7 +9,8 @@ export interface XmlNode {
   wrappers?: { name: string; depth: number }[];
 }
 
-const TOKEN = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<\/([^\s>]+)\s*>|<([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|[^<]+/g;
+const TOKEN =
+  /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<\/([^\s>]+)\s*>|<([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|[^<]+/g;
 const ATTRIBUTE = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -32,7 +33,10 @@ export function parseSample(xml: string): XmlNode {
     } else if (opening !== undefined) {
       const node: XmlNode = {
         name: opening,
-        attributes: [...(attributes ?? '').matchAll(ATTRIBUTE)].map((a) => [a[1]!, unescapeXmlText(a[2] ?? a[3] ?? '')]),
+        attributes: [...(attributes ?? '').matchAll(ATTRIBUTE)].map((a) => [
+          a[1]!,
+          unescapeXmlText(a[2] ?? a[3] ?? ''),
+        ]),
         children: [],
       };
       parent.children.push(node);
@@ -131,12 +135,20 @@ function applyTree(root: XmlNode, mutation: TreeMutation): XmlNode {
     }
     case 'duplicate': {
       const { node, parent } = pick(mutation.at);
-      if (parent) parent.children.splice(parent.children.indexOf(node), 0, ...Array.from({ length: mutation.times }, () => cloneTree(node)));
+      if (parent)
+        parent.children.splice(
+          parent.children.indexOf(node),
+          0,
+          ...Array.from({ length: mutation.times }, () => cloneTree(node)),
+        );
       return root;
     }
     case 'reorder': {
       const { node } = pick(mutation.at);
-      const keyed = node.children.map((child, index) => ({ child, key: mutation.keys[index % Math.max(1, mutation.keys.length)] ?? index }));
+      const keyed = node.children.map((child, index) => ({
+        child,
+        key: mutation.keys[index % Math.max(1, mutation.keys.length)] ?? index,
+      }));
       node.children = keyed.sort((a, b) => a.key - b.key).map(({ child }) => child);
       return root;
     }
@@ -191,9 +203,17 @@ function applyBytes(bytes: Buffer, mutation: ByteMutation): Buffer {
     case 'truncate':
       return bytes.subarray(0, at(mutation.fraction));
     case 'splice':
-      return Buffer.concat([bytes.subarray(0, at(mutation.fraction)), mutation.bytes, bytes.subarray(at(mutation.fraction))]);
+      return Buffer.concat([
+        bytes.subarray(0, at(mutation.fraction)),
+        mutation.bytes,
+        bytes.subarray(at(mutation.fraction)),
+      ]);
     case 'raw-text':
-      return Buffer.concat([bytes.subarray(0, at(mutation.fraction)), Buffer.from(mutation.text, 'utf8'), bytes.subarray(at(mutation.fraction))]);
+      return Buffer.concat([
+        bytes.subarray(0, at(mutation.fraction)),
+        Buffer.from(mutation.text, 'utf8'),
+        bytes.subarray(at(mutation.fraction)),
+      ]);
     case 'flip': {
       const copy = Buffer.from(bytes);
       for (const fraction of mutation.fractions) if (copy.length > 0) copy[at(fraction) % copy.length]! ^= 0xff;
@@ -246,17 +266,68 @@ const SYSTEM_IDS = [
   '1077efec-c0b2-4d02-ace3-3c1e52e2fb4b',
 ];
 const ELEMENT_NAMES = [
-  'cpix:CPIX', 'cpix:ContentKeyList', 'cpix:ContentKey', 'cpix:DRMSystemList', 'cpix:DRMSystem', 'cpix:PSSH',
-  'cpix:ContentProtectionData', 'cpix:HLSSignalingData', 'cpix:URIExtXKey', 'cpix:ContentKeyPeriodList',
-  'cpix:ContentKeyPeriod', 'cpix:ContentKeyUsageRuleList', 'cpix:ContentKeyUsageRule', 'cpix:VideoFilter',
-  'cpix:AudioFilter', 'cpix:BitrateFilter', 'cpix:LabelFilter', 'cpix:KeyPeriodFilter', 'cpix:DeliveryDataList',
-  'cpix:DeliveryData', 'cpix:DeliveryKey', 'cpix:DocumentKey', 'cpix:Data', 'pskc:Secret', 'pskc:PlainValue',
-  'pskc:EncryptedValue', 'speke:KeyFormat', 'speke:ProtectionHeader', 'ContentKey', 'x:y', 'unbound:Thing', 'a',
+  'cpix:CPIX',
+  'cpix:ContentKeyList',
+  'cpix:ContentKey',
+  'cpix:DRMSystemList',
+  'cpix:DRMSystem',
+  'cpix:PSSH',
+  'cpix:ContentProtectionData',
+  'cpix:HLSSignalingData',
+  'cpix:URIExtXKey',
+  'cpix:ContentKeyPeriodList',
+  'cpix:ContentKeyPeriod',
+  'cpix:ContentKeyUsageRuleList',
+  'cpix:ContentKeyUsageRule',
+  'cpix:VideoFilter',
+  'cpix:AudioFilter',
+  'cpix:BitrateFilter',
+  'cpix:LabelFilter',
+  'cpix:KeyPeriodFilter',
+  'cpix:DeliveryDataList',
+  'cpix:DeliveryData',
+  'cpix:DeliveryKey',
+  'cpix:DocumentKey',
+  'cpix:Data',
+  'pskc:Secret',
+  'pskc:PlainValue',
+  'pskc:EncryptedValue',
+  'speke:KeyFormat',
+  'speke:ProtectionHeader',
+  'ContentKey',
+  'x:y',
+  'unbound:Thing',
+  'a',
 ];
 const ATTRIBUTE_NAMES = [
-  'kid', 'systemId', 'contentId', 'id', 'version', 'index', 'start', 'end', 'periodId', 'intendedTrackType',
-  'commonEncryptionScheme', 'explicitIV', 'minPixels', 'maxPixels', 'hdr', 'wcg', 'minFps', 'maxFps', 'minBitrate',
-  'maxBitrate', 'playlist', 'label', 'xmlns', 'xmlns:cpix', 'xmlns:pskc', 'xmlns:speke', 'xml:lang', 'dependsOnKey',
+  'kid',
+  'systemId',
+  'contentId',
+  'id',
+  'version',
+  'index',
+  'start',
+  'end',
+  'periodId',
+  'intendedTrackType',
+  'commonEncryptionScheme',
+  'explicitIV',
+  'minPixels',
+  'maxPixels',
+  'hdr',
+  'wcg',
+  'minFps',
+  'maxFps',
+  'minBitrate',
+  'maxBitrate',
+  'playlist',
+  'label',
+  'xmlns',
+  'xmlns:cpix',
+  'xmlns:pskc',
+  'xmlns:speke',
+  'xml:lang',
+  'dependsOnKey',
 ];
 
 /** Attribute values: realistic, hostile, random text, random Unicode, numbers, base64 and huge. */
@@ -264,19 +335,55 @@ const attributeValue: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 3, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
-  { weight: 3, arbitrary: fc.uuid().chain((uuid) => fc.constantFrom(uuid, uuid.toUpperCase(), `{${uuid}}`, uuid.replaceAll('-', ''))) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .uuid()
+      .chain((uuid) => fc.constantFrom(uuid, uuid.toUpperCase(), `{${uuid}}`, uuid.replaceAll('-', ''))),
+  },
   { weight: 2, arbitrary: fc.constantFrom(...SYSTEM_IDS) },
   {
     weight: 3,
     arbitrary: fc.constantFrom(
-      '', ' ', 'cenc', 'cbcs', 'cens', 'cbc1', 'CBCS', 'VIDEO', 'AUDIO', 'ALL', 'SD', 'HD', 'UHD1', 'UHD2', 'video',
-      '2.3', '2.2', '2.4', '1.0', '9.9', 'master', 'media', 'multiVariant', 'true', 'false', 'urn:dashif:org:cpix',
-      'urn:ietf:params:xml:ns:keyprov:pskc', 'urn:aws:amazon:com:speke', 'http://www.w3.org/2000/09/xmldsig#',
+      '',
+      ' ',
+      'cenc',
+      'cbcs',
+      'cens',
+      'cbc1',
+      'CBCS',
+      'VIDEO',
+      'AUDIO',
+      'ALL',
+      'SD',
+      'HD',
+      'UHD1',
+      'UHD2',
+      'video',
+      '2.3',
+      '2.2',
+      '2.4',
+      '1.0',
+      '9.9',
+      'master',
+      'media',
+      'multiVariant',
+      'true',
+      'false',
+      'urn:dashif:org:cpix',
+      'urn:ietf:params:xml:ns:keyprov:pskc',
+      'urn:aws:amazon:com:speke',
+      'http://www.w3.org/2000/09/xmldsig#',
     ),
   },
   { weight: 3, arbitrary: fc.oneof(fc.integer().map(String), fc.bigInt().map(String), fc.double().map(String)) },
   { weight: 2, arbitrary: fc.uint8Array({ maxLength: 48 }).map((bytes) => Buffer.from(bytes).toString('base64')) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('A', '9', 'é', '\u{1F511}'), fc.integer({ min: 1_000, max: 200_000 })).map(([c, n]) => c.repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('A', '9', 'é', '\u{1F511}'), fc.integer({ min: 1_000, max: 200_000 }))
+      .map(([c, n]) => c.repeat(n)),
+  },
 );
 
 /** Text content: base64 (valid and not), random text, huge. */
@@ -292,10 +399,23 @@ const index = fc.nat({ max: 10_000 });
 /** One structural mutation. */
 export const treeMutation: fc.Arbitrary<TreeMutation> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('drop' as const), at: index }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('duplicate' as const), at: index, times: fc.integer({ min: 1, max: 40 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('reorder' as const), at: index, keys: fc.array(fc.nat(), { minLength: 1, maxLength: 12 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('duplicate' as const), at: index, times: fc.integer({ min: 1, max: 40 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('reorder' as const),
+      at: index,
+      keys: fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('move' as const), at: index, to: index }) },
-  { weight: 5, arbitrary: fc.record({ op: fc.constant('set-attribute' as const), at: index, which: index, value: attributeValue }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ op: fc.constant('set-attribute' as const), at: index, which: index, value: attributeValue }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -307,7 +427,10 @@ export const treeMutation: fc.Arbitrary<TreeMutation> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('drop-attribute' as const), at: index, which: index }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('set-text' as const), at: index, text: textValue }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('rename' as const), at: index, name: fc.constantFrom(...ELEMENT_NAMES) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('rename' as const), at: index, name: fc.constantFrom(...ELEMENT_NAMES) }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -324,21 +447,57 @@ const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 /** One byte-level mutation. */
 export const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('truncate' as const), fraction }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('splice' as const), fraction, bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('splice' as const),
+      fraction,
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
       op: fc.constant('raw-text' as const),
       fraction,
-      text: fc.constantFrom('<', '>', '&', '"', ']]>', '<!--', '<![CDATA[x', '&amp', '&#0;', '&#xD800;', '&unknown;', '<?pi x?>', '\u0000', '\uFFFE', '<a:b xmlns:a=""/>', '</cpix:CPIX>'),
+      text: fc.constantFrom(
+        '<',
+        '>',
+        '&',
+        '"',
+        ']]>',
+        '<!--',
+        '<![CDATA[x',
+        '&amp',
+        '&#0;',
+        '&#xD800;',
+        '&unknown;',
+        '<?pi x?>',
+        '\u0000',
+        '\uFFFE',
+        '<a:b xmlns:a=""/>',
+        '</cpix:CPIX>',
+      ),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('flip' as const), fractions: fc.array(fraction, { minLength: 1, maxLength: 8 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('flip' as const),
+      fractions: fc.array(fraction, { minLength: 1, maxLength: 8 }),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
       op: fc.constant('encode' as const),
-      as: fc.constantFrom('utf16le-bom' as const, 'utf16be-bom' as const, 'utf16le-no-bom' as const, 'utf8-double-bom' as const, 'latin1' as const),
+      as: fc.constantFrom(
+        'utf16le-bom' as const,
+        'utf16be-bom' as const,
+        'utf16le-no-bom' as const,
+        'utf8-double-bom' as const,
+        'latin1' as const,
+      ),
     }),
   },
 );
@@ -347,8 +506,14 @@ export const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
 export function fuzzCase(baseCount: number, routeCount: number): fc.Arbitrary<FuzzCase> {
   return fc.record({
     base: fc.nat({ max: baseCount - 1 }),
-    route: fc.oneof({ weight: 9, arbitrary: fc.constant('own' as const) }, { weight: 1, arbitrary: fc.nat({ max: routeCount - 1 }) }),
+    route: fc.oneof(
+      { weight: 9, arbitrary: fc.constant('own' as const) },
+      { weight: 1, arbitrary: fc.nat({ max: routeCount - 1 }) },
+    ),
     tree: fc.array(treeMutation, { minLength: 0, maxLength: 4 }),
-    bytes: fc.oneof({ weight: 3, arbitrary: fc.constant<ByteMutation[]>([]) }, { weight: 1, arbitrary: fc.array(byteMutation, { minLength: 1, maxLength: 2 }) }),
+    bytes: fc.oneof(
+      { weight: 3, arbitrary: fc.constant<ByteMutation[]>([]) },
+      { weight: 1, arbitrary: fc.array(byteMutation, { minLength: 1, maxLength: 2 }) },
+    ),
   });
 }

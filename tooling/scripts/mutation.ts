@@ -15,10 +15,15 @@ const force = process.argv.includes('--force');
 const asked = process.argv.slice(2).filter((arg) => arg !== '--force');
 const unknown = asked.filter((arg) => !floored.some((pkg) => pkg.name === arg || pkg.name === `@cpixkit/${arg}`));
 if (unknown.length > 0) {
-  console.error(`test:mutation: no floor for ${unknown.join(', ')}; packages: ${floored.map((pkg) => pkg.name).join(', ')}`);
+  console.error(
+    `test:mutation: no floor for ${unknown.join(', ')}; packages: ${floored.map((pkg) => pkg.name).join(', ')}`,
+  );
   process.exit(2);
 }
-const chosen = asked.length === 0 ? floored : floored.filter((pkg) => asked.some((arg) => pkg.name === arg || pkg.name === `@cpixkit/${arg}`));
+const chosen =
+  asked.length === 0
+    ? floored
+    : floored.filter((pkg) => asked.some((arg) => pkg.name === arg || pkg.name === `@cpixkit/${arg}`));
 
 const lines: string[] = [];
 let belowFloor = false;

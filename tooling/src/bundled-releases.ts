@@ -32,7 +32,10 @@ function namedInChangeset(text: string): string[] {
  */
 export function writeBundledReleaseChangesets(root: string): string[] {
   const manifests = new Map<string, Manifest>(
-    workspacePackages(root).map((pkg) => [pkg.name, JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as Manifest]),
+    workspacePackages(root).map((pkg) => [
+      pkg.name,
+      JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as Manifest,
+    ]),
   );
   const changesetDir = join(root, '.changeset');
   const released = new Set<string>();

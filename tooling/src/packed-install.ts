@@ -70,14 +70,18 @@ function filesUnder(dir: string, visit: (path: string, size: number) => void): v
  */
 export function installPacked(root: string, names: string[]): PackedInstall {
   const manifests = new Map(
-    workspacePackages(root).map((pkg) => [pkg.name, { dir: pkg.dir, manifest: JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as Manifest }]),
+    workspacePackages(root).map((pkg) => [
+      pkg.name,
+      { dir: pkg.dir, manifest: JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as Manifest },
+    ]),
   );
   const wanted = new Set<string>();
   const want = (name: string) => {
     const found = manifests.get(name);
     if (found === undefined || wanted.has(name)) return;
     wanted.add(name);
-    for (const dependency of Object.keys({ ...found.manifest.dependencies, ...found.manifest.optionalDependencies })) want(dependency);
+    for (const dependency of Object.keys({ ...found.manifest.dependencies, ...found.manifest.optionalDependencies }))
+      want(dependency);
   };
   names.forEach(want);
 
@@ -103,8 +107,12 @@ export function installPacked(root: string, names: string[]): PackedInstall {
 
   const packages = installedPackages(join(prefix, 'node_modules'));
   const installScripts = packages.filter((dir) => {
-    const { scripts = {} } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-    return ['preinstall', 'install', 'postinstall'].some((hook) => hook in scripts) || existsSync(join(dir, 'binding.gyp'));
+    const { scripts = {} } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
+    return (
+      ['preinstall', 'install', 'postinstall'].some((hook) => hook in scripts) || existsSync(join(dir, 'binding.gyp'))
+    );
   });
   let bytes = 0;
   const nativeModules: string[] = [];

@@ -22,10 +22,7 @@ describe('release flow', () => {
     for (const pkg of packages) {
       cpSync(join(pkg.dir, 'package.json'), join(sandbox, pkg.dir.slice(root.length), 'package.json'));
     }
-    writeFileSync(
-      join(sandbox, '.changeset/sample.md'),
-      '---\n"@cpixkit/pssh": minor\n---\n\nSample change.\n',
-    );
+    writeFileSync(join(sandbox, '.changeset/sample.md'), '---\n"@cpixkit/pssh": minor\n---\n\nSample change.\n');
     const before = new Map(packages.map((pkg) => [pkg.name, versionOf(pkg.dir)]));
 
     execFileSync(join(root, 'node_modules/.bin/changeset'), ['version'], { cwd: sandbox, stdio: 'pipe' });
@@ -42,17 +39,24 @@ describe('release flow', () => {
   it('`pnpm version-packages` also bumps the packages that bundle a released one (the CLI bundles pssh)', () => {
     const fresh = mkdtempSync(join(tmpdir(), 'cpixkit-bundled-'));
     try {
-      for (const file of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json']) cpSync(join(root, file), join(fresh, file));
+      for (const file of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json'])
+        cpSync(join(root, file), join(fresh, file));
       const packages = workspacePackages(root);
-      for (const pkg of packages) cpSync(join(pkg.dir, 'package.json'), join(fresh, pkg.dir.slice(root.length), 'package.json'));
+      for (const pkg of packages)
+        cpSync(join(pkg.dir, 'package.json'), join(fresh, pkg.dir.slice(root.length), 'package.json'));
       writeFileSync(join(fresh, '.changeset/pssh-fix.md'), '---\n"@cpixkit/pssh": patch\n---\n\nA pssh fix.\n');
       const before = versionOf(join(root, 'apps/cli'));
 
-      const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+      const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      };
       const [prepare, version] = scripts['version-packages']!.split(' && ');
       expect(prepare).toBe('node tooling/scripts/bundled-releases.ts');
       expect(version).toBe('changeset version');
-      execFileSync(process.execPath, [join(root, 'tooling/scripts/bundled-releases.ts')], { cwd: fresh, stdio: 'pipe' });
+      execFileSync(process.execPath, [join(root, 'tooling/scripts/bundled-releases.ts')], {
+        cwd: fresh,
+        stdio: 'pipe',
+      });
       execFileSync(join(root, 'node_modules/.bin/changeset'), ['version'], { cwd: fresh, stdio: 'pipe' });
 
       expect(versionOf(join(fresh, 'apps/cli'))).not.toBe(before);
@@ -64,7 +68,10 @@ describe('release flow', () => {
 
   it('every published package ships its CHANGELOG.md', () => {
     for (const pkg of workspacePackages(root)) {
-      const manifest = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as { private?: boolean; files?: string[] };
+      const manifest = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as {
+        private?: boolean;
+        files?: string[];
+      };
       if (manifest.private) continue;
       expect([pkg.name, manifest.files]).toEqual([pkg.name, expect.arrayContaining(['dist', 'CHANGELOG.md'])]);
     }

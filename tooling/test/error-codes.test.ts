@@ -20,19 +20,28 @@ function sourceFiles(dir: string): string[] {
 function codesInSource(dir: string): Set<string> {
   const codes = new Set<string>();
   for (const file of sourceFiles(join(dir, 'src'))) {
-    for (const match of readFileSync(file, 'utf8').matchAll(new RegExp(`['"\\x60](ERR_${OWN})['"\\x60]`, 'g'))) codes.add(match[1]!);
+    for (const match of readFileSync(file, 'utf8').matchAll(new RegExp(`['"\\x60](ERR_${OWN})['"\\x60]`, 'g')))
+      codes.add(match[1]!);
   }
   return codes;
 }
 
 const packages = workspacePackages(root).map((pkg) => {
-  const manifest = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+  const manifest = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')) as Record<
+    string,
+    Record<string, string> | undefined
+  >;
   const workspaceDependencies = ['dependencies', 'devDependencies', 'optionalDependencies'].flatMap((section) =>
     Object.entries(manifest[section] ?? {})
       .filter(([, range]) => range.startsWith('workspace:'))
       .map(([name]) => name),
   );
-  return { ...pkg, workspaceDependencies, codes: codesInSource(pkg.dir), readme: readFileSync(join(pkg.dir, 'README.md'), 'utf8') };
+  return {
+    ...pkg,
+    workspaceDependencies,
+    codes: codesInSource(pkg.dir),
+    readme: readFileSync(join(pkg.dir, 'README.md'), 'utf8'),
+  };
 });
 const byName = new Map(packages.map((pkg) => [pkg.name, pkg]));
 
@@ -42,7 +51,8 @@ function reachableCodes(name: string, seen = new Set<string>()): Set<string> {
   if (pkg === undefined || seen.has(name)) return new Set();
   seen.add(name);
   const codes = new Set(pkg.codes);
-  for (const dependency of pkg.workspaceDependencies) for (const code of reachableCodes(dependency, seen)) codes.add(code);
+  for (const dependency of pkg.workspaceDependencies)
+    for (const code of reachableCodes(dependency, seen)) codes.add(code);
   return codes;
 }
 

@@ -86,7 +86,11 @@ describe('vectors', () => {
   it('says where every value comes from in a few words', () => {
     const seedCase = (c: VectorCase): boolean => c.origin === 'seed';
     for (const c of all.filter(seedCase)) {
-      expect(c.source, c.name).toEqual({ document: expect.any(String), seed_file: expect.stringMatching(/^00[0-4]$/), where: expect.any(String) });
+      expect(c.source, c.name).toEqual({
+        document: expect.any(String),
+        seed_file: expect.stringMatching(/^00[0-4]$/),
+        where: expect.any(String),
+      });
     }
     for (const c of all.filter((c) => !seedCase(c))) {
       expect(c.source.references?.length, c.name).toBeGreaterThan(0);
@@ -95,7 +99,9 @@ describe('vectors', () => {
   });
 
   it('names, for a seed PSSH box, fixture documents that carry it byte for byte', () => {
-    const boxes = vectorCases<string>('playready_pssh', 'widevine_pssh').filter((c) => /\.xml \/ DRMSystem \w+ \/ PSSH$/.test(c.source.where ?? ''));
+    const boxes = vectorCases<string>('playready_pssh', 'widevine_pssh').filter((c) =>
+      /\.xml \/ DRMSystem \w+ \/ PSSH$/.test(c.source.where ?? ''),
+    );
     expect(boxes.length).toBeGreaterThanOrEqual(6);
     for (const c of boxes) {
       const files = c.source.where!.split(' / ')[0]!.split(', ');
@@ -123,12 +129,18 @@ describe('fixture documents', () => {
 
   it('are well-formed XML (libxml2), except the damaged copies, which are not', async () => {
     for (const file of seedFiles()) {
-      const { valid, errors } = await validateXML({ xml: [{ fileName: file, contents: documentText(file) }], normalization: 'format' });
-      expect({ file, valid }, errors.map((error) => error.message).join('\n')).toEqual({ file, valid: !file.endsWith('-damaged.xml') });
+      const { valid, errors } = await validateXML({
+        xml: [{ fileName: file, contents: documentText(file) }],
+        normalization: 'format',
+      });
+      expect({ file, valid }, errors.map((error) => error.message).join('\n')).toEqual({
+        file,
+        valid: !file.endsWith('-damaged.xml'),
+      });
     }
   }, 60_000);
 
-  it('carry no comments: the vendors\' remarks are not ours to copy', () => {
+  it("carry no comments: the vendors' remarks are not ours to copy", () => {
     for (const file of seedFiles()) expect(documentText(file), file).not.toContain('<!--');
   });
 
@@ -143,7 +155,7 @@ describe('fixture documents', () => {
     expect(() => seedSample('999#1')).toThrow('seed sample 999#1 not found');
   });
 
-  it('keep the AWS spec\'s DRMSysList/DRMSys only in the requests named so, which are otherwise the same requests', () => {
+  it("keep the AWS spec's DRMSysList/DRMSys only in the requests named so, which are otherwise the same requests", () => {
     for (const [spec, misspelt, sample] of [
       ['awsLiveRequest', 'awsLiveRequestDrmSysList', '003#1'],
       ['awsVodRequest', 'awsVodRequestDrmSysList', '003#3'],
@@ -173,9 +185,16 @@ describe('CPIX schemas', () => {
   });
 
   it('are the unmodified copies whose digests the README lists', () => {
-    const listed = [...readFileSync(join(schemaDir(), 'README.md'), 'utf8').matchAll(/^([0-9a-f]{64}) {2}(\S+)$/gm)].map(([, digest, path]) => `${digest} ${path}`);
+    const listed = [
+      ...readFileSync(join(schemaDir(), 'README.md'), 'utf8').matchAll(/^([0-9a-f]{64}) {2}(\S+)$/gm),
+    ].map(([, digest, path]) => `${digest} ${path}`);
     const actual = versions.flatMap((version) =>
-      files.map((file) => `${createHash('sha256').update(readFileSync(join(schemaDir(version), file))).digest('hex')} ${version}/${file}`),
+      files.map(
+        (file) =>
+          `${createHash('sha256')
+            .update(readFileSync(join(schemaDir(version), file)))
+            .digest('hex')} ${version}/${file}`,
+      ),
     );
     expect(listed).toEqual(actual);
   });

@@ -9,11 +9,19 @@ const statuses = (...list: string[]) => list.map((status) => ({ status }));
 
 describe('mutation score', () => {
   it('counts killed and timed-out mutants as detected, survivors and uncovered ones as not', () => {
-    expect(mutationScore(statuses('Killed', 'Timeout', 'Survived', 'NoCoverage'))).toStrictEqual({ detected: 2, valid: 4, percent: 50 });
+    expect(mutationScore(statuses('Killed', 'Timeout', 'Survived', 'NoCoverage'))).toStrictEqual({
+      detected: 2,
+      valid: 4,
+      percent: 50,
+    });
   });
 
   it('leaves out mutants that do not compile, error at run time or are ignored', () => {
-    expect(mutationScore(statuses('Killed', 'CompileError', 'RuntimeError', 'Ignored', 'Pending'))).toStrictEqual({ detected: 1, valid: 1, percent: 100 });
+    expect(mutationScore(statuses('Killed', 'CompileError', 'RuntimeError', 'Ignored', 'Pending'))).toStrictEqual({
+      detected: 1,
+      valid: 1,
+      percent: 100,
+    });
   });
 
   it('is 100 % when nothing counts', () => {

@@ -8,7 +8,8 @@ import { bench, describe } from 'vitest';
 // the same run: the difference is what cpixkit itself costs. "warm" runs with Node's module compile cache
 // filled by earlier runs (what a user gets from the second run on); "cold" with the cache switched off.
 const BIN = new URL('../dist/cli.js', import.meta.url).pathname;
-const BOX = 'AAAAaHBzc2gAAAAA7e+LqXnWSs6jyCfc1R0h7QAAAEgIARIQa6yOww7jN589ISkLOivJwxoMaW5rYWVudHdvcmtzIh1jcGl4LXRlc3QtY2lkMDAwMDAwMDAwMDAwMDA4MCoCSEQ4gAE=';
+const BOX =
+  'AAAAaHBzc2gAAAAA7e+LqXnWSs6jyCfc1R0h7QAAAEgIARIQa6yOww7jN589ISkLOivJwxoMaW5rYWVudHdvcmtzIh1jcGl4LXRlc3QtY2lkMDAwMDAwMDAwMDAwMDA4MCoCSEQ4gAE=';
 const WARM = { ...process.env, NODE_COMPILE_CACHE: mkdtempSync(join(tmpdir(), 'cpixkit-compile-cache-')) };
 const COLD = { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' };
 

@@ -10,12 +10,16 @@ const once = { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 };
 
 describe('install size', () => {
   for (const name of ['cpixkit', '@cpixkit/server']) {
-    bench(`npm install ${name} (packed)`, () => {
-      const installed = installPacked(ROOT, [name]);
-      console.log(
-        `[install size] ${name}: ${installed.packages.length} packages, ${(installed.bytes / 1e6).toFixed(1)} MB, ` +
-          `${installed.installScripts.length} install scripts, ${installed.nativeModules.length} native modules, ${installed.seconds.toFixed(1)} s`,
-      );
-    }, once);
+    bench(
+      `npm install ${name} (packed)`,
+      () => {
+        const installed = installPacked(ROOT, [name]);
+        console.log(
+          `[install size] ${name}: ${installed.packages.length} packages, ${(installed.bytes / 1e6).toFixed(1)} MB, ` +
+            `${installed.installScripts.length} install scripts, ${installed.nativeModules.length} native modules, ${installed.seconds.toFixed(1)} s`,
+        );
+      },
+      once,
+    );
   }
 });

@@ -51,9 +51,19 @@ export interface CpixSummary {
   contentId: string | null;
   contentKeys: SummaryContentKey[];
   drmSystems: SummaryDrmSystem[];
-  periods: Array<{ id: string | null; index: number | null; start: string | null; end: string | null; label: string | null }>;
+  periods: Array<{
+    id: string | null;
+    index: number | null;
+    start: string | null;
+    end: string | null;
+    label: string | null;
+  }>;
   usageRules: SummaryUsageRule[];
-  recipients: Array<{ name: string | null; encrypted: boolean; certificates: Array<{ subject: string; fingerprint256: string; validTo: string }> }>;
+  recipients: Array<{
+    name: string | null;
+    encrypted: boolean;
+    certificates: Array<{ subject: string; fingerprint256: string; validTo: string }>;
+  }>;
   signatures: number;
   warnings: CpixWarning[];
 }
@@ -72,7 +82,11 @@ export function summarise(document: CpixDocument, warnings: CpixWarning[], showK
         scheme: key.commonEncryptionScheme ?? null,
         explicitIV: key.explicitIV ? toHex(key.explicitIV) : null,
         key: value?.plainValue
-          ? { state, hex: secret(toHex(value.plainValue), showKeys), base64: secret(toBase64(value.plainValue), showKeys) }
+          ? {
+              state,
+              hex: secret(toHex(value.plainValue), showKeys),
+              base64: secret(toBase64(value.plainValue), showKeys),
+            }
           : { state },
       };
     }),
@@ -126,7 +140,8 @@ function range(name: string, min: number | undefined, max: number | undefined): 
 }
 
 function summariseRule(rule: ContentKeyUsageRule): SummaryUsageRule {
-  const compact = (items: Array<string | undefined>): string => items.filter((item) => item !== undefined).join(' ') || 'any';
+  const compact = (items: Array<string | undefined>): string =>
+    items.filter((item) => item !== undefined).join(' ') || 'any';
   return {
     kid: rule.kid,
     intendedTrackType: rule.intendedTrackType ?? null,
@@ -140,7 +155,9 @@ function summariseRule(rule: ContentKeyUsageRule): SummaryUsageRule {
         filter.wcg === undefined ? undefined : `wcg=${String(filter.wcg)}`,
       ]),
     ),
-    audio: (rule.audioFilters ?? []).map((filter) => compact([range('channels', filter.minChannels, filter.maxChannels)])),
+    audio: (rule.audioFilters ?? []).map((filter) =>
+      compact([range('channels', filter.minChannels, filter.maxChannels)]),
+    ),
     bitrate: (rule.bitrateFilters ?? []).map((filter) => compact([range('bps', filter.minBitrate, filter.maxBitrate)])),
     other: (rule.extensions ?? []).map((xml) => /^<([\w.:-]+)/.exec(xml)?.[1] ?? 'extension'),
   };
@@ -156,7 +173,12 @@ export function renderSummary(summary: CpixSummary, style: Style): string {
 
   const section = (title: string, rows: string[][], header: string[]): void => {
     out.push('', style.bold(`${title} (${rows.length})`));
-    if (rows.length > 0) out.push(...formatTable([header, ...rows], style.dim).split('\n').map((line) => `  ${line}`));
+    if (rows.length > 0)
+      out.push(
+        ...formatTable([header, ...rows], style.dim)
+          .split('\n')
+          .map((line) => `  ${line}`),
+      );
   };
   section(
     'Content keys',
@@ -170,13 +192,23 @@ export function renderSummary(summary: CpixSummary, style: Style): string {
   );
   section(
     'DRM systems',
-    summary.drmSystems.map((system) => [system.kid, system.systemName ?? system.systemId, system.signalling.join(', ') || '-']),
+    summary.drmSystems.map((system) => [
+      system.kid,
+      system.systemName ?? system.systemId,
+      system.signalling.join(', ') || '-',
+    ]),
     ['KID', 'SYSTEM', 'SIGNALLING'],
   );
   if (summary.periods.length > 0) {
     section(
       'Key periods',
-      summary.periods.map((period) => [period.id ?? '-', String(period.index ?? '-'), period.start ?? '-', period.end ?? '-', period.label ?? '-']),
+      summary.periods.map((period) => [
+        period.id ?? '-',
+        String(period.index ?? '-'),
+        period.start ?? '-',
+        period.end ?? '-',
+        period.label ?? '-',
+      ]),
       ['ID', 'INDEX', 'START', 'END', 'LABEL'],
     );
   }
@@ -212,7 +244,8 @@ export function renderSummary(summary: CpixSummary, style: Style): string {
   if (summary.signatures > 0) out.push('', `Signatures: ${summary.signatures} (check them with cpixkit cpix verify)`);
   if (summary.warnings.length > 0) {
     out.push('', style.bold(`Reading warnings (${summary.warnings.length})`));
-    for (const warning of summary.warnings) out.push(`  ${style.yellow(warning.code)}  ${warning.path}: ${warning.message}`);
+    for (const warning of summary.warnings)
+      out.push(`  ${style.yellow(warning.code)}  ${warning.path}: ${warning.message}`);
   }
   return out.join('\n');
 }

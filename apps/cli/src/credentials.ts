@@ -18,7 +18,8 @@ export function privateKeyInput(options: PrivateKeyOptions): PrivateKeyInput {
     throw new CliError('ERR_CLI_USAGE', 'give either --private-key <pem file> or --pkcs12 <file> (with --password)');
   }
   if (options.privateKey !== undefined) {
-    if (options.password !== undefined) throw new CliError('ERR_CLI_USAGE', '--password goes with --pkcs12 (PEM keys must be unencrypted)');
+    if (options.password !== undefined)
+      throw new CliError('ERR_CLI_USAGE', '--password goes with --pkcs12 (PEM keys must be unencrypted)');
     return readFile(options.privateKey).bytes.toString('utf8');
   }
   return {

@@ -78,7 +78,11 @@ interface LibraryError extends Error {
 }
 
 function isLibraryError(error: unknown): error is LibraryError {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && /^ERR_[A-Z0-9_]+$/.test((error as LibraryError).code);
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    /^ERR_[A-Z0-9_]+$/.test((error as LibraryError).code)
+  );
 }
 
 /** How an error is reported: one stderr line and the exit code. */

@@ -37,7 +37,10 @@ export function readFile(path: string): Input {
     return { bytes: readFileSync(path), origin: 'file', path };
   } catch (cause) {
     const reason = (cause as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new CliError('ERR_CLI_READ_FAILED', `cannot read ${path} (${reason})`, { exitCode: EXIT.INVALID_INPUT, cause });
+    throw new CliError('ERR_CLI_READ_FAILED', `cannot read ${path} (${reason})`, {
+      exitCode: EXIT.INVALID_INPUT,
+      cause,
+    });
   }
 }
 

@@ -33,7 +33,10 @@ function parseHeaderVersion(text: string): WrmHeaderVersion {
   const [major = '', minor = '0'] = text.trim().split('.');
   const version = `${major}.${minor}.0.0`;
   if (!(WRMHEADER_VERSIONS as readonly string[]).includes(version)) {
-    throw new CliError('ERR_CLI_USAGE', `--header-version must be one of ${WRMHEADER_VERSIONS.join(', ')}, got ${JSON.stringify(text)}`);
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      `--header-version must be one of ${WRMHEADER_VERSIONS.join(', ')}, got ${JSON.stringify(text)}`,
+    );
   }
   return version as WrmHeaderVersion;
 }
@@ -43,12 +46,17 @@ function parseHeaderVersion(text: string): WrmHeaderVersion {
  * taken: 4.0.0.0 for one AESCTR key (every PlayReady client reads it), 4.1.0.0 for none, 4.2.0.0 for
  * several, 4.3.0.0 for AESCBC.
  */
-export function headerFromOptions(options: PlayReadyHeaderOptions, defaults: { algId?: PlayReadyAlgorithm } = {}): WrmHeader {
+export function headerFromOptions(
+  options: PlayReadyHeaderOptions,
+  defaults: { algId?: PlayReadyAlgorithm } = {},
+): WrmHeader {
   const kids = (options.kid ?? []).map(parseKid);
   const keys = contentKeys(kids, options);
   // A key is given to compute CHECKSUMs, which exist for AESCTR only (ALGID is optional from 4.3 on).
   const algId =
-    options.algid === undefined ? (defaults.algId ?? (keys ? 'AESCTR' : undefined)) : (options.algid.toUpperCase() as PlayReadyAlgorithm);
+    options.algid === undefined
+      ? (defaults.algId ?? (keys ? 'AESCTR' : undefined))
+      : (options.algid.toUpperCase() as PlayReadyAlgorithm);
   const version =
     options.headerVersion !== undefined
       ? parseHeaderVersion(options.headerVersion)
@@ -80,11 +88,18 @@ export function headerFromOptions(options: PlayReadyHeaderOptions, defaults: { a
 }
 
 /** The content key of each KID: given with `--key`, derived with `--key-seed`, or none. */
-function contentKeys(kids: readonly string[], options: Pick<PlayReadyHeaderOptions, 'key' | 'keySeed'>): Uint8Array[] | undefined {
+function contentKeys(
+  kids: readonly string[],
+  options: Pick<PlayReadyHeaderOptions, 'key' | 'keySeed'>,
+): Uint8Array[] | undefined {
   if (options.key !== undefined && options.key.length > 0) {
-    if (options.keySeed !== undefined) throw new CliError('ERR_CLI_USAGE', '--key and --key-seed cannot be used together');
+    if (options.keySeed !== undefined)
+      throw new CliError('ERR_CLI_USAGE', '--key and --key-seed cannot be used together');
     if (options.key.length !== kids.length) {
-      throw new CliError('ERR_CLI_USAGE', `${options.key.length} --key values for ${kids.length} KIDs: give one key per KID, in the same order`);
+      throw new CliError(
+        'ERR_CLI_USAGE',
+        `${options.key.length} --key values for ${kids.length} KIDs: give one key per KID, in the same order`,
+      );
     }
     return options.key.map((key, index) => parseBytes(key, `--key ${index + 1}`, 16));
   }

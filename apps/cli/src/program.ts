@@ -65,12 +65,20 @@ export function buildProgram(): Command {
       .option('--common-system-id', 'use the W3C Common system id')
       .option('--key-id <kid>', 'KID, UUID or 32 hex digits (repeatable)', collect)
       .option('--pssh-data <data>', 'the box Data, base64 or hex (instead of generated Widevine/PlayReady data)')
-      .option('--pssh-version <version>', 'box version 0 or 1 (default: 0 for Widevine/PlayReady data, else 1 with KIDs)')
+      .option(
+        '--pssh-version <version>',
+        'box version 0 or 1 (default: 0 for Widevine/PlayReady data, else 1 with KIDs)',
+      )
       .option('--content-id <hex>', 'Widevine content_id, hex')
       .option('--content-id-string <text>', 'Widevine content_id, as text')
       .option('--provider <name>', 'Widevine provider')
       .addOption(new Option('--protection-scheme <scheme>', 'Widevine protection_scheme').choices(ENCRYPTION_SCHEMES))
-      .addOption(new Option('--algorithm <algorithm>', 'Widevine algorithm (deprecated field)').choices(['aesctr', 'unencrypted']))
+      .addOption(
+        new Option('--algorithm <algorithm>', 'Widevine algorithm (deprecated field)').choices([
+          'aesctr',
+          'unencrypted',
+        ]),
+      )
       .option('--track-type <type>', 'Widevine track_type (deprecated field), e.g. HD')
       .option('--crypto-period-index <index>', 'Widevine crypto_period_index (key rotation)'),
   )
@@ -129,11 +137,25 @@ export function buildProgram(): Command {
       .description('#EXT-X-KEY (media playlist) and #EXT-X-SESSION-KEY (master playlist) lines per DRM')
       .option('--drm <drms>', 'widevine, playready, fairplay, aes128 (comma-separated or repeated)', collect)
       .option('--kid <kid>', 'KID (repeatable)', collect)
-      .addOption(new Option('--scheme <scheme>', 'encryption scheme: cenc (SAMPLE-AES-CTR) or cbcs (SAMPLE-AES)').choices(['cenc', 'cbcs']))
-      .addOption(new Option('--playlist <playlist>', 'media (EXT-X-KEY), master (EXT-X-SESSION-KEY) or both').choices(['media', 'master', 'both']))
+      .addOption(
+        new Option('--scheme <scheme>', 'encryption scheme: cenc (SAMPLE-AES-CTR) or cbcs (SAMPLE-AES)').choices([
+          'cenc',
+          'cbcs',
+        ]),
+      )
+      .addOption(
+        new Option('--playlist <playlist>', 'media (EXT-X-KEY), master (EXT-X-SESSION-KEY) or both').choices([
+          'media',
+          'master',
+          'both',
+        ]),
+      )
       .option('--iv <iv>', 'IV, 16 bytes hex or base64 (FairPlay skd URI, AES-128 IV)')
       .option('--key-uri <url>', 'AES-128 key URL')
-      .option('--skd <uri>', 'FairPlay URI or template: skd://{kid}:{ivHex}, skd://{kidBase64}, skd://{contentId}{periodIndexHex}…')
+      .option(
+        '--skd <uri>',
+        'FairPlay URI or template: skd://{kid}:{ivHex}, skd://{kidBase64}, skd://{contentId}{periodIndexHex}…',
+      )
       .option('--content-id <id>', 'content id for the {contentId} placeholder of --skd')
       .option('--period <index>', 'key period index for the {periodIndexHex} placeholder of --skd')
       .option('--json', 'print JSON'),
@@ -147,7 +169,9 @@ export function buildProgram(): Command {
     )
     .action(async (options) => (await import('./commands/hls.js')).hls(options));
 
-  const cpix = program.command('cpix').description('validate, inspect, decrypt, encrypt, sign and verify CPIX documents');
+  const cpix = program
+    .command('cpix')
+    .description('validate, inspect, decrypt, encrypt, sign and verify CPIX documents');
   const fileArgument = '<file>';
   const fileHelp = 'the CPIX document: a path, @path, or - for stdin';
   const addPrivateKeyOptions = (command: Command): Command =>
@@ -157,20 +181,30 @@ export function buildProgram(): Command {
       .option('--password <password>', 'PKCS#12 password: the text, @file or env:NAME');
   cpix
     .command('validate')
-    .description('XSD (the version the document declares) and semantic validation; every problem listed, exit 2 on errors')
+    .description(
+      'XSD (the version the document declares) and semantic validation; every problem listed, exit 2 on errors',
+    )
     .argument(fileArgument, fileHelp)
     .option('--no-xsd', 'skip the XML Schema check')
     .option('--strict', 'count warnings (leniencies of the reader, doubtful rules) as errors')
     .option('--json', 'print JSON')
-    .addHelpText('after', examples('cpixkit cpix validate response.cpix', 'cpixkit cpix validate - --json < request.xml'))
+    .addHelpText(
+      'after',
+      examples('cpixkit cpix validate response.cpix', 'cpixkit cpix validate - --json < request.xml'),
+    )
     .action(async (file: string, options) => (await import('./commands/cpix-validate.js')).cpixValidate(file, options));
   cpix
     .command('inspect')
-    .description('summary: content keys, DRM systems and their signalling, key periods, usage rules, recipients, signatures')
+    .description(
+      'summary: content keys, DRM systems and their signalling, key periods, usage rules, recipients, signatures',
+    )
     .argument(fileArgument, fileHelp)
     .option('--show-keys', 'show keys given in clear (hidden as ****)')
     .option('--json', 'print JSON')
-    .addHelpText('after', examples('cpixkit cpix inspect response.cpix', 'cpixkit cpix inspect response.cpix --json --show-keys'))
+    .addHelpText(
+      'after',
+      examples('cpixkit cpix inspect response.cpix', 'cpixkit cpix inspect response.cpix --json --show-keys'),
+    )
     .action(async (file: string, options) => (await import('./commands/cpix.js')).cpixInspect(file, options));
   addPrivateKeyOptions(
     cpix
@@ -192,7 +226,9 @@ export function buildProgram(): Command {
     .action(async (file: string, options) => (await import('./commands/cpix.js')).cpixDecrypt(file, options));
   cpix
     .command('encrypt')
-    .description("encrypt the clear content keys for recipients' certificates (default: those of the request's DeliveryData)")
+    .description(
+      "encrypt the clear content keys for recipients' certificates (default: those of the request's DeliveryData)",
+    )
     .argument(fileArgument, fileHelp)
     .option('--recipient <cert>', 'recipient X.509 certificate, PEM or DER (repeatable)', collect)
     .option('--min-rsa-bits <bits>', 'smallest recipient RSA key accepted (default 3072; SPEKE uses 2048)')
@@ -207,13 +243,16 @@ export function buildProgram(): Command {
       .argument(fileArgument, fileHelp),
   )
     .option('--cert <file>', 'the signer certificate (PEM or DER), written into the signature')
-    .addOption(
-      new Option('--target <target>', 'what to sign').choices(SIGNATURE_TARGETS),
-    )
+    .addOption(new Option('--target <target>', 'what to sign').choices(SIGNATURE_TARGETS))
     .addOption(new Option('--digest <digest>', 'hash of the signature and digest').choices(['sha256', 'sha512']))
     .option('--out <file>', 'write the signed document to this file')
     .option('--show-keys', 'allow printing a document that holds keys in clear')
-    .addHelpText('after', examples('cpixkit cpix sign response.cpix --private-key signer.key --cert signer.pem --target ContentKeyList > signed.cpix'))
+    .addHelpText(
+      'after',
+      examples(
+        'cpixkit cpix sign response.cpix --private-key signer.key --cert signer.pem --target ContentKeyList > signed.cpix',
+      ),
+    )
     .action(async (file: string, options) => (await import('./commands/cpix-signature.js')).cpixSign(file, options));
   cpix
     .command('verify')
@@ -227,7 +266,9 @@ export function buildProgram(): Command {
   addPrivateKeyOptions(
     program
       .command('packager-args')
-      .description('the arguments a packager takes to encrypt with the keys of a CPIX response (nginx-vod: its DRM upstream answer), ready to paste; exits 2 (ERR_CLI_PACKAGER_UNSUPPORTED) for keys the packager cannot take')
+      .description(
+        'the arguments a packager takes to encrypt with the keys of a CPIX response (nginx-vod: its DRM upstream answer), ready to paste; exits 2 (ERR_CLI_PACKAGER_UNSUPPORTED) for keys the packager cannot take',
+      )
       .argument(fileArgument, fileHelp)
       .addOption(new Option('--for <packager>', 'the packager').choices(PACKAGERS).makeOptionMandatory())
       .option('--kid <kid>', 'only these keys (repeatable)', collect)
@@ -250,10 +291,17 @@ export function buildProgram(): Command {
     program
       .command('request')
       .description('ask a key server for content keys and signalling (SPEKE v1/v2, PallyCon CPIX API, ATEME GET API)')
-      .requiredOption('--url <url>', 'the key server endpoint (templates with {enc-token}, {contentId}, {format} are filled in)')
+      .requiredOption(
+        '--url <url>',
+        'the key server endpoint (templates with {enc-token}, {contentId}, {format} are filled in)',
+      )
       .requiredOption('--content-id <id>', 'the content id')
       .addOption(new Option('--dialect <dialect>', 'how to speak to the server').choices(DIALECTS).default('speke-v2'))
-      .option('--drm <drms>', 'DRM systems: widevine, playready, fairplay, aes128, clearkey, common, or system ids (comma-separated or repeated)', collect)
+      .option(
+        '--drm <drms>',
+        'DRM systems: widevine, playready, fairplay, aes128, clearkey, common, or system ids (comma-separated or repeated)',
+        collect,
+      )
       .addOption(new Option('--scheme <scheme>', 'encryption scheme').choices(ENCRYPTION_SCHEMES))
       .option('--track-types <types>', 'one key per track type: SD, HD, UHD1, AUDIO, ALL… (comma-separated)', collect)
       .option('--period <index>', 'key rotation: one key per period index (repeatable)', collect)
@@ -261,9 +309,16 @@ export function buildProgram(): Command {
       .option('--token <token>', 'bearer token, or the KMS token for pallycon/anevia: the text, @file or env:NAME')
       .option('--user <user:password>', 'HTTP Basic credentials: the text, @file or env:NAME')
       .option('--sigv4', 'sign with AWS SigV4 (credentials and region from AWS_* environment variables)')
-      .option('--header <header>', 'extra request header "Name: value" (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+      .option(
+        '--header <header>',
+        'extra request header "Name: value" (repeatable)',
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
       .option('--ca <file>', 'trusted CA certificate (PEM) for a private key server')
-      .option('--recipient-cert <file>', 'ask for encrypted keys for this certificate, PEM, DER or base64 (give its --private-key or --pkcs12)')
+      .option(
+        '--recipient-cert <file>',
+        'ask for encrypted keys for this certificate, PEM, DER or base64 (give its --private-key or --pkcs12)',
+      )
       .option('--timeout <ms>', 'time allowed per attempt, in milliseconds')
       .option('--out <file>', 'save the CPIX answer to this file')
       .addOption(new Option('--format <format>', 'print in a vendor format instead').choices(['pallycon']))
@@ -282,7 +337,9 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('start the cpixkit key server (SPEKE v1/v2, PallyCon CPIX API, ATEME GET API) of @cpixkit/server, when it is installed')
+    .description(
+      'start the cpixkit key server (SPEKE v1/v2, PallyCon CPIX API, ATEME GET API) of @cpixkit/server, when it is installed',
+    )
     .option('--port <port>', 'TCP port (PORT, default 8080)')
     .option('--host <host>', 'listening address (HOST, default 127.0.0.1)')
     .option('--config <file>', 'tenants file, YAML or JSON (CPIXKIT_CONFIG; default: a development tenant)')

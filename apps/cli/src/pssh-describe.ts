@@ -145,7 +145,9 @@ export function describeWrmHeaderXml(xml: string, offset: number): DescribedPayl
 }
 
 function looksLikePlayReadyObject(bytes: Uint8Array): boolean {
-  return bytes.length >= 6 && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(0) === bytes.length;
+  return (
+    bytes.length >= 6 && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(0) === bytes.length
+  );
 }
 
 function describeData(systemId: string, bytes: Uint8Array, offset: number, showKeys: boolean): DescribedData {
@@ -208,7 +210,9 @@ function describePlayReady(bytes: Uint8Array): DescribedPlayReady {
         size: record.value.length,
       };
       if (record.type === PlayReadyRecordType.HEADER) {
-        described.xml = Buffer.from(record.value).toString('utf16le').replace(/^\uFEFF/, '');
+        described.xml = Buffer.from(record.value)
+          .toString('utf16le')
+          .replace(/^\uFEFF/, '');
       } else {
         described.data = toBase64(record.value);
       }
@@ -296,7 +300,13 @@ function renderWidevine(wv: DescribedWidevine): string[] {
   if (wv.entitledKeys !== undefined) {
     lines.push(`Entitled Keys (${wv.entitledKeys.length}):`);
     for (const entitled of wv.entitledKeys) {
-      lines.push(indent(Object.entries(entitled).map(([name, value]) => `${name}=${value}`).join(' ')));
+      lines.push(
+        indent(
+          Object.entries(entitled)
+            .map(([name, value]) => `${name}=${value}`)
+            .join(' '),
+        ),
+      );
     }
   }
   if (wv.videoFeature !== undefined) lines.push(`Video Feature: ${wv.videoFeature}`);

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cpixkit } from './run.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** Every command with its own help, each of which must show an example. */
 const COMMANDS = [
@@ -46,8 +48,12 @@ describe('cpixkit binary', () => {
   it('colours only when asked: never with NO_COLOR, never off a terminal', () => {
     const box = 'AAAAOHBzc2gAAAAA7e+LqXnWSs6jyCfc1R0h7QAAABgSEJjuVZbNPqINFjrjgkIMbv9I49yVmwY=';
     expect(cpixkit(['pssh', 'decode', box]).stdout).not.toContain('\u001b[');
-    expect(cpixkit(['pssh', 'decode', box], { env: { FORCE_COLOR: '1' } }).stdout).toContain('\u001b[1mPSSH Box v0\u001b[22m');
-    expect(cpixkit(['pssh', 'decode', box], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toContain('\u001b[');
+    expect(cpixkit(['pssh', 'decode', box], { env: { FORCE_COLOR: '1' } }).stdout).toContain(
+      '\u001b[1mPSSH Box v0\u001b[22m',
+    );
+    expect(cpixkit(['pssh', 'decode', box], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toContain(
+      '\u001b[',
+    );
   });
 });
 

@@ -69,14 +69,47 @@ export function responseDocument(): string {
 }
 
 /** Throw-away RSA keys and certificates, made with openssl into `dir`: recipient (3072), PKCS#12 of it, signer, other. */
-export function makeCertificates(dir: string): { recipientKey: string; recipientCert: string; recipientP12: string; signerKey: string; signerCert: string; otherCert: string } {
+export function makeCertificates(dir: string): {
+  recipientKey: string;
+  recipientCert: string;
+  recipientP12: string;
+  signerKey: string;
+  signerCert: string;
+  otherCert: string;
+} {
   const openssl = (...args: string[]): void => {
     execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   };
   for (const name of ['recipient', 'signer', 'other']) {
-    openssl('req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=cpixkit cli test ${name}`, '-sha256');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:3072',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=cpixkit cli test ${name}`,
+      '-sha256',
+    );
   }
-  openssl('pkcs12', '-export', '-inkey', 'recipient.key', '-in', 'recipient.pem', '-out', 'recipient.p12', '-passout', 'pass:p12-secret');
+  openssl(
+    'pkcs12',
+    '-export',
+    '-inkey',
+    'recipient.key',
+    '-in',
+    'recipient.pem',
+    '-out',
+    'recipient.p12',
+    '-passout',
+    'pass:p12-secret',
+  );
   writeFileSync(join(dir, 'p12-password.txt'), 'p12-secret\n');
   return {
     recipientKey: join(dir, 'recipient.key'),

@@ -8,7 +8,9 @@ import { vectorCase, vectorCases } from '../../../tooling/src/fixtures.js';
 
 interface DecodeJson {
   input: { origin: string; format: string };
-  boxes: Array<Record<string, unknown> & { offset: number; systemName: string | null; error?: { code: string; offset?: number } }>;
+  boxes: Array<
+    Record<string, unknown> & { offset: number; systemName: string | null; error?: { code: string; offset?: number } }
+  >;
   payloads: Array<Record<string, unknown> & { systemName: string | null }>;
 }
 
@@ -152,7 +154,12 @@ describe('cpixkit pssh decode', () => {
     expect(prJson.payloads).toHaveLength(1);
     expect(prJson.payloads[0]).toMatchObject({
       systemName: 'PlayReady',
-      playready: { header: { version: '4.3.0.0', keys: [{ kid: String(pr.inputs.kid), algId: 'AESCTR', checksum: 'HEsvlXUxnWw=' }] } },
+      playready: {
+        header: {
+          version: '4.3.0.0',
+          keys: [{ kid: String(pr.inputs.kid), algId: 'AESCTR', checksum: 'HEsvlXUxnWw=' }],
+        },
+      },
     });
 
     const wv = vectorCase('pallycon_client_json_widevine_pssh', 'widevine_pssh');
@@ -195,7 +202,10 @@ describe('cpixkit pssh decode', () => {
     expect(run.stderr).toMatch(/ERR_PLAYREADY_INVALID_OBJECT: .*\(at byte 32\)/);
     const json = cpixkit(['pssh', 'decode', Buffer.from(box).toString('base64'), '--json']);
     expect(json.status).toBe(2);
-    expect((JSON.parse(json.stdout) as DecodeJson).boxes[0]!.error).toMatchObject({ code: 'ERR_PLAYREADY_INVALID_OBJECT', offset: 32 });
+    expect((JSON.parse(json.stdout) as DecodeJson).boxes[0]!.error).toMatchObject({
+      code: 'ERR_PLAYREADY_INVALID_OBJECT',
+      offset: 32,
+    });
   });
 
   it('exits 2 on text that is neither hex nor base64, and on a missing file', () => {
@@ -245,7 +255,13 @@ function widevineFlags(inputs: Record<string, unknown>): string[] {
 }
 
 function playReadyFlags(inputs: Record<string, unknown>): string[] {
-  const flags = ['--playready-system-id', '--key-id', String(inputs.kid), '--header-version', String(inputs.wrmheader_version)];
+  const flags = [
+    '--playready-system-id',
+    '--key-id',
+    String(inputs.kid),
+    '--header-version',
+    String(inputs.wrmheader_version),
+  ];
   // Headers without a CHECKSUM (Axinom) are built without the key.
   if (inputs.checksum !== null) flags.push('--key', String(inputs.key_b64));
   if (typeof inputs.la_url === 'string') flags.push('--la-url', inputs.la_url);
@@ -278,7 +294,14 @@ describe('cpixkit pssh encode', () => {
   });
 
   it('writes a version 1 box listing the KIDs for the common system, in hex', () => {
-    const run = cpixkit(['pssh', 'encode', '--common-system-id', '--key-id', '12ea753c23e7bc024474b2b976c43beb,6bac8ec3-0ee3-379f-3d21-290b3a2bc9c3', '--hex']);
+    const run = cpixkit([
+      'pssh',
+      'encode',
+      '--common-system-id',
+      '--key-id',
+      '12ea753c23e7bc024474b2b976c43beb,6bac8ec3-0ee3-379f-3d21-290b3a2bc9c3',
+      '--hex',
+    ]);
     expect(run.status).toBe(0);
     const box = parsePsshBox(Buffer.from(run.stdout.trim(), 'hex'));
     expect(box).toMatchObject({
@@ -290,7 +313,15 @@ describe('cpixkit pssh encode', () => {
   });
 
   it('prints JSON and the decoded box', () => {
-    const flags = ['pssh', 'encode', '--widevine-system-id', '--key-id', '98ee5596-cd3e-a20d-163a-e382420c6eff', '--protection-scheme', 'cenc'];
+    const flags = [
+      'pssh',
+      'encode',
+      '--widevine-system-id',
+      '--key-id',
+      '98ee5596-cd3e-a20d-163a-e382420c6eff',
+      '--protection-scheme',
+      'cenc',
+    ];
     const json = cpixkitJson<Record<string, unknown>>([...flags, '--json']);
     expect(json).toEqual({
       systemId: WIDEVINE_SYSTEM_ID,
@@ -310,8 +341,20 @@ describe('cpixkit pssh encode', () => {
     expect(cpixkit(['pssh', 'encode', '--widevine-system-id', '--common-system-id']).status).toBe(1);
     expect(cpixkit(['pssh', 'encode', '--widevine-system-id', '--protection-scheme', 'ctr']).status).toBe(1);
     expect(cpixkit(['pssh', 'encode', '--widevine-system-id', '--hex', '--json']).status).toBe(1);
-    expect(cpixkit(['pssh', 'encode', '--common-system-id', '--key-id', '12ea753c', '--pssh-version', '0']).status).toBe(2);
-    expect(cpixkit(['pssh', 'encode', '--common-system-id', '--key-id', '12ea753c23e7bc024474b2b976c43beb', '--pssh-version', '0']).status).toBe(1);
+    expect(
+      cpixkit(['pssh', 'encode', '--common-system-id', '--key-id', '12ea753c', '--pssh-version', '0']).status,
+    ).toBe(2);
+    expect(
+      cpixkit([
+        'pssh',
+        'encode',
+        '--common-system-id',
+        '--key-id',
+        '12ea753c23e7bc024474b2b976c43beb',
+        '--pssh-version',
+        '0',
+      ]).status,
+    ).toBe(1);
     const bad = cpixkit(['pssh', 'encode', '--widevine-system-id', '--key-id', 'not-a-kid']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/ERR_PSSH_INVALID_UUID/);

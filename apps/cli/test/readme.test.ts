@@ -31,9 +31,25 @@ describe('README', () => {
 
   it('documents every command', () => {
     const help = cpixkit(['--help']).stdout;
-    for (const command of ['pssh decode', 'pssh encode', 'playready header', 'keys derive', 'hls', 'cpix validate', 'cpix inspect', 'cpix decrypt', 'cpix encrypt', 'cpix sign', 'cpix verify', 'request', 'serve', 'packager-args']) {
+    for (const command of [
+      'pssh decode',
+      'pssh encode',
+      'playready header',
+      'keys derive',
+      'hls',
+      'cpix validate',
+      'cpix inspect',
+      'cpix decrypt',
+      'cpix encrypt',
+      'cpix sign',
+      'cpix verify',
+      'request',
+      'serve',
+      'packager-args',
+    ]) {
       expect(readme).toContain(`## \`cpixkit ${command}`);
     }
-    for (const top of ['pssh', 'playready', 'keys', 'hls', 'cpix', 'packager-args', 'request', 'serve']) expect(help).toContain(`  ${top}`);
+    for (const top of ['pssh', 'playready', 'keys', 'hls', 'cpix', 'packager-args', 'request', 'serve'])
+      expect(help).toContain(`  ${top}`);
   });
 });

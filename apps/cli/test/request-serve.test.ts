@@ -14,10 +14,14 @@ let origin = '';
 let banner = '';
 
 beforeAll(async () => {
-  server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', '--data-dir', join(dir, 'data')], {
-    env: { ...process.env, CPIXKIT_DEV_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  server = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', '0', '--log-level', 'warn', '--data-dir', join(dir, 'data')],
+    {
+      env: { ...process.env, CPIXKIT_DEV_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   origin = await new Promise<string>((resolve, reject) => {
     server.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
     server.stdout!.on('data', (chunk: Buffer) => {
@@ -35,7 +39,12 @@ afterAll(() => {
 interface RequestJson {
   dialect: string;
   contentId: string;
-  keys: Array<{ kid: { uuid: string }; key: { hex: string; base64: string }; trackType?: string; drm: Array<{ name: string }> }>;
+  keys: Array<{
+    kid: { uuid: string };
+    key: { hex: string; base64: string };
+    trackType?: string;
+    drm: Array<{ name: string }>;
+  }>;
 }
 
 describe('cpixkit serve', () => {
@@ -60,7 +69,10 @@ describe('cpixkit request', () => {
   const env = { TEST_TOKEN: TOKEN };
 
   it('asks a SPEKE v2 server for one key per track type, keys hidden', () => {
-    const json = cpixkitJson<RequestJson>(speke('--drm', 'widevine,playready,fairplay', '--scheme', 'cbcs', '--track-types', 'SD,HD,AUDIO', '--json'), { env });
+    const json = cpixkitJson<RequestJson>(
+      speke('--drm', 'widevine,playready,fairplay', '--scheme', 'cbcs', '--track-types', 'SD,HD,AUDIO', '--json'),
+      { env },
+    );
     expect(json.dialect).toBe('speke-v2');
     expect(json.keys.map((key) => key.trackType)).toEqual(['SD', 'HD', 'AUDIO']);
     for (const key of json.keys) {
@@ -76,23 +88,49 @@ describe('cpixkit request', () => {
   it('gets the same key for the same KID (key seed), shown with --show-keys, and saves the answer with --out', () => {
     const kid = '11223344-5566-7788-99aa-bbccddeeff00';
     const out = join(dir, 'answer.cpix');
-    const first = cpixkitJson<RequestJson>(speke('--drm', 'widevine', '--kid', kid, '--show-keys', '--json', '--out', out), { env });
+    const first = cpixkitJson<RequestJson>(
+      speke('--drm', 'widevine', '--kid', kid, '--show-keys', '--json', '--out', out),
+      { env },
+    );
     const second = cpixkitJson<RequestJson>(speke('--drm', 'widevine', '--kid', kid, '--show-keys', '--json'), { env });
     expect(first.keys[0]!.kid.uuid).toBe(kid);
     expect(first.keys[0]!.key.hex).toMatch(/^[0-9a-f]{32}$/);
     expect(second.keys[0]!.key).toEqual(first.keys[0]!.key);
 
     expect(cpixkit(['cpix', 'validate', out]).status).toBe(0);
-    const args = cpixkitJson<{ args: string[] }>(['packager-args', '--for', 'shaka-packager', out, '--show-keys', '--json']);
+    const args = cpixkitJson<{ args: string[] }>([
+      'packager-args',
+      '--for',
+      'shaka-packager',
+      out,
+      '--show-keys',
+      '--json',
+    ]);
     expect(args.args[2]).toContain(`key_id=${kid.replace(/-/g, '')}:key=${first.keys[0]!.key.hex}`);
   });
 
   it("prints PallyCon's client JSON for the PallyCon dialect", () => {
-    const json = cpixkitJson<{ content_id: string; content_key_list: Array<Record<string, unknown>> }>(
-      ['request', '--dialect', 'pallycon-v2', '--url', `${origin}/v2/cpix/pallycon/getKey/`, '--token', TOKEN, '--content-id', 'movie-2', '--drm', 'widevine,playready', '--format', 'pallycon'],
-    );
+    const json = cpixkitJson<{ content_id: string; content_key_list: Array<Record<string, unknown>> }>([
+      'request',
+      '--dialect',
+      'pallycon-v2',
+      '--url',
+      `${origin}/v2/cpix/pallycon/getKey/`,
+      '--token',
+      TOKEN,
+      '--content-id',
+      'movie-2',
+      '--drm',
+      'widevine,playready',
+      '--format',
+      'pallycon',
+    ]);
     expect(json.content_id).toBe('movie-2');
-    expect(json.content_key_list[0]).toMatchObject({ key_hex: '****', key_b64: '****', key_id_hex: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(json.content_key_list[0]).toMatchObject({
+      key_hex: '****',
+      key_b64: '****',
+      key_id_hex: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
   });
 
   it('exits 3 when the server refuses or cannot be reached, never echoing the token', () => {
@@ -100,14 +138,25 @@ describe('cpixkit request', () => {
     expect(refused.status).toBe(3);
     expect(refused.stderr).toMatch(/ERR_CLIENT_HTTP_STATUS: .*401/);
     expect(refused.stderr).not.toContain('cpx_wrong_token');
-    const unreachable = cpixkit(['request', '--url', 'http://127.0.0.1:1/speke', '--content-id', 'x', '--drm', 'widevine', '--timeout', '2000']);
+    const unreachable = cpixkit([
+      'request',
+      '--url',
+      'http://127.0.0.1:1/speke',
+      '--content-id',
+      'x',
+      '--drm',
+      'widevine',
+      '--timeout',
+      '2000',
+    ]);
     expect(unreachable.status).toBe(3);
     expect(unreachable.stderr).toMatch(/ERR_CLIENT_NETWORK/);
   });
 
   it('--recipient-cert sends the DER certificate (openssl reads it back) and gets the keys encrypted for it', async () => {
     const certs = makeCertificates(dir);
-    const openssl = (...args: string[]): Buffer => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+    const openssl = (...args: string[]): Buffer =>
+      execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
     // What the CLI sends, caught by a server that answers nothing useful.
     const bodies: string[] = [];
     const catcher = createServer((incoming, response) => {
@@ -121,19 +170,50 @@ describe('cpixkit request', () => {
     await new Promise<void>((resolve) => catcher.listen(0, '127.0.0.1', resolve));
     const { port } = catcher.address() as AddressInfo;
     await new Promise<void>((resolve) => {
-      execFile(process.execPath, [BIN, 'request', '--url', `http://127.0.0.1:${port}/`, '--content-id', 'c', '--drm', 'widevine', '--recipient-cert', certs.recipientCert], () => resolve());
+      execFile(
+        process.execPath,
+        [
+          BIN,
+          'request',
+          '--url',
+          `http://127.0.0.1:${port}/`,
+          '--content-id',
+          'c',
+          '--drm',
+          'widevine',
+          '--recipient-cert',
+          certs.recipientCert,
+        ],
+        () => resolve(),
+      );
     });
     await new Promise<void>((resolve) => catcher.close(() => resolve()));
     const text = /<ds:X509Certificate>([^<]*)<\/ds:X509Certificate>/.exec(bodies[0]!)![1]!.replace(/\s+/g, '');
-    writeFileSync(join(dir, 'sent.pem'), `-----BEGIN CERTIFICATE-----\n${text.replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`);
-    expect(openssl('x509', '-in', 'sent.pem', '-noout', '-subject').toString()).toBe(openssl('x509', '-in', certs.recipientCert, '-noout', '-subject').toString());
+    writeFileSync(
+      join(dir, 'sent.pem'),
+      `-----BEGIN CERTIFICATE-----\n${text.replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`,
+    );
+    expect(openssl('x509', '-in', 'sent.pem', '-noout', '-subject').toString()).toBe(
+      openssl('x509', '-in', certs.recipientCert, '-noout', '-subject').toString(),
+    );
     expect(Buffer.from(text, 'base64')).toEqual(openssl('x509', '-in', certs.recipientCert, '-outform', 'DER'));
 
     // The real key server encrypts for it; the private key opens the same key the plain request gets.
     const kid = '0f0e0d0c-0b0a-0908-0706-050403020100';
     const plain = cpixkitJson<RequestJson>(speke('--drm', 'widevine', '--kid', kid, '--show-keys', '--json'), { env });
     const encrypted = cpixkitJson<RequestJson>(
-      speke('--drm', 'widevine', '--kid', kid, '--recipient-cert', certs.recipientCert, '--private-key', certs.recipientKey, '--show-keys', '--json'),
+      speke(
+        '--drm',
+        'widevine',
+        '--kid',
+        kid,
+        '--recipient-cert',
+        certs.recipientCert,
+        '--private-key',
+        certs.recipientKey,
+        '--show-keys',
+        '--json',
+      ),
       { env },
     );
     expect(encrypted.keys[0]!.key).toEqual(plain.keys[0]!.key);
@@ -148,6 +228,19 @@ describe('cpixkit request', () => {
   it('exits 1 on a missing option', () => {
     expect(cpixkit(['request', '--content-id', 'x', '--drm', 'widevine']).status).toBe(1);
     expect(cpixkit(['request', '--url', 'http://127.0.0.1:1/', '--content-id', 'x']).status).toBe(1);
-    expect(cpixkit(['request', '--url', 'http://127.0.0.1:1/', '--content-id', 'x', '--drm', 'widevine', '--token', 'a', '--sigv4']).status).toBe(1);
+    expect(
+      cpixkit([
+        'request',
+        '--url',
+        'http://127.0.0.1:1/',
+        '--content-id',
+        'x',
+        '--drm',
+        'widevine',
+        '--token',
+        'a',
+        '--sigv4',
+      ]).status,
+    ).toBe(1);
   });
 });

@@ -59,7 +59,8 @@ async function load(url: string) {
   // A short unmeasured run first, so that the JIT has compiled the hot paths of the server.
   await autocannon(url, WARMUP_SECONDS);
   const result = await autocannon(url, LOAD_SECONDS);
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return {
     'requests/s': Math.round(result.requests.average),
     'p50 ms': result.latency.p50,

@@ -17,7 +17,13 @@ import {
   type Tenant,
   warningCodes,
 } from '@cpixkit/key-service';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController, type onRequestHookHandler } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+  type onRequestHookHandler,
+} from 'fastify';
 import { AuthFailureLimiter } from './auth-failures.js';
 import { credentialsOf, type TenantDirectory, tokenDigest } from './auth.js';
 import { CLEARKEY_LICENSE_ROUTE, registerCors } from './cors.js';
@@ -144,7 +150,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const { tenants, keyService, store } = options;
   const metrics = new ServerMetrics({ tenantLabels: options.metricsTenantLabels ?? false });
   const allowedHosts = options.allowedHosts ?? LOOPBACK_HOSTS;
-  const limiter = new AuthFailureLimiter({ perWindow: options.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE });
+  const limiter = new AuthFailureLimiter({
+    perWindow: options.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE,
+  });
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // Node checks its header deadlines on this interval (30 s by default).
   const serverOptions = { connectionsCheckingInterval: Math.min(1_000, requestTimeout) };
@@ -161,7 +169,10 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     // Errors fastify raises before routing (a malformed URL) get the same one-line answer.
     frameworkErrors: (error, request, reply) => {
       const answer = refusalAnswer(refusalFor(error));
-      request.log.info({ status: answer.status, code: answer.headers['x-cpixkit-error'] }, 'request refused before routing');
+      request.log.info(
+        { status: answer.status, code: answer.headers['x-cpixkit-error'] },
+        'request refused before routing',
+      );
       void (reply as FastifyReply).code(answer.status).headers(answer.headers).send(answer.body);
     },
     ...(options.https ? { https: { ...options.https, ...serverOptions } } : { http: serverOptions }),
@@ -226,13 +237,17 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       const context = contextOf(request);
       context.errorCode ??= 'ERR_SERVER_CLIENT_ABORTED';
       request.log.debug('the connection closed before the request was read');
-      return reply.code(context.errorCode === 'ERR_SERVER_REQUEST_TIMEOUT' ? 408 : 400).header('connection', 'close').send();
+      return reply
+        .code(context.errorCode === 'ERR_SERVER_REQUEST_TIMEOUT' ? 408 : 400)
+        .header('connection', 'close')
+        .send();
     }
     const refusal = refusalFor(error);
     contextOf(request).errorCode ??= refusal.code;
     if (refusal.code === 'ERR_SERVER_INTERNAL') request.log.error({ err: error }, 'request failed');
     const answer = refusalAnswer(refusal);
-    if (error instanceof ServerError && error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error instanceof ServerError && error.retryAfterSeconds !== undefined)
+      reply.header('retry-after', String(error.retryAfterSeconds));
     // Refused before its body was read (credentials, rate limit): the body is not read at all.
     if (!request.raw.complete) reply.header('connection', 'close');
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
@@ -245,9 +260,14 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   function refuseIfLimited(request: FastifyRequest): void {
     const wait = limiter.retryAfterSeconds(request.ip);
     if (wait > 0) {
-      throw new ServerError('ERR_SERVER_TOO_MANY_FAILURES', 429, `too many failed authentications from this address; retry in ${wait} s`, {
-        retryAfterSeconds: wait,
-      });
+      throw new ServerError(
+        'ERR_SERVER_TOO_MANY_FAILURES',
+        429,
+        `too many failed authentications from this address; retry in ${wait} s`,
+        {
+          retryAfterSeconds: wait,
+        },
+      );
     }
   }
 
@@ -261,25 +281,28 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       return tenants.authenticate(credentialsOf(request));
     } catch (error) {
       // Only credentials that were presented and are wrong count: a request without any guesses nothing.
-      if (error instanceof ServerError && error.code !== 'ERR_SERVER_UNAUTHENTICATED') limiter.recordFailure(request.ip);
+      if (error instanceof ServerError && error.code !== 'ERR_SERVER_UNAUTHENTICATED')
+        limiter.recordFailure(request.ip);
       throw error;
     }
   }
 
   // Key-exchange routes carry their credentials in the path, query or headers: they are checked
   // before the body is read, so that unauthenticated clients cost no memory.
-  const authenticatedAs = (dialectOf: (request: FastifyRequest) => Dialect): onRequestHookHandler => (request, _reply, done) => {
-    try {
-      const context = contextOf(request);
-      context.dialect = dialectOf(request);
-      const holder = authenticate(request);
-      context.holder = holder;
-      context.tenant = holder.id;
-      done();
-    } catch (error) {
-      done(error as Error);
-    }
-  };
+  const authenticatedAs =
+    (dialectOf: (request: FastifyRequest) => Dialect): onRequestHookHandler =>
+    (request, _reply, done) => {
+      try {
+        const context = contextOf(request);
+        context.dialect = dialectOf(request);
+        const holder = authenticate(request);
+        context.holder = holder;
+        context.tenant = holder.id;
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    };
 
   /** Answers a key exchange whose dialect and tenant the route's `onRequest` hook settled. */
   async function exchange(
@@ -313,8 +336,16 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       return exchange(request, reply, undefined, spekeRequestOptions(route, query));
     });
   }
-  app.post('/v1/cpix/pallycon/getKey/:encToken', { onRequest: authenticatedAs(() => 'pallycon-v1') }, (request, reply) => exchange(request, reply));
-  app.post('/v2/cpix/pallycon/getKey/:encToken', { onRequest: authenticatedAs(() => 'pallycon-v2') }, (request, reply) => exchange(request, reply));
+  app.post(
+    '/v1/cpix/pallycon/getKey/:encToken',
+    { onRequest: authenticatedAs(() => 'pallycon-v1') },
+    (request, reply) => exchange(request, reply),
+  );
+  app.post(
+    '/v2/cpix/pallycon/getKey/:encToken',
+    { onRequest: authenticatedAs(() => 'pallycon-v2') },
+    (request, reply) => exchange(request, reply),
+  );
   app.get<{ Params: { format: string; encToken: string; cid: string } }>(
     '/cpix/anevia/:format/:encToken/:cid',
     { onRequest: authenticatedAs(() => 'anevia') },
@@ -333,7 +364,9 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
 
   /** The key of a key-delivery URL; optional credentials must be the URL tenant's. */
-  async function deliverKey(request: FastifyRequest<{ Params: { tenantId: string; kid: string } }>): Promise<Uint8Array> {
+  async function deliverKey(
+    request: FastifyRequest<{ Params: { tenantId: string; kid: string } }>,
+  ): Promise<Uint8Array> {
     if (credentialsOf(request).length > 0 && authenticate(request).id !== request.params.tenantId) {
       throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's keys");
     }
@@ -372,15 +405,19 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       async (request, reply) => {
         const tenant = authenticate(request);
         if (tenant.id !== request.params.tenantId) {
-          throw new ServerError('ERR_SERVER_FORBIDDEN', 403, "the credentials do not give access to this tenant's licences");
+          throw new ServerError(
+            'ERR_SERVER_FORBIDDEN',
+            403,
+            "the credentials do not give access to this tenant's licences",
+          );
         }
         contextOf(request).tenant = tenant.id;
-        const license = await keyService.clearKeyLicense(tenant, request.body instanceof Uint8Array ? request.body : undefined);
+        const license = await keyService.clearKeyLicense(
+          tenant,
+          request.body instanceof Uint8Array ? request.body : undefined,
+        );
         metrics.recordKeysIssued(tenant.id, 'clearkey-license', license.keys);
-        return reply
-          .header('content-type', 'application/json')
-          .header('cache-control', 'no-store')
-          .send(license.body);
+        return reply.header('content-type', 'application/json').header('cache-control', 'no-store').send(license.body);
       },
     );
   });
@@ -398,7 +435,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
       if (match === null || !timingSafeEqual(tokenDigest(match[1]!), metricsDigest)) {
         limiter.recordFailure(request.ip);
-        throw new ServerError('ERR_SERVER_BAD_CREDENTIALS', 401, 'the metrics need "Authorization: Bearer <CPIXKIT_METRICS_TOKEN>"');
+        throw new ServerError(
+          'ERR_SERVER_BAD_CREDENTIALS',
+          401,
+          'the metrics need "Authorization: Bearer <CPIXKIT_METRICS_TOKEN>"',
+        );
       }
       return reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render());
     });
@@ -411,4 +452,3 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   if (store !== undefined) app.addHook('onClose', () => store.close());
   return app;
 }
-

@@ -25,6 +25,10 @@ describe('AuthFailureLimiter', () => {
     small.recordFailure('a');
     small.recordFailure('b');
     small.recordFailure('c');
-    expect([small.retryAfterSeconds('a'), small.retryAfterSeconds('b') > 0, small.retryAfterSeconds('c') > 0]).toEqual([0, true, true]);
+    expect([small.retryAfterSeconds('a'), small.retryAfterSeconds('b') > 0, small.retryAfterSeconds('c') > 0]).toEqual([
+      0,
+      true,
+      true,
+    ]);
   });
 });

@@ -25,7 +25,10 @@ export class AuthFailureLimiter {
   private readonly windowMs: number;
   private readonly maxAddresses: number;
 
-  constructor(limits: AuthFailureLimits, private readonly now: () => number = Date.now) {
+  constructor(
+    limits: AuthFailureLimits,
+    private readonly now: () => number = Date.now,
+  ) {
     this.perWindow = limits.perWindow;
     this.windowMs = limits.windowMs ?? 60_000;
     this.maxAddresses = limits.maxAddresses ?? 10_000;

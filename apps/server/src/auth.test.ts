@@ -47,13 +47,18 @@ describe('TenantDirectory.authenticate', () => {
   });
 
   it('refuses missing, unknown or misdirected credentials with 401', () => {
-    expect(() => directory.authenticate([])).toThrow(expect.objectContaining({ code: 'ERR_SERVER_UNAUTHENTICATED', status: 401 }));
+    expect(() => directory.authenticate([])).toThrow(
+      expect.objectContaining({ code: 'ERR_SERVER_UNAUTHENTICATED', status: 401 }),
+    );
     fc.assert(
-      fc.property(fc.string().filter((token) => !['acme-1', 'acme-2', 'globex-1'].includes(token)), (token) => {
-        expect(() => directory.authenticate([{ kind: 'token', source: 'bearer', token }])).toThrow(
-          expect.objectContaining({ code: 'ERR_SERVER_BAD_CREDENTIALS', status: 401 }),
-        );
-      }),
+      fc.property(
+        fc.string().filter((token) => !['acme-1', 'acme-2', 'globex-1'].includes(token)),
+        (token) => {
+          expect(() => directory.authenticate([{ kind: 'token', source: 'bearer', token }])).toThrow(
+            expect.objectContaining({ code: 'ERR_SERVER_BAD_CREDENTIALS', status: 401 }),
+          );
+        },
+      ),
     );
     expect(() => directory.authenticate([{ kind: 'basic', tenantId: 'globex', password: 'acme-1' }])).toThrow(
       expect.objectContaining({ status: 401 }),
@@ -85,15 +90,19 @@ describe('credentialsOf', () => {
       { kind: 'token', source: 'query', token: 'q' },
       { kind: 'token', source: 'bearer', token: 'b' },
     ]);
-    expect(credentialsOf({ headers: { authorization: `basic ${Buffer.from('acme:pa:ss').toString('base64')}` } })).toEqual([
-      { kind: 'basic', tenantId: 'acme', password: 'pa:ss' },
-    ]);
+    expect(
+      credentialsOf({ headers: { authorization: `basic ${Buffer.from('acme:pa:ss').toString('base64')}` } }),
+    ).toEqual([{ kind: 'basic', tenantId: 'acme', password: 'pa:ss' }]);
   });
 
   it('ignores other schemes and refuses malformed Bearer/Basic headers', () => {
     expect(credentialsOf({ headers: { authorization: 'AWS4-HMAC-SHA256 Credential=x, Signature=y' } })).toEqual([]);
-    expect(() => credentialsOf({ headers: { authorization: 'Bearer' } })).toThrow(expect.objectContaining({ status: 401 }));
-    expect(() => credentialsOf({ headers: { authorization: 'Basic !!!' } })).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => credentialsOf({ headers: { authorization: 'Bearer' } })).toThrow(
+      expect.objectContaining({ status: 401 }),
+    );
+    expect(() => credentialsOf({ headers: { authorization: 'Basic !!!' } })).toThrow(
+      expect.objectContaining({ status: 401 }),
+    );
     expect(() => credentialsOf({ headers: {}, query: { 'enc-token': ['a', 'b'] } })).toThrow(
       expect.objectContaining({ status: 401 }),
     );

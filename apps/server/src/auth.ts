@@ -106,7 +106,8 @@ export function credentialsOf(request: {
 }): Credential[] {
   const found: Credential[] = [];
   const pathToken = (request.params as { encToken?: unknown } | undefined)?.encToken;
-  if (typeof pathToken === 'string' && pathToken !== '') found.push({ kind: 'token', source: 'path', token: pathToken });
+  if (typeof pathToken === 'string' && pathToken !== '')
+    found.push({ kind: 'token', source: 'path', token: pathToken });
   const queryToken = (request.query as Record<string, unknown> | undefined)?.['enc-token'];
   if (Array.isArray(queryToken)) throw unauthenticated('give the enc-token query parameter once');
   if (typeof queryToken === 'string' && queryToken !== '') {

@@ -5,7 +5,12 @@ import type { LoadedTenants } from './tenants-config.js';
  * start that created the development tenant, its token (it is stored hashed and never shown again).
  */
 export function startupBanner(origin: string, tenants: LoadedTenants, options: { metrics: boolean }): string[] {
-  const health = [`${origin}/healthz`, `${origin}/readyz`, ...(options.metrics ? [`${origin}/metrics`] : []), `${origin}/openapi.json`];
+  const health = [
+    `${origin}/healthz`,
+    `${origin}/readyz`,
+    ...(options.metrics ? [`${origin}/metrics`] : []),
+    `${origin}/openapi.json`,
+  ];
   const lines = [
     `cpixkit key server listening on ${origin}`,
     `  SPEKE v2        POST ${origin}/speke/v2.0/copyProtection`,

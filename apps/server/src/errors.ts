@@ -34,7 +34,12 @@ export class ServerError extends Error {
   /** For a 429: seconds the client is asked to wait (`Retry-After`). */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ServerErrorCode, status: number, message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+  constructor(
+    code: ServerErrorCode,
+    status: number,
+    message: string,
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = status;

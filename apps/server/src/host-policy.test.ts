@@ -13,7 +13,9 @@ describe('originOf', () => {
     expect(originOf(request('[::1]:8080'), undefined, LOOPBACK_HOSTS)).toBe('http://[::1]:8080');
     expect(originOf(request('Keys.Example.com'), undefined, ['keys.example.com'])).toBe('http://Keys.Example.com');
     for (const host of ['evil.example', 'localhost.evil.example', '127.0.0.1@evil.example', '', 'a b']) {
-      expect(() => originOf(request(host), undefined, LOOPBACK_HOSTS), host).toThrow(expect.objectContaining({ code: 'ERR_SERVER_BAD_HOST', status: 400 }));
+      expect(() => originOf(request(host), undefined, LOOPBACK_HOSTS), host).toThrow(
+        expect.objectContaining({ code: 'ERR_SERVER_BAD_HOST', status: 400 }),
+      );
     }
   });
 });

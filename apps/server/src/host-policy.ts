@@ -34,7 +34,9 @@ export function originOf(
     throw new ServerError(
       'ERR_SERVER_BAD_HOST',
       400,
-      request.host === '' ? 'the request names no Host' : 'the Host header names no host this server answers for (CPIXKIT_PUBLIC_URL, CPIXKIT_ALLOWED_HOSTS)',
+      request.host === ''
+        ? 'the request names no Host'
+        : 'the Host header names no host this server answers for (CPIXKIT_PUBLIC_URL, CPIXKIT_ALLOWED_HOSTS)',
     );
   }
   return `${request.protocol}://${request.host}`;

@@ -150,7 +150,9 @@ describe('an unreachable store', () => {
     await expect(openSqliteKeyStore('/nonexistent-dir/keys.sqlite', randomBytes(32))).rejects.toThrow(
       expect.objectContaining({
         code: 'ERR_SERVER_STORE_UNAVAILABLE',
-        message: expect.stringMatching(/^the sqlite key store \/nonexistent-dir\/keys\.sqlite cannot be opened: ENOENT/),
+        message: expect.stringMatching(
+          /^the sqlite key store \/nonexistent-dir\/keys\.sqlite cannot be opened: ENOENT/,
+        ),
       }),
     );
   });

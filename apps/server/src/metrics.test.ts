@@ -42,7 +42,9 @@ describe('ServerMetrics', () => {
     for (const seconds of [0.0005, 0.002, 0.02, 0.2, 2, 20]) {
       metrics.recordRequest({ route: '/healthz', method: 'GET', dialect: 'none', status: 200, seconds });
     }
-    const counts = [...metrics.render().matchAll(/_bucket\{route="\/healthz",le="[^"]+"\} (\d+)/g)].map((m) => Number(m[1]));
+    const counts = [...metrics.render().matchAll(/_bucket\{route="\/healthz",le="[^"]+"\} (\d+)/g)].map((m) =>
+      Number(m[1]),
+    );
     expect(counts).toHaveLength(LATENCY_BUCKETS.length + 1);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
     expect(counts.at(-1)).toBe(6);

@@ -116,7 +116,10 @@ export const DOCUMENTED_OPERATIONS: readonly DocumentedOperation[] = [
     tag: 'Key delivery',
     authenticated: true,
     exchange: 'none',
-    success: { mediaType: 'application/json', description: '`{"keys":[{"kty":"oct","kid":…,"k":…}],"type":"temporary"}`' },
+    success: {
+      mediaType: 'application/json',
+      description: '`{"keys":[{"kty":"oct","kid":…,"k":…}],"type":"temporary"}`',
+    },
   },
   {
     method: 'GET',
@@ -139,7 +142,8 @@ export const DOCUMENTED_OPERATIONS: readonly DocumentedOperation[] = [
   {
     method: 'GET',
     path: '/metrics',
-    summary: 'Prometheus metrics (text exposition format 0.0.4); served only with CPIXKIT_METRICS_TOKEN, as its Bearer token',
+    summary:
+      'Prometheus metrics (text exposition format 0.0.4); served only with CPIXKIT_METRICS_TOKEN, as its Bearer token',
     tag: 'Operations',
     authenticated: false,
     exchange: 'none',
@@ -165,7 +169,8 @@ const ERROR_RESPONSE = {
 const WARNINGS_HEADER = {
   'X-Cpixkit-Warnings': {
     schema: { type: 'string' },
-    description: 'The codes of what the request was read past (an empty placeholder removed, a value read leniently), comma-separated; absent when none.',
+    description:
+      'The codes of what the request was read past (an empty placeholder removed, a value read leniently), comma-separated; absent when none.',
   },
 };
 
@@ -228,7 +233,13 @@ function operationObject(operation: DocumentedOperation): Record<string, unknown
   if (operation.path === '/metrics') {
     responses[401] = ERROR_RESPONSE;
     responses[429] = ERROR_RESPONSE;
-    parameters.push({ name: 'Authorization', in: 'header', required: true, description: '`Bearer <CPIXKIT_METRICS_TOKEN>`.', schema: { type: 'string' } });
+    parameters.push({
+      name: 'Authorization',
+      in: 'header',
+      required: true,
+      description: '`Bearer <CPIXKIT_METRICS_TOKEN>`.',
+      schema: { type: 'string' },
+    });
   }
   if (operation.path === '/clearkey/:tenantId/license') {
     for (const status of [400, 401, 403, 404, 413, 503]) responses[status] = ERROR_RESPONSE;
@@ -263,7 +274,10 @@ function operationObject(operation: DocumentedOperation): Record<string, unknown
 }
 
 /** The OpenAPI 3.1 description of the server's routes, built from {@link DOCUMENTED_OPERATIONS}. */
-export function openApiDocument(version: string, served: { metrics: boolean } = { metrics: true }): Record<string, unknown> {
+export function openApiDocument(
+  version: string,
+  served: { metrics: boolean } = { metrics: true },
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of DOCUMENTED_OPERATIONS) {
     if (operation.path === '/metrics' && !served.metrics) continue;

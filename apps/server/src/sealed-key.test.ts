@@ -20,13 +20,17 @@ describe('sealKey / openKey', () => {
   it('binds the key to its tenant and kid', () => {
     const master = randomBytes(32);
     const sealed = sealKey(master, 'acme', KID, randomBytes(16));
-    expect(() => openKey(master, 'other', KID, sealed)).toThrow(expect.objectContaining({ code: 'ERR_SERVER_STORE_CORRUPT' }));
+    expect(() => openKey(master, 'other', KID, sealed)).toThrow(
+      expect.objectContaining({ code: 'ERR_SERVER_STORE_CORRUPT' }),
+    );
     expect(() => openKey(master, 'acme', '6bac8ec3-0ee3-379f-3d21-290b3a2bc9c3', sealed)).toThrow(
       expect.objectContaining({ code: 'ERR_SERVER_STORE_CORRUPT' }),
     );
     // The tenant/kid boundary cannot be shifted: ("a", "b-c") and ("a-b", "c") seal differently.
     const shifted = sealKey(master, 'a', 'b-c', randomBytes(16));
-    expect(() => openKey(master, 'a-b', 'c', shifted)).toThrow(expect.objectContaining({ code: 'ERR_SERVER_STORE_CORRUPT' }));
+    expect(() => openKey(master, 'a-b', 'c', shifted)).toThrow(
+      expect.objectContaining({ code: 'ERR_SERVER_STORE_CORRUPT' }),
+    );
   });
 
   it('rejects a tampered or truncated row', () => {
@@ -34,7 +38,9 @@ describe('sealKey / openKey', () => {
     const sealed = Buffer.from(sealKey(master, 'acme', KID, randomBytes(16)));
     const flipped = Buffer.from(sealed);
     flipped[flipped.length - 1]! ^= 1;
-    expect(() => openKey(master, 'acme', KID, flipped)).toThrow(expect.objectContaining({ code: 'ERR_SERVER_STORE_CORRUPT' }));
+    expect(() => openKey(master, 'acme', KID, flipped)).toThrow(
+      expect.objectContaining({ code: 'ERR_SERVER_STORE_CORRUPT' }),
+    );
     expect(() => openKey(master, 'acme', KID, sealed.subarray(0, 20))).toThrow(
       expect.objectContaining({ code: 'ERR_SERVER_STORE_CORRUPT' }),
     );

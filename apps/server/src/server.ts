@@ -65,7 +65,11 @@ export async function createKeyServer(
     if (settings.databaseUrl !== undefined) {
       // Instances sharing a database must share the master key: one generated per data directory would not be.
       if (settings.masterKey === undefined) {
-        throw new ServerError('ERR_SERVER_CONFIG', 500, 'DATABASE_URL needs CPIXKIT_MASTER_KEY, the same on every instance');
+        throw new ServerError(
+          'ERR_SERVER_CONFIG',
+          500,
+          'DATABASE_URL needs CPIXKIT_MASTER_KEY, the same on every instance',
+        );
       }
       store = await openPostgresKeyStore(settings.databaseUrl, loadMasterKey(settings.masterKey, dataDir));
     } else {

@@ -74,7 +74,10 @@ describe('readServerSettings', () => {
     [{ CPIXKIT_DEV_TOKEN: 'a' }, /CPIXKIT_DEV_TOKEN is too weak/],
     [{ CPIXKIT_DEV_TOKEN: 'ab'.repeat(20) }, /CPIXKIT_DEV_TOKEN is too weak/],
     [{ CPIXKIT_METRICS_TOKEN: 'metrics' }, /CPIXKIT_METRICS_TOKEN is too weak/],
-    [{ HOST: '0.0.0.0' }, /HOST 0\.0\.0\.0 is not a loopback address: set CPIXKIT_PUBLIC_URL \(https\) or CPIXKIT_ALLOWED_HOSTS/],
+    [
+      { HOST: '0.0.0.0' },
+      /HOST 0\.0\.0\.0 is not a loopback address: set CPIXKIT_PUBLIC_URL \(https\) or CPIXKIT_ALLOWED_HOSTS/,
+    ],
     [{ HOST: '0.0.0.0', CPIXKIT_PUBLIC_URL: 'http://keys.example.com' }, /CPIXKIT_PUBLIC_URL must be an https URL/],
     [{ CPIXKIT_ALLOWED_HOSTS: 'a b' }, /CPIXKIT_ALLOWED_HOSTS: "a b" is not a host name/],
     [{ CPIXKIT_METRICS_TENANT_LABELS: 'yes' }, /CPIXKIT_METRICS_TENANT_LABELS must be true or false/],
@@ -87,8 +90,12 @@ describe('readServerSettings', () => {
   it('takes the Host of a request on loopback only, or with allowed hosts, or a public https URL, or http on loopback', () => {
     expect(readServerSettings({ HOST: '127.0.0.1' }).publicUrl).toBeUndefined();
     expect(readServerSettings({ HOST: '::1' }).host).toBe('::1');
-    expect(readServerSettings({ HOST: '0.0.0.0', CPIXKIT_ALLOWED_HOSTS: 'keys.example.com' }).allowedHosts).toEqual(['keys.example.com']);
-    expect(readServerSettings({ HOST: '0.0.0.0', CPIXKIT_PUBLIC_URL: 'https://keys.example.com' }).publicUrl).toBe('https://keys.example.com');
+    expect(readServerSettings({ HOST: '0.0.0.0', CPIXKIT_ALLOWED_HOSTS: 'keys.example.com' }).allowedHosts).toEqual([
+      'keys.example.com',
+    ]);
+    expect(readServerSettings({ HOST: '0.0.0.0', CPIXKIT_PUBLIC_URL: 'https://keys.example.com' }).publicUrl).toBe(
+      'https://keys.example.com',
+    );
     expect(readServerSettings({ CPIXKIT_PUBLIC_URL: 'http://127.0.0.1:8080' }).publicUrl).toBe('http://127.0.0.1:8080');
   });
 });

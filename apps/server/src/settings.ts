@@ -87,7 +87,8 @@ function hostList(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
   return raw.split(',').map((entry) => {
     const name = hostNameOf(entry.trim());
-    if (name === undefined) throw new ServerError('ERR_SERVER_CONFIG', 500, `CPIXKIT_ALLOWED_HOSTS: "${entry.trim()}" is not a host name`);
+    if (name === undefined)
+      throw new ServerError('ERR_SERVER_CONFIG', 500, `CPIXKIT_ALLOWED_HOSTS: "${entry.trim()}" is not a host name`);
     return name;
   });
 }
@@ -98,7 +99,11 @@ function hostList(raw: string | undefined): string[] | undefined {
  */
 function checkOriginSettings(host: string, publicUrl: string | undefined, allowedHosts: string[] | undefined): void {
   if (publicUrl !== undefined && !publicUrl.startsWith('https:') && !isLoopback(new URL(publicUrl).hostname)) {
-    throw new ServerError('ERR_SERVER_CONFIG', 500, 'CPIXKIT_PUBLIC_URL must be an https URL (http only for a loopback host)');
+    throw new ServerError(
+      'ERR_SERVER_CONFIG',
+      500,
+      'CPIXKIT_PUBLIC_URL must be an https URL (http only for a loopback host)',
+    );
   }
   if (publicUrl === undefined && allowedHosts === undefined && !isLoopback(host)) {
     throw new ServerError(

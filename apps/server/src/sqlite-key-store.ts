@@ -29,7 +29,12 @@ export async function openSqliteKeyStore(file: string, masterKey: Uint8Array): P
   } catch (cause) {
     // At start, the operator needs the reason (a path, a permission); clients never see this one.
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new ServerError('ERR_SERVER_STORE_UNAVAILABLE', 503, `the sqlite key store ${file} cannot be opened: ${reason}`, { cause });
+    throw new ServerError(
+      'ERR_SERVER_STORE_UNAVAILABLE',
+      503,
+      `the sqlite key store ${file} cannot be opened: ${reason}`,
+      { cause },
+    );
   }
   const select = db.prepare('SELECT sealed_key FROM cpixkit_content_keys WHERE tenant_id = ? AND kid = ?');
   const insert = db.prepare(

@@ -18,7 +18,9 @@ describe('loadStoreDriver', () => {
   it.each(Object.entries(STORE_DRIVER_PACKAGES) as [keyof typeof STORE_DRIVER_PACKAGES, string][])(
     'names the package to install when the %s driver is missing',
     async (kind, name) => {
-      const failure = await loadStoreDriver(kind, () => Promise.reject(notInstalled(name))).catch((error: unknown) => error);
+      const failure = await loadStoreDriver(kind, () => Promise.reject(notInstalled(name))).catch(
+        (error: unknown) => error,
+      );
       expect(failure).toBeInstanceOf(ServerError);
       expect(failure).toMatchObject({
         code: 'ERR_SERVER_STORE_DRIVER',
@@ -29,7 +31,9 @@ describe('loadStoreDriver', () => {
   );
 
   it('reports a driver that is installed but cannot load, with the reason', async () => {
-    const broken = Object.assign(new Error('Unexpected token in pg/lib/index.js'), { code: 'ERR_INVALID_PACKAGE_CONFIG' });
+    const broken = Object.assign(new Error('Unexpected token in pg/lib/index.js'), {
+      code: 'ERR_INVALID_PACKAGE_CONFIG',
+    });
     await expect(loadStoreDriver('postgres', () => Promise.reject(broken))).rejects.toMatchObject({
       code: 'ERR_SERVER_STORE_DRIVER',
       message: 'the postgres key store cannot load its driver pg: Unexpected token in pg/lib/index.js',

@@ -74,7 +74,11 @@ function checkDistinctTokens(tenants: readonly Tenant[], file: string): void {
       const key = Buffer.from(digest).toString('hex');
       const owner = owners.get(key);
       if (owner !== undefined) {
-        throw new ServerError('ERR_SERVER_CONFIG', 500, `${file}: tenants ${owner} and ${tenant.id} list the same token hash: give each tenant tokens of its own`);
+        throw new ServerError(
+          'ERR_SERVER_CONFIG',
+          500,
+          `${file}: tenants ${owner} and ${tenant.id} list the same token hash: give each tenant tokens of its own`,
+        );
       }
       owners.set(key, tenant.id);
     }
@@ -96,7 +100,11 @@ export function loadTenantsFile(file: string, env: Environment): Tenant[] {
   }
   if ((mode & 0o022) !== 0) {
     const octal = (mode & 0o777).toString(8).padStart(4, '0');
-    throw new ServerError('ERR_SERVER_CONFIG', 500, `the tenants config ${file} is writable by group or others (mode ${octal}): run chmod 600 on it`);
+    throw new ServerError(
+      'ERR_SERVER_CONFIG',
+      500,
+      `the tenants config ${file} is writable by group or others (mode ${octal}): run chmod 600 on it`,
+    );
   }
   return resolveFile(text, file, env);
 }

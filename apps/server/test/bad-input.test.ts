@@ -12,7 +12,9 @@ const FAIRPLAY = '94ce86fb-07ff-4f43-adb8-93d2fa968ca2';
 function spekeV2(parts: { root?: string; keys?: string; drm?: string; rules?: string; before?: string } = {}): string {
   const keys = parts.keys ?? `<cpix:ContentKey kid="${KID_A}" commonEncryptionScheme="cenc"/>`;
   const drm = parts.drm ?? `<cpix:DRMSystem kid="${KID_A}" systemId="${WIDEVINE}"><cpix:PSSH/></cpix:DRMSystem>`;
-  const rules = parts.rules ?? `<cpix:ContentKeyUsageRule kid="${KID_A}" intendedTrackType="VIDEO"><cpix:VideoFilter/></cpix:ContentKeyUsageRule>`;
+  const rules =
+    parts.rules ??
+    `<cpix:ContentKeyUsageRule kid="${KID_A}" intendedTrackType="VIDEO"><cpix:VideoFilter/></cpix:ContentKeyUsageRule>`;
   return `${parts.before ?? '<?xml version="1.0" encoding="UTF-8"?>'}
 <cpix:CPIX ${parts.root ?? 'contentId="abc123" version="2.3"'} ${NS}>
   ${keys === '' ? '' : `<cpix:ContentKeyList>${keys}</cpix:ContentKeyList>`}
@@ -57,13 +59,20 @@ describe('each bad request gets its specific 4xx with a one-line reason', () => 
       'ERR_KEY_SERVICE_DTD_FORBIDDEN',
     ],
     ['a wrong root element', `<cpix:Document ${NS}/>`, 400, 'ERR_KEY_SERVICE_NOT_CPIX'],
-    ['an unsupported CPIX version', spekeV2({ root: 'contentId="abc123" version="9.9"' }), 422, 'ERR_KEY_SERVICE_UNSUPPORTED_VERSION'],
+    [
+      'an unsupported CPIX version',
+      spekeV2({ root: 'contentId="abc123" version="9.9"' }),
+      422,
+      'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
+    ],
     ['no ContentKeyList', spekeV2({ keys: '' }), 422, 'ERR_KEY_SERVICE_MISSING_LIST'],
     ['no DRMSystemList', spekeV2({ drm: '' }), 422, 'ERR_KEY_SERVICE_MISSING_LIST'],
     ['no ContentKeyUsageRuleList (SPEKE v2)', spekeV2({ rules: '' }), 422, 'ERR_KEY_SERVICE_MISSING_LIST'],
     [
       'a usage rule without a filter',
-      spekeV2({ rules: `<cpix:ContentKeyUsageRule kid="${KID_A}" intendedTrackType="VIDEO"></cpix:ContentKeyUsageRule>` }),
+      spekeV2({
+        rules: `<cpix:ContentKeyUsageRule kid="${KID_A}" intendedTrackType="VIDEO"></cpix:ContentKeyUsageRule>`,
+      }),
       422,
       'ERR_KEY_SERVICE_RULE_WITHOUT_FILTER',
     ],
@@ -79,13 +88,17 @@ describe('each bad request gets its specific 4xx with a one-line reason', () => 
     ],
     [
       'FairPlay for a cenc key',
-      spekeV2({ drm: `<cpix:DRMSystem kid="${KID_A}" systemId="${FAIRPLAY}"><cpix:HLSSignalingData playlist="media"/></cpix:DRMSystem>` }),
+      spekeV2({
+        drm: `<cpix:DRMSystem kid="${KID_A}" systemId="${FAIRPLAY}"><cpix:HLSSignalingData playlist="media"/></cpix:DRMSystem>`,
+      }),
       422,
       'ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS',
     ],
     [
       'an unknown systemId',
-      spekeV2({ drm: `<cpix:DRMSystem kid="${KID_A}" systemId="11111111-2222-3333-4444-555555555555"><cpix:PSSH/></cpix:DRMSystem>` }),
+      spekeV2({
+        drm: `<cpix:DRMSystem kid="${KID_A}" systemId="11111111-2222-3333-4444-555555555555"><cpix:PSSH/></cpix:DRMSystem>`,
+      }),
       422,
       'ERR_KEY_SERVICE_UNSUPPORTED_SYSTEM',
     ],
@@ -114,7 +127,8 @@ describe('each bad request gets its specific 4xx with a one-line reason', () => 
       spekeV2({
         keys: '<cpix:ContentKey kid="not-a-uuid" commonEncryptionScheme="cenc"/>',
         drm: `<cpix:DRMSystem kid="not-a-uuid" systemId="${WIDEVINE}"><cpix:PSSH/></cpix:DRMSystem>`,
-        rules: '<cpix:ContentKeyUsageRule kid="not-a-uuid" intendedTrackType="VIDEO"><cpix:VideoFilter/></cpix:ContentKeyUsageRule>',
+        rules:
+          '<cpix:ContentKeyUsageRule kid="not-a-uuid" intendedTrackType="VIDEO"><cpix:VideoFilter/></cpix:ContentKeyUsageRule>',
       }),
       422,
       'ERR_KEY_SERVICE_INVALID_UUID',

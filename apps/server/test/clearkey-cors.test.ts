@@ -38,7 +38,8 @@ afterAll(() => app.close());
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const kidB64url = (kid: string) => Buffer.from(kid.replaceAll('-', ''), 'hex').toString('base64url');
-const refusal = (response: { statusCode: number; headers: Record<string, unknown> }) => `${response.statusCode} ${String(response.headers['x-cpixkit-error'])}`;
+const refusal = (response: { statusCode: number; headers: Record<string, unknown> }) =>
+  `${response.statusCode} ${String(response.headers['x-cpixkit-error'])}`;
 
 /** Asks the server for a ClearKey key for KID by SPEKE v2, as a packager does. */
 async function issueClearKey(tenant: TestTenant): Promise<string> {
@@ -47,10 +48,17 @@ async function issueClearKey(tenant: TestTenant): Promise<string> {
     `<cpix:ContentKeyList><cpix:ContentKey kid="${KID}" commonEncryptionScheme="cenc"/></cpix:ContentKeyList>` +
     `<cpix:DRMSystemList><cpix:DRMSystem kid="${KID}" systemId="e2719d58-a985-b3c9-781a-b030af78d30e"><cpix:PSSH/><cpix:ContentProtectionData/></cpix:DRMSystem></cpix:DRMSystemList>` +
     `<cpix:ContentKeyUsageRuleList><cpix:ContentKeyUsageRule kid="${KID}" intendedTrackType="ALL"/></cpix:ContentKeyUsageRuleList></cpix:CPIX>`;
-  const answer = await app.inject({ method: 'POST', url: '/speke/v2.0/copyProtection', headers: bearer(tenant.token), payload: body });
+  const answer = await app.inject({
+    method: 'POST',
+    url: '/speke/v2.0/copyProtection',
+    headers: bearer(tenant.token),
+    payload: body,
+  });
   expect(answer.statusCode, answer.body).toBe(200);
   const laurl = Buffer.from(/<cpix:ContentProtectionData>([^<]+)</.exec(answer.body)![1]!, 'base64').toString('utf8');
-  expect(laurl).toBe(`<dashif:Laurl xmlns:dashif="https://dashif.org/CPS" licenseType="EME-1.0">http://localhost:80/clearkey/${tenant.id}/license</dashif:Laurl>`);
+  expect(laurl).toBe(
+    `<dashif:Laurl xmlns:dashif="https://dashif.org/CPS" licenseType="EME-1.0">http://localhost:80/clearkey/${tenant.id}/license</dashif:Laurl>`,
+  );
   return keysOf(answer.body).get(KID)!;
 }
 
@@ -66,21 +74,33 @@ describe('POST /clearkey/:tenantId/license', () => {
     expect(license.statusCode).toBe(200);
     expect(license.headers['cache-control']).toBe('no-store');
     expect(license.headers['content-type']).toMatch(/^application\/json/);
-    expect(license.json()).toEqual({ keys: [{ kty: 'oct', kid: kidB64url(KID), k: Buffer.from(key, 'base64').toString('base64url') }], type: 'temporary' });
+    expect(license.json()).toEqual({
+      keys: [{ kty: 'oct', kid: kidB64url(KID), k: Buffer.from(key, 'base64').toString('base64url') }],
+      type: 'temporary',
+    });
     // The enc-token query parameter works as well (what a player that cannot set headers uses).
-    const byQuery = await app.inject({ method: 'POST', url: `/clearkey/acme/license?enc-token=${acme.token}`, payload: JSON.stringify({ kids: [kidB64url(KID)] }) });
+    const byQuery = await app.inject({
+      method: 'POST',
+      url: `/clearkey/acme/license?enc-token=${acme.token}`,
+      payload: JSON.stringify({ kids: [kidB64url(KID)] }),
+    });
     expect(byQuery.statusCode).toBe(200);
   });
 
   it('refuses: no credentials 401, another tenant 403, a KID not issued for ClearKey 404, a tenant without ClearKey 403, a large body 413', async () => {
     await issueClearKey(acme);
-    const ask = (url: string, headers: Record<string, string>, payload: string = JSON.stringify({ kids: [kidB64url(KID)] })) =>
-      app.inject({ method: 'POST', url, headers, payload }).then(refusal);
+    const ask = (
+      url: string,
+      headers: Record<string, string>,
+      payload: string = JSON.stringify({ kids: [kidB64url(KID)] }),
+    ) => app.inject({ method: 'POST', url, headers, payload }).then(refusal);
     expect(await ask('/clearkey/acme/license', {})).toBe('401 ERR_SERVER_UNAUTHENTICATED');
     expect(await ask('/clearkey/acme/license', bearer(open.token))).toBe('403 ERR_SERVER_FORBIDDEN');
     expect(await ask('/clearkey/open/license', bearer(open.token))).toBe('404 ERR_KEY_SERVICE_KEY_NOT_FOUND');
     expect(await ask('/clearkey/closed/license', bearer(closed.token))).toBe('403 ERR_KEY_SERVICE_CLEARKEY_DISABLED');
-    expect(await ask('/clearkey/acme/license', bearer(acme.token), '{"kids":"nope"}')).toBe('400 ERR_KEY_SERVICE_BAD_LICENSE_REQUEST');
+    expect(await ask('/clearkey/acme/license', bearer(acme.token), '{"kids":"nope"}')).toBe(
+      '400 ERR_KEY_SERVICE_BAD_LICENSE_REQUEST',
+    );
     expect(await ask('/clearkey/acme/license', bearer(acme.token), 'x'.repeat(20_000))).toMatch(/^413 /);
   });
 });
@@ -90,7 +110,11 @@ describe('CORS on the browser routes', () => {
     app.inject({
       method: 'OPTIONS',
       url,
-      headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin,
+        'access-control-request-method': method,
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
 
   it("answers preflights for the tenant's allowed origins, before authentication", async () => {
@@ -102,11 +126,15 @@ describe('CORS on the browser routes', () => {
       'access-control-allow-headers': 'authorization, content-type',
       'access-control-max-age': '600',
     });
-    expect((await preflight('/clearkey/open/license', 'http://127.0.0.1:5555')).headers['access-control-allow-origin']).toBe('*');
+    expect(
+      (await preflight('/clearkey/open/license', 'http://127.0.0.1:5555')).headers['access-control-allow-origin'],
+    ).toBe('*');
   });
 
   it('gives no Access-Control-Allow-Origin to an origin the tenant does not allow, and no CORS at all elsewhere', async () => {
-    expect((await preflight('/clearkey/acme/license', 'https://elsewhere.example')).headers['access-control-allow-origin']).toBeUndefined();
+    expect(
+      (await preflight('/clearkey/acme/license', 'https://elsewhere.example')).headers['access-control-allow-origin'],
+    ).toBeUndefined();
     expect((await preflight('/clearkey/closed/license', PLAYER)).statusCode).toBe(404);
     expect((await preflight('/clearkey/nobody/license', PLAYER)).statusCode).toBe(404);
     expect((await preflight('/speke/v2.0/copyProtection', PLAYER)).statusCode).toBe(404);
@@ -117,7 +145,12 @@ describe('CORS on the browser routes', () => {
     expect(refusal(refused)).toBe('403 ERR_KEY_SERVICE_INVALID_KEY_URL');
     expect(refused.headers['access-control-allow-origin']).toBe(PLAYER);
     expect(refused.headers['access-control-expose-headers']).toBe('x-cpixkit-error');
-    const license = await app.inject({ method: 'POST', url: '/clearkey/acme/license', headers: { origin: PLAYER }, payload: '{}' });
+    const license = await app.inject({
+      method: 'POST',
+      url: '/clearkey/acme/license',
+      headers: { origin: PLAYER },
+      payload: '{}',
+    });
     expect(license.headers['access-control-allow-origin']).toBe(PLAYER);
   });
 

@@ -22,7 +22,12 @@ describe('the interoperability corpus, answered by the server over HTTP', () => 
         headers: { ...(pallyCon ? {} : { authorization: `Bearer ${tenant.token}` }), ...corpusCase.headers },
         payload: corpusBody(corpusCase.request),
       });
-      const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, value === undefined ? undefined : String(value)]));
+      const headers = Object.fromEntries(
+        Object.entries(response.headers).map(([name, value]) => [
+          name,
+          value === undefined ? undefined : String(value),
+        ]),
+      );
       expectCorpusAnswer(corpusCase, response.statusCode, headers, response.body);
     });
   }

@@ -20,7 +20,9 @@ const AXINOM_LIKE = {
 };
 
 // The AWS SPEKE v1 and PallyCon NCG samples give one key FairPlay and HLS AES-128: allowed here.
-const acme = testTenant('acme', { settings: { aes128: { enabled: true, keyUrlTtlSeconds: 3600, allowDrmKeys: true } } });
+const acme = testTenant('acme', {
+  settings: { aes128: { enabled: true, keyUrlTtlSeconds: 3600, allowDrmKeys: true } },
+});
 const axinomLike = testTenant('axinom-like', { settings: AXINOM_LIKE });
 // Microsoft's public test key seed: keys must match the published known-good value.
 const msSeed = testTenant('ms-test-seed', { keySeed: MS_TEST_KEY_SEED });
@@ -71,14 +73,19 @@ describe('seed requests through HTTP', () => {
     expect(response.headers['content-type']).toMatch(/xml/);
     expect(response.headers['cache-control']).toBe('no-store');
     const keys = keysOf(response.body);
-    expect([...keys.keys()].sort()).toEqual(['53abdba2-f210-43cb-bc90-f18f9a890a02', '98ee5596-cd3e-a20d-163a-e382420c6eff']);
+    expect([...keys.keys()].sort()).toEqual([
+      '53abdba2-f210-43cb-bc90-f18f9a890a02',
+      '98ee5596-cd3e-a20d-163a-e382420c6eff',
+    ]);
     for (const key of keys.values()) expect(Buffer.from(key, 'base64')).toHaveLength(16);
     for (const kid of keys.keys()) {
       const ours = signalling(response.body, kid, SYSTEM.fairplay, 'HLSSignalingData').sort();
       expect(ours).toHaveLength(2);
       expect(ours).toEqual(signalling(AXINOM_RESPONSE, kid, SYSTEM.fairplay, 'HLSSignalingData').sort());
     }
-    expect(response.body).toMatch(/ContentKeyUsageRule kid="98ee5596-cd3e-a20d-163a-e382420c6eff" intendedTrackType="VIDEO"/);
+    expect(response.body).toMatch(
+      /ContentKeyUsageRule kid="98ee5596-cd3e-a20d-163a-e382420c6eff" intendedTrackType="VIDEO"/,
+    );
   });
 
   it('SPEKE v2 (Axinom sample, cenc keys, PlayReady and Widevine): signalling byte-exact with the sample response', async () => {
@@ -147,7 +154,10 @@ describe('seed requests through HTTP', () => {
   });
 
   it.each(['dash', 'hls'])('ATEME NEA-DVR GET %s', async (format) => {
-    const response = await app.inject({ method: 'GET', url: `/cpix/anevia/${format}/${encodeURIComponent(acme.token)}/test-cid` });
+    const response = await app.inject({
+      method: 'GET',
+      url: `/cpix/anevia/${format}/${encodeURIComponent(acme.token)}/test-cid`,
+    });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.body).toMatch(/test-cid/);
     expect(keysOf(response.body).size).toBeGreaterThanOrEqual(1);
@@ -158,8 +168,7 @@ describe('seed requests through HTTP', () => {
 
   it("derives the published key from Microsoft's test key seed", async () => {
     const kid = '339c45b5-fb6d-4bd9-994c-eabd9d41c95b';
-    const body = SPEKE_V2_REQUEST
-      .replaceAll('98ee5596-cd3e-a20d-163a-e382420c6eff', kid)
+    const body = SPEKE_V2_REQUEST.replaceAll('98ee5596-cd3e-a20d-163a-e382420c6eff', kid)
       .replace(/<cpix:ContentKey explicitIV="L6jz[^>]*\/>/, '')
       .replace(/<cpix:DRMSystem kid="53abdba2[\s\S]*?<\/cpix:DRMSystem>/g, '')
       .replace(/<cpix:ContentKeyUsageRule kid="53abdba2[\s\S]*?<\/cpix:ContentKeyUsageRule>/, '');
@@ -181,7 +190,10 @@ describe('HLS AES-128 key delivery', () => {
     const response = await speke(acme, seedDocument('awsLiveRequest'), '1.0');
     const [uri] = signalling(response.body, '98ee5596-cd3e-a20d-163a-e382420c6eff', SYSTEM.aes128, 'URIExtXKey');
     const url = new URL(Buffer.from(uri!.split('|')[1]!, 'base64').toString());
-    return { path: `${url.pathname}${url.search}`, key: keysOf(response.body).get('98ee5596-cd3e-a20d-163a-e382420c6eff')! };
+    return {
+      path: `${url.pathname}${url.search}`,
+      key: keysOf(response.body).get('98ee5596-cd3e-a20d-163a-e382420c6eff')!,
+    };
   }
 
   it('delivers the 16 raw key bytes for a signed URL, without a token', async () => {
@@ -208,10 +220,15 @@ describe('HLS AES-128 key delivery', () => {
     const [route, query] = path.split('?') as [string, string];
     const tampered = query.replace(/sig=([\w-])/, (_m, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`);
     const answers = await Promise.all(
-      [route, `${route}?${tampered}`, `${route.replace('/acme/', '/tight/')}?${query}`, `${route.replace('/acme/', '/nobody/')}?${query}`].map((url) =>
-        app.inject({ method: 'GET', url }),
-      ),
+      [
+        route,
+        `${route}?${tampered}`,
+        `${route.replace('/acme/', '/tight/')}?${query}`,
+        `${route.replace('/acme/', '/nobody/')}?${query}`,
+      ].map((url) => app.inject({ method: 'GET', url })),
     );
-    expect(new Set(answers.map((answer) => `${answer.statusCode} ${answer.body}`))).toEqual(new Set(['403 ERR_KEY_SERVICE_INVALID_KEY_URL: the key URL is not valid\n']));
+    expect(new Set(answers.map((answer) => `${answer.statusCode} ${answer.body}`))).toEqual(
+      new Set(['403 ERR_KEY_SERVICE_INVALID_KEY_URL: the key URL is not valid\n']),
+    );
   });
 });

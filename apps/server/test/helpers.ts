@@ -8,7 +8,6 @@ import { buildServer, hashToken, TenantDirectory } from '../src/index.js';
 /** Microsoft's public PlayReady test key seed (30 bytes, vectors.json `ms_test_key_seed_bytes`); never for real content. */
 export const MS_TEST_KEY_SEED = vectorCase<string>('ms_test_key_seed_bytes').inputs.key_seed_b64!;
 
-
 /**
  * Axinom's SPEKE 2.0 sample request (2 keys × FairPlay, PlayReady, Widevine) with its keys made
  * `cbcs`: the engine refuses FairPlay on the sample's `cenc` keys (ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS).
@@ -56,7 +55,13 @@ export function tenantsConfig(tenants: readonly TestTenant[]): Record<string, un
 /** A key server app for these tenants, through the real engine. */
 export function testApp(
   tenants: readonly TestTenant[],
-  options: { bodyLimit?: number; logStream?: Writable; publicUrl?: string; metricsToken?: string; authFailuresPerMinute?: number } = {},
+  options: {
+    bodyLimit?: number;
+    logStream?: Writable;
+    publicUrl?: string;
+    metricsToken?: string;
+    authFailuresPerMinute?: number;
+  } = {},
 ): FastifyInstance {
   return buildServer({
     tenants: new TenantDirectory(resolveTenantsConfig(tenantsConfig(tenants))),

@@ -77,7 +77,9 @@ describe('tenants config file', () => {
     const file = join(dir, 'tenants.json');
     writeFileSync(file, JSON.stringify(tenantsConfig([one, { ...testTenant('two'), token: one.token }])));
     const env = { CPIXKIT_CONFIG: file, CPIXKIT_DATA_DIR: join(dir, 'data') };
-    await expect(createKeyServer(readServerSettings(env), env)).rejects.toThrow(/tenants one and two list the same token hash/);
+    await expect(createKeyServer(readServerSettings(env), env)).rejects.toThrow(
+      /tenants one and two list the same token hash/,
+    );
   });
 
   it('reads YAML with env: references for the secrets', async () => {
@@ -144,14 +146,19 @@ describe('tenants config file', () => {
     await expect(createKeyServer(readServerSettings({ CPIXKIT_CONFIG: join(dir, 'broken.yaml') }), {})).rejects.toThrow(
       /broken\.yaml: not valid YAML or JSON/,
     );
-    await expect(createKeyServer(readServerSettings({ CPIXKIT_CONFIG: join(dir, 'missing.yaml') }), {})).rejects.toThrow(
-      /cannot read the tenants config/,
-    );
+    await expect(
+      createKeyServer(readServerSettings({ CPIXKIT_CONFIG: join(dir, 'missing.yaml') }), {}),
+    ).rejects.toThrow(/cannot read the tenants config/);
   });
 });
 
 /** A `keySource: store` tenant in a config file, with a SQLite store in `dataDir` or PostgreSQL. */
-async function storeServer(dir: string, tenant: ReturnType<typeof testTenant>, databaseUrl?: string, masterKey?: string) {
+async function storeServer(
+  dir: string,
+  tenant: ReturnType<typeof testTenant>,
+  databaseUrl?: string,
+  masterKey?: string,
+) {
   writeFileSync(join(dir, 'tenants.json'), JSON.stringify(tenantsConfig([tenant])));
   const env = {
     CPIXKIT_CONFIG: join(dir, 'tenants.json'),
@@ -231,7 +238,10 @@ describe('random-key store (keySource: store)', () => {
     const distinct = await concurrentKeys(origin, tenant.token);
     expect(distinct.size).toBe(2);
     for (const keys of distinct.values()) expect(keys.size).toBe(1);
-    expect((await first.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready', store: 'sqlite' });
+    expect((await first.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+      status: 'ready',
+      store: 'sqlite',
+    });
     await first.app.close();
 
     const db = new DatabaseSync(join(dir, 'data', 'keys.sqlite'), { readOnly: true });
@@ -277,27 +287,38 @@ describe('random-key store (keySource: store)', () => {
       expect(a.store?.kind).toBe('postgres');
       const originA = await a.app.listen({ host: '127.0.0.1', port: 0 });
       const originB = await b.app.listen({ host: '127.0.0.1', port: 0 });
-      const [fromA, fromB] = await Promise.all([concurrentKeys(originA, tenant.token), concurrentKeys(originB, tenant.token)]);
+      const [fromA, fromB] = await Promise.all([
+        concurrentKeys(originA, tenant.token),
+        concurrentKeys(originB, tenant.token),
+      ]);
       for (const [kid, keys] of fromA) {
         expect(keys.size).toBe(1);
         expect(fromB.get(kid)).toEqual(keys);
       }
-      expect((await a.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready', store: 'postgres' });
+      expect((await a.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+        status: 'ready',
+        store: 'postgres',
+      });
       await a.app.close();
       await b.app.close();
     }, 60_000);
   });
 
   it('refuses to start on PostgreSQL without CPIXKIT_MASTER_KEY (instances must share it)', async () => {
-    await expect(storeServer(tempDir(), testTenant('vault', { keySource: 'store' }), 'postgres://db/keys')).rejects.toThrow(
-      /DATABASE_URL needs CPIXKIT_MASTER_KEY/,
-    );
+    await expect(
+      storeServer(tempDir(), testTenant('vault', { keySource: 'store' }), 'postgres://db/keys'),
+    ).rejects.toThrow(/DATABASE_URL needs CPIXKIT_MASTER_KEY/);
   });
 
   it('answers 503 with Retry-After when the store is unreachable, and /readyz says so', async () => {
     const dir = tempDir();
     const tenant = testTenant('vault', { keySource: 'store' });
-    const server = await storeServer(dir, tenant, 'postgres://nobody@127.0.0.1:1/keys', randomBytes(32).toString('hex'));
+    const server = await storeServer(
+      dir,
+      tenant,
+      'postgres://nobody@127.0.0.1:1/keys',
+      randomBytes(32).toString('hex'),
+    );
     const response = await server.app.inject({
       method: 'POST',
       url: '/speke/v2.0/copyProtection',
@@ -319,8 +340,23 @@ describe('TLS', () => {
     const dir = tempDir();
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
       { stdio: 'ignore' },
     );
     const env = { CPIXKIT_DATA_DIR: join(dir, 'data'), TLS_CERT: join(dir, 'cert.pem'), TLS_KEY: join(dir, 'key.pem') };
@@ -339,8 +375,14 @@ describe('TLS', () => {
   }, 30_000);
 
   it('names an unreadable certificate', async () => {
-    const env = { CPIXKIT_DATA_DIR: join(tempDir(), 'data'), TLS_CERT: '/nonexistent/cert.pem', TLS_KEY: '/nonexistent/key.pem' };
-    await expect(createKeyServer(readServerSettings(env), env)).rejects.toThrow(/cannot read TLS_CERT \/nonexistent\/cert\.pem/);
+    const env = {
+      CPIXKIT_DATA_DIR: join(tempDir(), 'data'),
+      TLS_CERT: '/nonexistent/cert.pem',
+      TLS_KEY: '/nonexistent/key.pem',
+    };
+    await expect(createKeyServer(readServerSettings(env), env)).rejects.toThrow(
+      /cannot read TLS_CERT \/nonexistent\/cert\.pem/,
+    );
   });
 });
 
@@ -386,7 +428,8 @@ describe('the built server process (pnpm start)', () => {
   const main = new URL('../dist/main.js', import.meta.url).pathname;
 
   function start(env: Record<string, string>) {
-    if (!existsSync(main)) throw new Error('apps/server/dist/main.js is missing: run `pnpm build` first (pnpm test does)');
+    if (!existsSync(main))
+      throw new Error('apps/server/dist/main.js is missing: run `pnpm build` first (pnpm test does)');
     const child = spawn(process.execPath, [main], {
       env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -430,7 +473,10 @@ describe('the built server process (pnpm start)', () => {
     expect(await first.exited).toBe(0);
     // The token went to stdout once, never into the log lines.
     expect(first.output().stdout.split(token!).length - 1).toBe(1);
-    for (const line of first.output().stdout.split('\n').filter((l) => l.startsWith('{'))) {
+    for (const line of first
+      .output()
+      .stdout.split('\n')
+      .filter((l) => l.startsWith('{'))) {
       expect(line).not.toContain(token);
     }
 
@@ -469,13 +515,18 @@ describe('the built server process (pnpm start)', () => {
     }
 
     writeFileSync(join(dir, 'seed.json'), JSON.stringify(tenantsConfig([testTenant('plain')])));
-    expect(await driversLoaded({ CPIXKIT_CONFIG: join(dir, 'seed.json'), CPIXKIT_DATA_DIR: join(dir, 'seed') })).toBe('[]');
+    expect(await driversLoaded({ CPIXKIT_CONFIG: join(dir, 'seed.json'), CPIXKIT_DATA_DIR: join(dir, 'seed') })).toBe(
+      '[]',
+    );
     // The development tenant enables ClearKey, whose keys are kept in the store.
     expect(await driversLoaded({ CPIXKIT_DATA_DIR: join(dir, 'dev') })).toBe('["node:sqlite"]');
-    writeFileSync(join(dir, 'tenants.json'), JSON.stringify(tenantsConfig([testTenant('vault', { keySource: 'store' })])));
-    expect(await driversLoaded({ CPIXKIT_CONFIG: join(dir, 'tenants.json'), CPIXKIT_DATA_DIR: join(dir, 'store') })).toBe(
-      '["node:sqlite"]',
+    writeFileSync(
+      join(dir, 'tenants.json'),
+      JSON.stringify(tenantsConfig([testTenant('vault', { keySource: 'store' })])),
     );
+    expect(
+      await driversLoaded({ CPIXKIT_CONFIG: join(dir, 'tenants.json'), CPIXKIT_DATA_DIR: join(dir, 'store') }),
+    ).toBe('["node:sqlite"]');
   }, 40_000);
 
   it('exits non-zero with a one-line reason for a bad setting', async () => {

@@ -6,7 +6,12 @@ import { seedDocument } from '../../../tooling/src/fixtures.js';
 /** Every form a secret could take in a log line. */
 function forms(value: string | Buffer): string[] {
   const bytes = typeof value === 'string' ? Buffer.from(value, 'base64') : value;
-  return [bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase()];
+  return [
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
+    bytes.toString('hex'),
+    bytes.toString('hex').toUpperCase(),
+  ];
 }
 
 it('logs route patterns and outcomes, never keys, seeds, secrets or tokens', async () => {
@@ -30,7 +35,12 @@ it('logs route patterns and outcomes, never keys, seeds, secrets or tokens', asy
       headers: { authorization: `Bearer ${token}`, 'x-speke-version': '2.0' },
       payload: SPEKE_V2_REQUEST,
     },
-    { method: 'POST' as const, url: '/Speke', headers: { authorization: basic }, payload: seedDocument('axinomSpekeV1Request') },
+    {
+      method: 'POST' as const,
+      url: '/Speke',
+      headers: { authorization: basic },
+      payload: seedDocument('axinomSpekeV1Request'),
+    },
     {
       method: 'POST' as const,
       url: `/speke/v1.0/copyProtection?enc-token=${encodeURIComponent(token)}`,
@@ -45,8 +55,18 @@ it('logs route patterns and outcomes, never keys, seeds, secrets or tokens', asy
     },
     { method: 'GET' as const, url: `/cpix/anevia/dash/${encodeURIComponent(token)}/test-cid`, headers: {} },
     // Refused requests: a wrong token and a body that is not XML must not leak either.
-    { method: 'POST' as const, url: `/v1/cpix/pallycon/getKey/${token}x`, headers: {}, payload: seedDocument('pallyConDashVodRequest') },
-    { method: 'POST' as const, url: '/cpix/getKey', headers: { authorization: `Bearer ${token}` }, payload: `not xml ${token}` },
+    {
+      method: 'POST' as const,
+      url: `/v1/cpix/pallycon/getKey/${token}x`,
+      headers: {},
+      payload: seedDocument('pallyConDashVodRequest'),
+    },
+    {
+      method: 'POST' as const,
+      url: '/cpix/getKey',
+      headers: { authorization: `Bearer ${token}` },
+      payload: `not xml ${token}`,
+    },
   ];
   for (const request of requests) {
     const response = await app.inject(request);
@@ -98,8 +118,15 @@ it('logs the codes of the warnings it sends in X-Cpixkit-Warnings, the same ones
   await app.close();
   expect(response.statusCode).toBe(200);
   // Besides: Axinom's non-canonical base64, and its cbcs PlayReady keys' Smooth Streaming placeholders and 4.3 headers.
-  const codes = ['NON_CANONICAL_BASE64', 'PLACEHOLDER_REMOVED', 'PLACEHOLDER_REMOVED_FOR_SCHEME', 'PLAYREADY_HEADER_4_3'];
+  const codes = [
+    'NON_CANONICAL_BASE64',
+    'PLACEHOLDER_REMOVED',
+    'PLACEHOLDER_REMOVED_FOR_SCHEME',
+    'PLAYREADY_HEADER_4_3',
+  ];
   expect(String(response.headers['x-cpixkit-warnings']).split(', ').sort()).toEqual(codes);
-  const lenient = lines.map((line) => JSON.parse(line) as { msg: string; warnings?: string[] }).find((line) => line.msg === 'request read leniently');
+  const lenient = lines
+    .map((line) => JSON.parse(line) as { msg: string; warnings?: string[] })
+    .find((line) => line.msg === 'request read leniently');
   expect(lenient?.warnings).toEqual(String(response.headers['x-cpixkit-warnings']).split(', '));
 });

@@ -33,11 +33,13 @@ function registeredRoutes(): string[] {
       const depth = match[1]!.length / 4;
       const path = `${parents[depth - 1] ?? ''}${match[2]}`;
       parents[depth] = path;
-      return (match[3] ?? '')
-        .split(', ')
-        // OPTIONS: @fastify/cors's catch-all preflight route, not an operation.
-        .filter((method) => method !== '' && method !== 'HEAD' && method !== 'OPTIONS')
-        .map((method) => `${method} ${openApiPath(path)}`);
+      return (
+        (match[3] ?? '')
+          .split(', ')
+          // OPTIONS: @fastify/cors's catch-all preflight route, not an operation.
+          .filter((method) => method !== '' && method !== 'HEAD' && method !== 'OPTIONS')
+          .map((method) => `${method} ${openApiPath(path)}`)
+      );
     });
 }
 
@@ -51,7 +53,12 @@ describe('authentication', () => {
     ['Basic (tenant id : token)', { authorization: basic('acme', acme.token) }, '/speke/v2.0/copyProtection'],
     ['?enc-token=', {}, `/speke/v2.0/copyProtection?enc-token=${encodeURIComponent(acme.token)}`],
   ])('accepts a token as %s', async (_name, headers, url) => {
-    const response = await app.inject({ method: 'POST', url, headers: { ...headers, 'x-speke-version': '2.0' }, payload: SPEKE_V2_REQUEST });
+    const response = await app.inject({
+      method: 'POST',
+      url,
+      headers: { ...headers, 'x-speke-version': '2.0' },
+      payload: SPEKE_V2_REQUEST,
+    });
     expect(response.statusCode, response.body).toBe(200);
   });
 
@@ -66,10 +73,30 @@ describe('authentication', () => {
 
   it.each([
     ['no credentials', {}, '/speke/v2.0/copyProtection', 'ERR_SERVER_UNAUTHENTICATED'],
-    ['an unknown Bearer token', { authorization: 'Bearer not-a-token' }, '/speke/v2.0/copyProtection', 'ERR_SERVER_BAD_CREDENTIALS'],
-    ['Basic with the wrong tenant id', { authorization: basic('globex', acme.token) }, '/speke/v2.0/copyProtection', 'ERR_SERVER_BAD_CREDENTIALS'],
-    ['Basic with an unknown tenant', { authorization: basic('nobody', acme.token) }, '/speke/v2.0/copyProtection', 'ERR_SERVER_BAD_CREDENTIALS'],
-    ['Basic without a colon', { authorization: `Basic ${Buffer.from('acme').toString('base64')}` }, '/cpix/getKey', 'ERR_SERVER_BAD_CREDENTIALS'],
+    [
+      'an unknown Bearer token',
+      { authorization: 'Bearer not-a-token' },
+      '/speke/v2.0/copyProtection',
+      'ERR_SERVER_BAD_CREDENTIALS',
+    ],
+    [
+      'Basic with the wrong tenant id',
+      { authorization: basic('globex', acme.token) },
+      '/speke/v2.0/copyProtection',
+      'ERR_SERVER_BAD_CREDENTIALS',
+    ],
+    [
+      'Basic with an unknown tenant',
+      { authorization: basic('nobody', acme.token) },
+      '/speke/v2.0/copyProtection',
+      'ERR_SERVER_BAD_CREDENTIALS',
+    ],
+    [
+      'Basic without a colon',
+      { authorization: `Basic ${Buffer.from('acme').toString('base64')}` },
+      '/cpix/getKey',
+      'ERR_SERVER_BAD_CREDENTIALS',
+    ],
     ['an unknown enc-token query', {}, '/cpix/getKey?enc-token=nope', 'ERR_SERVER_BAD_CREDENTIALS'],
     ['an unknown path token', {}, '/v1/cpix/pallycon/getKey/nope', 'ERR_SERVER_BAD_CREDENTIALS'],
   ])('answers 401 for %s', async (_name, headers, url, code) => {
@@ -95,7 +122,10 @@ describe('authentication', () => {
     const response = await app.inject({
       method: 'POST',
       url: `/speke/v1.0/copyProtection?enc-token=${encodeURIComponent(acme.token)}`,
-      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=abc' },
+      headers: {
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=abc',
+      },
       payload: seedDocument('axinomSpekeV1Request'),
     });
     expect(response.statusCode, response.body).toBe(200);
@@ -151,18 +181,22 @@ describe('SPEKE dialect selection on /cpix/getKey', () => {
 });
 
 describe('request bodies', () => {
-  it.each(['application/xml', 'text/xml', 'text/xml; charset=utf-8', 'application/octet-stream', 'application/json', 'text/plain'])(
-    'reads a CPIX body sent as %s',
-    async (contentType) => {
-      const response = await app.inject({
-        method: 'POST',
-        url: '/speke/v2.0/copyProtection',
-        headers: { authorization: `Bearer ${acme.token}`, 'x-speke-version': '2.0', 'content-type': contentType },
-        payload: SPEKE_V2_REQUEST,
-      });
-      expect(response.statusCode, response.body).toBe(200);
-    },
-  );
+  it.each([
+    'application/xml',
+    'text/xml',
+    'text/xml; charset=utf-8',
+    'application/octet-stream',
+    'application/json',
+    'text/plain',
+  ])('reads a CPIX body sent as %s', async (contentType) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/speke/v2.0/copyProtection',
+      headers: { authorization: `Bearer ${acme.token}`, 'x-speke-version': '2.0', 'content-type': contentType },
+      payload: SPEKE_V2_REQUEST,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+  });
 
   it.each([{}, { 'content-type': '' }])('reads a CPIX body sent with no content type (%o)', async (contentType) => {
     const response = await app.inject({
@@ -223,8 +257,13 @@ describe('operations routes', () => {
     });
     await metrics.inject({ method: 'POST', url: '/v1/cpix/pallycon/getKey/wrong', payload: PALLYCON });
     expect((await metrics.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
-    expect((await metrics.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${acme.token}` } })).statusCode).toBe(401);
-    const text = (await metrics.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
+    expect(
+      (await metrics.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${acme.token}` } }))
+        .statusCode,
+    ).toBe(401);
+    const text = (
+      await metrics.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).body;
     expect(text).toContain(
       'cpixkit_http_requests_total{route="/speke/v2.0/copyProtection",method="POST",dialect="speke-v2",status="200"} 1',
     );
@@ -241,7 +280,9 @@ describe('operations routes', () => {
   it('serves no /metrics without a metrics token, and does not describe it then', async () => {
     const plain = testApp([acme]);
     expect((await plain.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
-    const document = (await plain.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    const document = (await plain.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, unknown>;
+    };
     expect(document.paths).not.toHaveProperty('/metrics');
     await plain.close();
   });
@@ -266,7 +307,11 @@ describe('malformed requests', () => {
     ['a malformed percent-encoding in the path', '/keys/acme/%E0%A4%A'],
     ['a malformed percent-encoding in a token path', '/v1/cpix/pallycon/getKey/%zz'],
   ])('answers %s with a 4xx in the one-line format', async (_name, url) => {
-    const response = await app.inject({ method: url.startsWith('/keys') ? 'GET' : 'POST', url, payload: url.startsWith('/keys') ? undefined : PALLYCON });
+    const response = await app.inject({
+      method: url.startsWith('/keys') ? 'GET' : 'POST',
+      url,
+      payload: url.startsWith('/keys') ? undefined : PALLYCON,
+    });
     expect(response.statusCode).toBeGreaterThanOrEqual(400);
     expect(response.statusCode).toBeLessThan(500);
     expect(response.body).toMatch(/^ERR_[A-Z0-9_]+: [^\n]+\n$/);

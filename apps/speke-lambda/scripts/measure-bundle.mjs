@@ -62,10 +62,10 @@ const externals = [...new Set(output.imports.filter((item) => item.external).map
 const scratch = mkdtempSync(join(tmpdir(), 'cpixkit-lambda-measure-'));
 const emptyModule = join(scratch, 'empty.mjs');
 writeFileSync(emptyModule, 'export const empty = true;\n');
-const speke = readFileSync(join(appDir, '../../tooling/fixtures/documents/axinom-speke-v2-request.xml'), 'utf8').replaceAll(
-  'commonEncryptionScheme="cenc"',
-  'commonEncryptionScheme="cbcs"',
-);
+const speke = readFileSync(
+  join(appDir, '../../tooling/fixtures/documents/axinom-speke-v2-request.xml'),
+  'utf8',
+).replaceAll('commonEncryptionScheme="cenc"', 'commonEncryptionScheme="cbcs"');
 const probe = `
 const cpu = process.cpuUsage();
 const started = performance.now();

@@ -7,7 +7,10 @@ import { SpekeLambdaError } from './errors.js';
 import { createSpekeHandler, type RequestLogEntry, type SpekeHandlerOptions, USER_AGENT } from './handler.js';
 import type { SecretsClient } from './secrets.js';
 
-const SPEKE_V2 = seedDocument('axinomSpekeV2Request').replaceAll('commonEncryptionScheme="cenc"', 'commonEncryptionScheme="cbcs"');
+const SPEKE_V2 = seedDocument('axinomSpekeV2Request').replaceAll(
+  'commonEncryptionScheme="cenc"',
+  'commonEncryptionScheme="cbcs"',
+);
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:cpixkit-key-seed-Q1w2E3';
 const KEY_SEED = randomBytes(48).toString('base64');
 const V2_REQUEST = {

@@ -62,8 +62,8 @@ describe('matchRoute', () => {
           match.kind === 'speke'
             ? match.route.path
             : match.kind === 'heartbeat'
-            ? '/speke/v1.0/heartbeat'
-            : match.keyPath;
+              ? '/speke/v1.0/heartbeat'
+              : match.keyPath;
         expect(`${match.prefix}${own}`).toBe(candidate);
         expect(match.prefix === '' || /^(\/[^/]+)+$/.test(match.prefix)).toBe(true);
       }),

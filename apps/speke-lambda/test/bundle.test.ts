@@ -44,7 +44,9 @@ describe.skipIf(!built)('the built bundle', () => {
     const fromBundle = JSON.parse(stdout.split('\n').at(-1)!);
     const fromSources = await createSpekeHandler({ env: { CPIXKIT_KEY_SEED: keySeed }, log: () => {} })(event);
     expect(fromBundle.statusCode).toBe(200);
-    expect(fromBundle, 'the bundle answers differently from the sources: is dist/ stale? rebuild it').toEqual(fromSources);
+    expect(fromBundle, 'the bundle answers differently from the sources: is dist/ stale? rebuild it').toEqual(
+      fromSources,
+    );
   });
 
   it('is one ES module that imports only Node built-ins and, lazily, the AWS SDK', () => {

@@ -22,7 +22,15 @@ const server = buildServer({
   tenants: new TenantDirectory(
     resolveTenantsConfig({
       // The vendors' samples give one key both FairPlay and HLS AES-128, which the tenant must allow.
-      tenants: [{ id: 'corpus', keySeed: KEY_SEED, derivationSecret: DERIVATION_SECRET, tokens: [hashToken(TOKEN)], settings: { aes128: { allowDrmKeys: true } } }],
+      tenants: [
+        {
+          id: 'corpus',
+          keySeed: KEY_SEED,
+          derivationSecret: DERIVATION_SECRET,
+          tokens: [hashToken(TOKEN)],
+          settings: { aes128: { allowDrmKeys: true } },
+        },
+      ],
     }),
   ),
   keyService: createKeyService({ userAgent: USER_AGENT, now: () => NOW }),
@@ -55,14 +63,31 @@ describe('the interoperability corpus, answered by the Lambda as by the server',
     it(corpusCase.name, async () => {
       const [path, query] = corpusCase.path.split('?') as [string, string | undefined];
       const body = corpusBody(corpusCase.request);
-      const result = await handler(EVENT_KINDS[KIND]({ method: 'POST', path, ...(query ? { query } : {}), headers: corpusCase.headers ?? {}, body }));
+      const result = await handler(
+        EVENT_KINDS[KIND]({
+          method: 'POST',
+          path,
+          ...(query ? { query } : {}),
+          headers: corpusCase.headers ?? {},
+          body,
+        }),
+      );
       const headers = picked(result.headers ?? {});
       const text = Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8').toString('utf8');
       expectCorpusAnswer(corpusCase, result.statusCode, headers, text);
       // The log line lists the codes the header sends.
       expect(log.at(-1)?.warnings?.join(', ')).toBe(headers['x-cpixkit-warnings']);
-      const fromServer = await server.inject({ method: 'POST', url: corpusCase.path, headers: { authorization: `Bearer ${TOKEN}`, ...corpusCase.headers }, payload: body });
-      expect([result.statusCode, headers, text]).toEqual([fromServer.statusCode, picked(fromServer.headers), fromServer.body]);
+      const fromServer = await server.inject({
+        method: 'POST',
+        url: corpusCase.path,
+        headers: { authorization: `Bearer ${TOKEN}`, ...corpusCase.headers },
+        payload: body,
+      });
+      expect([result.statusCode, headers, text]).toEqual([
+        fromServer.statusCode,
+        picked(fromServer.headers),
+        fromServer.body,
+      ]);
     });
   }
 });

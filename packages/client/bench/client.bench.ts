@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import { buildKeyRequest, CpixClient, readKeyResponse, spekeV2EncryptionContract, toPallyConJson } from '../src/index.js';
+import {
+  buildKeyRequest,
+  CpixClient,
+  readKeyResponse,
+  spekeV2EncryptionContract,
+  toPallyConJson,
+} from '../src/index.js';
 import { reply, startServer, type TestServer } from '../test/helpers.js';
 import { seedDocument } from '../../../tooling/src/fixtures.js';
 
@@ -25,7 +31,10 @@ afterAll(() => server.close());
 
 describe('client', () => {
   bench('buildKeyRequest (SPEKE v2, 5 keys x 3 DRM systems)', () => {
-    buildKeyRequest({ contentId: 'movie', drmSystems: ['widevine', 'playready', 'fairplay'], tracks: contract }, 'speke-v2');
+    buildKeyRequest(
+      { contentId: 'movie', drmSystems: ['widevine', 'playready', 'fairplay'], tracks: contract },
+      'speke-v2',
+    );
   });
   bench('readKeyResponse (Axinom SPEKE v2 answer, 2 keys x 3 DRM systems)', async () => {
     await readKeyResponse(AXINOM, axinomPrepared);

@@ -12,7 +12,8 @@ const keyServer = createServer((request, response) => {
   request.on('data', (chunk: Buffer) => (body += chunk));
   request.on('end', () => {
     const { document } = parseCpix(body);
-    for (const key of document.contentKeyList?.contentKeys ?? []) key.data = { secret: { plainValue: randomBytes(16) } };
+    for (const key of document.contentKeyList?.contentKeys ?? [])
+      key.data = { secret: { plainValue: randomBytes(16) } };
     response.writeHead(200, { 'content-type': 'application/xml', 'x-speke-version': '2.0' });
     response.end(serializeCpix(document, { version: '2.3' }));
   });

@@ -5,7 +5,8 @@ import { readDrmSignalling } from './signalling.js';
 
 const KID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 const KEY = new Uint8Array(16);
-const LAURL = '<dashif:Laurl xmlns:dashif="https://dashif.org/CPS" licenseType="EME-1.0">https://keys.example/clearkey/t&amp;1/license</dashif:Laurl>';
+const LAURL =
+  '<dashif:Laurl xmlns:dashif="https://dashif.org/CPS" licenseType="EME-1.0">https://keys.example/clearkey/t&amp;1/license</dashif:Laurl>';
 const commonBox = encodePsshBox({ systemId: COMMON_SYSTEM_ID, version: 1, keyIds: [KID], data: new Uint8Array(0) });
 
 describe('ClearKey signalling in an answer', () => {
@@ -28,8 +29,17 @@ describe('ClearKey signalling in an answer', () => {
 
   it('refuses a ClearKey PSSH of another system, or one listing other KIDs', () => {
     const widevine = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: new Uint8Array(0) });
-    expect(() => readDrmSignalling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: widevine }, KID, KEY, 'cenc')).toThrow(CpixClientError);
-    const other = encodePsshBox({ systemId: COMMON_SYSTEM_ID, version: 1, keyIds: ['11111111-2222-3333-4444-555555555555'], data: new Uint8Array(0) });
-    expect(() => readDrmSignalling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: other }, KID, KEY, 'cenc')).toThrow(/lists other KIDs/);
+    expect(() =>
+      readDrmSignalling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: widevine }, KID, KEY, 'cenc'),
+    ).toThrow(CpixClientError);
+    const other = encodePsshBox({
+      systemId: COMMON_SYSTEM_ID,
+      version: 1,
+      keyIds: ['11111111-2222-3333-4444-555555555555'],
+      data: new Uint8Array(0),
+    });
+    expect(() => readDrmSignalling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: other }, KID, KEY, 'cenc')).toThrow(
+      /lists other KIDs/,
+    );
   });
 });

@@ -97,7 +97,10 @@ export class CpixClient {
     const http = httpRequestOf(options.url, prepared, options.auth, options.headers);
     const auth = options.auth;
     const sigV4 = auth?.type === 'aws-sigv4' ? resolveSigV4(auth, http.url, options.env ?? process.env) : undefined;
-    const secrets = [...secretsOf(auth), ...(sigV4 ? [sigV4.secretAccessKey, ...(sigV4.sessionToken ? [sigV4.sessionToken] : [])] : [])];
+    const secrets = [
+      ...secretsOf(auth),
+      ...(sigV4 ? [sigV4.secretAccessKey, ...(sigV4.sessionToken ? [sigV4.sessionToken] : [])] : []),
+    ];
 
     const response = await sendWithRetries(http, {
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),

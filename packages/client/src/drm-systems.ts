@@ -18,7 +18,10 @@ const BY_KEY = new Map(DRM_SYSTEMS.map((system) => [system.key, system]));
  */
 export function resolveDrmSystem(nameOrSystemId: string): DrmTarget {
   if (typeof nameOrSystemId !== 'string') {
-    throw new CpixClientError('ERR_CLIENT_INVALID_OPTION', `a DRM system is a name or a system id, got ${typeof nameOrSystemId}`);
+    throw new CpixClientError(
+      'ERR_CLIENT_INVALID_OPTION',
+      `a DRM system is a name or a system id, got ${typeof nameOrSystemId}`,
+    );
   }
   const named = BY_KEY.get(nameOrSystemId.trim().toLowerCase() as DrmSystemKey);
   if (named) return { systemId: named.id, drm: named.key, name: named.name };

@@ -89,7 +89,9 @@ export function secretsOf(auth: ClientAuth | undefined): string[] {
     case 'enc-token':
       return [auth.token, encodeURIComponent(auth.token)];
     case 'basic':
-      return [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64')].filter((s) => s !== '');
+      return [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64')].filter(
+        (s) => s !== '',
+      );
     case 'aws-sigv4':
       return [auth.secretAccessKey, auth.sessionToken].filter((s): s is string => typeof s === 'string' && s !== '');
   }
@@ -138,7 +140,8 @@ export function httpRequestOf(
 
   if (prepared.dialect === 'anevia') {
     if (!hasTokenPlaceholder && !hasFormat && !hasContentId) {
-      if (token === undefined) throw invalid('the anevia dialect needs an enc-token (auth) or a URL with the token in it');
+      if (token === undefined)
+        throw invalid('the anevia dialect needs an enc-token (auth) or a URL with the token in it');
       withPath(url, prepared.format!, token, prepared.contentId);
     } else if (!hasContentId) {
       throw invalid('an anevia URL with placeholders must have {contentId}');
@@ -159,7 +162,12 @@ export function httpRequestOf(
     if (typeof value !== 'string' || /[\r\n]/.test(value)) throw invalid(`header ${name} must be a one-line string`);
     headers[name.toLowerCase()] = value;
   }
-  return { method: prepared.method, url: url.toString(), headers, ...(prepared.body !== undefined ? { body: prepared.body } : {}) };
+  return {
+    method: prepared.method,
+    url: url.toString(),
+    headers,
+    ...(prepared.body !== undefined ? { body: prepared.body } : {}),
+  };
 }
 
 /** A URL safe to show: its origin only, since paths and queries may hold tokens. */

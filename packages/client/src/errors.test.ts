@@ -16,11 +16,21 @@ describe('CpixClientError', () => {
     expect(error.code).toBe('ERR_CLIENT_HTTP_STATUS');
     expect(error.message).toBe('server said no');
     expect(error.cause).toBe(cause);
-    expect([error.status, error.serverMessage, error.serverCode, error.attempts]).toEqual([503, 'busy', 'ERR_SERVER_STORE_UNAVAILABLE', 3]);
+    expect([error.status, error.serverMessage, error.serverCode, error.attempts]).toEqual([
+      503,
+      'busy',
+      'ERR_SERVER_STORE_UNAVAILABLE',
+      3,
+    ]);
   });
 
   it('leaves the details undefined when there are none', () => {
     const error = new CpixClientError('ERR_CLIENT_INVALID_OPTION', 'bad');
-    expect([error.status, error.serverMessage, error.serverCode, error.attempts]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([error.status, error.serverMessage, error.serverCode, error.attempts]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -37,17 +37,33 @@ describe('buildKeyRequest: SPEKE v1', () => {
     const bySystem = Object.fromEntries(document.drmSystemList!.drmSystems.map((system) => [system.systemId, system]));
     expect(Object.keys(bySystem)).toEqual([AES128, FAIRPLAY, WIDEVINE, PLAYREADY]);
     const empty = new Uint8Array(0);
-    expect(bySystem[AES128]).toMatchObject({ uriExtXKey: empty, speke: { keyFormat: empty, keyFormatVersions: empty } });
-    expect(bySystem[FAIRPLAY]).toMatchObject({ uriExtXKey: empty, speke: { keyFormat: empty, keyFormatVersions: empty } });
+    expect(bySystem[AES128]).toMatchObject({
+      uriExtXKey: empty,
+      speke: { keyFormat: empty, keyFormatVersions: empty },
+    });
+    expect(bySystem[FAIRPLAY]).toMatchObject({
+      uriExtXKey: empty,
+      speke: { keyFormat: empty, keyFormatVersions: empty },
+    });
     expect(bySystem[WIDEVINE]).toEqual({ kid: KID_A, systemId: WIDEVINE, pssh: empty });
-    expect(bySystem[PLAYREADY]).toEqual({ kid: KID_A, systemId: PLAYREADY, pssh: empty, speke: { protectionHeader: empty } });
+    expect(bySystem[PLAYREADY]).toEqual({
+      kid: KID_A,
+      systemId: PLAYREADY,
+      pssh: empty,
+      speke: { protectionHeader: empty },
+    });
     expect(document.contentKeyUsageRuleList).toBeUndefined();
     expect(document.contentKeyPeriodList).toBeUndefined();
   });
 
   it('asks for one key per period, each with its KeyPeriodFilter', () => {
     const prepared = buildKeyRequest(
-      { contentId: 'live', drmSystems: ['widevine'], periods: [213, { index: 214, id: 'keyPeriod_next' }], kids: [KID_A, KID_B] },
+      {
+        contentId: 'live',
+        drmSystems: ['widevine'],
+        periods: [213, { index: 214, id: 'keyPeriod_next' }],
+        kids: [KID_A, KID_B],
+      },
       'speke-v1',
     );
     const { document } = reread(prepared.body);
@@ -68,7 +84,10 @@ describe('buildKeyRequest: SPEKE v1', () => {
 
 describe('buildKeyRequest: SPEKE v2', () => {
   it('writes CPIX 2.3 with contentId and the SPEKE v2 signalling elements (as the Axinom sample)', () => {
-    const prepared = buildKeyRequest({ contentId: 'abc123', drmSystems: ['fairplay', 'playready', 'widevine'], kids: [KID_A] }, 'speke-v2');
+    const prepared = buildKeyRequest(
+      { contentId: 'abc123', drmSystems: ['fairplay', 'playready', 'widevine'], kids: [KID_A] },
+      'speke-v2',
+    );
     expect(prepared.body).toContain('version="2.3"');
     const { document, warnings } = reread(prepared.body);
     expect(warnings).toEqual([]);
@@ -139,20 +158,35 @@ describe('buildKeyRequest: SPEKE v2', () => {
 describe('buildKeyRequest: PallyCon', () => {
   it('writes a request like PallyCon clients send: id, commonEncryptionScheme, empty DRMSystems, track types', () => {
     const prepared = buildKeyRequest(
-      { contentId: '1234', drmSystems: ['widevine', 'playready', 'fairplay'], tracks: ['SD', 'HD', 'AUDIO'], periods: [128] },
+      {
+        contentId: '1234',
+        drmSystems: ['widevine', 'playready', 'fairplay'],
+        tracks: ['SD', 'HD', 'AUDIO'],
+        periods: [128],
+      },
       'pallycon-v2',
     );
     const { document } = reread(prepared.body);
     expect(document.id).toBe('1234');
-    expect(document.drmSystemList!.drmSystems.every((system) => Object.keys(system).sort().join() === 'kid,systemId')).toBe(true);
+    expect(
+      document.drmSystemList!.drmSystems.every((system) => Object.keys(system).sort().join() === 'kid,systemId'),
+    ).toBe(true);
     expect(document.drmSystemList!.drmSystems).toHaveLength(9);
-    expect(document.contentKeyUsageRuleList!.contentKeyUsageRules.map((rule) => rule.intendedTrackType)).toEqual(['SD', 'HD', 'AUDIO']);
-    expect(document.contentKeyUsageRuleList!.contentKeyUsageRules[1]!.videoFilters).toEqual([{ minPixels: 589825, maxPixels: 2073600 }]);
+    expect(document.contentKeyUsageRuleList!.contentKeyUsageRules.map((rule) => rule.intendedTrackType)).toEqual([
+      'SD',
+      'HD',
+      'AUDIO',
+    ]);
+    expect(document.contentKeyUsageRuleList!.contentKeyUsageRules[1]!.videoFilters).toEqual([
+      { minPixels: 589825, maxPixels: 2073600 },
+    ]);
     expect(document.contentKeyPeriodList!.contentKeyPeriods.map((period) => period.index)).toEqual([128]);
   });
 
   it('keeps a content id that is not an XML name (numeric PallyCon ids)', () => {
-    expect(buildKeyRequest({ contentId: '0001 #a', drmSystems: ['widevine'] }, 'pallycon-v2').body).toContain('id="0001 #a"');
+    expect(buildKeyRequest({ contentId: '0001 #a', drmSystems: ['widevine'] }, 'pallycon-v2').body).toContain(
+      'id="0001 #a"',
+    );
   });
 });
 
@@ -176,7 +210,9 @@ describe('buildKeyRequest: ATEME GET', () => {
     [{ drmSystems: ['widevine'], periods: [1] }, /takes no periods/],
     [{ drmSystems: ['widevine'], format: 'smooth' }, /dash or hls/],
   ])('refuses %j', (fields, message) => {
-    expect(() => buildKeyRequest({ contentId: 'c', ...fields } as never, 'anevia')).toThrowError(expect.objectContaining({ message: expect.stringMatching(message) }));
+    expect(() => buildKeyRequest({ contentId: 'c', ...fields } as never, 'anevia')).toThrowError(
+      expect.objectContaining({ message: expect.stringMatching(message) }),
+    );
   });
 });
 
@@ -184,14 +220,31 @@ describe('buildKeyRequest: encrypted delivery', () => {
   // A certificate openssl made, and what openssl itself says its DER and subject are.
   const dir = mkdtempSync(join(tmpdir(), 'cpixkit-client-cert-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const openssl = (...args: string[]): Buffer => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'recipient.key', '-out', 'recipient.pem', '-days', '2', '-subj', '/CN=cpixkit client recipient', '-sha256');
+  const openssl = (...args: string[]): Buffer =>
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'recipient.key',
+    '-out',
+    'recipient.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=cpixkit client recipient',
+    '-sha256',
+  );
   const pem = readFileSync(join(dir, 'recipient.pem'), 'utf8');
   const der = Uint8Array.from(openssl('x509', '-in', 'recipient.pem', '-outform', 'DER'));
   const subject = openssl('x509', '-in', 'recipient.pem', '-noout', '-subject').toString('utf8');
 
   /** The text of the request's ds:X509Certificate element. */
-  const x509CertificateText = (body: string): string => /<ds:X509Certificate>([^<]*)<\/ds:X509Certificate>/.exec(body)![1]!;
+  const x509CertificateText = (body: string): string =>
+    /<ds:X509Certificate>([^<]*)<\/ds:X509Certificate>/.exec(body)![1]!;
 
   it.each([
     ['PEM text', () => pem],
@@ -200,9 +253,15 @@ describe('buildKeyRequest: encrypted delivery', () => {
     ['base64 DER text', () => Buffer.from(der).toString('base64')],
     ['base64 DER bytes', () => Uint8Array.from(Buffer.from(Buffer.from(der).toString('base64')))],
   ])('writes the DER certificate, which openssl reads back, given %s', (_form, certificate) => {
-    const prepared = buildKeyRequest({ contentId: 'c', drmSystems: ['widevine'], recipientCertificate: certificate() }, 'speke-v2');
+    const prepared = buildKeyRequest(
+      { contentId: 'c', drmSystems: ['widevine'], recipientCertificate: certificate() },
+      'speke-v2',
+    );
     const text = x509CertificateText(prepared.body!);
-    writeFileSync(join(dir, 'sent.pem'), `-----BEGIN CERTIFICATE-----\n${text.replace(/\s+/g, '').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`);
+    writeFileSync(
+      join(dir, 'sent.pem'),
+      `-----BEGIN CERTIFICATE-----\n${text.replace(/\s+/g, '').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`,
+    );
     expect(openssl('x509', '-in', 'sent.pem', '-noout', '-subject').toString('utf8')).toBe(subject);
     expect(Uint8Array.from(openssl('x509', '-in', 'sent.pem', '-outform', 'DER'))).toEqual(der);
     const { document, warnings } = reread(prepared.body);
@@ -218,15 +277,48 @@ describe('buildKeyRequest: encrypted delivery', () => {
     ['an empty string', ''],
     ['a number', 42],
   ])('refuses %s with ERR_CLIENT_INVALID_OPTION', (_what, certificate) => {
-    expect(() => buildKeyRequest({ contentId: 'c', drmSystems: ['widevine'], recipientCertificate: certificate as never }, 'speke-v2')).toThrowError(
-      expect.objectContaining({ name: 'CpixClientError', code: 'ERR_CLIENT_INVALID_OPTION', message: expect.stringMatching(/recipientCertificate/) }),
+    expect(() =>
+      buildKeyRequest(
+        { contentId: 'c', drmSystems: ['widevine'], recipientCertificate: certificate as never },
+        'speke-v2',
+      ),
+    ).toThrowError(
+      expect.objectContaining({
+        name: 'CpixClientError',
+        code: 'ERR_CLIENT_INVALID_OPTION',
+        message: expect.stringMatching(/recipientCertificate/),
+      }),
     );
   });
 
   it('refuses a certificate no key server can encrypt for: an EC key', () => {
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ec.key', '-out', 'ec.pem', '-days', '2', '-subj', '/CN=ec');
-    expect(() => buildKeyRequest({ contentId: 'c', drmSystems: ['widevine'], recipientCertificate: readFileSync(join(dir, 'ec.pem'), 'utf8') }, 'speke-v2')).toThrowError(
-      expect.objectContaining({ code: 'ERR_CLIENT_INVALID_OPTION', cause: expect.objectContaining({ code: 'ERR_CPIX_CERTIFICATE_NOT_RSA' }) }),
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'ec.key',
+      '-out',
+      'ec.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=ec',
+    );
+    expect(() =>
+      buildKeyRequest(
+        { contentId: 'c', drmSystems: ['widevine'], recipientCertificate: readFileSync(join(dir, 'ec.pem'), 'utf8') },
+        'speke-v2',
+      ),
+    ).toThrowError(
+      expect.objectContaining({
+        code: 'ERR_CLIENT_INVALID_OPTION',
+        cause: expect.objectContaining({ code: 'ERR_CPIX_CERTIFICATE_NOT_RSA' }),
+      }),
     );
   });
 });
@@ -251,24 +343,40 @@ describe('buildKeyRequest: input checks', () => {
   ])('refuses %j', (fields, message) => {
     const request = { contentId: 'c', drmSystems: ['widevine'], ...fields };
     expect(() => buildKeyRequest(request as never, 'speke-v1')).toThrowError(
-      expect.objectContaining({ name: 'CpixClientError', code: 'ERR_CLIENT_INVALID_OPTION', message: expect.stringMatching(message) }),
+      expect.objectContaining({
+        name: 'CpixClientError',
+        code: 'ERR_CLIENT_INVALID_OPTION',
+        message: expect.stringMatching(message),
+      }),
     );
   });
 
   it('refuses an unknown dialect and a request that is not an object', () => {
-    expect(() => buildKeyRequest({ contentId: 'c', drmSystems: ['widevine'] }, 'speke-v3' as CpixDialect)).toThrow(/unknown dialect/);
+    expect(() => buildKeyRequest({ contentId: 'c', drmSystems: ['widevine'] }, 'speke-v3' as CpixDialect)).toThrow(
+      /unknown dialect/,
+    );
     expect(() => buildKeyRequest(null as never, 'speke-v1')).toThrow(/must be an object/);
   });
 
   it('accepts any system id and upper-case schemes', () => {
-    const prepared = buildKeyRequest({ contentId: 'c', drmSystems: ['{3D5E6D35-9B9A-41E8-B843-DD3C6E72C42C}', 'd9e4411a-e886-4909-a380-a77f28d52335'], scheme: 'CBCS' as never }, 'speke-v2');
+    const prepared = buildKeyRequest(
+      {
+        contentId: 'c',
+        drmSystems: ['{3D5E6D35-9B9A-41E8-B843-DD3C6E72C42C}', 'd9e4411a-e886-4909-a380-a77f28d52335'],
+        scheme: 'CBCS' as never,
+      },
+      'speke-v2',
+    );
     expect(prepared.scheme).toBe('cbcs');
     expect(prepared.drmSystems.map((target) => [target.systemId, target.drm ?? null])).toEqual([
       ['3d5e6d35-9b9a-41e8-b843-dd3c6e72c42c', 'wiseplay'],
       ['d9e4411a-e886-4909-a380-a77f28d52335', null],
     ]);
     const { document } = reread(prepared.body);
-    expect(document.drmSystemList!.drmSystems[1]).toMatchObject({ pssh: new Uint8Array(0), contentProtectionData: { value: new Uint8Array(0) } });
+    expect(document.drmSystemList!.drmSystems[1]).toMatchObject({
+      pssh: new Uint8Array(0),
+      contentProtectionData: { value: new Uint8Array(0) },
+    });
   });
 
   it('writes a document every dialect reads back with the same keys, systems and rules (property)', () => {
@@ -284,7 +392,9 @@ describe('buildKeyRequest: input checks', () => {
           const { document } = reread(prepared.body);
           const expectedKeys = Math.max(1, tracks.length) * Math.max(1, periods.length);
           expect(prepared.slots).toHaveLength(expectedKeys);
-          expect(document.contentKeyList!.contentKeys.map((key) => key.kid)).toEqual(prepared.slots.map((slot) => slot.kid));
+          expect(document.contentKeyList!.contentKeys.map((key) => key.kid)).toEqual(
+            prepared.slots.map((slot) => slot.kid),
+          );
           expect(document.drmSystemList!.drmSystems).toHaveLength(expectedKeys * drmSystems.length);
           const rules = document.contentKeyUsageRuleList?.contentKeyUsageRules ?? [];
           for (const slot of prepared.slots) {

@@ -24,7 +24,13 @@ import { type TrackTypeRule, trackTypeRule } from './track-types.js';
 export type CpixDialect = 'speke-v1' | 'speke-v2' | 'pallycon-v1' | 'pallycon-v2' | 'anevia';
 
 /** The CPIX dialects, in the order of {@link CpixDialect}. */
-export const CPIX_DIALECTS: readonly CpixDialect[] = Object.freeze(['speke-v1', 'speke-v2', 'pallycon-v1', 'pallycon-v2', 'anevia']);
+export const CPIX_DIALECTS: readonly CpixDialect[] = Object.freeze([
+  'speke-v1',
+  'speke-v2',
+  'pallycon-v1',
+  'pallycon-v2',
+  'anevia',
+]);
 
 /** Common Encryption protection schemes (ISO/IEC 23001-7). */
 export type EncryptionScheme = 'cenc' | 'cbc1' | 'cens' | 'cbcs';
@@ -108,15 +114,22 @@ function requestedSignalling(dialect: CpixDialect, target: DrmTarget): Partial<D
   if (dialect === 'speke-v1') {
     if (hlsOnly) return { uriExtXKey: EMPTY, speke: { keyFormat: EMPTY, keyFormatVersions: EMPTY } };
     if (target.drm === 'playready') return { pssh: EMPTY, speke: { protectionHeader: EMPTY } };
-    if (target.drm === 'clearkey' || target.drm === 'common') return { pssh: EMPTY, contentProtectionData: { value: EMPTY } };
+    if (target.drm === 'clearkey' || target.drm === 'common')
+      return { pssh: EMPTY, contentProtectionData: { value: EMPTY } };
     return { pssh: EMPTY };
   }
   if (dialect === 'speke-v2') {
     if (hlsOnly) return { hlsSignalingData: hls() };
     if (target.drm === 'playready') {
-      return { pssh: EMPTY, contentProtectionData: { value: EMPTY }, hlsSignalingData: hls(), smoothStreamingProtectionHeaderData: '' };
+      return {
+        pssh: EMPTY,
+        contentProtectionData: { value: EMPTY },
+        hlsSignalingData: hls(),
+        smoothStreamingProtectionHeaderData: '',
+      };
     }
-    if (target.drm === 'widevine') return { pssh: EMPTY, contentProtectionData: { value: EMPTY }, hlsSignalingData: hls() };
+    if (target.drm === 'widevine')
+      return { pssh: EMPTY, contentProtectionData: { value: EMPTY }, hlsSignalingData: hls() };
     return { pssh: EMPTY, contentProtectionData: { value: EMPTY } };
   }
   return {};
@@ -150,7 +163,8 @@ function checkPeriods(periods: KeyRequest['periods']): { id: string; index: numb
     }
     if (seen.has(input.index)) throw invalid(`key period ${input.index} is listed twice`);
     seen.add(input.index);
-    if (input.id !== undefined && (typeof input.id !== 'string' || input.id === '')) throw invalid('a key period id must be a non-empty string');
+    if (input.id !== undefined && (typeof input.id !== 'string' || input.id === ''))
+      throw invalid('a key period id must be a non-empty string');
     return { id: input.id ?? `keyPeriod_${randomUUID()}`, index: input.index };
   });
 }
@@ -183,7 +197,9 @@ const MINIMUM_RECIPIENT_RSA_BITS = 2048;
 /** The text of certificate bytes that are not DER (a `.pem` or base64 file read as bytes). */
 function certificateText(bytes: Uint8Array): string | undefined {
   const DER_SEQUENCE = 0x30;
-  return bytes[0] === DER_SEQUENCE ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return bytes[0] === DER_SEQUENCE
+    ? undefined
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /**
@@ -216,13 +232,17 @@ function aneviaFormat(request: KeyRequest, drmSystems: DrmTarget[]): 'dash' | 'h
   if (request.format !== undefined) {
     if (request.format !== 'dash' && request.format !== 'hls') throw invalid('format must be dash or hls');
     if ((request.format === 'dash' && !dash) || (request.format === 'hls' && !hls)) {
-      throw invalid(`the ATEME GET API format ${request.format} does not serve ${drmSystems.map((t) => t.name).join(', ')}`);
+      throw invalid(
+        `the ATEME GET API format ${request.format} does not serve ${drmSystems.map((t) => t.name).join(', ')}`,
+      );
     }
     return request.format;
   }
   if (dash) return 'dash';
   if (hls) return 'hls';
-  throw invalid('the ATEME GET API serves either DASH (Widevine, PlayReady) or HLS (FairPlay): request them separately');
+  throw invalid(
+    'the ATEME GET API serves either DASH (Widevine, PlayReady) or HLS (FairPlay): request them separately',
+  );
 }
 
 /** The CPIX version each POST dialect writes. */
@@ -241,7 +261,8 @@ const WRITE_VERSION: Record<Exclude<CpixDialect, 'anevia'>, CpixWriteVersion> = 
  */
 export function buildKeyRequest(request: KeyRequest, dialect: CpixDialect): PreparedKeyRequest {
   if (request === null || typeof request !== 'object') throw invalid('the key request must be an object');
-  if (!CPIX_DIALECTS.includes(dialect)) throw invalid(`unknown dialect ${JSON.stringify(String(dialect).slice(0, 32))}`);
+  if (!CPIX_DIALECTS.includes(dialect))
+    throw invalid(`unknown dialect ${JSON.stringify(String(dialect).slice(0, 32))}`);
   const contentId = checkContentId(request.contentId);
   const scheme = checkScheme(request.scheme);
   const drmSystems = resolveDrmSystems(request.drmSystems);
@@ -250,7 +271,15 @@ export function buildKeyRequest(request: KeyRequest, dialect: CpixDialect): Prep
     for (const field of ['tracks', 'periods', 'kids', 'recipientCertificate'] as const) {
       if (request[field] !== undefined) throw invalid(`the ATEME GET API takes no ${field}`);
     }
-    return { dialect, contentId, scheme, drmSystems, slots: [], method: 'GET', format: aneviaFormat(request, drmSystems) };
+    return {
+      dialect,
+      contentId,
+      scheme,
+      drmSystems,
+      slots: [],
+      method: 'GET',
+      format: aneviaFormat(request, drmSystems),
+    };
   }
   if (request.format !== undefined) throw invalid('format applies to the ATEME GET API only');
 
@@ -295,7 +324,9 @@ export function buildKeyRequest(request: KeyRequest, dialect: CpixDialect): Prep
     ...(request.recipientCertificate !== undefined
       ? {
           deliveryDataList: {
-            deliveryData: [{ deliveryKey: { x509Certificates: [certificateDer(request.recipientCertificate)] }, documentKeys: [] }],
+            deliveryData: [
+              { deliveryKey: { x509Certificates: [certificateDer(request.recipientCertificate)] }, documentKeys: [] },
+            ],
           },
         }
       : {}),
@@ -305,7 +336,9 @@ export function buildKeyRequest(request: KeyRequest, dialect: CpixDialect): Prep
         drmSystems.map((target) => ({ kid, systemId: target.systemId, ...requestedSignalling(dialect, target) })),
       ),
     },
-    ...(periods.length > 0 ? { contentKeyPeriodList: { contentKeyPeriods: periods.map((p): ContentKeyPeriod => ({ ...p })) } } : {}),
+    ...(periods.length > 0
+      ? { contentKeyPeriodList: { contentKeyPeriods: periods.map((p): ContentKeyPeriod => ({ ...p })) } }
+      : {}),
     ...(usageRules.length > 0 ? { contentKeyUsageRuleList: { contentKeyUsageRules: usageRules } } : {}),
   };
   // `keep`: content ids that are not XML NCNames (numeric ids are common) and the request-side

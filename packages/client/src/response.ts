@@ -64,7 +64,9 @@ interface AnswerIndex {
 function indexAnswer(document: CpixDocument): AnswerIndex {
   const keys = new Map<string, ContentKey>();
   for (const key of document.contentKeyList?.contentKeys ?? []) keys.set(normalizeUuid(key.kid), key);
-  const periodById = new Map((document.contentKeyPeriodList?.contentKeyPeriods ?? []).map((period) => [period.id, period]));
+  const periodById = new Map(
+    (document.contentKeyPeriodList?.contentKeyPeriods ?? []).map((period) => [period.id, period]),
+  );
   const trackTypeOf = new Map<string, string>();
   const periodsOf = new Map<string, { id?: string; index?: number }[]>();
   for (const rule of document.contentKeyUsageRuleList?.contentKeyUsageRules ?? []) {
@@ -96,8 +98,16 @@ function matchSlots(prepared: PreparedKeyRequest, answer: AnswerIndex, byKid: bo
       kid = slot.kid;
     } else {
       const candidates = [...answer.keys.keys()].filter((candidate) => {
-        if (slot.trackType !== undefined && answer.trackTypeOf.get(candidate)?.toUpperCase() !== slot.trackType.toUpperCase()) return false;
-        if (slot.period !== undefined && !(answer.periodsOf.get(candidate) ?? []).some((p) => p.index === slot.period!.index)) return false;
+        if (
+          slot.trackType !== undefined &&
+          answer.trackTypeOf.get(candidate)?.toUpperCase() !== slot.trackType.toUpperCase()
+        )
+          return false;
+        if (
+          slot.period !== undefined &&
+          !(answer.periodsOf.get(candidate) ?? []).some((p) => p.index === slot.period!.index)
+        )
+          return false;
         return true;
       });
       if (candidates.length > 1) throw mismatch(`the answer has several content keys for ${describeSlot(slot)}`);
@@ -113,19 +123,25 @@ function matchSlots(prepared: PreparedKeyRequest, answer: AnswerIndex, byKid: bo
 function parseAnswer(text: string, bytes: Uint8Array, secrets: readonly string[]): ReturnType<typeof parseCpix> {
   const vendorError = jsonErrorOf(text);
   if (vendorError !== undefined) {
-    const serverMessage = vendorError.message === undefined ? undefined : redact(vendorError.message, secrets).slice(0, 300);
+    const serverMessage =
+      vendorError.message === undefined ? undefined : redact(vendorError.message, secrets).slice(0, 300);
     const serverCode = vendorError.code === undefined ? undefined : redact(vendorError.code, secrets).slice(0, 64);
     const label = [serverCode, serverMessage].filter(Boolean).join(' ');
-    throw new CpixClientError('ERR_CLIENT_VENDOR_ERROR', `the key server answered an error instead of CPIX${label ? `: ${label}` : ''}`, {
-      ...(serverMessage !== undefined ? { serverMessage } : {}),
-      ...(serverCode !== undefined ? { serverCode } : {}),
-    });
+    throw new CpixClientError(
+      'ERR_CLIENT_VENDOR_ERROR',
+      `the key server answered an error instead of CPIX${label ? `: ${label}` : ''}`,
+      {
+        ...(serverMessage !== undefined ? { serverMessage } : {}),
+        ...(serverCode !== undefined ? { serverCode } : {}),
+      },
+    );
   }
   if (text.trim() === '') throw malformed('the key server answered an empty body');
   try {
     return parseCpix(bytes);
   } catch (error) {
-    if (error instanceof CpixError) throw malformed(`the answer is not a readable CPIX document: ${error.message}`, error);
+    if (error instanceof CpixError)
+      throw malformed(`the answer is not a readable CPIX document: ${error.message}`, error);
     throw error;
   }
 }
@@ -144,11 +160,14 @@ export async function readKeyResponse(
   options: ReadKeyResponseOptions = {},
 ): Promise<ContentKeysResult> {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const text =
+    typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   const parsed = parseAnswer(text, bytes, options.secrets ?? []);
   let document = parsed.document;
 
-  const encrypted = (document.contentKeyList?.contentKeys ?? []).some((key) => key.data?.secret?.encryptedValue !== undefined);
+  const encrypted = (document.contentKeyList?.contentKeys ?? []).some(
+    (key) => key.data?.secret?.encryptedValue !== undefined,
+  );
   if (encrypted) {
     if (options.privateKey === undefined) {
       throw new CpixClientError(
@@ -160,7 +179,11 @@ export async function readKeyResponse(
       document = await decryptContentKeys(document, { privateKey: options.privateKey });
     } catch (error) {
       if (error instanceof CpixError) {
-        throw new CpixClientError('ERR_CLIENT_ENCRYPTED_RESPONSE', `the content keys cannot be decrypted: ${error.message}`, { cause: error });
+        throw new CpixClientError(
+          'ERR_CLIENT_ENCRYPTED_RESPONSE',
+          `the content keys cannot be decrypted: ${error.message}`,
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -168,11 +191,14 @@ export async function readKeyResponse(
 
   const answerId = document.contentId ?? document.id;
   if (answerId !== undefined && answerId !== prepared.contentId) {
-    throw mismatch(`the answer is for content id ${JSON.stringify(answerId.slice(0, 200))}, not ${JSON.stringify(prepared.contentId.slice(0, 200))}`);
+    throw mismatch(
+      `the answer is for content id ${JSON.stringify(answerId.slice(0, 200))}, not ${JSON.stringify(prepared.contentId.slice(0, 200))}`,
+    );
   }
 
   const answer = indexAnswer(document);
-  const byKid = (prepared.dialect === 'speke-v1' || prepared.dialect === 'speke-v2') && options.serverAssignsKids !== true;
+  const byKid =
+    (prepared.dialect === 'speke-v1' || prepared.dialect === 'speke-v2') && options.serverAssignsKids !== true;
   const kids = matchSlots(prepared, answer, byKid);
   if (kids.length === 0) throw mismatch('the answer has no content key');
   // The ATEME GET API cannot carry a scheme, so there is nothing to hold its answer to.
@@ -184,7 +210,8 @@ export async function readKeyResponse(
     const where = `content key ${kid}`;
     const secret = key.data?.secret;
     if (secret?.plainValue === undefined) {
-      if (secret?.encryptedValue !== undefined) throw new CpixClientError('ERR_CLIENT_ENCRYPTED_RESPONSE', `${where} is encrypted`);
+      if (secret?.encryptedValue !== undefined)
+        throw new CpixClientError('ERR_CLIENT_ENCRYPTED_RESPONSE', `${where} is encrypted`);
       throw malformed(`${where} carries no key value`);
     }
     const value = secret.plainValue;

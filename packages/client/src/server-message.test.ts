@@ -6,7 +6,9 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 describe('serverMessageOf', () => {
   it("reads cpixkit's server answers: the x-cpixkit-error header and the CODE: message text", () => {
     const headers = new Headers({ 'x-cpixkit-error': 'ERR_SERVER_BAD_CREDENTIALS' });
-    expect(serverMessageOf(bytes('ERR_SERVER_BAD_CREDENTIALS: the path token matches no tenant\n'), headers, [])).toEqual({
+    expect(
+      serverMessageOf(bytes('ERR_SERVER_BAD_CREDENTIALS: the path token matches no tenant\n'), headers, []),
+    ).toEqual({
       code: 'ERR_SERVER_BAD_CREDENTIALS',
       message: 'the path token matches no tenant',
     });
@@ -17,8 +19,13 @@ describe('serverMessageOf', () => {
       code: '4001',
       message: 'Invalid token',
     });
-    expect(serverMessageOf(bytes('{"error":{"code":"E1","message":"nested"}}'), new Headers(), [])).toEqual({ code: 'E1', message: 'nested' });
-    expect(serverMessageOf(bytes('{"message":"Forbidden"}'), new Headers({ 'x-amzn-errortype': 'ForbiddenException' }), [])).toEqual({
+    expect(serverMessageOf(bytes('{"error":{"code":"E1","message":"nested"}}'), new Headers(), [])).toEqual({
+      code: 'E1',
+      message: 'nested',
+    });
+    expect(
+      serverMessageOf(bytes('{"message":"Forbidden"}'), new Headers({ 'x-amzn-errortype': 'ForbiddenException' }), []),
+    ).toEqual({
       code: 'ForbiddenException',
       message: 'Forbidden',
     });

@@ -17,7 +17,16 @@ function oneLine(text: string): string {
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 3)}...` : line;
 }
 
-const MESSAGE_FIELDS = ['error_message', 'errorMessage', 'message', 'error_description', 'msg', 'error', 'detail', 'reason'];
+const MESSAGE_FIELDS = [
+  'error_message',
+  'errorMessage',
+  'message',
+  'error_description',
+  'msg',
+  'error',
+  'detail',
+  'reason',
+];
 const CODE_FIELDS = ['error_code', 'errorCode', 'code', 'error', 'status_code'];
 
 function scalar(value: unknown): string | undefined {
@@ -42,7 +51,8 @@ export function jsonErrorOf(text: string): { message?: string; code?: string } |
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
   const record = parsed as Record<string, unknown>;
-  const nested = record.error !== null && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : undefined;
+  const nested =
+    record.error !== null && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : undefined;
   const pick = (fields: string[]) => {
     for (const source of nested ? [record, nested] : [record]) {
       for (const field of fields) {
@@ -62,7 +72,11 @@ export function jsonErrorOf(text: string): { message?: string; code?: string } |
  * the `x-cpixkit-error` header and `CODE: message` text of cpixkit's server, JSON error documents,
  * the text of an XML or HTML error page, or plain text. Secrets are redacted; at most 300 characters.
  */
-export function serverMessageOf(body: Uint8Array, headers: Headers, secrets: readonly string[]): { message?: string; code?: string } {
+export function serverMessageOf(
+  body: Uint8Array,
+  headers: Headers,
+  secrets: readonly string[],
+): { message?: string; code?: string } {
   const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   let code = headers.get('x-cpixkit-error') ?? headers.get('x-amzn-errortype') ?? undefined;
   let message: string | undefined;

@@ -12,7 +12,12 @@ const WIDEVINE = 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed';
 const PLAYREADY = '9a04f079-9840-4286-ab92-e65be0885f95';
 const FAIRPLAY = '94ce86fb-07ff-4f43-adb8-93d2fa968ca2';
 const [VIDEO, AUDIO] = ['98ee5596-cd3e-a20d-163a-e382420c6eff', '53abdba2-f210-43cb-bc90-f18f9a890a02'] as const;
-const AXINOM_REQUEST: KeyRequest = { contentId: 'abc123', drmSystems: ['fairplay', 'playready', 'widevine'], tracks: ['VIDEO', 'AUDIO'], kids: [VIDEO, AUDIO] };
+const AXINOM_REQUEST: KeyRequest = {
+  contentId: 'abc123',
+  drmSystems: ['fairplay', 'playready', 'widevine'],
+  tracks: ['VIDEO', 'AUDIO'],
+  kids: [VIDEO, AUDIO],
+};
 const PALLYCON_KID = '12ea753c-23e7-bc02-4474-b2b976c43beb';
 const PALLYCON_REQUEST: KeyRequest = { contentId: 'cpix-test-cid', drmSystems: ['playready', 'widevine'] };
 
@@ -20,10 +25,15 @@ const utf8 = (text: string) => Uint8Array.from(Buffer.from(text, 'utf8'));
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
 /** The seed answer, parsed, with `change` applied to it, written again. */
-function changed(seed: Parameters<typeof seedDocument>[0], change: (document: CpixDocument, system: (kid: string, systemId: string) => DrmSystem) => void): string {
+function changed(
+  seed: Parameters<typeof seedDocument>[0],
+  change: (document: CpixDocument, system: (kid: string, systemId: string) => DrmSystem) => void,
+): string {
   const { document } = parseCpix(seedDocument(seed));
   const system = (kid: string, systemId: string) =>
-    document.drmSystemList!.drmSystems.find((s) => s.kid.toLowerCase() === kid && s.systemId.toLowerCase() === systemId)!;
+    document.drmSystemList!.drmSystems.find(
+      (s) => s.kid.toLowerCase() === kid && s.systemId.toLowerCase() === systemId,
+    )!;
   change(document, system);
   return serializeCpix(document, { version: '2.3', unrepresentable: 'keep' });
 }
@@ -32,9 +42,11 @@ const axinom = (change: Parameters<typeof changed>[1]) => changed('axinomSpekeV2
 const pallycon = (change: Parameters<typeof changed>[1]) => changed('pallyConDashVodResponse', change);
 
 /** The `<pssh>` box of a ContentProtectionData fragment. */
-const fragmentBox = (system: DrmSystem) => Uint8Array.from(Buffer.from(/<pssh[^>]*>([^<]+)</.exec(text(system.contentProtectionData!.value))![1]!, 'base64'));
+const fragmentBox = (system: DrmSystem) =>
+  Uint8Array.from(Buffer.from(/<pssh[^>]*>([^<]+)</.exec(text(system.contentProtectionData!.value))![1]!, 'base64'));
 /** The `<pro>` of a ContentProtectionData fragment. */
-const fragmentPro = (system: DrmSystem) => Uint8Array.from(Buffer.from(/<pro[^>]*>([^<]+)</.exec(text(system.contentProtectionData!.value))![1]!, 'base64'));
+const fragmentPro = (system: DrmSystem) =>
+  Uint8Array.from(Buffer.from(/<pro[^>]*>([^<]+)</.exec(text(system.contentProtectionData!.value))![1]!, 'base64'));
 const playlist = (system: DrmSystem, name: string) => system.hlsSignalingData!.find((data) => data.playlist === name)!;
 
 const cases: [string, CpixDialect, KeyRequest, string, RegExp][] = [
@@ -71,7 +83,10 @@ const cases: [string, CpixDialect, KeyRequest, string, RegExp][] = [
     'speke-v2',
     AXINOM_REQUEST,
     axinom((_, system) => {
-      const line = text(playlist(system(VIDEO, WIDEVINE), 'media').value).replace('KEYID=0x98EE5596CD3EA20D163AE382420C6EFF', 'KEYID=0x53ABDBA2F21043CBBC90F18F9A890A02');
+      const line = text(playlist(system(VIDEO, WIDEVINE), 'media').value).replace(
+        'KEYID=0x98EE5596CD3EA20D163AE382420C6EFF',
+        'KEYID=0x53ABDBA2F21043CBBC90F18F9A890A02',
+      );
       playlist(system(VIDEO, WIDEVINE), 'media').value = utf8(line);
     }),
     /the KEYID of the HLS media line of DRMSystem Widevine for kid 98ee5596-.* is 53abdba2-/,
@@ -108,7 +123,9 @@ const cases: [string, CpixDialect, KeyRequest, string, RegExp][] = [
     'speke-v2',
     AXINOM_REQUEST,
     axinom((_, system) => {
-      playlist(system(VIDEO, PLAYREADY), 'media').value = utf8(buildPlayReadyKeyLine({ pro: fragmentPro(system(AUDIO, PLAYREADY)), scheme: 'cenc' }));
+      playlist(system(VIDEO, PLAYREADY), 'media').value = utf8(
+        buildPlayReadyKeyLine({ pro: fragmentPro(system(AUDIO, PLAYREADY)), scheme: 'cenc' }),
+      );
     }),
     /PlayReady header of the HLS media line of DRMSystem PlayReady for kid 98ee5596-.* names other KIDs/,
   ],
@@ -117,7 +134,9 @@ const cases: [string, CpixDialect, KeyRequest, string, RegExp][] = [
     'speke-v2',
     AXINOM_REQUEST,
     axinom((_, system) => {
-      system(VIDEO, PLAYREADY).smoothStreamingProtectionHeaderData = Buffer.from(fragmentPro(system(AUDIO, PLAYREADY))).toString('base64');
+      system(VIDEO, PLAYREADY).smoothStreamingProtectionHeaderData = Buffer.from(
+        fragmentPro(system(AUDIO, PLAYREADY)),
+      ).toString('base64');
     }),
     /Smooth Streaming header of DRMSystem PlayReady for kid 98ee5596-.* names other KIDs/,
   ],
@@ -126,7 +145,9 @@ const cases: [string, CpixDialect, KeyRequest, string, RegExp][] = [
     'speke-v2',
     AXINOM_REQUEST,
     axinom((_, system) => {
-      system(VIDEO, PLAYREADY).smoothStreamingProtectionHeaderData = Buffer.from(fragmentPro(system(VIDEO, PLAYREADY))).toString('base64');
+      system(VIDEO, PLAYREADY).smoothStreamingProtectionHeaderData = Buffer.from(
+        fragmentPro(system(VIDEO, PLAYREADY)),
+      ).toString('base64');
       system(VIDEO, PLAYREADY).speke = { protectionHeader: fragmentPro(system(AUDIO, PLAYREADY)) };
     }),
     /SPEKE ProtectionHeader of DRMSystem PlayReady for kid 98ee5596-.* names other KIDs/,
@@ -157,7 +178,9 @@ const cases: [string, CpixDialect, KeyRequest, string, RegExp][] = [
     'pallycon-v2',
     PALLYCON_REQUEST,
     pallycon((_, system) => {
-      const other = parseCpix(seedDocument('axinomSpekeV2Response')).document.drmSystemList!.drmSystems.find((s) => s.kid === AUDIO && s.systemId === PLAYREADY)!;
+      const other = parseCpix(seedDocument('axinomSpekeV2Response')).document.drmSystemList!.drmSystems.find(
+        (s) => s.kid === AUDIO && s.systemId === PLAYREADY,
+      )!;
       system(PALLYCON_KID, PLAYREADY).contentProtectionData = { value: fragmentPro(other) };
     }),
     /ContentProtectionData of DRMSystem PlayReady for kid 12ea753c-.*names other KIDs/,
@@ -174,7 +197,10 @@ describe('readKeyResponse: signalling of another key', () => {
   });
 
   it('accepts the same answers unchanged, and values of the same key in other forms', async () => {
-    const result = await readKeyResponse(seedDocument('axinomSpekeV2Response'), buildKeyRequest(AXINOM_REQUEST, 'speke-v2'));
+    const result = await readKeyResponse(
+      seedDocument('axinomSpekeV2Response'),
+      buildKeyRequest(AXINOM_REQUEST, 'speke-v2'),
+    );
     expect(result.keys.map((key) => key.kid.uuid)).toEqual([VIDEO, AUDIO]);
     const sameKey = axinom((_, system) => {
       system(VIDEO, FAIRPLAY).uriExtXKey = utf8(buildFairPlayUri({ form: 'kid-base64', kid: VIDEO }));
@@ -183,21 +209,36 @@ describe('readKeyResponse: signalling of another key', () => {
       system(VIDEO, PLAYREADY).speke = { protectionHeader: pro };
       const widevineBox = fragmentBox(system(VIDEO, WIDEVINE));
       system(VIDEO, WIDEVINE).pssh = widevineBox;
-      playlist(system(VIDEO, WIDEVINE), 'media').value = utf8(buildWidevineKeyLine({ pssh: widevineBox, kid: VIDEO, scheme: 'cenc' }));
+      playlist(system(VIDEO, WIDEVINE), 'media').value = utf8(
+        buildWidevineKeyLine({ pssh: widevineBox, kid: VIDEO, scheme: 'cenc' }),
+      );
       // Legacy Widevine HLS (KEYFORMAT "com.widevine") carries JSON in its data: URI, not a pssh box.
-      const legacy = Buffer.from(JSON.stringify({ provider: 'widevine_test', content_id: 'MjAxNV9UZWFyc09mU3RlZWw=', key_ids: [VIDEO.replace(/-/g, '')] }));
+      const legacy = Buffer.from(
+        JSON.stringify({
+          provider: 'widevine_test',
+          content_id: 'MjAxNV9UZWFyc09mU3RlZWw=',
+          key_ids: [VIDEO.replace(/-/g, '')],
+        }),
+      );
       playlist(system(VIDEO, WIDEVINE), 'master').value = utf8(
         `#EXT-X-SESSION-KEY:METHOD=SAMPLE-AES,URI="data:text/plain;base64,${legacy.toString('base64')}",KEYFORMAT="com.widevine",KEYFORMATVERSIONS="1"`,
       );
     });
     const same = await readKeyResponse(sameKey, buildKeyRequest(AXINOM_REQUEST, 'speke-v2'));
     const video = same.keys[0]!;
-    expect(video.drm.find((drm) => drm.drm === 'fairplay')!.keyUri).toBe(buildFairPlayUri({ form: 'kid-base64', kid: VIDEO }));
-    expect(parseHlsKeyLine(video.drm.find((drm) => drm.drm === 'playready')!.hlsMediaLine!).keyFormat).toBe('com.microsoft.playready');
+    expect(video.drm.find((drm) => drm.drm === 'fairplay')!.keyUri).toBe(
+      buildFairPlayUri({ form: 'kid-base64', kid: VIDEO }),
+    );
+    expect(parseHlsKeyLine(video.drm.find((drm) => drm.drm === 'playready')!.hlsMediaLine!).keyFormat).toBe(
+      'com.microsoft.playready',
+    );
     // PallyCon's live FairPlay URI names the content and period, not the KID: nothing to hold it to.
     const live = await readKeyResponse(
       seedDocument('pallyConHlsLiveResponse'),
-      buildKeyRequest({ contentId: 'cpix-test-cid', drmSystems: ['fairplay'], tracks: ['HD'], periods: [128] }, 'pallycon-v2'),
+      buildKeyRequest(
+        { contentId: 'cpix-test-cid', drmSystems: ['fairplay'], tracks: ['HD'], periods: [128] },
+        'pallycon-v2',
+      ),
     );
     expect(live.keys[0]!.drm[0]!.keyUri).toMatch(/^skd:\/\/cpix-test-cid0+80$/);
   });

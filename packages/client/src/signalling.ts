@@ -1,5 +1,12 @@
 import type { DrmSystem } from '@cpixkit/cpix-model';
-import { HlsSignalingError, type HlsKeyLine, KEY_FORMATS, parseDataUri, parseFairPlayUri, parseHlsKeyLine } from '@cpixkit/hls-signaling';
+import {
+  HlsSignalingError,
+  type HlsKeyLine,
+  KEY_FORMATS,
+  parseDataUri,
+  parseFairPlayUri,
+  parseHlsKeyLine,
+} from '@cpixkit/hls-signaling';
 import { computeKeyChecksum, decodePlayReadyObject, parseWrmHeader, PlayReadyError } from '@cpixkit/playready-header';
 import {
   CLEARKEY_SYSTEM_ID,
@@ -16,8 +23,10 @@ import { resolveDrmSystem } from './drm-systems.js';
 import { CpixClientError } from './errors.js';
 import type { DrmSignalling } from './results.js';
 
-const base64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-const utf8 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+const base64 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+const utf8 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 
 /**
  * The `<pssh>` and `<pro>` of a SPEKE v2 / CPIX `ContentProtectionData` fragment, as base64 text,
@@ -101,7 +110,8 @@ function checkSkdUri(uri: string, expected: Expected, label: string): void {
   try {
     parsed = parseFairPlayUri(uri);
   } catch (error) {
-    if (error instanceof HlsSignalingError) throw malformed(`the skd:// URI of ${label} cannot be read: ${error.message}`, error);
+    if (error instanceof HlsSignalingError)
+      throw malformed(`the skd:// URI of ${label} cannot be read: ${error.message}`, error);
     throw error;
   }
   if ((parsed.form === 'kid-iv' || parsed.form === 'kid-base64') && parsed.kid !== expected.kid) {
@@ -110,7 +120,10 @@ function checkSkdUri(uri: string, expected: Expected, label: string): void {
 }
 
 /** The KEYFORMAT whose `data:` URI holds the system's own data (a `pssh` box or a PlayReady Object). */
-const OWN_KEY_FORMAT: Record<string, string> = { [WIDEVINE_SYSTEM_ID]: KEY_FORMATS.widevine, [PLAYREADY_SYSTEM_ID]: KEY_FORMATS.playReady };
+const OWN_KEY_FORMAT: Record<string, string> = {
+  [WIDEVINE_SYSTEM_ID]: KEY_FORMATS.widevine,
+  [PLAYREADY_SYSTEM_ID]: KEY_FORMATS.playReady,
+};
 
 /**
  * A key URI: a FairPlay `skd://` URI, or a `data:` URI holding the system's `pssh` box or PlayReady
@@ -124,7 +137,8 @@ function checkKeyUri(uri: string, keyFormat: string | undefined, expected: Expec
     try {
       data = parseDataUri(uri).data;
     } catch (error) {
-      if (error instanceof HlsSignalingError) throw malformed(`the data: URI of ${label} cannot be read: ${error.message}`, error);
+      if (error instanceof HlsSignalingError)
+        throw malformed(`the data: URI of ${label} cannot be read: ${error.message}`, error);
       throw error;
     }
     checkBoxOrPayload(data, expected, label);
@@ -141,7 +155,8 @@ function readHlsLine(bytes: Uint8Array, expected: Expected, label: string): HlsK
     if (error instanceof HlsSignalingError) throw malformed(`${label} is not an HLS key line: ${error.message}`, error);
     throw error;
   }
-  if (parsed.keyId !== undefined && normalizeUuid(parsed.keyId) !== expected.kid) throw otherKey(`the KEYID of ${label} is ${normalizeUuid(parsed.keyId)}`);
+  if (parsed.keyId !== undefined && normalizeUuid(parsed.keyId) !== expected.kid)
+    throw otherKey(`the KEYID of ${label} is ${normalizeUuid(parsed.keyId)}`);
   if (parsed.uri !== undefined) checkKeyUri(parsed.uri, parsed.keyFormat, expected, label);
   return { ...parsed, line };
 }
@@ -157,11 +172,20 @@ function readHlsLine(bytes: Uint8Array, expected: Expected, label: string): HlsK
  * must be `kid`. A value of another key is `ERR_CLIENT_SIGNALLING_MISMATCH`; a value that cannot
  * be read is `ERR_CLIENT_MALFORMED_RESPONSE`.
  */
-export function readDrmSignalling(system: DrmSystem, kid: string, key: Uint8Array, scheme: string | undefined): DrmSignalling {
+export function readDrmSignalling(
+  system: DrmSystem,
+  kid: string,
+  key: Uint8Array,
+  scheme: string | undefined,
+): DrmSignalling {
   const target = resolveDrmSystem(system.systemId);
   const where = `DRMSystem ${target.name} for kid ${kid}`;
   const expected: Expected = { systemId: target.systemId, kid, key, scheme };
-  const result: DrmSignalling = { systemId: target.systemId, ...(target.drm ? { drm: target.drm } : {}), name: target.name };
+  const result: DrmSignalling = {
+    systemId: target.systemId,
+    ...(target.drm ? { drm: target.drm } : {}),
+    name: target.name,
+  };
 
   const cpd = system.contentProtectionData?.value;
   const cpdLabel = `the ContentProtectionData of ${where}`;
@@ -216,7 +240,8 @@ export function readDrmSignalling(system: DrmSystem, kid: string, key: Uint8Arra
     result.keyUri = utf8(system.uriExtXKey).trim();
     checkKeyUri(result.keyUri, undefined, expected, `the URIExtXKey of ${where}`);
   }
-  if (system.speke?.keyFormat && system.speke.keyFormat.length > 0) result.keyFormat = utf8(system.speke.keyFormat).trim();
+  if (system.speke?.keyFormat && system.speke.keyFormat.length > 0)
+    result.keyFormat = utf8(system.speke.keyFormat).trim();
   if (system.speke?.keyFormatVersions && system.speke.keyFormatVersions.length > 0) {
     result.keyFormatVersions = utf8(system.speke.keyFormatVersions).trim();
   }
@@ -228,14 +253,21 @@ function checkWidevineData(data: Uint8Array, expected: Expected, label: string):
   try {
     decoded = decodeWidevinePsshData(data);
   } catch (error) {
-    if (error instanceof PsshError) throw malformed(`the Widevine PSSH data of ${label} cannot be read: ${error.message}`, error);
+    if (error instanceof PsshError)
+      throw malformed(`the Widevine PSSH data of ${label} cannot be read: ${error.message}`, error);
     throw error;
   }
   if (decoded.keyIds && decoded.keyIds.length > 0 && !decoded.keyIds.includes(expected.kid)) {
     throw otherKey(`the Widevine PSSH data of ${label} names other KIDs`);
   }
-  if (expected.scheme !== undefined && decoded.protectionScheme !== undefined && decoded.protectionScheme !== expected.scheme) {
-    throw mismatch(`the Widevine PSSH data of ${label} says ${decoded.protectionScheme}, the request asked for ${expected.scheme}`);
+  if (
+    expected.scheme !== undefined &&
+    decoded.protectionScheme !== undefined &&
+    decoded.protectionScheme !== expected.scheme
+  ) {
+    throw mismatch(
+      `the Widevine PSSH data of ${label} says ${decoded.protectionScheme}, the request asked for ${expected.scheme}`,
+    );
   }
 }
 
@@ -252,13 +284,18 @@ function checkPlayReadyObject(pro: Uint8Array, expected: Expected, label: string
     if (wrmHeader === undefined) return;
     keys = parseWrmHeader(wrmHeader).keys;
   } catch (error) {
-    if (error instanceof PlayReadyError) throw malformed(`the PlayReady header of ${label} cannot be read: ${error.message}`, error);
+    if (error instanceof PlayReadyError)
+      throw malformed(`the PlayReady header of ${label} cannot be read: ${error.message}`, error);
     throw error;
   }
   if (keys.length === 0) return;
   const entry = keys.find((candidate) => candidate.kid === kid);
   if (!entry) throw otherKey(`the PlayReady header of ${label} names other KIDs`);
-  if (entry.checksum !== undefined && (entry.algId ?? 'AESCTR') === 'AESCTR' && entry.checksum !== computeKeyChecksum(kid, key)) {
+  if (
+    entry.checksum !== undefined &&
+    (entry.algId ?? 'AESCTR') === 'AESCTR' &&
+    entry.checksum !== computeKeyChecksum(kid, key)
+  ) {
     throw otherKey(`the PlayReady header CHECKSUM of ${label} does not match the content key`);
   }
 }

@@ -51,7 +51,11 @@ export function resolveSigV4(auth: SigV4Auth, url: string, env: Environment): Si
  * `X-Amz-Security-Token` with temporary credentials. Called once per attempt, so a retry carries a
  * fresh date.
  */
-export async function signSigV4(request: HttpRequest, credentials: SigV4Credentials, datetime?: string): Promise<HttpRequest> {
+export async function signSigV4(
+  request: HttpRequest,
+  credentials: SigV4Credentials,
+  datetime?: string,
+): Promise<HttpRequest> {
   const signer = new AwsV4Signer({
     method: request.method,
     url: request.url,

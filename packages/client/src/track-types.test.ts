@@ -12,18 +12,26 @@ import {
 } from './index.js';
 
 const videoMatches = (filter: VideoFilter, pixels: number) =>
-  (filter.minPixels === undefined || pixels >= filter.minPixels) && (filter.maxPixels === undefined || pixels <= filter.maxPixels);
+  (filter.minPixels === undefined || pixels >= filter.minPixels) &&
+  (filter.maxPixels === undefined || pixels <= filter.maxPixels);
 const audioMatches = (filter: AudioFilter, channels: number) =>
-  (filter.minChannels === undefined || channels >= filter.minChannels) && (filter.maxChannels === undefined || channels <= filter.maxChannels);
+  (filter.minChannels === undefined || channels >= filter.minChannels) &&
+  (filter.maxChannels === undefined || channels <= filter.maxChannels);
 const videoKeysFor = (rules: readonly TrackTypeRule[], pixels: number) =>
-  rules.filter((rule) => (rule.videoFilters ?? []).some((filter) => videoMatches(filter, pixels))).map((rule) => rule.intendedTrackType);
+  rules
+    .filter((rule) => (rule.videoFilters ?? []).some((filter) => videoMatches(filter, pixels)))
+    .map((rule) => rule.intendedTrackType);
 const audioKeysFor = (rules: readonly TrackTypeRule[], channels: number) =>
-  rules.filter((rule) => (rule.audioFilters ?? []).some((filter) => audioMatches(filter, channels))).map((rule) => rule.intendedTrackType);
+  rules
+    .filter((rule) => (rule.audioFilters ?? []).some((filter) => audioMatches(filter, channels)))
+    .map((rule) => rule.intendedTrackType);
 
 describe('SPEKE v2 presets', () => {
   it('name the keys AWS documents for each preset', () => {
     const names = (rules: readonly TrackTypeRule[]) => rules.map((rule) => rule.intendedTrackType);
-    expect(Object.fromEntries(Object.entries(SPEKE_V2_VIDEO_PRESETS).map(([preset, rules]) => [preset, names(rules)]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(SPEKE_V2_VIDEO_PRESETS).map(([preset, rules]) => [preset, names(rules)])),
+    ).toEqual({
       'PRESET-VIDEO-1': ['VIDEO'],
       'PRESET-VIDEO-2': ['SD', 'HD'],
       'PRESET-VIDEO-3': ['SD', 'HD', 'UHD'],
@@ -33,7 +41,9 @@ describe('SPEKE v2 presets', () => {
       'PRESET-VIDEO-7': ['SD+HD1', 'HD2', 'UHD'],
       'PRESET-VIDEO-8': ['SD+HD1', 'HD2', 'UHD1', 'UHD2'],
     });
-    expect(Object.fromEntries(Object.entries(SPEKE_V2_AUDIO_PRESETS).map(([preset, rules]) => [preset, names(rules)]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(SPEKE_V2_AUDIO_PRESETS).map(([preset, rules]) => [preset, names(rules)])),
+    ).toEqual({
       'PRESET-AUDIO-1': ['AUDIO'],
       'PRESET-AUDIO-2': ['STEREO_AUDIO', 'MULTICHANNEL_AUDIO'],
       'PRESET-AUDIO-3': ['STEREO_AUDIO', 'MULTICHANNEL_AUDIO_3_6', 'MULTICHANNEL_AUDIO_7'],
@@ -61,28 +71,41 @@ describe('SPEKE v2 presets', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 16384 * 16384 }), fc.integer({ min: 1, max: 64 }), (pixels, channels) => {
         for (const rules of Object.values(SPEKE_V2_VIDEO_PRESETS)) expect(videoKeysFor(rules, pixels)).toHaveLength(1);
-        for (const rules of Object.values(SPEKE_V2_AUDIO_PRESETS)) expect(audioKeysFor(rules, channels)).toHaveLength(1);
+        for (const rules of Object.values(SPEKE_V2_AUDIO_PRESETS))
+          expect(audioKeysFor(rules, channels)).toHaveLength(1);
       }),
     );
   });
 
   it('combine a video and an audio preset into one contract', () => {
     const contract = spekeV2EncryptionContract('PRESET-VIDEO-3', 'PRESET-AUDIO-2');
-    expect(contract.map((rule) => rule.intendedTrackType)).toEqual(['SD', 'HD', 'UHD', 'STEREO_AUDIO', 'MULTICHANNEL_AUDIO']);
-    expect(spekeV2EncryptionContract('UNENCRYPTED', 'PRESET-AUDIO-1').map((rule) => rule.intendedTrackType)).toEqual(['AUDIO']);
-    expect(spekeV2EncryptionContract('PRESET-VIDEO-1', 'UNENCRYPTED').map((rule) => rule.intendedTrackType)).toEqual(['VIDEO']);
-  });
-
-  it('accept the MediaConvert spelling with underscores', () => {
-    expect(spekeV2EncryptionContract('PRESET_VIDEO_2' as never, 'preset_audio_1' as never).map((rule) => rule.intendedTrackType)).toEqual([
+    expect(contract.map((rule) => rule.intendedTrackType)).toEqual([
       'SD',
       'HD',
+      'UHD',
+      'STEREO_AUDIO',
+      'MULTICHANNEL_AUDIO',
+    ]);
+    expect(spekeV2EncryptionContract('UNENCRYPTED', 'PRESET-AUDIO-1').map((rule) => rule.intendedTrackType)).toEqual([
       'AUDIO',
+    ]);
+    expect(spekeV2EncryptionContract('PRESET-VIDEO-1', 'UNENCRYPTED').map((rule) => rule.intendedTrackType)).toEqual([
+      'VIDEO',
     ]);
   });
 
+  it('accept the MediaConvert spelling with underscores', () => {
+    expect(
+      spekeV2EncryptionContract('PRESET_VIDEO_2' as never, 'preset_audio_1' as never).map(
+        (rule) => rule.intendedTrackType,
+      ),
+    ).toEqual(['SD', 'HD', 'AUDIO']);
+  });
+
   it('map SHARED to the single ALL key with an empty audio and video filter', () => {
-    expect(spekeV2EncryptionContract('SHARED', 'SHARED')).toEqual([{ intendedTrackType: 'ALL', videoFilters: [{}], audioFilters: [{}] }]);
+    expect(spekeV2EncryptionContract('SHARED', 'SHARED')).toEqual([
+      { intendedTrackType: 'ALL', videoFilters: [{}], audioFilters: [{}] },
+    ]);
   });
 
   it.each([

@@ -19,7 +19,10 @@ const HD_MAX = 1920 * 1080;
 const UHD1_MAX = 4096 * 2160;
 
 const video = (intendedTrackType: string, ...videoFilters: VideoFilter[]): TrackTypeRule =>
-  Object.freeze({ intendedTrackType, videoFilters: Object.freeze(videoFilters.map((filter) => Object.freeze(filter))) });
+  Object.freeze({
+    intendedTrackType,
+    videoFilters: Object.freeze(videoFilters.map((filter) => Object.freeze(filter))),
+  });
 const audio = (intendedTrackType: string, filter: AudioFilter): TrackTypeRule =>
   Object.freeze({ intendedTrackType, audioFilters: Object.freeze([Object.freeze(filter)]) });
 
@@ -75,25 +78,27 @@ const T = TRACK_TYPES as Record<string, TrackTypeRule>;
 const byName = (...names: string[]): readonly TrackTypeRule[] => Object.freeze(names.map((name) => T[name]!));
 
 /** The keys of each AWS video preset (PRESET-VIDEO-2's HD has no upper bound). */
-export const SPEKE_V2_VIDEO_PRESETS: Readonly<Record<Exclude<SpekeV2VideoPreset, 'SHARED' | 'UNENCRYPTED'>, readonly TrackTypeRule[]>> =
-  Object.freeze({
-    'PRESET-VIDEO-1': byName('VIDEO'),
-    'PRESET-VIDEO-2': Object.freeze([T.SD!, video('HD', { minPixels: SD_MAX + 1 })]),
-    'PRESET-VIDEO-3': byName('SD', 'HD', 'UHD'),
-    'PRESET-VIDEO-4': byName('SD', 'HD', 'UHD1', 'UHD2'),
-    'PRESET-VIDEO-5': byName('SD', 'HD1', 'HD2', 'UHD1', 'UHD2'),
-    'PRESET-VIDEO-6': byName('SD', 'HD1', 'HD2', 'UHD'),
-    'PRESET-VIDEO-7': byName('SD+HD1', 'HD2', 'UHD'),
-    'PRESET-VIDEO-8': byName('SD+HD1', 'HD2', 'UHD1', 'UHD2'),
-  });
+export const SPEKE_V2_VIDEO_PRESETS: Readonly<
+  Record<Exclude<SpekeV2VideoPreset, 'SHARED' | 'UNENCRYPTED'>, readonly TrackTypeRule[]>
+> = Object.freeze({
+  'PRESET-VIDEO-1': byName('VIDEO'),
+  'PRESET-VIDEO-2': Object.freeze([T.SD!, video('HD', { minPixels: SD_MAX + 1 })]),
+  'PRESET-VIDEO-3': byName('SD', 'HD', 'UHD'),
+  'PRESET-VIDEO-4': byName('SD', 'HD', 'UHD1', 'UHD2'),
+  'PRESET-VIDEO-5': byName('SD', 'HD1', 'HD2', 'UHD1', 'UHD2'),
+  'PRESET-VIDEO-6': byName('SD', 'HD1', 'HD2', 'UHD'),
+  'PRESET-VIDEO-7': byName('SD+HD1', 'HD2', 'UHD'),
+  'PRESET-VIDEO-8': byName('SD+HD1', 'HD2', 'UHD1', 'UHD2'),
+});
 
 /** The keys of each AWS audio preset. */
-export const SPEKE_V2_AUDIO_PRESETS: Readonly<Record<Exclude<SpekeV2AudioPreset, 'SHARED' | 'UNENCRYPTED'>, readonly TrackTypeRule[]>> =
-  Object.freeze({
-    'PRESET-AUDIO-1': byName('AUDIO'),
-    'PRESET-AUDIO-2': byName('STEREO_AUDIO', 'MULTICHANNEL_AUDIO'),
-    'PRESET-AUDIO-3': byName('STEREO_AUDIO', 'MULTICHANNEL_AUDIO_3_6', 'MULTICHANNEL_AUDIO_7'),
-  });
+export const SPEKE_V2_AUDIO_PRESETS: Readonly<
+  Record<Exclude<SpekeV2AudioPreset, 'SHARED' | 'UNENCRYPTED'>, readonly TrackTypeRule[]>
+> = Object.freeze({
+  'PRESET-AUDIO-1': byName('AUDIO'),
+  'PRESET-AUDIO-2': byName('STEREO_AUDIO', 'MULTICHANNEL_AUDIO'),
+  'PRESET-AUDIO-3': byName('STEREO_AUDIO', 'MULTICHANNEL_AUDIO_3_6', 'MULTICHANNEL_AUDIO_7'),
+});
 
 function presetName(value: unknown, kind: 'video' | 'audio'): string {
   if (typeof value !== 'string') {
@@ -107,25 +112,42 @@ function presetName(value: unknown, kind: 'video' | 'audio'): string {
  * pair, with AWS's combination rules: `SHARED` goes with `SHARED` only (one `ALL` key), and at most
  * one side may be `UNENCRYPTED`.
  */
-export function spekeV2EncryptionContract(videoPreset: SpekeV2VideoPreset, audioPreset: SpekeV2AudioPreset): TrackTypeRule[] {
+export function spekeV2EncryptionContract(
+  videoPreset: SpekeV2VideoPreset,
+  audioPreset: SpekeV2AudioPreset,
+): TrackTypeRule[] {
   const videoName = presetName(videoPreset, 'video');
   const audioName = presetName(audioPreset, 'audio');
   if (videoName === 'SHARED' || audioName === 'SHARED') {
     if (videoName !== audioName) {
-      throw new CpixClientError('ERR_CLIENT_INVALID_OPTION', 'the SHARED preset must be chosen for both video and audio');
+      throw new CpixClientError(
+        'ERR_CLIENT_INVALID_OPTION',
+        'the SHARED preset must be chosen for both video and audio',
+      );
     }
     return [T.ALL!];
   }
   if (videoName === 'UNENCRYPTED' && audioName === 'UNENCRYPTED') {
-    throw new CpixClientError('ERR_CLIENT_INVALID_OPTION', 'video and audio cannot both be UNENCRYPTED: nothing would be encrypted');
+    throw new CpixClientError(
+      'ERR_CLIENT_INVALID_OPTION',
+      'video and audio cannot both be UNENCRYPTED: nothing would be encrypted',
+    );
   }
-  const videoRules = videoName === 'UNENCRYPTED' ? [] : SPEKE_V2_VIDEO_PRESETS[videoName as keyof typeof SPEKE_V2_VIDEO_PRESETS];
-  const audioRules = audioName === 'UNENCRYPTED' ? [] : SPEKE_V2_AUDIO_PRESETS[audioName as keyof typeof SPEKE_V2_AUDIO_PRESETS];
+  const videoRules =
+    videoName === 'UNENCRYPTED' ? [] : SPEKE_V2_VIDEO_PRESETS[videoName as keyof typeof SPEKE_V2_VIDEO_PRESETS];
+  const audioRules =
+    audioName === 'UNENCRYPTED' ? [] : SPEKE_V2_AUDIO_PRESETS[audioName as keyof typeof SPEKE_V2_AUDIO_PRESETS];
   if (videoRules === undefined) {
-    throw new CpixClientError('ERR_CLIENT_INVALID_OPTION', `unknown SPEKE v2 video preset ${JSON.stringify(String(videoPreset).slice(0, 32))}`);
+    throw new CpixClientError(
+      'ERR_CLIENT_INVALID_OPTION',
+      `unknown SPEKE v2 video preset ${JSON.stringify(String(videoPreset).slice(0, 32))}`,
+    );
   }
   if (audioRules === undefined) {
-    throw new CpixClientError('ERR_CLIENT_INVALID_OPTION', `unknown SPEKE v2 audio preset ${JSON.stringify(String(audioPreset).slice(0, 32))}`);
+    throw new CpixClientError(
+      'ERR_CLIENT_INVALID_OPTION',
+      `unknown SPEKE v2 audio preset ${JSON.stringify(String(audioPreset).slice(0, 32))}`,
+    );
   }
   return [...videoRules, ...audioRules];
 }
@@ -140,8 +162,16 @@ export function trackTypeRule(track: string | TrackTypeRule): TrackTypeRule {
     if (name === '') throw new CpixClientError('ERR_CLIENT_INVALID_OPTION', 'a track type name cannot be empty');
     return T[name.toUpperCase()] ?? { intendedTrackType: name };
   }
-  if (track === null || typeof track !== 'object' || typeof track.intendedTrackType !== 'string' || track.intendedTrackType.trim() === '') {
-    throw new CpixClientError('ERR_CLIENT_INVALID_OPTION', 'a track type is a name or an object with a non-empty intendedTrackType');
+  if (
+    track === null ||
+    typeof track !== 'object' ||
+    typeof track.intendedTrackType !== 'string' ||
+    track.intendedTrackType.trim() === ''
+  ) {
+    throw new CpixClientError(
+      'ERR_CLIENT_INVALID_OPTION',
+      'a track type is a name or an object with a non-empty intendedTrackType',
+    );
   }
   return track;
 }

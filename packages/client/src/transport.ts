@@ -42,7 +42,13 @@ export interface HttpResponse {
   attempts: number;
 }
 
-const DEFAULTS = { timeoutMs: 30_000, retries: 2, baseDelayMs: 200, maxDelayMs: 5_000, maxResponseBytes: 16 * 1024 * 1024 };
+const DEFAULTS = {
+  timeoutMs: 30_000,
+  retries: 2,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  maxResponseBytes: 16 * 1024 * 1024,
+};
 /** Longest part of an error answer read to find the server's message. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 
@@ -83,7 +89,10 @@ function causeChain(error: unknown): { code?: string; message?: string }[] {
 
 function isTimeout(error: unknown): boolean {
   const name = (error as { name?: unknown })?.name;
-  return name === 'TimeoutError' || (name === 'AbortError' && (error as { cause?: { name?: unknown } }).cause?.name === 'TimeoutError');
+  return (
+    name === 'TimeoutError' ||
+    (name === 'AbortError' && (error as { cause?: { name?: unknown } }).cause?.name === 'TimeoutError')
+  );
 }
 
 /** Reads a body up to `limit` bytes; returns `undefined` when it is larger. */
@@ -119,13 +128,19 @@ function retryAfterMs(headers: Headers): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-async function attempt(request: HttpRequest, options: TransportOptions, timeoutMs: number, maxBytes: number): Promise<HttpResponse | AttemptFailure> {
+async function attempt(
+  request: HttpRequest,
+  options: TransportOptions,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<HttpResponse | AttemptFailure> {
   const prepared = options.sign ? await options.sign(request) : request;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   // Node's global fetch runs on the undici bundled with Node, whose major need not match the one a
   // dispatcher comes from: a dispatcher goes to the fetch of its own undici.
-  const doFetch = options.fetch ?? (options.dispatcher ? (undiciFetch as unknown as typeof globalThis.fetch) : globalThis.fetch);
+  const doFetch =
+    options.fetch ?? (options.dispatcher ? (undiciFetch as unknown as typeof globalThis.fetch) : globalThis.fetch);
   const where = safeOrigin(request.url);
   try {
     const init: RequestInit = {
@@ -141,12 +156,20 @@ async function attempt(request: HttpRequest, options: TransportOptions, timeoutM
     if (response.status >= 200 && response.status < 300) {
       const body = await readLimited(response, maxBytes);
       if (body === undefined) {
-        return new AttemptFailure('ERR_CLIENT_RESPONSE_TOO_LARGE', `the answer of ${where} is larger than ${maxBytes} bytes`, false);
+        return new AttemptFailure(
+          'ERR_CLIENT_RESPONSE_TOO_LARGE',
+          `the answer of ${where} is larger than ${maxBytes} bytes`,
+          false,
+        );
       }
       return { status: response.status, headers: response.headers, body, attempts: 0 };
     }
     const errorBody = (await readLimited(response, ERROR_BODY_LIMIT)) ?? new Uint8Array(0);
-    const { message: serverMessage, code: serverCode } = serverMessageOf(errorBody, response.headers, options.secrets ?? []);
+    const { message: serverMessage, code: serverCode } = serverMessageOf(
+      errorBody,
+      response.headers,
+      options.secrets ?? [],
+    );
     const statusText = response.statusText ? ` ${response.statusText}` : '';
     const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : '';
     return new AttemptFailure(
@@ -157,9 +180,12 @@ async function attempt(request: HttpRequest, options: TransportOptions, timeoutM
       response.status >= 500 ? retryAfterMs(response.headers) : undefined,
     );
   } catch (error) {
-    if (options.signal?.aborted) throw new CpixClientError('ERR_CLIENT_ABORTED', 'the key request was aborted', { cause: error });
+    if (options.signal?.aborted)
+      throw new CpixClientError('ERR_CLIENT_ABORTED', 'the key request was aborted', { cause: error });
     if (timeout.aborted || isTimeout(error)) {
-      return new AttemptFailure('ERR_CLIENT_TIMEOUT', `${where} did not answer within ${timeoutMs} ms`, true, { cause: error });
+      return new AttemptFailure('ERR_CLIENT_TIMEOUT', `${where} did not answer within ${timeoutMs} ms`, true, {
+        cause: error,
+      });
     }
     const chain = causeChain(error);
     const tls = chain.find((link) => link.code !== undefined && isTlsFailure(link.code))?.code;
@@ -197,7 +223,10 @@ export async function sendWithRetries(request: HttpRequest, options: TransportOp
     if (!(outcome instanceof AttemptFailure)) return { ...outcome, attempts: attemptNumber };
     if (!outcome.retryable || attemptNumber > retries) {
       const suffix = attemptNumber > 1 ? ` (after ${attemptNumber} attempts)` : '';
-      throw new CpixClientError(outcome.code, `${outcome.message}${suffix}`, { ...outcome.details, attempts: attemptNumber });
+      throw new CpixClientError(outcome.code, `${outcome.message}${suffix}`, {
+        ...outcome.details,
+        attempts: attemptNumber,
+      });
     }
     const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** (attemptNumber - 1));
     const jittered = exponential / 2 + Math.random() * (exponential / 2);

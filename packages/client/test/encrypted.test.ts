@@ -27,11 +27,20 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => server.close());
 
-const REQUEST = () => ({ contentId: 'encrypted-1', drmSystems: ['widevine'], tracks: ['SD', 'HD'], recipientCertificate: recipient.certificatePem });
+const REQUEST = () => ({
+  contentId: 'encrypted-1',
+  drmSystems: ['widevine'],
+  tracks: ['SD', 'HD'],
+  recipientCertificate: recipient.certificatePem,
+});
 
 describe('encrypted key delivery (DeliveryDataList)', () => {
   it('sends the recipient certificate and decrypts the answer with the private key', async () => {
-    const client = new CpixClient({ url: `${server.url}/speke/v2.0/copyProtection`, dialect: 'speke-v2', privateKey: recipient.privateKeyPem });
+    const client = new CpixClient({
+      url: `${server.url}/speke/v2.0/copyProtection`,
+      dialect: 'speke-v2',
+      privateKey: recipient.privateKeyPem,
+    });
     const result = await client.requestKeys(REQUEST());
     const sent = parseCpix(server.requests.at(-1)!.body).document;
     expect(sent.deliveryDataList!.deliveryData[0]!.deliveryKey.x509Certificates).toEqual([recipient.der]);
@@ -42,13 +51,19 @@ describe('encrypted key delivery (DeliveryDataList)', () => {
 
   it('asks for the private key when it has none', async () => {
     const client = new CpixClient({ url: server.url, dialect: 'speke-v2' });
-    await expect(client.requestKeys(REQUEST())).rejects.toMatchObject({ code: 'ERR_CLIENT_ENCRYPTED_RESPONSE', message: /pass the privateKey/ });
+    await expect(client.requestKeys(REQUEST())).rejects.toMatchObject({
+      code: 'ERR_CLIENT_ENCRYPTED_RESPONSE',
+      message: /pass the privateKey/,
+    });
   });
 
   it('reports a private key that is not the recipient', async () => {
     const client = new CpixClient({ url: server.url, dialect: 'speke-v2', privateKey: other.privateKeyPem });
     const error = await client.requestKeys(REQUEST()).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'ERR_CLIENT_ENCRYPTED_RESPONSE', message: expect.stringMatching(/cannot be decrypted/) });
+    expect(error).toMatchObject({
+      code: 'ERR_CLIENT_ENCRYPTED_RESPONSE',
+      message: expect.stringMatching(/cannot be decrypted/),
+    });
     expect((error as { cause: { code: string } }).cause.code).toBe('ERR_CPIX_WRONG_PRIVATE_KEY');
   });
 });

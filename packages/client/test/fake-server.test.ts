@@ -18,7 +18,8 @@ const FAIRPLAY = '94ce86fb-07ff-4f43-adb8-93d2fa968ca2';
  */
 function replay(request: ReceivedRequest, response: Parameters<typeof reply>[0]) {
   const url = new URL(request.url, 'http://fake');
-  const basicOk = request.headers.authorization === `Basic ${Buffer.from(`${BASIC.username}:${BASIC.password}`).toString('base64')}`;
+  const basicOk =
+    request.headers.authorization === `Basic ${Buffer.from(`${BASIC.username}:${BASIC.password}`).toString('base64')}`;
   if (request.method === 'GET' && url.pathname === `/cpix/anevia/dash/${encodeURIComponent(TOKEN)}/test-cid`) {
     return reply(response, 200, seedDocument('atemeDashResponse'));
   }
@@ -30,20 +31,34 @@ function replay(request: ReceivedRequest, response: Parameters<typeof reply>[0])
     return reply(response, 400, `not CPIX: ${(error as Error).message}`, { 'content-type': 'text/plain' });
   }
   if (url.pathname === `/v2/cpix/pallycon/getKey/${encodeURIComponent(TOKEN)}`) {
-    if (document.id !== 'cpix-test-cid') return reply(response, 400, 'unknown content id', { 'content-type': 'text/plain' });
+    if (document.id !== 'cpix-test-cid')
+      return reply(response, 400, 'unknown content id', { 'content-type': 'text/plain' });
     const hls = document.drmSystemList?.drmSystems.some((system) => system.systemId.toLowerCase() === FAIRPLAY);
     const live = document.contentKeyPeriodList?.contentKeyPeriods[0]?.index === 128;
     return reply(response, 200, seedDocument(`pallyCon${hls ? 'Hls' : 'Dash'}${live ? 'Live' : 'Vod'}Response`));
   }
   if (url.pathname.startsWith('/v2/cpix/pallycon/getKey/')) {
-    return reply(response, 200, JSON.stringify({ error_code: '1002', error_message: `Invalid enc-token: ${url.pathname.split('/').pop()}` }), {
-      'content-type': 'application/json',
-    });
+    return reply(
+      response,
+      200,
+      JSON.stringify({ error_code: '1002', error_message: `Invalid enc-token: ${url.pathname.split('/').pop()}` }),
+      {
+        'content-type': 'application/json',
+      },
+    );
   }
-  if (!basicOk) return reply(response, 401, 'ERR_SERVER_BAD_CREDENTIALS: the Basic credentials match no tenant\n', { 'x-cpixkit-error': 'ERR_SERVER_BAD_CREDENTIALS', 'content-type': 'text/plain' });
+  if (!basicOk)
+    return reply(response, 401, 'ERR_SERVER_BAD_CREDENTIALS: the Basic credentials match no tenant\n', {
+      'x-cpixkit-error': 'ERR_SERVER_BAD_CREDENTIALS',
+      'content-type': 'text/plain',
+    });
   if (url.pathname === '/SpekeV2') {
-    if (request.headers['x-speke-version'] !== '2.0' || document.version !== '2.3') return reply(response, 400, 'SPEKE v2 needs X-Speke-Version: 2.0 and CPIX 2.3');
-    return reply(response, 200, seedDocument('axinomSpekeV2Response'), { 'x-speke-version': '2.0', 'x-speke-user-agent': 'fake-axinom/1.0' });
+    if (request.headers['x-speke-version'] !== '2.0' || document.version !== '2.3')
+      return reply(response, 400, 'SPEKE v2 needs X-Speke-Version: 2.0 and CPIX 2.3');
+    return reply(response, 200, seedDocument('axinomSpekeV2Response'), {
+      'x-speke-version': '2.0',
+      'x-speke-user-agent': 'fake-axinom/1.0',
+    });
   }
   if (url.pathname === '/Speke') {
     if (document.id !== 'test_ch1') return reply(response, 400, 'unknown content id');
@@ -63,7 +78,11 @@ const client = (options: Partial<CpixClientOptions> & Pick<CpixClientOptions, 'd
 
 describe('against a fake key server replaying the seed answers', () => {
   it('PallyCon CPIX API v2, DASH VOD: POSTs CPIX to getKey/{enc-token} and returns the keys as PallyCon JSON', async () => {
-    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: TOKEN } });
+    const pallycon = client({
+      url: `${server.url}/v2/cpix/pallycon/getKey/`,
+      dialect: 'pallycon-v2',
+      auth: { type: 'enc-token', token: TOKEN },
+    });
     const result = await pallycon.requestKeys({ contentId: 'cpix-test-cid', drmSystems: ['widevine', 'playready'] });
     const sent = server.requests.at(-1)!;
     expect(sent.method).toBe('POST');
@@ -78,7 +97,10 @@ describe('against a fake key server replaying the seed answers', () => {
         iv_b64: 'MDEyMzQ1Njc4OWFiY2RlZg==',
         widevine: {
           pssh: vectorCase<string>('pallycon_dash_vod_widevine_pssh').expected.pssh_b64,
-          pssh_payload_only: Buffer.from(vectorCase<string>('pallycon_dash_vod_widevine_pssh').expected.widevine_data_hex!, 'hex').toString('base64'),
+          pssh_payload_only: Buffer.from(
+            vectorCase<string>('pallycon_dash_vod_widevine_pssh').expected.widevine_data_hex!,
+            'hex',
+          ).toString('base64'),
         },
         fairplay: { key_uri: '' },
       }),
@@ -86,24 +108,53 @@ describe('against a fake key server replaying the seed answers', () => {
   });
 
   it('PallyCon CPIX API v2, live: key rotation period 128 for the HD track', async () => {
-    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey/{enc-token}`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: TOKEN } });
-    const dash = await pallycon.requestKeys({ contentId: 'cpix-test-cid', drmSystems: ['widevine', 'playready'], tracks: ['HD'], periods: [128] });
-    expect(dash.keys[0]).toMatchObject({ trackType: 'HD', period: { index: 128 }, kid: { uuid: '6bac8ec3-0ee3-379f-3d21-290b3a2bc9c3' } });
-    const hls = await pallycon.requestKeys({ contentId: 'cpix-test-cid', drmSystems: ['fairplay'], tracks: ['HD'], periods: [128] });
+    const pallycon = client({
+      url: `${server.url}/v2/cpix/pallycon/getKey/{enc-token}`,
+      dialect: 'pallycon-v2',
+      auth: { type: 'enc-token', token: TOKEN },
+    });
+    const dash = await pallycon.requestKeys({
+      contentId: 'cpix-test-cid',
+      drmSystems: ['widevine', 'playready'],
+      tracks: ['HD'],
+      periods: [128],
+    });
+    expect(dash.keys[0]).toMatchObject({
+      trackType: 'HD',
+      period: { index: 128 },
+      kid: { uuid: '6bac8ec3-0ee3-379f-3d21-290b3a2bc9c3' },
+    });
+    const hls = await pallycon.requestKeys({
+      contentId: 'cpix-test-cid',
+      drmSystems: ['fairplay'],
+      tracks: ['HD'],
+      periods: [128],
+    });
     expect(hls.keys[0]!.drm[0]!.keyUri).toBe('skd://cpix-test-cid0000000000000080');
   });
 
   it('PallyCon CPIX API v2, HLS VOD: FairPlay and NCG AES-128', async () => {
-    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: TOKEN } });
+    const pallycon = client({
+      url: `${server.url}/v2/cpix/pallycon/getKey`,
+      dialect: 'pallycon-v2',
+      auth: { type: 'enc-token', token: TOKEN },
+    });
     const result = await pallycon.requestKeys({ contentId: 'cpix-test-cid', drmSystems: ['fairplay', 'aes128'] });
     expect(result.keys[0]!.drm.map((drm) => [drm.drm, drm.keyUri])).toEqual([
       ['fairplay', 'skd://Eup1PCPnvAJEdLK5dsQ76w=='],
-      ['aes128', 'https://testtokyo.pallycon.com/ri/hlskeyPackager.do?sid=DEMO&filename=cpix-test-cid&cid=cpix-test-cid'],
+      [
+        'aes128',
+        'https://testtokyo.pallycon.com/ri/hlskeyPackager.do?sid=DEMO&filename=cpix-test-cid&cid=cpix-test-cid',
+      ],
     ]);
   });
 
   it('ATEME NEA-DVR: GETs /cpix/anevia/{format}/{enc-token}/{cid}', async () => {
-    const ateme = client({ url: `${server.url}/cpix/anevia`, dialect: 'anevia', auth: { type: 'enc-token', token: TOKEN } });
+    const ateme = client({
+      url: `${server.url}/cpix/anevia`,
+      dialect: 'anevia',
+      auth: { type: 'enc-token', token: TOKEN },
+    });
     const result = await ateme.requestKeys({ contentId: 'test-cid', drmSystems: ['widevine', 'playready'] });
     const sent = server.requests.at(-1)!;
     expect(sent.method).toBe('GET');
@@ -123,7 +174,9 @@ describe('against a fake key server replaying the seed answers', () => {
     expect(result.spekeVersion).toBe('2.0');
     expect(result.serverUserAgent).toBe('fake-axinom/1.0');
     expect(result.keys.map((key) => key.key.base64)).toEqual(['nFLKuNE4LJ1+eXVGiSiTvA==', '5UUASLfS3ajx0cAUw+rzmQ==']);
-    expect(result.keys[1]!.drm.find((drm) => drm.drm === 'fairplay')!.hlsMasterLine).toBe(vectorCase<string>('axinom_speke2_fairplay_hls_53ab').expected.hls_master_line);
+    expect(result.keys[1]!.drm.find((drm) => drm.drm === 'fairplay')!.hlsMasterLine).toBe(
+      vectorCase<string>('axinom_speke2_fairplay_hls_53ab').expected.hls_master_line,
+    );
   });
 
   it('Axinom-style /Speke (SPEKE v1) with a key period', async () => {
@@ -147,17 +200,33 @@ describe('against a fake key server replaying the seed answers', () => {
   });
 
   it('reports a PallyCon JSON error answered with HTTP 200, without the token', async () => {
-    const pallycon = client({ url: `${server.url}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: `${TOKEN}x` } });
-    const error = await pallycon.requestKeys({ contentId: 'cpix-test-cid', drmSystems: ['widevine'] }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'ERR_CLIENT_VENDOR_ERROR', serverCode: '1002', serverMessage: 'Invalid enc-token: [redacted]' });
+    const pallycon = client({
+      url: `${server.url}/v2/cpix/pallycon/getKey/`,
+      dialect: 'pallycon-v2',
+      auth: { type: 'enc-token', token: `${TOKEN}x` },
+    });
+    const error = await pallycon
+      .requestKeys({ contentId: 'cpix-test-cid', drmSystems: ['widevine'] })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'ERR_CLIENT_VENDOR_ERROR',
+      serverCode: '1002',
+      serverMessage: 'Invalid enc-token: [redacted]',
+    });
     expect(JSON.stringify(error)).not.toContain(TOKEN);
     expect((error as Error).message).not.toContain(TOKEN);
   });
 
   it('reports a 401 at once with the server code and message, never the credentials', async () => {
     const before = server.requests.length;
-    const speke = new CpixClient({ url: `${server.url}/SpekeV2`, dialect: 'speke-v2', auth: { type: 'basic', username: 'acme', password: 'wrong-password' } });
-    const error = await speke.requestKeys({ contentId: 'abc123', drmSystems: ['widevine'] }).catch((caught: unknown) => caught);
+    const speke = new CpixClient({
+      url: `${server.url}/SpekeV2`,
+      dialect: 'speke-v2',
+      auth: { type: 'basic', username: 'acme', password: 'wrong-password' },
+    });
+    const error = await speke
+      .requestKeys({ contentId: 'abc123', drmSystems: ['widevine'] })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({
       name: 'CpixClientError',
       code: 'ERR_CLIENT_HTTP_STATUS',

@@ -34,7 +34,12 @@ export async function startServer(handler: Handler, https?: HttpsOptions): Promi
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
-      const request = { method: incoming.method ?? '', url: incoming.url ?? '', headers: incoming.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request = {
+        method: incoming.method ?? '',
+        url: incoming.url ?? '',
+        headers: incoming.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(request);
       Promise.resolve(handler(request, response)).catch((error: unknown) => {
         response.statusCode = 599;
@@ -57,7 +62,12 @@ export async function startServer(handler: Handler, https?: HttpsOptions): Promi
 }
 
 /** Answers with a status, headers and body. */
-export function reply(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+export function reply(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'content-type': 'application/xml', ...headers });
   response.end(body);
 }
@@ -96,6 +106,8 @@ export function makeCertificate(
   const signingKey = forge.pki.privateKeyFromPem(options.issuer?.privateKeyPem ?? privateKeyPem);
   certificate.sign(signingKey, forge.md.sha256.create());
   const certificatePem = forge.pki.certificateToPem(certificate);
-  const der = Uint8Array.from(Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary'));
+  const der = Uint8Array.from(
+    Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary'),
+  );
   return { certificatePem, privateKeyPem, der };
 }

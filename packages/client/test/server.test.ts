@@ -33,7 +33,12 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const client = (path: string, options: Partial<CpixClientOptions> & Pick<CpixClientOptions, 'dialect'>) =>
-  new CpixClient({ url: `${baseUrl}${path}`, auth: { type: 'bearer', token: TOKEN }, retry: { retries: 0 }, ...options });
+  new CpixClient({
+    url: `${baseUrl}${path}`,
+    auth: { type: 'bearer', token: TOKEN },
+    retry: { retries: 0 },
+    ...options,
+  });
 
 describe("against cpixkit's own key server (apps/server)", () => {
   it('SPEKE v2: an AWS preset contract, keys kept, PSSH boxes, HLS lines and the SPEKE headers', async () => {
@@ -63,7 +68,12 @@ describe("against cpixkit's own key server (apps/server)", () => {
   it('SPEKE v1 with key rotation: a key per period, the same key again for the same period', async () => {
     const speke = client('/speke/v1.0/copyProtection', { dialect: 'speke-v1' });
     const kids = ['11111111-2222-3333-4444-555555555501', '11111111-2222-3333-4444-555555555502'];
-    const first = await speke.requestKeys({ contentId: 'live-1', drmSystems: ['widevine', 'playready', 'fairplay', 'aes128'], periods: [7, 8], kids });
+    const first = await speke.requestKeys({
+      contentId: 'live-1',
+      drmSystems: ['widevine', 'playready', 'fairplay', 'aes128'],
+      periods: [7, 8],
+      kids,
+    });
     expect(first.keys.map((key) => [key.kid.uuid, key.period?.index])).toEqual([
       [kids[0], 7],
       [kids[1], 8],
@@ -71,21 +81,43 @@ describe("against cpixkit's own key server (apps/server)", () => {
     expect(first.keys[0]!.key.hex).not.toBe(first.keys[1]!.key.hex);
     const aes128 = first.keys[0]!.drm.find((drm) => drm.drm === 'aes128')!;
     expect(aes128.keyUri).toMatch(/^https?:\/\//);
-    const again = await speke.requestKeys({ contentId: 'live-1', drmSystems: ['widevine'], periods: [7], kids: [kids[0]!] });
+    const again = await speke.requestKeys({
+      contentId: 'live-1',
+      drmSystems: ['widevine'],
+      periods: [7],
+      kids: [kids[0]!],
+    });
     expect(again.keys[0]!.key.hex).toBe(first.keys[0]!.key.hex);
   });
 
   it('SPEKE through /cpix/getKey?enc-token= (the PallyCon SPEKE URL form) and Basic credentials', async () => {
-    const byQuery = new CpixClient({ url: `${baseUrl}/cpix/getKey`, dialect: 'speke-v2', auth: { type: 'enc-token', token: TOKEN } });
+    const byQuery = new CpixClient({
+      url: `${baseUrl}/cpix/getKey`,
+      dialect: 'speke-v2',
+      auth: { type: 'enc-token', token: TOKEN },
+    });
     const viaQuery = await byQuery.requestKeys({ contentId: 'q-1', drmSystems: ['widevine'] });
     expect(viaQuery.keys).toHaveLength(1);
-    const basic = new CpixClient({ url: `${baseUrl}/SpekeV2`, dialect: 'speke-v2', auth: { type: 'basic', username: 'acme', password: TOKEN } });
+    const basic = new CpixClient({
+      url: `${baseUrl}/SpekeV2`,
+      dialect: 'speke-v2',
+      auth: { type: 'basic', username: 'acme', password: TOKEN },
+    });
     expect((await basic.requestKeys({ contentId: 'q-1', drmSystems: ['playready'] })).keys).toHaveLength(1);
   });
 
   it('PallyCon v2: the server assigns KIDs per track type and period; PallyCon JSON with track_type', async () => {
-    const pallycon = new CpixClient({ url: `${baseUrl}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: TOKEN } });
-    const request = { contentId: 'pallycon-1', drmSystems: ['widevine', 'playready', 'fairplay'], tracks: ['SD', 'HD', 'AUDIO'], periods: [128] };
+    const pallycon = new CpixClient({
+      url: `${baseUrl}/v2/cpix/pallycon/getKey/`,
+      dialect: 'pallycon-v2',
+      auth: { type: 'enc-token', token: TOKEN },
+    });
+    const request = {
+      contentId: 'pallycon-1',
+      drmSystems: ['widevine', 'playready', 'fairplay'],
+      tracks: ['SD', 'HD', 'AUDIO'],
+      periods: [128],
+    };
     const result = await pallycon.requestKeys(request);
     expect(result.keys.map((key) => [key.trackType, key.period?.index])).toEqual([
       ['SD', 128],
@@ -109,14 +141,22 @@ describe("against cpixkit's own key server (apps/server)", () => {
   });
 
   it('PallyCon v1, single key', async () => {
-    const pallycon = new CpixClient({ url: `${baseUrl}/v1/cpix/pallycon/getKey/{enc-token}`, dialect: 'pallycon-v1', auth: { type: 'enc-token', token: TOKEN } });
+    const pallycon = new CpixClient({
+      url: `${baseUrl}/v1/cpix/pallycon/getKey/{enc-token}`,
+      dialect: 'pallycon-v1',
+      auth: { type: 'enc-token', token: TOKEN },
+    });
     const result = await pallycon.requestKeys({ contentId: 'v1-cid', drmSystems: ['widevine', 'playready'] });
     expect(result.keys).toHaveLength(1);
     expect(result.keys[0]!.requestedKid).toBeDefined();
   });
 
   it('ATEME NEA-DVR GET, DASH and HLS', async () => {
-    const ateme = new CpixClient({ url: `${baseUrl}/cpix/anevia`, dialect: 'anevia', auth: { type: 'enc-token', token: TOKEN } });
+    const ateme = new CpixClient({
+      url: `${baseUrl}/cpix/anevia`,
+      dialect: 'anevia',
+      auth: { type: 'enc-token', token: TOKEN },
+    });
     const dash = await ateme.requestKeys({ contentId: 'dvr-1', drmSystems: ['widevine', 'playready'] });
     expect(dash.keys[0]!.drm.map((drm) => drm.drm).sort()).toEqual(['playready', 'widevine']);
     const hls = await ateme.requestKeys({ contentId: 'dvr-1', drmSystems: ['fairplay'] });
@@ -131,24 +171,45 @@ describe("against cpixkit's own key server (apps/server)", () => {
       answers.push(await response.clone().text());
       return response;
     };
-    const speke = client('/speke/v2.0/copyProtection', { dialect: 'speke-v2', privateKey: recipient.privateKeyPem, fetch: recording });
+    const speke = client('/speke/v2.0/copyProtection', {
+      dialect: 'speke-v2',
+      privateKey: recipient.privateKeyPem,
+      fetch: recording,
+    });
     const request = { contentId: 'secret-1', drmSystems: ['widevine'], kids: ['0f0e0d0c-0b0a-0908-0706-050403020100'] };
     const plain = await client('/speke/v2.0/copyProtection', { dialect: 'speke-v2' }).requestKeys(request);
-    for (const certificate of [recipient.certificatePem, Uint8Array.from(Buffer.from(recipient.certificatePem)), recipient.der]) {
+    for (const certificate of [
+      recipient.certificatePem,
+      Uint8Array.from(Buffer.from(recipient.certificatePem)),
+      recipient.der,
+    ]) {
       const encrypted = await speke.requestKeys({ ...request, recipientCertificate: certificate });
       expect(encrypted.keys[0]!.key.hex).toBe(plain.keys[0]!.key.hex);
       // On the wire the key was encrypted, for this certificate only.
       const { document } = parseCpix(answers.at(-1)!);
       expect(document.contentKeyList!.contentKeys[0]!.data!.secret!.plainValue).toBeUndefined();
       expect(document.contentKeyList!.contentKeys[0]!.data!.secret!.encryptedValue).toBeDefined();
-      expect(document.deliveryDataList!.deliveryData.map((data) => data.deliveryKey.x509Certificates)).toEqual([[recipient.der]]);
+      expect(document.deliveryDataList!.deliveryData.map((data) => data.deliveryKey.x509Certificates)).toEqual([
+        [recipient.der],
+      ]);
     }
   });
 
   it("reports the server's refusal with its code, never the token", async () => {
-    const wrong = new CpixClient({ url: `${baseUrl}/v2/cpix/pallycon/getKey/`, dialect: 'pallycon-v2', auth: { type: 'enc-token', token: `${TOKEN}-wrong` } });
-    const error = await wrong.requestKeys({ contentId: 'x', drmSystems: ['widevine'] }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'ERR_CLIENT_HTTP_STATUS', status: 401, serverCode: 'ERR_SERVER_BAD_CREDENTIALS', attempts: 1 });
+    const wrong = new CpixClient({
+      url: `${baseUrl}/v2/cpix/pallycon/getKey/`,
+      dialect: 'pallycon-v2',
+      auth: { type: 'enc-token', token: `${TOKEN}-wrong` },
+    });
+    const error = await wrong
+      .requestKeys({ contentId: 'x', drmSystems: ['widevine'] })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'ERR_CLIENT_HTTP_STATUS',
+      status: 401,
+      serverCode: 'ERR_SERVER_BAD_CREDENTIALS',
+      attempts: 1,
+    });
     expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(TOKEN);
   });
 });

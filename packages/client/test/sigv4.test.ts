@@ -11,11 +11,13 @@ const ENV = {
   AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEXAMPLESESSION',
   AWS_REGION: 'eu-west-1',
 };
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
 
 const sha256 = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
-const rfc3986 = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const rfc3986 = (text: string) =>
+  encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /**
  * Recomputes a SigV4 signature from what the server received, following the AWS documentation
@@ -37,9 +39,21 @@ function expectedSignature(request: ReceivedRequest, secretAccessKey: string): s
     .split(';')
     .map((name) => `${name}:${String(request.headers[name]).trim().replace(/\s+/g, ' ')}\n`)
     .join('');
-  const canonicalRequest = [request.method, canonicalPath, canonicalQuery, canonicalHeaders, signedHeaders, sha256(request.body)].join('\n');
+  const canonicalRequest = [
+    request.method,
+    canonicalPath,
+    canonicalQuery,
+    canonicalHeaders,
+    signedHeaders,
+    sha256(request.body),
+  ].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', String(request.headers['x-amz-date']), scope, sha256(canonicalRequest)].join('\n');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    String(request.headers['x-amz-date']),
+    scope,
+    sha256(canonicalRequest),
+  ].join('\n');
   const signingKey = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date!), region!), service!), 'aws4_request');
   return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
 }
@@ -57,11 +71,21 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const REQUEST = { contentId: 'test_ch1', drmSystems: ['widevine', 'playready', 'fairplay'], periods: [213], kids: ['af1ed63c-5784-460b-9e51-309dd47b7d9c'] };
+const REQUEST = {
+  contentId: 'test_ch1',
+  drmSystems: ['widevine', 'playready', 'fairplay'],
+  periods: [213],
+  kids: ['af1ed63c-5784-460b-9e51-309dd47b7d9c'],
+};
 
 describe('AWS SigV4 signing (API Gateway)', () => {
   it('signs with the environment credentials: Authorization shape, host and x-amz-date signed, session token sent', async () => {
-    const client = new CpixClient({ url: `${server.url}/speke/v1.0/copyProtection`, dialect: 'speke-v1', auth: { type: 'aws-sigv4' }, env: ENV });
+    const client = new CpixClient({
+      url: `${server.url}/speke/v1.0/copyProtection`,
+      dialect: 'speke-v1',
+      auth: { type: 'aws-sigv4' },
+      env: ENV,
+    });
     await client.requestKeys(REQUEST);
     const received = server.requests.at(-1)!;
     const match = AUTHORIZATION.exec(String(received.headers.authorization));
@@ -104,18 +128,40 @@ describe('AWS SigV4 signing (API Gateway)', () => {
     expect(result.attempts).toBe(2);
     for (const received of server.requests.slice(before)) {
       expect(AUTHORIZATION.test(String(received.headers.authorization))).toBe(true);
-      expect(AUTHORIZATION.exec(String(received.headers.authorization))![6]).toBe(expectedSignature(received, ENV.AWS_SECRET_ACCESS_KEY));
+      expect(AUTHORIZATION.exec(String(received.headers.authorization))![6]).toBe(
+        expectedSignature(received, ENV.AWS_SECRET_ACCESS_KEY),
+      );
     }
   });
 
   it('takes the region from an execute-api host name and signs the date it is given', async () => {
     const url = 'https://abc123defg.execute-api.ap-southeast-2.amazonaws.com/prod/speke';
-    const credentials = resolveSigV4({ type: 'aws-sigv4' }, url, { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' });
-    expect(credentials).toEqual({ accessKeyId: 'AKID', secretAccessKey: 'secret', region: 'ap-southeast-2', service: 'execute-api' });
-    const signed = await signSigV4({ method: 'POST', url, headers: { 'content-type': 'application/xml' }, body: '<CPIX/>' }, credentials, '20260102T030405Z');
+    const credentials = resolveSigV4({ type: 'aws-sigv4' }, url, {
+      AWS_ACCESS_KEY_ID: 'AKID',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+    expect(credentials).toEqual({
+      accessKeyId: 'AKID',
+      secretAccessKey: 'secret',
+      region: 'ap-southeast-2',
+      service: 'execute-api',
+    });
+    const signed = await signSigV4(
+      { method: 'POST', url, headers: { 'content-type': 'application/xml' }, body: '<CPIX/>' },
+      credentials,
+      '20260102T030405Z',
+    );
     expect(signed.headers['x-amz-date']).toBe('20260102T030405Z');
-    expect(signed.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKID\/20260102\/ap-southeast-2\/execute-api\/aws4_request, SignedHeaders=host;x-amz-date, Signature=[0-9a-f]{64}$/);
-    expect(resolveSigV4({ type: 'aws-sigv4', region: 'us-west-2', service: 'lambda' }, url, { AWS_ACCESS_KEY_ID: 'A', AWS_SECRET_ACCESS_KEY: 'S', AWS_DEFAULT_REGION: 'x' })).toMatchObject({
+    expect(signed.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKID\/20260102\/ap-southeast-2\/execute-api\/aws4_request, SignedHeaders=host;x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
+    expect(
+      resolveSigV4({ type: 'aws-sigv4', region: 'us-west-2', service: 'lambda' }, url, {
+        AWS_ACCESS_KEY_ID: 'A',
+        AWS_SECRET_ACCESS_KEY: 'S',
+        AWS_DEFAULT_REGION: 'x',
+      }),
+    ).toMatchObject({
       region: 'us-west-2',
       service: 'lambda',
     });
@@ -123,15 +169,26 @@ describe('AWS SigV4 signing (API Gateway)', () => {
 
   it('refuses to send without credentials or region (ERR_CLIENT_SIGV4_CONFIG), before any request', async () => {
     const before = server.requests.length;
-    const noCredentials = new CpixClient({ url: server.url, dialect: 'speke-v1', auth: { type: 'aws-sigv4' }, env: { AWS_REGION: 'eu-west-1' } });
-    await expect(noCredentials.requestKeys(REQUEST)).rejects.toMatchObject({ code: 'ERR_CLIENT_SIGV4_CONFIG', message: /credentials/ });
+    const noCredentials = new CpixClient({
+      url: server.url,
+      dialect: 'speke-v1',
+      auth: { type: 'aws-sigv4' },
+      env: { AWS_REGION: 'eu-west-1' },
+    });
+    await expect(noCredentials.requestKeys(REQUEST)).rejects.toMatchObject({
+      code: 'ERR_CLIENT_SIGV4_CONFIG',
+      message: /credentials/,
+    });
     const noRegion = new CpixClient({
       url: server.url,
       dialect: 'speke-v1',
       auth: { type: 'aws-sigv4' },
       env: { AWS_ACCESS_KEY_ID: 'A', AWS_SECRET_ACCESS_KEY: 'S' },
     });
-    await expect(noRegion.requestKeys(REQUEST)).rejects.toMatchObject({ code: 'ERR_CLIENT_SIGV4_CONFIG', message: /region/ });
+    await expect(noRegion.requestKeys(REQUEST)).rejects.toMatchObject({
+      code: 'ERR_CLIENT_SIGV4_CONFIG',
+      message: /region/,
+    });
     expect(server.requests.length).toBe(before);
   });
 });

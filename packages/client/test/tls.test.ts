@@ -24,17 +24,32 @@ beforeAll(async () => {
       clientNames.push(socket.getPeerCertificate().subject?.CN);
       reply(response, 200, seedDocument('pallyConDashVodResponse'));
     },
-    { cert: serverCertificate.certificatePem, key: serverCertificate.privateKeyPem, ca: ca.certificatePem, requestCert: true, rejectUnauthorized: true },
+    {
+      cert: serverCertificate.certificatePem,
+      key: serverCertificate.privateKeyPem,
+      ca: ca.certificatePem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
   );
 }, 60_000);
 afterAll(() => server.close());
 
 const client = (tls?: ConstructorParameters<typeof CpixClient>[0]['tls']) =>
-  new CpixClient({ url: server.url, dialect: 'pallycon-v2', retry: { retries: 2, baseDelayMs: 1 }, ...(tls ? { tls } : {}) });
+  new CpixClient({
+    url: server.url,
+    dialect: 'pallycon-v2',
+    retry: { retries: 2, baseDelayMs: 1 },
+    ...(tls ? { tls } : {}),
+  });
 
 describe('TLS through an undici Agent', () => {
   it('trusts a private CA and presents a client certificate (mutual TLS)', async () => {
-    const mtls = client({ ca: ca.certificatePem, cert: clientCertificate.certificatePem, key: clientCertificate.privateKeyPem });
+    const mtls = client({
+      ca: ca.certificatePem,
+      cert: clientCertificate.certificatePem,
+      key: clientCertificate.privateKeyPem,
+    });
     try {
       const result = await mtls.requestKeys(REQUEST);
       expect(result.keys[0]!.kid.uuid).toBe('12ea753c-23e7-bc02-4474-b2b976c43beb');
@@ -49,13 +64,19 @@ describe('TLS through an undici Agent', () => {
     await expect(client().requestKeys(REQUEST)).rejects.toMatchObject({
       code: 'ERR_CLIENT_TLS',
       attempts: 1,
-      message: expect.stringMatching(/^TLS with https:\/\/127\.0\.0\.1:\d+ failed \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)$/),
+      message: expect.stringMatching(
+        /^TLS with https:\/\/127\.0\.0\.1:\d+ failed \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)$/,
+      ),
     });
     expect(clientNames.length).toBe(before);
   });
 
   it('fails when the server refuses the client certificate', async () => {
-    const stranger = client({ ca: ca.certificatePem, cert: strangerCertificate.certificatePem, key: strangerCertificate.privateKeyPem });
+    const stranger = client({
+      ca: ca.certificatePem,
+      cert: strangerCertificate.certificatePem,
+      key: strangerCertificate.privateKeyPem,
+    });
     try {
       // TLS 1.3: the server refuses the certificate after the client's handshake is done, so the
       // client only sees the socket closed, like any network failure (and retries it).

@@ -14,7 +14,9 @@ afterEach(async () => {
 });
 
 /** A server answering the n-th request (1-based) with `answers[n - 1]`, the last one for the rest. */
-async function scripted(...answers: ((request: ReceivedRequest, response: ServerResponse) => void)[]): Promise<TestServer> {
+async function scripted(
+  ...answers: ((request: ReceivedRequest, response: ServerResponse) => void)[]
+): Promise<TestServer> {
   let count = 0;
   server = await startServer((request, response) => {
     count += 1;
@@ -24,8 +26,10 @@ async function scripted(...answers: ((request: ReceivedRequest, response: Server
 }
 
 const ok = (_request: ReceivedRequest, response: ServerResponse) => reply(response, 200, VOD);
-const status = (code: number, body = `status ${code}`, headers: Record<string, string> = {}) => (_request: ReceivedRequest, response: ServerResponse) =>
-  reply(response, code, body, { 'content-type': 'text/plain', ...headers });
+const status =
+  (code: number, body = `status ${code}`, headers: Record<string, string> = {}) =>
+  (_request: ReceivedRequest, response: ServerResponse) =>
+    reply(response, code, body, { 'content-type': 'text/plain', ...headers });
 const hang = () => undefined;
 
 const pallycon = (url: string, options: Partial<CpixClientOptions> = {}) =>
@@ -56,7 +60,11 @@ describe('retries', () => {
 
   it.each([400, 401, 403, 404, 413, 429])('never retries a %i', async (code) => {
     const { url, requests } = await scripted(status(code), ok);
-    await expect(pallycon(url).requestKeys(REQUEST)).rejects.toMatchObject({ code: 'ERR_CLIENT_HTTP_STATUS', status: code, attempts: 1 });
+    await expect(pallycon(url).requestKeys(REQUEST)).rejects.toMatchObject({
+      code: 'ERR_CLIENT_HTTP_STATUS',
+      status: code,
+      attempts: 1,
+    });
     expect(requests).toHaveLength(1);
   });
 
@@ -73,7 +81,9 @@ describe('retries', () => {
       times.push(performance.now());
       status(503)(request, response);
     });
-    await expect(pallycon(url, { retry: { retries: 3, baseDelayMs: 40, maxDelayMs: 1000 } }).requestKeys(REQUEST)).rejects.toMatchObject({ attempts: 4 });
+    await expect(
+      pallycon(url, { retry: { retries: 3, baseDelayMs: 40, maxDelayMs: 1000 } }).requestKeys(REQUEST),
+    ).rejects.toMatchObject({ attempts: 4 });
     const gaps = times.slice(1).map((time, i) => time - times[i]!);
     // Equal jitter: each wait is between half and all of 40, 80, 160 ms.
     expect(gaps[0]).toBeGreaterThanOrEqual(19);
@@ -88,7 +98,9 @@ describe('retries', () => {
     await expect(pallycon(url).requestKeys(REQUEST)).rejects.toMatchObject({
       code: 'ERR_CLIENT_NETWORK',
       attempts: 3,
-      message: expect.stringMatching(/^cannot reach http:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) \(after 3 attempts\)$/),
+      message: expect.stringMatching(
+        /^cannot reach http:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) \(after 3 attempts\)$/,
+      ),
     });
   });
 
@@ -107,7 +119,9 @@ describe('timeouts and aborts', () => {
   it('times out each attempt, retries, then reports ERR_CLIENT_TIMEOUT', async () => {
     const { url, requests } = await scripted(hang);
     const started = performance.now();
-    await expect(pallycon(url, { timeoutMs: 150, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } }).requestKeys(REQUEST)).rejects.toMatchObject({
+    await expect(
+      pallycon(url, { timeoutMs: 150, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } }).requestKeys(REQUEST),
+    ).rejects.toMatchObject({
       code: 'ERR_CLIENT_TIMEOUT',
       attempts: 2,
       message: expect.stringMatching(/did not answer within 150 ms \(after 2 attempts\)$/),
@@ -127,14 +141,18 @@ describe('timeouts and aborts', () => {
       response.writeHead(200, { 'content-type': 'application/xml' });
       response.write(VOD.slice(0, 100));
     });
-    await expect(pallycon(url, { timeoutMs: 150, retry: { retries: 0 } }).requestKeys(REQUEST)).rejects.toMatchObject({ code: 'ERR_CLIENT_TIMEOUT' });
+    await expect(pallycon(url, { timeoutMs: 150, retry: { retries: 0 } }).requestKeys(REQUEST)).rejects.toMatchObject({
+      code: 'ERR_CLIENT_TIMEOUT',
+    });
   });
 
   it('stops at once when the caller aborts, during an attempt or a wait', async () => {
     const { url, requests } = await scripted(hang);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    await expect(pallycon(url, { timeoutMs: 10_000 }).requestKeys(REQUEST, { signal: controller.signal })).rejects.toMatchObject({
+    await expect(
+      pallycon(url, { timeoutMs: 10_000 }).requestKeys(REQUEST, { signal: controller.signal }),
+    ).rejects.toMatchObject({
       code: 'ERR_CLIENT_ABORTED',
     });
     expect(requests).toHaveLength(1);
@@ -144,9 +162,13 @@ describe('timeouts and aborts', () => {
     const slow = pallycon(waiting.url, { retry: { retries: 5, baseDelayMs: 5000, maxDelayMs: 5000 } });
     setTimeout(() => during.abort(), 150);
     const started = performance.now();
-    await expect(slow.requestKeys(REQUEST, { signal: during.signal })).rejects.toMatchObject({ code: 'ERR_CLIENT_ABORTED' });
+    await expect(slow.requestKeys(REQUEST, { signal: during.signal })).rejects.toMatchObject({
+      code: 'ERR_CLIENT_ABORTED',
+    });
     expect(performance.now() - started).toBeLessThan(2000);
-    await expect(slow.requestKeys(REQUEST, { signal: during.signal })).rejects.toMatchObject({ code: 'ERR_CLIENT_ABORTED' });
+    await expect(slow.requestKeys(REQUEST, { signal: during.signal })).rejects.toMatchObject({
+      code: 'ERR_CLIENT_ABORTED',
+    });
   });
 });
 
@@ -162,7 +184,9 @@ describe('limits and options', () => {
       response.write(VOD.slice(0, 800));
       response.end(VOD.slice(800));
     });
-    await expect(pallycon(chunked.url, { maxResponseBytes: 1000 }).requestKeys(REQUEST)).rejects.toMatchObject({ code: 'ERR_CLIENT_RESPONSE_TOO_LARGE' });
+    await expect(pallycon(chunked.url, { maxResponseBytes: 1000 }).requestKeys(REQUEST)).rejects.toMatchObject({
+      code: 'ERR_CLIENT_RESPONSE_TOO_LARGE',
+    });
   });
 
   it('sends the caller headers and uses the fetch it is given', async () => {
@@ -184,7 +208,9 @@ describe('limits and options', () => {
     [{ retry: { retries: 11 } }, /at most 10/],
     [{ maxResponseBytes: -5 }, /maxResponseBytes/],
   ])('refuses the transport option %j', async (options, message) => {
-    await expect(sendWithRetries({ method: 'GET', url: 'http://127.0.0.1:9/', headers: {} }, options)).rejects.toMatchObject({
+    await expect(
+      sendWithRetries({ method: 'GET', url: 'http://127.0.0.1:9/', headers: {} }, options),
+    ).rejects.toMatchObject({
       code: 'ERR_CLIENT_INVALID_OPTION',
       message: expect.stringMatching(message),
     });
@@ -196,7 +222,14 @@ describe('limits and options', () => {
     [{ tls: {}, dispatcher: {} }, /either tls or dispatcher/],
     [{ auth: { type: 'bearer', token: '' } }, /non-empty/],
   ])('refuses the client option %j', (options, message) => {
-    expect(() => new CpixClient({ url: 'http://127.0.0.1:9/', dialect: 'pallycon-v2', ...(options as object) } as CpixClientOptions)).toThrowError(
+    expect(
+      () =>
+        new CpixClient({
+          url: 'http://127.0.0.1:9/',
+          dialect: 'pallycon-v2',
+          ...(options as object),
+        } as CpixClientOptions),
+    ).toThrowError(
       expect.objectContaining({ code: 'ERR_CLIENT_INVALID_OPTION', message: expect.stringMatching(message) }),
     );
   });

@@ -12,7 +12,13 @@ import { liveRotationDocument } from './live-document.js';
 const document = liveRotationDocument(200);
 const xml = serializeCpix(document, { version: '2.3' });
 const LIMITS = { maxLength: 64 * 1024 * 1024, maxDepth: 48, maxElements: 500_000 };
-const orderedParser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, parseTagValue: false, parseAttributeValue: false, trimValues: false });
+const orderedParser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+});
 
 describe(`reading the live answer, 200 keys (${(xml.length / 1e6).toFixed(2)} MB)`, () => {
   bench('cpix-model reader: namespaces resolved, entities checked, source spans', () => {

@@ -30,7 +30,9 @@ assert.deepEqual(
 const [video] = document.contentKeyList!.contentKeys;
 video!.data = { secret: { plainValue: new Uint8Array(16).fill(7) } };
 for (const signaling of document.drmSystemList!.drmSystems[0]!.hlsSignalingData!) {
-  signaling.value = new TextEncoder().encode(`#EXT-X-${signaling.playlist === 'media' ? 'KEY' : 'SESSION-KEY'}:METHOD=SAMPLE-AES`);
+  signaling.value = new TextEncoder().encode(
+    `#EXT-X-${signaling.playlist === 'media' ? 'KEY' : 'SESSION-KEY'}:METHOD=SAMPLE-AES`,
+  );
 }
 assert.deepEqual(validateCpix(document), []);
 

@@ -13,7 +13,8 @@ function reference(text: string): Base64Reading {
   return { status: canonical ? 'canonical' : 'non-canonical', bytes };
 }
 
-const plain = (reading: Base64Reading) => (reading.status === 'invalid' ? reading : { status: reading.status, bytes: [...reading.bytes] });
+const plain = (reading: Base64Reading) =>
+  reading.status === 'invalid' ? reading : { status: reading.status, bytes: [...reading.bytes] };
 
 describe('readBase64', () => {
   it.each([
@@ -34,7 +35,9 @@ describe('readBase64', () => {
   });
 
   it('agrees with the plain reading on any mix of base64 letters, padding, space and strays', () => {
-    const letter = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=  \n\t\f-_*'.split(''));
+    const letter = fc.constantFrom(
+      ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=  \n\t\f-_*'.split(''),
+    );
     fc.assert(
       fc.property(fc.array(letter, { maxLength: 40 }), (letters) => {
         const text = letters.join('');

@@ -25,7 +25,10 @@ export function readBase64(text: string, arena: ByteArena): Base64Reading {
   const compact = WHITESPACE.test(text) ? text.replace(/[ \t\r\n]+/g, '') : text;
   if (compact === '') return { status: 'canonical', bytes: emptyBytes() };
   if (!ALPHABET.test(compact)) return { status: 'invalid' };
-  return { status: isCanonical(compact) ? 'canonical' : 'non-canonical', bytes: new Uint8Array(Buffer.from(compact, 'base64')) };
+  return {
+    status: isCanonical(compact) ? 'canonical' : 'non-canonical',
+    bytes: new Uint8Array(Buffer.from(compact, 'base64')),
+  };
 }
 
 /**

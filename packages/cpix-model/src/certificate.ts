@@ -59,12 +59,19 @@ const DEFAULT_MINIMUM_RSA_KEY_SIZE = 3072;
 export function readCertificate(input: CertificateInput): X509Certificate {
   if (input instanceof X509Certificate) return input;
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
-    throw new CpixError('ERR_CPIX_CERTIFICATE_INVALID', 'A certificate must be PEM text, DER bytes or an X509Certificate');
+    throw new CpixError(
+      'ERR_CPIX_CERTIFICATE_INVALID',
+      'A certificate must be PEM text, DER bytes or an X509Certificate',
+    );
   }
   try {
-    return new X509Certificate(typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+    return new X509Certificate(
+      typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength),
+    );
   } catch (cause) {
-    throw new CpixError('ERR_CPIX_CERTIFICATE_INVALID', 'Not a readable X.509 certificate (PEM or DER expected)', { cause });
+    throw new CpixError('ERR_CPIX_CERTIFICATE_INVALID', 'Not a readable X.509 certificate (PEM or DER expected)', {
+      cause,
+    });
   }
 }
 
@@ -103,23 +110,38 @@ export function checkRecipientCertificate(
   const info = describeCertificate(certificate);
   const label = `Certificate "${info.subject.replace(/\n/g, ', ')}"`;
   if (info.publicKeyType !== 'rsa' || info.rsaModulusBits === undefined) {
-    throw new CpixError('ERR_CPIX_CERTIFICATE_NOT_RSA', `${label} has a ${info.publicKeyType} key; CPIX delivery needs RSA (rsa-oaep-mgf1p)`);
+    throw new CpixError(
+      'ERR_CPIX_CERTIFICATE_NOT_RSA',
+      `${label} has a ${info.publicKeyType} key; CPIX delivery needs RSA (rsa-oaep-mgf1p)`,
+    );
   }
   const minimum = policy.minimumRsaKeySize ?? DEFAULT_MINIMUM_RSA_KEY_SIZE;
   if (!Number.isInteger(minimum) || minimum < 1024) {
-    throw new CpixError('ERR_CPIX_INVALID_OPTION', `minimumRsaKeySize must be an integer of at least 1024, got ${String(minimum)}`);
+    throw new CpixError(
+      'ERR_CPIX_INVALID_OPTION',
+      `minimumRsaKeySize must be an integer of at least 1024, got ${String(minimum)}`,
+    );
   }
   if (info.rsaModulusBits < minimum) {
-    throw new CpixError('ERR_CPIX_CERTIFICATE_KEY_TOO_SMALL', `${label} has a ${info.rsaModulusBits}-bit RSA key; at least ${minimum} bits are required`);
+    throw new CpixError(
+      'ERR_CPIX_CERTIFICATE_KEY_TOO_SMALL',
+      `${label} has a ${info.rsaModulusBits}-bit RSA key; at least ${minimum} bits are required`,
+    );
   }
   const oid = certificateSignatureAlgorithmOid(info.der);
   const strength = oid === undefined ? undefined : SIGNATURE_ALGORITHMS[oid]?.strength;
   if (strength === 'broken' || (strength === 'sha1' && policy.allowSha1Signatures !== true)) {
-    throw new CpixError('ERR_CPIX_CERTIFICATE_WEAK_SIGNATURE', `${label} is signed with ${info.signatureAlgorithm}, which is refused`);
+    throw new CpixError(
+      'ERR_CPIX_CERTIFICATE_WEAK_SIGNATURE',
+      `${label} is signed with ${info.signatureAlgorithm}, which is refused`,
+    );
   }
   const now = policy.now === undefined ? new Date() : typeof policy.now === 'function' ? policy.now() : policy.now;
   if (now.getTime() < info.validFrom.getTime()) {
-    throw new CpixError('ERR_CPIX_CERTIFICATE_NOT_YET_VALID', `${label} is valid only from ${info.validFrom.toISOString()}`);
+    throw new CpixError(
+      'ERR_CPIX_CERTIFICATE_NOT_YET_VALID',
+      `${label} is valid only from ${info.validFrom.toISOString()}`,
+    );
   }
   if (now.getTime() > info.validTo.getTime()) {
     throw new CpixError('ERR_CPIX_CERTIFICATE_EXPIRED', `${label} expired on ${info.validTo.toISOString()}`);

@@ -6,7 +6,8 @@ type Detected = 'utf-8' | 'utf-8 with BOM' | 'utf-16le' | 'utf-16be';
 const FATAL = { fatal: true };
 const BOM_KEPT = { fatal: true, ignoreBOM: true };
 /** The `encoding` of an XML declaration at the very start of the text. */
-const DECLARED_ENCODING = /^<\?xml[ \t\r\n][^>]*?[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*(["'])([A-Za-z][A-Za-z0-9._-]*)\1/;
+const DECLARED_ENCODING =
+  /^<\?xml[ \t\r\n][^>]*?[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*(["'])([A-Za-z][A-Za-z0-9._-]*)\1/;
 /** How far into the bytes an XML declaration's `encoding` can be looked for. */
 const DECLARATION_WINDOW = 256;
 
@@ -31,7 +32,10 @@ export function decodeCpixText(xml: string | Uint8Array): string {
   const text = decode(detected, xml);
   const declared = declaredEncoding(text);
   if (declared !== undefined && !fits(declared, detected)) {
-    throw new CpixError('ERR_CPIX_ENCODING', `The XML declaration says encoding="${declared}" but the document is ${describe(detected)}`);
+    throw new CpixError(
+      'ERR_CPIX_ENCODING',
+      `The XML declaration says encoding="${declared}" but the document is ${describe(detected)}`,
+    );
   }
   return text;
 }
@@ -51,7 +55,11 @@ function decode(detected: Exclude<Detected, 'utf-8'>, bytes: Uint8Array): string
     const hasBom = bytes[0] !== 0x3c && bytes[1] !== 0x3c;
     return new TextDecoder(detected, hasBom ? BOM_KEPT : FATAL).decode(hasBom ? bytes.subarray(2) : bytes);
   } catch (cause) {
-    throw new CpixError('ERR_CPIX_ENCODING', `Document bytes are not valid ${detected === 'utf-8 with BOM' ? 'UTF-8' : detected.toUpperCase()}`, { cause });
+    throw new CpixError(
+      'ERR_CPIX_ENCODING',
+      `Document bytes are not valid ${detected === 'utf-8 with BOM' ? 'UTF-8' : detected.toUpperCase()}`,
+      { cause },
+    );
   }
 }
 
@@ -68,14 +76,24 @@ function decodeUndeclared(bytes: Uint8Array): string {
   }
   if (ASCII_NAMES.has(name)) {
     const high = bytes.findIndex((byte) => byte > 0x7f);
-    if (high !== -1) throw new CpixError('ERR_CPIX_ENCODING', `The XML declaration says encoding="${declared}" but byte ${high} is not ASCII`);
+    if (high !== -1)
+      throw new CpixError(
+        'ERR_CPIX_ENCODING',
+        `The XML declaration says encoding="${declared}" but byte ${high} is not ASCII`,
+      );
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   }
   if (LATIN1_NAMES.has(name)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   if (UTF16_NAMES.has(name) || name.startsWith('utf-16')) {
-    throw new CpixError('ERR_CPIX_ENCODING', `The XML declaration says encoding="${declared}" but the bytes are not UTF-16 (no byte order mark, "<" is one byte)`);
+    throw new CpixError(
+      'ERR_CPIX_ENCODING',
+      `The XML declaration says encoding="${declared}" but the bytes are not UTF-16 (no byte order mark, "<" is one byte)`,
+    );
   }
-  throw new CpixError('ERR_CPIX_ENCODING', `Encoding "${declared}" is not supported (UTF-8, UTF-16, US-ASCII or ISO-8859-1)`);
+  throw new CpixError(
+    'ERR_CPIX_ENCODING',
+    `Encoding "${declared}" is not supported (UTF-8, UTF-16, US-ASCII or ISO-8859-1)`,
+  );
 }
 
 function declaredEncoding(text: string): string | undefined {

@@ -1,5 +1,10 @@
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { checkRecipientCertificate, readCertificate, type CertificateInput, type CertificatePolicy } from './certificate.js';
+import {
+  checkRecipientCertificate,
+  readCertificate,
+  type CertificateInput,
+  type CertificatePolicy,
+} from './certificate.js';
 import { decryptAes256Cbc, encryptAes256Cbc } from './crypto/aes-cbc.js';
 import { CPIX_ALGORITHMS } from './crypto/algorithms.js';
 import { hmacSha512, macEquals } from './crypto/hmac.js';
@@ -43,7 +48,11 @@ export function encryptContentKeys(document: CpixDocument, options: EncryptConte
   expectDocument(document);
   const existing = document.deliveryDataList?.deliveryData ?? [];
   if (existing.some((data) => data.documentKeys.length > 0)) {
-    throw new CpixError('ERR_CPIX_ALREADY_ENCRYPTED', 'The document already has document keys; decrypt it before encrypting again', { path: '/CPIX/DeliveryDataList' });
+    throw new CpixError(
+      'ERR_CPIX_ALREADY_ENCRYPTED',
+      'The document already has document keys; decrypt it before encrypting again',
+      { path: '/CPIX/DeliveryDataList' },
+    );
   }
   if (options.recipients !== undefined && !Array.isArray(options.recipients)) {
     throw new CpixError('ERR_CPIX_INVALID_OPTION', 'recipients must be an array of certificates');
@@ -54,14 +63,21 @@ export function encryptContentKeys(document: CpixDocument, options: EncryptConte
       : existing.flatMap((data, index) => {
           const certificate = data.deliveryKey.x509Certificates[0];
           if (certificate === undefined) {
-            throw new CpixError('ERR_CPIX_NO_RECIPIENT', 'Request-side DeliveryData has no X.509 certificate to encrypt for', {
-              path: `/CPIX/DeliveryDataList/DeliveryData[${index + 1}]/DeliveryKey`,
-            });
+            throw new CpixError(
+              'ERR_CPIX_NO_RECIPIENT',
+              'Request-side DeliveryData has no X.509 certificate to encrypt for',
+              {
+                path: `/CPIX/DeliveryDataList/DeliveryData[${index + 1}]/DeliveryKey`,
+              },
+            );
           }
           return [{ template: data, certificate }];
         });
   if (requested.length === 0) {
-    throw new CpixError('ERR_CPIX_NO_RECIPIENT', 'No recipient certificate: pass recipients or a document with request-side DeliveryData');
+    throw new CpixError(
+      'ERR_CPIX_NO_RECIPIENT',
+      'No recipient certificate: pass recipients or a document with request-side DeliveryData',
+    );
   }
   const recipients = requested.map(({ template, certificate }) => {
     const checked = checkRecipientCertificate(certificate, options.certificatePolicy);
@@ -73,20 +89,36 @@ export function encryptContentKeys(document: CpixDocument, options: EncryptConte
   try {
     const contentKeyList = document.contentKeyList && {
       ...document.contentKeyList,
-      contentKeys: document.contentKeyList.contentKeys.map((key, index) => encryptContentKey(key, index, documentKey, macKey)),
+      contentKeys: document.contentKeyList.contentKeys.map((key, index) =>
+        encryptContentKey(key, index, documentKey, macKey),
+      ),
     };
     const deliveryData = recipients.map(({ template, publicKey, der }): DeliveryData => {
       const wrapped: DocumentKey = {
         algorithm: CPIX_ALGORITHMS.aes256Cbc,
-        data: { secret: { encryptedValue: { algorithm: CPIX_ALGORITHMS.rsaOaepMgf1p, cipherValue: wrapRsaOaepMgf1p(publicKey, documentKey) } } },
+        data: {
+          secret: {
+            encryptedValue: {
+              algorithm: CPIX_ALGORITHMS.rsaOaepMgf1p,
+              cipherValue: wrapRsaOaepMgf1p(publicKey, documentKey),
+            },
+          },
+        },
       };
       return {
         ...(template ?? { deliveryKey: { x509Certificates: [der] } }),
         documentKeys: [wrapped],
-        macMethod: { algorithm: CPIX_ALGORITHMS.hmacSha512, key: { algorithm: CPIX_ALGORITHMS.rsaOaepMgf1p, cipherValue: wrapRsaOaepMgf1p(publicKey, macKey) } },
+        macMethod: {
+          algorithm: CPIX_ALGORITHMS.hmacSha512,
+          key: { algorithm: CPIX_ALGORITHMS.rsaOaepMgf1p, cipherValue: wrapRsaOaepMgf1p(publicKey, macKey) },
+        },
       };
     });
-    return { ...document, deliveryDataList: { ...document.deliveryDataList, deliveryData }, ...(contentKeyList && { contentKeyList }) };
+    return {
+      ...document,
+      deliveryDataList: { ...document.deliveryDataList, deliveryData },
+      ...(contentKeyList && { contentKeyList }),
+    };
   } finally {
     documentKey.fill(0);
     macKey.fill(0);
@@ -96,14 +128,23 @@ export function encryptContentKeys(document: CpixDocument, options: EncryptConte
 function encryptContentKey(key: ContentKey, index: number, documentKey: Uint8Array, macKey: Uint8Array): ContentKey {
   const secret = key.data?.secret;
   if (secret?.encryptedValue !== undefined) {
-    throw new CpixError('ERR_CPIX_ALREADY_ENCRYPTED', `Content key ${key.kid} is already encrypted`, { path: `/CPIX/ContentKeyList/ContentKey[${index + 1}]/Data/Secret` });
+    throw new CpixError('ERR_CPIX_ALREADY_ENCRYPTED', `Content key ${key.kid} is already encrypted`, {
+      path: `/CPIX/ContentKeyList/ContentKey[${index + 1}]/Data/Secret`,
+    });
   }
   if (secret?.plainValue === undefined) return key;
   const { plainValue, valueMac: _previousMac, ...rest } = secret;
   const cipherValue = encryptAes256Cbc(documentKey, plainValue);
   return {
     ...key,
-    data: { ...key.data, secret: { ...rest, encryptedValue: { algorithm: CPIX_ALGORITHMS.aes256Cbc, cipherValue }, valueMac: hmacSha512(macKey, cipherValue) } },
+    data: {
+      ...key.data,
+      secret: {
+        ...rest,
+        encryptedValue: { algorithm: CPIX_ALGORITHMS.aes256Cbc, cipherValue },
+        valueMac: hmacSha512(macKey, cipherValue),
+      },
+    },
   };
 }
 
@@ -124,13 +165,20 @@ function encryptContentKey(key: ContentKey, index: number, documentKey: Uint8Arr
  * `ERR_CPIX_MAC_MISMATCH` (a value or its MAC was altered), `ERR_CPIX_UNSUPPORTED_ALGORITHM`,
  * `ERR_CPIX_DECRYPTION_FAILED`, `ERR_CPIX_PRIVATE_KEY_INVALID`.
  */
-export async function decryptContentKeys(document: CpixDocument, options: DecryptContentKeysOptions): Promise<CpixDocument> {
+export async function decryptContentKeys(
+  document: CpixDocument,
+  options: DecryptContentKeysOptions,
+): Promise<CpixDocument> {
   expectDocument(document);
   const candidates = (document.deliveryDataList?.deliveryData ?? [])
     .map((data, index) => ({ data, path: `/CPIX/DeliveryDataList/DeliveryData[${index + 1}]` }))
     .filter(({ data }) => data.documentKeys.length > 0);
   if (candidates.length === 0) {
-    throw new CpixError('ERR_CPIX_NO_RECIPIENT', 'The document has no DeliveryData with a document key: it is not encrypted for anyone', { path: '/CPIX/DeliveryDataList' });
+    throw new CpixError(
+      'ERR_CPIX_NO_RECIPIENT',
+      'The document has no DeliveryData with a document key: it is not encrypted for anyone',
+      { path: '/CPIX/DeliveryDataList' },
+    );
   }
   const privateKey = await loadPrivateKey(options?.privateKey);
   const recipient = findRecipient(candidates, privateKey);
@@ -140,7 +188,9 @@ export async function decryptContentKeys(document: CpixDocument, options: Decryp
     try {
       const contentKeyList = document.contentKeyList && {
         ...document.contentKeyList,
-        contentKeys: document.contentKeyList.contentKeys.map((key, index) => decryptContentKey(key, `/CPIX/ContentKeyList/ContentKey[${index + 1}]`, documentKeys, macKey)),
+        contentKeys: document.contentKeyList.contentKeys.map((key, index) =>
+          decryptContentKey(key, `/CPIX/ContentKeyList/ContentKey[${index + 1}]`, documentKeys, macKey),
+        ),
       };
       const { deliveryDataList: _delivery, ...rest } = document;
       return { ...rest, ...(contentKeyList && { contentKeyList }) };
@@ -184,7 +234,11 @@ function findRecipient(candidates: Candidate[], privateKey: KeyObject): Candidat
     }
   });
   if (opened !== undefined) return opened;
-  throw new CpixError('ERR_CPIX_WRONG_PRIVATE_KEY', `The private key belongs to none of the ${candidates.length} recipient(s) of this document`, { path: '/CPIX/DeliveryDataList' });
+  throw new CpixError(
+    'ERR_CPIX_WRONG_PRIVATE_KEY',
+    `The private key belongs to none of the ${candidates.length} recipient(s) of this document`,
+    { path: '/CPIX/DeliveryDataList' },
+  );
 }
 
 const DEFAULT_DOCUMENT_KEY = '';
@@ -195,25 +249,39 @@ function unwrapDocumentKeys(data: DeliveryData, path: string, privateKey: KeyObj
   data.documentKeys.forEach((documentKey, index) => {
     const keyPath = `${path}/DocumentKey[${index + 1}]`;
     if (documentKey.algorithm !== undefined && documentKey.algorithm !== CPIX_ALGORITHMS.aes256Cbc) {
-      throw new CpixError('ERR_CPIX_UNSUPPORTED_ALGORITHM', `Document key algorithm ${documentKey.algorithm} is not supported (aes256-cbc expected)`, { path: `${keyPath}/@Algorithm` });
+      throw new CpixError(
+        'ERR_CPIX_UNSUPPORTED_ALGORITHM',
+        `Document key algorithm ${documentKey.algorithm} is not supported (aes256-cbc expected)`,
+        { path: `${keyPath}/@Algorithm` },
+      );
     }
     const encrypted = documentKey.data?.secret?.encryptedValue;
     if (encrypted === undefined) {
-      throw new CpixError('ERR_CPIX_MISSING_ELEMENT', 'DocumentKey has no EncryptedValue', { path: `${keyPath}/Data/Secret` });
+      throw new CpixError('ERR_CPIX_MISSING_ELEMENT', 'DocumentKey has no EncryptedValue', {
+        path: `${keyPath}/Data/Secret`,
+      });
     }
     expectAlgorithm(encrypted, CPIX_ALGORITHMS.rsaOaepMgf1p, `${keyPath}/Data/Secret/EncryptedValue`);
     let key: Uint8Array;
     try {
       key = unwrapRsaOaepMgf1p(privateKey, encrypted.cipherValue);
     } catch (cause) {
-      throw new CpixError('ERR_CPIX_DOCUMENT_KEY_DECRYPTION_FAILED', 'The wrapped document key does not decrypt with the recipient key (damaged CipherValue?)', {
-        path: `${keyPath}/Data/Secret/EncryptedValue/CipherData/CipherValue`,
-        cause,
-      });
+      throw new CpixError(
+        'ERR_CPIX_DOCUMENT_KEY_DECRYPTION_FAILED',
+        'The wrapped document key does not decrypt with the recipient key (damaged CipherValue?)',
+        {
+          path: `${keyPath}/Data/Secret/EncryptedValue/CipherData/CipherValue`,
+          cause,
+        },
+      );
     }
     if (key.length !== DOCUMENT_KEY_BYTES) {
       key.fill(0);
-      throw new CpixError('ERR_CPIX_DOCUMENT_KEY_DECRYPTION_FAILED', `The document key has ${key.length} bytes; AES-256 needs ${DOCUMENT_KEY_BYTES}`, { path: keyPath });
+      throw new CpixError(
+        'ERR_CPIX_DOCUMENT_KEY_DECRYPTION_FAILED',
+        `The document key has ${key.length} bytes; AES-256 needs ${DOCUMENT_KEY_BYTES}`,
+        { path: keyPath },
+      );
     }
     keys.set(documentKey.encryptsKey?.toLowerCase() ?? DEFAULT_DOCUMENT_KEY, key);
   });
@@ -221,7 +289,8 @@ function unwrapDocumentKeys(data: DeliveryData, path: string, privateKey: KeyObj
 }
 
 function documentKeyFor(documentKeys: Map<string, Uint8Array>, kid: string): Uint8Array {
-  const key = documentKeys.get(kid.toLowerCase()) ?? documentKeys.get(DEFAULT_DOCUMENT_KEY) ?? documentKeys.values().next().value;
+  const key =
+    documentKeys.get(kid.toLowerCase()) ?? documentKeys.get(DEFAULT_DOCUMENT_KEY) ?? documentKeys.values().next().value;
   // unwrapDocumentKeys returns at least one key: callers only get here for a DeliveryData with document keys.
   return key!;
 }
@@ -229,49 +298,83 @@ function documentKeyFor(documentKeys: Map<string, Uint8Array>, kid: string): Uin
 function unwrapMacKey(data: DeliveryData, path: string, privateKey: KeyObject): Uint8Array {
   const method = data.macMethod;
   if (method === undefined) {
-    throw new CpixError('ERR_CPIX_MAC_MISSING', 'DeliveryData has no MACMethod: encrypted values cannot be authenticated', { path: `${path}/MACMethod` });
+    throw new CpixError(
+      'ERR_CPIX_MAC_MISSING',
+      'DeliveryData has no MACMethod: encrypted values cannot be authenticated',
+      { path: `${path}/MACMethod` },
+    );
   }
   if (method.algorithm !== CPIX_ALGORITHMS.hmacSha512) {
-    throw new CpixError('ERR_CPIX_UNSUPPORTED_ALGORITHM', `MAC algorithm ${method.algorithm} is not supported (hmac-sha512 expected)`, { path: `${path}/MACMethod/@Algorithm` });
+    throw new CpixError(
+      'ERR_CPIX_UNSUPPORTED_ALGORITHM',
+      `MAC algorithm ${method.algorithm} is not supported (hmac-sha512 expected)`,
+      { path: `${path}/MACMethod/@Algorithm` },
+    );
   }
   if (method.key === undefined) {
-    throw new CpixError('ERR_CPIX_MAC_MISSING', 'MACMethod carries no MAC key (MACKeyReference is not supported)', { path: `${path}/MACMethod` });
+    throw new CpixError('ERR_CPIX_MAC_MISSING', 'MACMethod carries no MAC key (MACKeyReference is not supported)', {
+      path: `${path}/MACMethod`,
+    });
   }
   const keyPath = `${path}/MACMethod/Key`;
   expectAlgorithm(method.key, CPIX_ALGORITHMS.rsaOaepMgf1p, keyPath);
   try {
     return unwrapRsaOaepMgf1p(privateKey, method.key.cipherValue);
   } catch (cause) {
-    throw new CpixError('ERR_CPIX_MAC_KEY_DECRYPTION_FAILED', 'The wrapped MAC key does not decrypt with the recipient key (damaged CipherValue?)', {
-      path: `${keyPath}/CipherData/CipherValue`,
-      cause,
-    });
+    throw new CpixError(
+      'ERR_CPIX_MAC_KEY_DECRYPTION_FAILED',
+      'The wrapped MAC key does not decrypt with the recipient key (damaged CipherValue?)',
+      {
+        path: `${keyPath}/CipherData/CipherValue`,
+        cause,
+      },
+    );
   }
 }
 
-function decryptContentKey(key: ContentKey, path: string, documentKeys: Map<string, Uint8Array>, macKey: Uint8Array): ContentKey {
+function decryptContentKey(
+  key: ContentKey,
+  path: string,
+  documentKeys: Map<string, Uint8Array>,
+  macKey: Uint8Array,
+): ContentKey {
   const secret = key.data?.secret;
   const encrypted = secret?.encryptedValue;
   if (secret === undefined || encrypted === undefined) return key;
   const secretPath = `${path}/Data/Secret`;
   if (secret.valueMac === undefined) {
-    throw new CpixError('ERR_CPIX_MAC_MISSING', `Encrypted content key ${key.kid} has no ValueMAC`, { path: `${secretPath}/ValueMAC` });
+    throw new CpixError('ERR_CPIX_MAC_MISSING', `Encrypted content key ${key.kid} has no ValueMAC`, {
+      path: `${secretPath}/ValueMAC`,
+    });
   }
   if (!macEquals(hmacSha512(macKey, encrypted.cipherValue), secret.valueMac)) {
-    throw new CpixError('ERR_CPIX_MAC_MISMATCH', `The MAC of content key ${key.kid} does not match: the value or its MAC was altered`, { path: `${secretPath}/ValueMAC` });
+    throw new CpixError(
+      'ERR_CPIX_MAC_MISMATCH',
+      `The MAC of content key ${key.kid} does not match: the value or its MAC was altered`,
+      { path: `${secretPath}/ValueMAC` },
+    );
   }
   expectAlgorithm(encrypted, CPIX_ALGORITHMS.aes256Cbc, `${secretPath}/EncryptedValue`);
-  const plainValue = decryptAes256Cbc(documentKeyFor(documentKeys, key.kid), encrypted.cipherValue, `${secretPath}/EncryptedValue`);
+  const plainValue = decryptAes256Cbc(
+    documentKeyFor(documentKeys, key.kid),
+    encrypted.cipherValue,
+    `${secretPath}/EncryptedValue`,
+  );
   const { encryptedValue: _encrypted, valueMac: _mac, ...rest } = secret;
   return { ...key, data: { ...key.data, secret: { ...rest, plainValue } } };
 }
 
 function expectAlgorithm(data: EncryptedData, algorithm: string, path: string): void {
   if (data.algorithm !== undefined && data.algorithm !== algorithm) {
-    throw new CpixError('ERR_CPIX_UNSUPPORTED_ALGORITHM', `Encryption algorithm ${data.algorithm} is not supported here (${algorithm} expected)`, { path: `${path}/EncryptionMethod/@Algorithm` });
+    throw new CpixError(
+      'ERR_CPIX_UNSUPPORTED_ALGORITHM',
+      `Encryption algorithm ${data.algorithm} is not supported here (${algorithm} expected)`,
+      { path: `${path}/EncryptionMethod/@Algorithm` },
+    );
   }
 }
 
 function expectDocument(document: unknown): void {
-  if (typeof document !== 'object' || document === null) throw new CpixError('ERR_CPIX_INVALID_INPUT', 'Expected a CpixDocument object');
+  if (typeof document !== 'object' || document === null)
+    throw new CpixError('ERR_CPIX_INVALID_INPUT', 'Expected a CpixDocument object');
 }

@@ -108,6 +108,8 @@ export function withCpixErrors<T>(what: string, work: () => T): T {
     return work();
   } catch (error) {
     if (error instanceof CpixError) throw error;
-    throw new CpixError('ERR_CPIX_INVALID_DOCUMENT', `${what}: the document is not a well-formed CPIX model object`, { cause: error });
+    throw new CpixError('ERR_CPIX_INVALID_DOCUMENT', `${what}: the document is not a well-formed CPIX model object`, {
+      cause: error,
+    });
   }
 }

@@ -38,11 +38,28 @@ export {
   type VideoFilter,
 } from './model.js';
 export { decodeCpixText } from './decode.js';
-export { parseCpix, type CpixWarning, type CpixWarningCode, type ParseCpixOptions, type ParseCpixResult } from './parse.js';
+export {
+  parseCpix,
+  type CpixWarning,
+  type CpixWarningCode,
+  type ParseCpixOptions,
+  type ParseCpixResult,
+} from './parse.js';
 export { serializeCpix, type CpixPrefixRole, type SerializeCpixOptions } from './serialize.js';
 export { validateCpix, type CpixProblem, type CpixProblemCode } from './validate.js';
 export { resolveContentKey, type ContentKeyContext, type ResolvedContentKey } from './resolve.js';
-export { encryptContentKeys, decryptContentKeys, type EncryptContentKeysOptions, type DecryptContentKeysOptions } from './encryption.js';
-export { checkRecipientCertificate, describeCertificate, type CertificateInfo, type CertificateInput, type CertificatePolicy } from './certificate.js';
+export {
+  encryptContentKeys,
+  decryptContentKeys,
+  type EncryptContentKeysOptions,
+  type DecryptContentKeysOptions,
+} from './encryption.js';
+export {
+  checkRecipientCertificate,
+  describeCertificate,
+  type CertificateInfo,
+  type CertificateInput,
+  type CertificatePolicy,
+} from './certificate.js';
 export { CPIX_ALGORITHMS } from './crypto/algorithms.js';
 export type { Pkcs12Input, PrivateKeyInput } from './crypto/private-key.js';

@@ -102,13 +102,19 @@ export function parseCpix(xml: string | Uint8Array, options: ParseCpixOptions = 
  * The text of a document (decoded, line ends normalized) and its element tree, as `parseCpix`
  * reads them before building the model; signature verification binds signatures to this tree.
  */
-export function readCpixTree(xml: string | Uint8Array, options: Pick<ParseCpixOptions, 'maxBytes' | 'maxDepth' | 'maxElements'> = {}): { source: string; root: XmlElement } {
+export function readCpixTree(
+  xml: string | Uint8Array,
+  options: Pick<ParseCpixOptions, 'maxBytes' | 'maxDepth' | 'maxElements'> = {},
+): { source: string; root: XmlElement } {
   const maxBytes = options.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   if (typeof xml !== 'string' && !(xml instanceof Uint8Array)) {
     throw new CpixError('ERR_CPIX_INVALID_INPUT', 'parseCpix expects a string or a Uint8Array');
   }
   if (xml.length > maxBytes) {
-    throw new CpixError('ERR_CPIX_TOO_LARGE', `Document of ${xml.length} ${typeof xml === 'string' ? 'characters' : 'bytes'} exceeds the limit of ${maxBytes}`);
+    throw new CpixError(
+      'ERR_CPIX_TOO_LARGE',
+      `Document of ${xml.length} ${typeof xml === 'string' ? 'characters' : 'bytes'} exceeds the limit of ${maxBytes}`,
+    );
   }
   const source = normalizeLineEnds(decodeCpixText(xml));
   if (FORBIDDEN_DECLARATION.test(source)) {
@@ -142,14 +148,55 @@ function keyOf(element: XmlElement): string | undefined {
 
 type Attributes = Record<string, string | undefined>;
 
-const ROOT_ORDER = ['DeliveryDataList', 'ContentKeyList', 'DRMSystemList', 'ContentKeyPeriodList', 'ContentKeyUsageRuleList', 'UpdateHistoryItemList', 'ds:Signature'];
-const CONTENT_KEY_ORDER = ['HDCPData', 'Issuer', 'AlgorithmParameters', 'KeyProfileId', 'KeyReference', 'FriendlyName', 'Data', 'UserId', 'Policy', 'Extensions'];
-const DELIVERY_DATA_ORDER = ['DeliveryKey', 'DocumentKey', 'MACMethod', 'Description', 'SendingEntity', 'SenderPointOfContact', 'ReceivingEntity', 'SendingTime'];
-const DRM_SYSTEM_ORDER = ['PSSH', 'ContentProtectionData', 'URIExtXKey', 'HLSSignalingData', 'SmoothStreamingProtectionHeaderData', 'HDSSignalingData'];
+const ROOT_ORDER = [
+  'DeliveryDataList',
+  'ContentKeyList',
+  'DRMSystemList',
+  'ContentKeyPeriodList',
+  'ContentKeyUsageRuleList',
+  'UpdateHistoryItemList',
+  'ds:Signature',
+];
+const CONTENT_KEY_ORDER = [
+  'HDCPData',
+  'Issuer',
+  'AlgorithmParameters',
+  'KeyProfileId',
+  'KeyReference',
+  'FriendlyName',
+  'Data',
+  'UserId',
+  'Policy',
+  'Extensions',
+];
+const DELIVERY_DATA_ORDER = [
+  'DeliveryKey',
+  'DocumentKey',
+  'MACMethod',
+  'Description',
+  'SendingEntity',
+  'SenderPointOfContact',
+  'ReceivingEntity',
+  'SendingTime',
+];
+const DRM_SYSTEM_ORDER = [
+  'PSSH',
+  'ContentProtectionData',
+  'URIExtXKey',
+  'HLSSignalingData',
+  'SmoothStreamingProtectionHeaderData',
+  'HDSSignalingData',
+];
 const USAGE_RULE_ORDER = ['KeyPeriodFilter', 'LabelFilter', 'VideoFilter', 'AudioFilter', 'BitrateFilter'];
 const KEY_DATA_ORDER = ['pskc:Secret', 'pskc:Counter', 'pskc:Time', 'pskc:TimeInterval', 'pskc:TimeDrift'];
 const ENCRYPTED_DATA_ORDER = ['enc:EncryptionMethod', 'ds:KeyInfo', 'enc:CipherData', 'enc:EncryptionProperties'];
-const KEY_FIELD_STRINGS = { Issuer: 'issuer', KeyProfileId: 'keyProfileId', KeyReference: 'keyReference', FriendlyName: 'friendlyName', UserId: 'userId' } as const;
+const KEY_FIELD_STRINGS = {
+  Issuer: 'issuer',
+  KeyProfileId: 'keyProfileId',
+  KeyReference: 'keyReference',
+  FriendlyName: 'friendlyName',
+  UserId: 'userId',
+} as const;
 
 class DocumentReader {
   readonly warnings: CpixWarning[] = [];
@@ -184,7 +231,11 @@ class DocumentReader {
         unknown.namespace = attribute.namespace;
         if (attribute.prefix !== undefined) unknown.prefix = attribute.prefix;
       } else {
-        this.warn('UNKNOWN_ATTRIBUTE', `${path}/@${attribute.localName}`, `Unknown attribute ${attribute.localName} kept`);
+        this.warn(
+          'UNKNOWN_ATTRIBUTE',
+          `${path}/@${attribute.localName}`,
+          `Unknown attribute ${attribute.localName} kept`,
+        );
       }
       (target.unknownAttributes ??= []).push(unknown);
     }
@@ -200,7 +251,11 @@ class DocumentReader {
 
   extension(element: XmlElement, path: string, target: Extensible): void {
     if (element.namespace === undefined || element.namespace === CPIX || element.namespace === PSKC) {
-      this.warn('UNKNOWN_ELEMENT', `${path}/${element.localName}`, `Unknown element ${element.localName} kept as an extension`);
+      this.warn(
+        'UNKNOWN_ELEMENT',
+        `${path}/${element.localName}`,
+        `Unknown element ${element.localName} kept as an extension`,
+      );
     }
     (target.extensions ??= []).push(this.raw(element));
   }
@@ -221,13 +276,17 @@ class DocumentReader {
   }
 
   required(value: string | undefined, path: string, name: string): string {
-    if (value === undefined) throw new CpixError('ERR_CPIX_MISSING_ATTRIBUTE', `Required attribute ${name} is missing`, { path: `${path}/@${name}` });
+    if (value === undefined)
+      throw new CpixError('ERR_CPIX_MISSING_ATTRIBUTE', `Required attribute ${name} is missing`, {
+        path: `${path}/@${name}`,
+      });
     return value;
   }
 
   kid(value: string | undefined, path: string, name: string): string {
     const kid = this.required(value, path, name);
-    if (!UUID.test(kid)) throw new CpixError('ERR_CPIX_INVALID_KID', `Attribute ${name} is not a UUID`, { path: `${path}/@${name}` });
+    if (!UUID.test(kid))
+      throw new CpixError('ERR_CPIX_INVALID_KID', `Attribute ${name} is not a UUID`, { path: `${path}/@${name}` });
     return kid;
   }
 
@@ -243,7 +302,11 @@ class DocumentReader {
     const trimmed = value.trim();
     const number = INTEGER.test(trimmed) ? Number(trimmed) : Number.NaN;
     if (!Number.isSafeInteger(number) || number < min) {
-      throw new CpixError('ERR_CPIX_INVALID_NUMBER', `Attribute ${name} must be an integer from ${min} to ${Number.MAX_SAFE_INTEGER}`, { path: `${path}/@${name}` });
+      throw new CpixError(
+        'ERR_CPIX_INVALID_NUMBER',
+        `Attribute ${name} must be an integer from ${min} to ${Number.MAX_SAFE_INTEGER}`,
+        { path: `${path}/@${name}` },
+      );
     }
     return number;
   }
@@ -253,9 +316,12 @@ class DocumentReader {
     const trimmed = value.trim();
     const lower = trimmed.toLowerCase();
     if (lower !== 'true' && lower !== 'false' && lower !== '1' && lower !== '0') {
-      throw new CpixError('ERR_CPIX_INVALID_BOOLEAN', `Attribute ${name} must be true or false`, { path: `${path}/@${name}` });
+      throw new CpixError('ERR_CPIX_INVALID_BOOLEAN', `Attribute ${name} must be true or false`, {
+        path: `${path}/@${name}`,
+      });
     }
-    if (lower !== trimmed) this.warn('ENUM_CASE', `${path}/@${name}`, `Attribute ${name} "${trimmed}" read as ${lower}`);
+    if (lower !== trimmed)
+      this.warn('ENUM_CASE', `${path}/@${name}`, `Attribute ${name} "${trimmed}" read as ${lower}`);
     return lower === 'true' || lower === '1';
   }
 
@@ -266,19 +332,31 @@ class DocumentReader {
       this.warn('INVALID_BASE64', path, 'Value is not base64 and was dropped');
       return undefined;
     }
-    if (reading.status === 'non-canonical') this.warn('NON_CANONICAL_BASE64', path, 'Base64 value is not canonical (padding or trailing bits); decoded leniently');
+    if (reading.status === 'non-canonical')
+      this.warn(
+        'NON_CANONICAL_BASE64',
+        path,
+        'Base64 value is not canonical (padding or trailing bits); decoded leniently',
+      );
     return reading.bytes;
   }
 
   once<T>(current: T | undefined, path: string, name: string): void {
-    if (current !== undefined) throw new CpixError('ERR_CPIX_DUPLICATE_ELEMENT', `Element ${name} occurs more than once`, { path: `${path}/${name}` });
+    if (current !== undefined)
+      throw new CpixError('ERR_CPIX_DUPLICATE_ELEMENT', `Element ${name} occurs more than once`, {
+        path: `${path}/${name}`,
+      });
   }
 
   // ---------------------------------------------------------------------------------------------
 
   document(root: XmlElement): CpixDocument {
     if (root.namespace !== CPIX || root.localName !== 'CPIX') {
-      throw new CpixError('ERR_CPIX_NOT_CPIX', `Root element is {${root.namespace ?? ''}}${root.localName}, not {${CPIX}}CPIX`, { path: '/' });
+      throw new CpixError(
+        'ERR_CPIX_NOT_CPIX',
+        `Root element is {${root.namespace ?? ''}}${root.localName}, not {${CPIX}}CPIX`,
+        { path: '/' },
+      );
     }
     const path = '/CPIX';
     const document: CpixDocument = {};
@@ -357,7 +435,8 @@ class DocumentReader {
     if (updateVersion !== undefined) attributes.updateVersion = updateVersion;
     const items: T[] = [];
     for (const child of element.children) {
-      if (child.namespace === CPIX && child.localName === itemName) items.push(readItem(child, `${path}/${itemName}[${items.length + 1}]`));
+      if (child.namespace === CPIX && child.localName === itemName)
+        items.push(readItem(child, `${path}/${itemName}[${items.length + 1}]`));
       else this.extension(child, path, attributes);
     }
     return { attributes, items };
@@ -367,7 +446,12 @@ class DocumentReader {
 
   contentKey(element: XmlElement, path: string): ContentKey {
     const attributes: Extensible = {};
-    const a = this.attributes(element, path, ['id', 'kid', 'explicitIV', 'commonEncryptionScheme', 'dependsOnKey', 'contentId', 'Algorithm'], attributes);
+    const a = this.attributes(
+      element,
+      path,
+      ['id', 'kid', 'explicitIV', 'commonEncryptionScheme', 'dependsOnKey', 'contentId', 'Algorithm'],
+      attributes,
+    );
     const key: ContentKey = { kid: this.kid(a.kid, path, 'kid') };
     if (a.id !== undefined) key.id = this.id(a.id, path)!;
     if (a.explicitIV !== undefined) {
@@ -377,7 +461,12 @@ class DocumentReader {
     if (a.commonEncryptionScheme !== undefined) {
       const scheme = a.commonEncryptionScheme.trim();
       const lower = scheme.toLowerCase();
-      if (lower !== scheme) this.warn('ENUM_CASE', `${path}/@commonEncryptionScheme`, `commonEncryptionScheme "${scheme}" read as ${lower}`);
+      if (lower !== scheme)
+        this.warn(
+          'ENUM_CASE',
+          `${path}/@commonEncryptionScheme`,
+          `commonEncryptionScheme "${scheme}" read as ${lower}`,
+        );
       key.commonEncryptionScheme = lower;
     }
     if (a.dependsOnKey !== undefined) key.dependsOnKey = a.dependsOnKey;
@@ -414,7 +503,12 @@ class DocumentReader {
   }
 
   /** Reads a `cpix:KeyType` child (shared by ContentKey and DocumentKey); false when it is not one. */
-  keyField(child: XmlElement, name: string | undefined, path: string, key: PskcKeyFields & { data?: KeyData }): boolean {
+  keyField(
+    child: XmlElement,
+    name: string | undefined,
+    path: string,
+    key: PskcKeyFields & { data?: KeyData },
+  ): boolean {
     switch (name) {
       case 'Issuer':
       case 'KeyProfileId':
@@ -527,7 +621,11 @@ class DocumentReader {
           this.once(cipherValue, path, 'CipherData');
           const value = child.children.find((c) => keyOf(c) === 'enc:CipherValue');
           if (value === undefined) {
-            throw new CpixError('ERR_CPIX_MISSING_ELEMENT', 'CipherData has no CipherValue (CipherReference is not supported)', { path: `${path}/CipherData` });
+            throw new CpixError(
+              'ERR_CPIX_MISSING_ELEMENT',
+              'CipherData has no CipherValue (CipherReference is not supported)',
+              { path: `${path}/CipherData` },
+            );
           }
           cipherValue = this.base64(value.text, `${path}/CipherData/CipherValue`);
           break;
@@ -536,7 +634,10 @@ class DocumentReader {
           this.extension(child, path, data);
       }
     }
-    if (cipherValue === undefined) throw new CpixError('ERR_CPIX_MISSING_ELEMENT', 'Encrypted value has no readable CipherValue', { path: `${path}/CipherData` });
+    if (cipherValue === undefined)
+      throw new CpixError('ERR_CPIX_MISSING_ELEMENT', 'Encrypted value has no readable CipherValue', {
+        path: `${path}/CipherData`,
+      });
     return { ...data, cipherValue };
   }
 
@@ -574,7 +675,12 @@ class DocumentReader {
         case 'SenderPointOfContact':
         case 'ReceivingEntity':
         case 'SendingTime': {
-          const field = `${name.charAt(0).toLowerCase()}${name.slice(1)}` as 'description' | 'sendingEntity' | 'senderPointOfContact' | 'receivingEntity' | 'sendingTime';
+          const field = `${name.charAt(0).toLowerCase()}${name.slice(1)}` as
+            | 'description'
+            | 'sendingEntity'
+            | 'senderPointOfContact'
+            | 'receivingEntity'
+            | 'sendingTime';
           this.once(rest[field], path, name);
           rest[field] = child.text;
           break;
@@ -583,7 +689,10 @@ class DocumentReader {
           this.extension(child, path, rest);
       }
     }
-    if (deliveryKey === undefined) throw new CpixError('ERR_CPIX_MISSING_ELEMENT', 'DeliveryData has no DeliveryKey', { path: `${path}/DeliveryKey` });
+    if (deliveryKey === undefined)
+      throw new CpixError('ERR_CPIX_MISSING_ELEMENT', 'DeliveryData has no DeliveryKey', {
+        path: `${path}/DeliveryKey`,
+      });
     if (documentKeys.length === 0) {
       this.warn('DELIVERY_DATA_WITHOUT_DOCUMENT_KEY', path, 'DeliveryData holds only a DeliveryKey (request side)');
     }
@@ -608,7 +717,11 @@ class DocumentReader {
           const certificate = this.base64(item.text, itemPath);
           if (certificate !== undefined) key.x509Certificates.push(certificate);
         } else {
-          this.warn('IGNORED_ELEMENT', itemPath, `X509Data child ${item.localName} ignored; only certificates are kept`);
+          this.warn(
+            'IGNORED_ELEMENT',
+            itemPath,
+            `X509Data child ${item.localName} ignored; only certificates are kept`,
+          );
         }
       }
     }
@@ -661,7 +774,11 @@ class DocumentReader {
     const nested = element.children.filter((child) => keyOf(child) === 'pskc:EncryptedValue');
     if (nested.length === 0 || element.children.some((child) => keyOf(child) === 'enc:CipherData')) return undefined;
     this.once(nested[1], path, 'EncryptedValue');
-    this.warn('NESTED_MAC_KEY', path, 'MAC key inside pskc:EncryptedValue (as the AWS SPEKE reference server writes it) read; its ValueMAC is not kept');
+    this.warn(
+      'NESTED_MAC_KEY',
+      path,
+      'MAC key inside pskc:EncryptedValue (as the AWS SPEKE reference server writes it) read; its ValueMAC is not kept',
+    );
     const key = this.encryptedData(nested[0]!, `${path}/EncryptedValue`);
     for (const child of element.children) {
       const name = keyOf(child);
@@ -674,7 +791,12 @@ class DocumentReader {
 
   drmSystem(element: XmlElement, path: string): DrmSystem {
     const attributes: Extensible = {};
-    const a = this.attributes(element, path, ['id', 'updateVersion', 'systemId', 'kid', 'name', 'HLSAllowedCPC'], attributes);
+    const a = this.attributes(
+      element,
+      path,
+      ['id', 'updateVersion', 'systemId', 'kid', 'name', 'HLSAllowedCPC'],
+      attributes,
+    );
     const systemId = this.kid(a.systemId, path, 'systemId');
     const system: DrmSystem = { systemId, kid: this.kid(a.kid, path, 'kid') };
     if (a.id !== undefined) system.id = this.id(a.id, path)!;
@@ -724,7 +846,12 @@ class DocumentReader {
         case 'speke:ProtectionHeader':
         case 'speke:KeyFormat':
         case 'speke:KeyFormatVersions': {
-          const field = name === 'speke:ProtectionHeader' ? 'protectionHeader' : name === 'speke:KeyFormat' ? 'keyFormat' : 'keyFormatVersions';
+          const field =
+            name === 'speke:ProtectionHeader'
+              ? 'protectionHeader'
+              : name === 'speke:KeyFormat'
+                ? 'keyFormat'
+                : 'keyFormatVersions';
           const speke = (system.speke ??= {});
           this.once(speke[field], path, name);
           this.ignoreAttributes(child, childPath);
@@ -759,14 +886,21 @@ class DocumentReader {
         return playlist;
       }
     }
-    throw new CpixError('ERR_CPIX_INVALID_ENUM', `playlist "${trimmed}" is not media, master or multiVariant`, { path });
+    throw new CpixError('ERR_CPIX_INVALID_ENUM', `playlist "${trimmed}" is not media, master or multiVariant`, {
+      path,
+    });
   }
 
   // --- Periods, usage rules, update history -------------------------------------------------
 
   contentKeyPeriod(element: XmlElement, path: string): ContentKeyPeriod {
     const period: ContentKeyPeriod = {};
-    const a = this.attributes(element, path, ['id', 'index', 'start', 'end', 'label', 'startOffset', 'endOffset', 'duration'], period);
+    const a = this.attributes(
+      element,
+      path,
+      ['id', 'index', 'start', 'end', 'label', 'startOffset', 'endOffset', 'duration'],
+      period,
+    );
     if (a.id !== undefined) period.id = this.id(a.id, path)!;
     const index = this.integer(a.index, path, 'index');
     if (index !== undefined) period.index = index;
@@ -874,7 +1008,11 @@ class DocumentReader {
     const a = this.attributes(element, path, ['id', 'updateVersion', 'index', 'source', 'date'], attributes);
     const missing = (['updateVersion', 'index', 'source', 'date'] as const).find((name) => a[name] === undefined);
     if (missing !== undefined && !this.strict) {
-      this.warn('INCOMPLETE_UPDATE_HISTORY_ITEM', `${path}/@${missing}`, `UpdateHistoryItem without ${missing} kept verbatim`);
+      this.warn(
+        'INCOMPLETE_UPDATE_HISTORY_ITEM',
+        `${path}/@${missing}`,
+        `UpdateHistoryItem without ${missing} kept verbatim`,
+      );
       return this.raw(element);
     }
     const item: UpdateHistoryItem = {

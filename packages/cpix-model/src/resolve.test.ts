@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CpixError, resolveContentKey, type ContentKeyContext, type ContentKeyUsageRule, type CpixDocument } from './index.js';
+import {
+  CpixError,
+  resolveContentKey,
+  type ContentKeyContext,
+  type ContentKeyUsageRule,
+  type CpixDocument,
+} from './index.js';
 
 const SD = '11111111-1111-4111-8111-111111111111';
 const HD = '22222222-2222-4222-8222-222222222222';
@@ -18,7 +24,8 @@ function document(rules: ContentKeyUsageRule[]): CpixDocument {
   };
 }
 
-const kidFor = (doc: CpixDocument, context: ContentKeyContext): string => resolveContentKey(doc, context).contentKey.kid;
+const kidFor = (doc: CpixDocument, context: ContentKeyContext): string =>
+  resolveContentKey(doc, context).contentKey.kid;
 
 function failure(run: () => unknown): CpixError {
   try {
@@ -56,14 +63,23 @@ describe('resolveContentKey', () => {
   it('honours hdr, wcg, channels, bitrate and labels', () => {
     const rules = document([
       { kid: SD, videoFilters: [{ hdr: false }], labelFilters: [{ label: 'main' }] },
-      { kid: HD, videoFilters: [{ hdr: true, wcg: true }], bitrateFilters: [{ minBitrate: 5_000_000, maxBitrate: 20_000_000 }] },
+      {
+        kid: HD,
+        videoFilters: [{ hdr: true, wcg: true }],
+        bitrateFilters: [{ minBitrate: 5_000_000, maxBitrate: 20_000_000 }],
+      },
       { kid: AUDIO, audioFilters: [{ minChannels: 1, maxChannels: 2 }] },
     ]);
     expect(kidFor(rules, { type: 'video', hdr: false, labels: ['main', 'en'], bitrate: 1 })).toBe(SD);
     expect(kidFor(rules, { type: 'video', hdr: true, wcg: true, bitrate: 20_000_000, labels: [] })).toBe(HD);
-    expect(failure(() => resolveContentKey(rules, { type: 'video', hdr: true, wcg: true, bitrate: 20_000_001, labels: [] })).code).toBe('ERR_CPIX_NO_MATCHING_KEY');
+    expect(
+      failure(() => resolveContentKey(rules, { type: 'video', hdr: true, wcg: true, bitrate: 20_000_001, labels: [] }))
+        .code,
+    ).toBe('ERR_CPIX_NO_MATCHING_KEY');
     expect(kidFor(rules, { type: 'audio', channels: 2, bitrate: 1, labels: [] })).toBe(AUDIO);
-    expect(failure(() => resolveContentKey(rules, { type: 'audio', channels: 6, bitrate: 1, labels: [] })).code).toBe('ERR_CPIX_NO_MATCHING_KEY');
+    expect(failure(() => resolveContentKey(rules, { type: 'audio', channels: 6, bitrate: 1, labels: [] })).code).toBe(
+      'ERR_CPIX_NO_MATCHING_KEY',
+    );
   });
 
   it('honours KeyPeriodFilter, by period id, index or time', () => {
@@ -75,7 +91,9 @@ describe('resolveContentKey', () => {
     expect(kidFor(rotation, { type: 'audio', period: { index: 7 } })).toBe(SD);
     expect(kidFor(rotation, { type: 'video', period: { time: '2026-01-01T01:00:00Z' } })).toBe(HD);
     expect(kidFor(rotation, { type: 'video', period: { time: new Date('2026-01-01T00:59:59Z') } })).toBe(SD);
-    expect(failure(() => resolveContentKey(rotation, { type: 'video', period: { index: 9 } })).code).toBe('ERR_CPIX_NO_MATCHING_KEY');
+    expect(failure(() => resolveContentKey(rotation, { type: 'video', period: { index: 9 } })).code).toBe(
+      'ERR_CPIX_NO_MATCHING_KEY',
+    );
   });
 
   it('is not ambiguous when several rules point at the same key', () => {
@@ -106,7 +124,9 @@ describe('resolveContentKey', () => {
     const error = failure(() => resolveContentKey(ladder, { type: 'video' }));
     expect(error.code).toBe('ERR_CPIX_INCOMPLETE_CONTEXT');
     expect(error.path).toBe('/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]');
-    expect(failure(() => resolveContentKey(ladder, { type: 'subtitle' } as unknown as ContentKeyContext)).code).toBe('ERR_CPIX_INCOMPLETE_CONTEXT');
+    expect(failure(() => resolveContentKey(ladder, { type: 'subtitle' } as unknown as ContentKeyContext)).code).toBe(
+      'ERR_CPIX_INCOMPLETE_CONTEXT',
+    );
   });
 
   it('asks only for the context values of the bounds a filter has', () => {
@@ -120,18 +140,45 @@ describe('resolveContentKey', () => {
       { filter: { kid: SD, videoFilters: [{ maxFps: 60 }] }, context: { type: 'video', fps: 2 }, needs: 'fps' },
       { filter: { kid: SD, videoFilters: [{ hdr: true }] }, context: { type: 'video', hdr: true }, needs: 'hdr' },
       { filter: { kid: SD, videoFilters: [{ wcg: false }] }, context: { type: 'video', wcg: false }, needs: 'wcg' },
-      { filter: { kid: SD, audioFilters: [{ minChannels: 1 }] }, context: { type: 'audio', channels: 2 }, needs: 'channels' },
-      { filter: { kid: SD, audioFilters: [{ maxChannels: 2 }] }, context: { type: 'audio', channels: 2 }, needs: 'channels' },
-      { filter: { kid: SD, bitrateFilters: [{ minBitrate: 1 }] }, context: { type: 'audio', bitrate: 2 }, needs: 'bitrate' },
-      { filter: { kid: SD, bitrateFilters: [{ maxBitrate: 9 }] }, context: { type: 'video', bitrate: 2 }, needs: 'bitrate' },
-      { filter: { kid: SD, labelFilters: [{ label: 'main' }] }, context: { type: 'video', labels: ['main'] }, needs: 'labels' },
-      { filter: { kid: SD, keyPeriodFilters: [{ periodId: 'p1' }] }, context: { type: 'video', period: { id: 'p1' } }, needs: 'period' },
+      {
+        filter: { kid: SD, audioFilters: [{ minChannels: 1 }] },
+        context: { type: 'audio', channels: 2 },
+        needs: 'channels',
+      },
+      {
+        filter: { kid: SD, audioFilters: [{ maxChannels: 2 }] },
+        context: { type: 'audio', channels: 2 },
+        needs: 'channels',
+      },
+      {
+        filter: { kid: SD, bitrateFilters: [{ minBitrate: 1 }] },
+        context: { type: 'audio', bitrate: 2 },
+        needs: 'bitrate',
+      },
+      {
+        filter: { kid: SD, bitrateFilters: [{ maxBitrate: 9 }] },
+        context: { type: 'video', bitrate: 2 },
+        needs: 'bitrate',
+      },
+      {
+        filter: { kid: SD, labelFilters: [{ label: 'main' }] },
+        context: { type: 'video', labels: ['main'] },
+        needs: 'labels',
+      },
+      {
+        filter: { kid: SD, keyPeriodFilters: [{ periodId: 'p1' }] },
+        context: { type: 'video', period: { id: 'p1' } },
+        needs: 'period',
+      },
     ];
     for (const { filter, context, needs } of cases) {
       // Only the one value the filter's attribute asks about is given: nothing else is needed.
       expect(kidFor(document([filter]), context), needs).toBe(SD);
       const { [needs]: _given, ...without } = context;
-      expect(failure(() => resolveContentKey(document([filter]), without as ContentKeyContext)), needs).toMatchObject({ code: 'ERR_CPIX_INCOMPLETE_CONTEXT' });
+      expect(
+        failure(() => resolveContentKey(document([filter]), without as ContentKeyContext)),
+        needs,
+      ).toMatchObject({ code: 'ERR_CPIX_INCOMPLETE_CONTEXT' });
     }
   });
 
@@ -143,11 +190,23 @@ describe('resolveContentKey', () => {
   });
 
   it('answers a non-model object with a CpixError', () => {
-    expect(failure(() => resolveContentKey({ contentKeyUsageRuleList: { contentKeyUsageRules: [{}] } } as unknown as CpixDocument, { type: 'video' })).code).toBe('ERR_CPIX_INVALID_DOCUMENT');
+    expect(
+      failure(() =>
+        resolveContentKey({ contentKeyUsageRuleList: { contentKeyUsageRules: [{}] } } as unknown as CpixDocument, {
+          type: 'video',
+        }),
+      ).code,
+    ).toBe('ERR_CPIX_INVALID_DOCUMENT');
   });
 
   it('resolves a document without usage rules to its only key', () => {
-    expect(resolveContentKey({ contentKeyList: { contentKeys: [{ kid: SD }] } }, { type: 'audio' }).contentKey.kid).toBe(SD);
-    expect(failure(() => resolveContentKey({ contentKeyList: { contentKeys: [{ kid: SD }, { kid: HD }] } }, { type: 'audio' })).code).toBe('ERR_CPIX_NO_MATCHING_KEY');
+    expect(
+      resolveContentKey({ contentKeyList: { contentKeys: [{ kid: SD }] } }, { type: 'audio' }).contentKey.kid,
+    ).toBe(SD);
+    expect(
+      failure(() =>
+        resolveContentKey({ contentKeyList: { contentKeys: [{ kid: SD }, { kid: HD }] } }, { type: 'audio' }),
+      ).code,
+    ).toBe('ERR_CPIX_NO_MATCHING_KEY');
   });
 });

@@ -72,21 +72,43 @@ function resolve(document: CpixDocument, context: ContentKeyContext): ResolvedCo
   const kid = [...kids][0]!;
   const contentKey = keys.find((key) => key.kid.toLowerCase() === kid);
   if (contentKey === undefined) {
-    throw new CpixError('ERR_CPIX_UNKNOWN_KEY', `The matching rule points at KID ${matches[0]!.rule.kid}, which is not in the ContentKeyList`, { path: `${matches[0]!.path}/@kid` });
+    throw new CpixError(
+      'ERR_CPIX_UNKNOWN_KEY',
+      `The matching rule points at KID ${matches[0]!.rule.kid}, which is not in the ContentKeyList`,
+      { path: `${matches[0]!.path}/@kid` },
+    );
   }
   return { contentKey, rules: matches };
 }
 
-function ruleMatches(rule: ContentKeyUsageRule, path: string, context: ContentKeyContext, periods: readonly ContentKeyPeriod[]): boolean {
+function ruleMatches(
+  rule: ContentKeyUsageRule,
+  path: string,
+  context: ContentKeyContext,
+  periods: readonly ContentKeyPeriod[],
+): boolean {
   if (rule.extensions !== undefined && rule.extensions.length !== 0) {
-    throw new CpixError('ERR_CPIX_UNSUPPORTED_FILTER', 'The rule has filters this library does not know; it cannot be evaluated', { path });
+    throw new CpixError(
+      'ERR_CPIX_UNSUPPORTED_FILTER',
+      'The rule has filters this library does not know; it cannot be evaluated',
+      { path },
+    );
   }
   return (
     some(rule.videoFilters, (filter) => context.type === 'video' && videoMatches(filter, context, path)) &&
-    some(rule.audioFilters, (filter) => context.type === 'audio' && within(filter.minChannels, filter.maxChannels, () => need(context.channels, 'channels', path))) &&
-    some(rule.bitrateFilters, (filter) => within(filter.minBitrate, filter.maxBitrate, () => need(context.bitrate, 'bitrate', path))) &&
+    some(
+      rule.audioFilters,
+      (filter) =>
+        context.type === 'audio' &&
+        within(filter.minChannels, filter.maxChannels, () => need(context.channels, 'channels', path)),
+    ) &&
+    some(rule.bitrateFilters, (filter) =>
+      within(filter.minBitrate, filter.maxBitrate, () => need(context.bitrate, 'bitrate', path)),
+    ) &&
     some(rule.labelFilters, (filter) => need(context.labels, 'labels', path).includes(filter.label)) &&
-    some(rule.keyPeriodFilters, (filter) => periodMatches(filter.periodId, periods, need(context.period, 'period', path)))
+    some(rule.keyPeriodFilters, (filter) =>
+      periodMatches(filter.periodId, periods, need(context.period, 'period', path)),
+    )
   );
 }
 
@@ -96,7 +118,8 @@ function some<T>(filters: readonly T[] | undefined, matches: (filter: T) => bool
 }
 
 function need<T>(value: T | undefined, name: string, path: string): T {
-  if (value === undefined) throw new CpixError('ERR_CPIX_INCOMPLETE_CONTEXT', `A filter needs the track's ${name}`, { path });
+  if (value === undefined)
+    throw new CpixError('ERR_CPIX_INCOMPLETE_CONTEXT', `A filter needs the track's ${name}`, { path });
   return value;
 }
 
@@ -122,7 +145,11 @@ function videoMatches(filter: VideoFilter, context: ContentKeyContext, path: str
   return true;
 }
 
-function periodMatches(periodId: string, periods: readonly ContentKeyPeriod[], wanted: NonNullable<ContentKeyContext['period']>): boolean {
+function periodMatches(
+  periodId: string,
+  periods: readonly ContentKeyPeriod[],
+  wanted: NonNullable<ContentKeyContext['period']>,
+): boolean {
   if ('id' in wanted) return periodId === wanted.id;
   const period = periods.find((p) => p.id === periodId);
   if (period === undefined) return false;

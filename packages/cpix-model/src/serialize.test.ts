@@ -50,8 +50,13 @@ describe('serializeCpix', () => {
 
   it('declares cpix and pskc on the root, and speke, ds, enc only when used', () => {
     const full = serializeCpix(fullDocument23(), { version: '2.3' });
-    expect(full).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<cpix:CPIX xmlns:cpix="urn:dashif:org:cpix" xmlns:pskc="urn:ietf:params:xml:ns:keyprov:pskc" xmlns:speke="urn:aws:amazon:com:speke" xmlns:ds="http:\/\/www.w3.org\/2000\/09\/xmldsig#" xmlns:enc="http:\/\/www.w3.org\/2001\/04\/xmlenc#"/);
-    const minimal = serializeCpix({ contentKeyList: { contentKeys: [{ kid: KID }] } }, { version: '2.3', xmlDeclaration: false });
+    expect(full).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<cpix:CPIX xmlns:cpix="urn:dashif:org:cpix" xmlns:pskc="urn:ietf:params:xml:ns:keyprov:pskc" xmlns:speke="urn:aws:amazon:com:speke" xmlns:ds="http:\/\/www.w3.org\/2000\/09\/xmldsig#" xmlns:enc="http:\/\/www.w3.org\/2001\/04\/xmlenc#"/,
+    );
+    const minimal = serializeCpix(
+      { contentKeyList: { contentKeys: [{ kid: KID }] } },
+      { version: '2.3', xmlDeclaration: false },
+    );
     expect(minimal).toBe(
       '<cpix:CPIX xmlns:cpix="urn:dashif:org:cpix" xmlns:pskc="urn:ietf:params:xml:ns:keyprov:pskc" version="2.3">\n' +
         '  <cpix:ContentKeyList>\n    <cpix:ContentKey kid="98ee5596-cd3e-a20d-163a-e382420c6eff"/>\n  </cpix:ContentKeyList>\n</cpix:CPIX>\n',
@@ -65,8 +70,13 @@ describe('serializeCpix', () => {
       await expectValid(xml, '2.3');
       expectSameDocument(parseCpix(xml, { strict: true }).document, document);
     }
-    expect(serializeCpix(document, { version: '2.3', prefixes: { cpix: '' } })).toContain('<CPIX xmlns="urn:dashif:org:cpix"');
-    expectCode(() => serializeCpix(document, { version: '2.3', prefixes: { pskc: 'cpix' } }), 'ERR_CPIX_INVALID_OPTION');
+    expect(serializeCpix(document, { version: '2.3', prefixes: { cpix: '' } })).toContain(
+      '<CPIX xmlns="urn:dashif:org:cpix"',
+    );
+    expectCode(
+      () => serializeCpix(document, { version: '2.3', prefixes: { pskc: 'cpix' } }),
+      'ERR_CPIX_INVALID_OPTION',
+    );
     expectCode(() => serializeCpix(document, { version: '2.3', prefixes: { pskc: '' } }), 'ERR_CPIX_INVALID_OPTION');
     expectCode(() => serializeCpix(document, { version: '2.2' as '2.3' }), 'ERR_CPIX_INVALID_OPTION');
   }, 30_000);
@@ -85,32 +95,60 @@ describe('serializeCpix', () => {
     it('2.3 leaves out the 2.4 additions and stays valid', async () => {
       const xml = serializeCpix(fullDocument24(), { version: '2.3' });
       await expectValid(xml, '2.3');
-      expect(xml).not.toMatch(/HDCPData|robustness|allowedCPC|HLSAllowedCPC|encryptsKey|startOffset|contentId="content\/1\/video"|multiVariant/);
+      expect(xml).not.toMatch(
+        /HDCPData|robustness|allowedCPC|HLSAllowedCPC|encryptsKey|startOffset|contentId="content\/1\/video"|multiVariant/,
+      );
       expect(xml.match(/<cpix:DocumentKey/g)).toHaveLength(1);
     }, 30_000);
 
     it("throws ERR_CPIX_NOT_REPRESENTABLE with unrepresentable: 'error'", () => {
-      expectCode(() => serializeCpix(fullDocument23(), { version: '2.4', unrepresentable: 'error' }), 'ERR_CPIX_NOT_REPRESENTABLE', '/CPIX/DeliveryDataList/DeliveryData[1]/DocumentKey[1]/@Algorithm');
-      expectCode(() => serializeCpix(fullDocument24(), { version: '2.3', unrepresentable: 'error' }), 'ERR_CPIX_NOT_REPRESENTABLE', '/CPIX/DeliveryDataList/DeliveryData[1]/DocumentKey[2]');
+      expectCode(
+        () => serializeCpix(fullDocument23(), { version: '2.4', unrepresentable: 'error' }),
+        'ERR_CPIX_NOT_REPRESENTABLE',
+        '/CPIX/DeliveryDataList/DeliveryData[1]/DocumentKey[1]/@Algorithm',
+      );
+      expectCode(
+        () => serializeCpix(fullDocument24(), { version: '2.3', unrepresentable: 'error' }),
+        'ERR_CPIX_NOT_REPRESENTABLE',
+        '/CPIX/DeliveryDataList/DeliveryData[1]/DocumentKey[2]',
+      );
     });
 
     it('writes an empty list in 2.3 (presence kept) and leaves it out in 2.4, whose lists need an item', async () => {
-      const document: CpixDocument = { contentId: 'c', contentKeyList: { contentKeys: [{ kid: KID }] }, drmSystemList: { drmSystems: [] } };
+      const document: CpixDocument = {
+        contentId: 'c',
+        contentKeyList: { contentKeys: [{ kid: KID }] },
+        drmSystemList: { drmSystems: [] },
+      };
       const v23 = serializeCpix(document, { version: '2.3' });
       expect(v23).toContain('<cpix:DRMSystemList/>');
       expect(parseCpix(v23).document.drmSystemList).toEqual({ drmSystems: [] });
       const v24 = serializeCpix(document, { version: '2.4' });
       expect(v24).not.toContain('DRMSystemList');
       await expectValid(v24, '2.4');
-      expectCode(() => serializeCpix(document, { version: '2.4', unrepresentable: 'error' }), 'ERR_CPIX_NOT_REPRESENTABLE', '/CPIX/DRMSystemList');
+      expectCode(
+        () => serializeCpix(document, { version: '2.4', unrepresentable: 'error' }),
+        'ERR_CPIX_NOT_REPRESENTABLE',
+        '/CPIX/DRMSystemList',
+      );
     }, 30_000);
   });
 
   describe('what the schema cannot hold', () => {
     const requestSide: CpixDocument = {
       id: 'not an id',
-      deliveryDataList: { deliveryData: [{ deliveryKey: { x509Certificates: [new Uint8Array([1, 2, 3])] }, documentKeys: [] }] },
-      contentKeyList: { contentKeys: [{ kid: KID, unknownAttributes: [{ localName: 'vendor', value: 'x' }], extensions: ['<cpix:Unknown xmlns:cpix="urn:dashif:org:cpix"/>'] }] },
+      deliveryDataList: {
+        deliveryData: [{ deliveryKey: { x509Certificates: [new Uint8Array([1, 2, 3])] }, documentKeys: [] }],
+      },
+      contentKeyList: {
+        contentKeys: [
+          {
+            kid: KID,
+            unknownAttributes: [{ localName: 'vendor', value: 'x' }],
+            extensions: ['<cpix:Unknown xmlns:cpix="urn:dashif:org:cpix"/>'],
+          },
+        ],
+      },
     };
 
     it('leaves it out by default, so the output stays valid', async () => {
@@ -125,11 +163,20 @@ describe('serializeCpix', () => {
       expect(xml).toContain('vendor="x"');
       const again = parseCpix(xml);
       expect(again.document).toEqual({ ...requestSide, version: '2.3' });
-      expect(again.warnings.map((warning) => warning.code).sort()).toEqual(['DELIVERY_DATA_WITHOUT_DOCUMENT_KEY', 'ID_NOT_NCNAME', 'UNKNOWN_ATTRIBUTE', 'UNKNOWN_ELEMENT']);
+      expect(again.warnings.map((warning) => warning.code).sort()).toEqual([
+        'DELIVERY_DATA_WITHOUT_DOCUMENT_KEY',
+        'ID_NOT_NCNAME',
+        'UNKNOWN_ATTRIBUTE',
+        'UNKNOWN_ELEMENT',
+      ]);
     });
 
     it("throws with unrepresentable: 'error'", () => {
-      expectCode(() => serializeCpix(requestSide, { version: '2.3', unrepresentable: 'error' }), 'ERR_CPIX_NOT_REPRESENTABLE', '/CPIX/@id');
+      expectCode(
+        () => serializeCpix(requestSide, { version: '2.3', unrepresentable: 'error' }),
+        'ERR_CPIX_NOT_REPRESENTABLE',
+        '/CPIX/@id',
+      );
     });
 
     it('refuses a KeyPeriodFilter that points at no period, rather than widening the rule', () => {
@@ -137,19 +184,43 @@ describe('serializeCpix', () => {
         contentKeyList: { contentKeys: [{ kid: KID }] },
         contentKeyUsageRuleList: { contentKeyUsageRules: [{ kid: KID, keyPeriodFilters: [{ periodId: 'missing' }] }] },
       };
-      expectCode(() => serializeCpix(document, { version: '2.3' }), 'ERR_CPIX_DANGLING_REFERENCE', '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/KeyPeriodFilter[1]/@periodId');
+      expectCode(
+        () => serializeCpix(document, { version: '2.3' }),
+        'ERR_CPIX_DANGLING_REFERENCE',
+        '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/KeyPeriodFilter[1]/@periodId',
+      );
     });
 
     it('refuses what is not a model object, or numbers that are not integers, with its own errors', () => {
-      expectCode(() => serializeCpix({ contentKeyList: {} } as unknown as CpixDocument, { version: '2.3' }), 'ERR_CPIX_INVALID_DOCUMENT');
-      expectCode(() => serializeCpix({ contentKeyPeriodList: { contentKeyPeriods: [{ index: -1 }] } }, { version: '2.3' }), 'ERR_CPIX_INVALID_NUMBER');
-      expectCode(() => serializeCpix({ contentKeyPeriodList: { contentKeyPeriods: [{ index: 1.5 }] } }, { version: '2.3' }), 'ERR_CPIX_INVALID_NUMBER');
+      expectCode(
+        () => serializeCpix({ contentKeyList: {} } as unknown as CpixDocument, { version: '2.3' }),
+        'ERR_CPIX_INVALID_DOCUMENT',
+      );
+      expectCode(
+        () => serializeCpix({ contentKeyPeriodList: { contentKeyPeriods: [{ index: -1 }] } }, { version: '2.3' }),
+        'ERR_CPIX_INVALID_NUMBER',
+      );
+      expectCode(
+        () => serializeCpix({ contentKeyPeriodList: { contentKeyPeriods: [{ index: 1.5 }] } }, { version: '2.3' }),
+        'ERR_CPIX_INVALID_NUMBER',
+      );
     });
 
     it('refuses a KID that is not a UUID, characters XML cannot carry, and an extension that is not XML', () => {
-      expectCode(() => serializeCpix({ contentKeyList: { contentKeys: [{ kid: 'nope' }] } }, { version: '2.3' }), 'ERR_CPIX_INVALID_KID', '/CPIX/ContentKeyList/ContentKey[1]/@kid');
+      expectCode(
+        () => serializeCpix({ contentKeyList: { contentKeys: [{ kid: 'nope' }] } }, { version: '2.3' }),
+        'ERR_CPIX_INVALID_KID',
+        '/CPIX/ContentKeyList/ContentKey[1]/@kid',
+      );
       expectCode(() => serializeCpix({ name: 'bell \u0007' }, { version: '2.3' }), 'ERR_CPIX_INVALID_CHARACTER');
-      expectCode(() => serializeCpix({ drmSystemList: { drmSystems: [{ systemId: KID, kid: KID, extensions: ['<a><b></a>'] }] } }, { version: '2.3' }), 'ERR_CPIX_INVALID_EXTENSION');
+      expectCode(
+        () =>
+          serializeCpix(
+            { drmSystemList: { drmSystems: [{ systemId: KID, kid: KID, extensions: ['<a><b></a>'] }] } },
+            { version: '2.3' },
+          ),
+        'ERR_CPIX_INVALID_EXTENSION',
+      );
     });
   });
 

@@ -45,7 +45,13 @@ export interface SerializeCpixOptions {
 
 const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
 const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
-const DEFAULT_PREFIXES: Readonly<Record<CpixPrefixRole, string>> = { cpix: 'cpix', pskc: 'pskc', speke: 'speke', ds: 'ds', enc: 'enc' };
+const DEFAULT_PREFIXES: Readonly<Record<CpixPrefixRole, string>> = {
+  cpix: 'cpix',
+  pskc: 'pskc',
+  speke: 'speke',
+  ds: 'ds',
+  enc: 'enc',
+};
 const EXTENSION_LIMITS = { maxLength: Number.MAX_SAFE_INTEGER, maxDepth: 256, maxElements: Number.MAX_SAFE_INTEGER };
 
 /**
@@ -85,7 +91,8 @@ class DocumentWriter {
     this.v24 = options.version === '2.4';
     this.policy = options.unrepresentable ?? 'omit';
     // The defaults are known to be usable: only chosen prefixes need the check.
-    this.prefix = options.prefixes === undefined ? DEFAULT_PREFIXES : checkedPrefixes({ ...DEFAULT_PREFIXES, ...options.prefixes });
+    this.prefix =
+      options.prefixes === undefined ? DEFAULT_PREFIXES : checkedPrefixes({ ...DEFAULT_PREFIXES, ...options.prefixes });
   }
 
   // --- policy ------------------------------------------------------------------------------------
@@ -93,7 +100,9 @@ class DocumentWriter {
   /** True when content the schema cannot hold should be written anyway. */
   private keep(path: string, what: string): boolean {
     if (this.policy === 'error') {
-      throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `${what} cannot be written in CPIX ${this.options.version}`, { path });
+      throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `${what} cannot be written in CPIX ${this.options.version}`, {
+        path,
+      });
     }
     return this.policy === 'keep';
   }
@@ -104,7 +113,9 @@ class DocumentWriter {
    */
   private versionDrop(present: unknown, path: string, place: string, what: string): void {
     if (present !== undefined && this.policy === 'error') {
-      throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `${what} does not exist in CPIX ${this.options.version}`, { path: `${path}${place}` });
+      throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `${what} does not exist in CPIX ${this.options.version}`, {
+        path: `${path}${place}`,
+      });
     }
   }
 
@@ -122,14 +133,18 @@ class DocumentWriter {
   private attribute(name: string, value: string | number | boolean | undefined): void {
     if (value === undefined) return;
     if (typeof value === 'number' && (!Number.isSafeInteger(value) || value < 0)) {
-      throw new CpixError('ERR_CPIX_INVALID_NUMBER', `${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}, not ${value}`);
+      throw new CpixError(
+        'ERR_CPIX_INVALID_NUMBER',
+        `${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}, not ${value}`,
+      );
     }
     this.parts.push(` ${name}="${typeof value === 'string' ? attributeValue(value, name) : String(value)}"`);
   }
 
   /** Writes an attribute that must be a UUID, as it is: a UUID holds nothing to escape or refuse. */
   private uuidAttribute(name: string, value: string, path: string): void {
-    if (!UUID.test(value)) throw new CpixError('ERR_CPIX_INVALID_KID', 'Value is not a UUID', { path: `${path}/@${name}` });
+    if (!UUID.test(value))
+      throw new CpixError('ERR_CPIX_INVALID_KID', 'Value is not a UUID', { path: `${path}/@${name}` });
     this.parts.push(` ${name}="${value}"`);
   }
 
@@ -153,7 +168,8 @@ class DocumentWriter {
         continue;
       }
       let prefix = attribute.prefix ?? 'ns';
-      for (let n = 1; reserved.has(prefix) || (declared.has(prefix) && declared.get(prefix) !== namespace); n += 1) prefix = `ns${n}`;
+      for (let n = 1; reserved.has(prefix) || (declared.has(prefix) && declared.get(prefix) !== namespace); n += 1)
+        prefix = `ns${n}`;
       if (!declared.has(prefix)) {
         declared.set(prefix, namespace);
         this.parts.push(` xmlns:${prefix}="${attributeValue(namespace, 'namespace')}"`);
@@ -170,7 +186,8 @@ class DocumentWriter {
     if (target.extensions === undefined) return;
     for (const raw of target.extensions) {
       const namespace = extensionNamespace(raw, path);
-      if ((otherThan !== undefined && otherNamespace(namespace, otherThan)) || this.keep(path, 'An extension element')) this.raw(raw, depth);
+      if ((otherThan !== undefined && otherNamespace(namespace, otherThan)) || this.keep(path, 'An extension element'))
+        this.raw(raw, depth);
     }
   }
 
@@ -225,7 +242,11 @@ class DocumentWriter {
     const root = this.c('CPIX');
     if (this.options.xmlDeclaration !== false) this.parts.push('<?xml version="1.0" encoding="UTF-8"?>\n');
     this.parts.push(`<${root}`);
-    this.parts.push(this.prefix.cpix === '' ? ` xmlns="${CPIX_NAMESPACES.cpix}"` : ` xmlns:${this.prefix.cpix}="${CPIX_NAMESPACES.cpix}"`);
+    this.parts.push(
+      this.prefix.cpix === ''
+        ? ` xmlns="${CPIX_NAMESPACES.cpix}"`
+        : ` xmlns:${this.prefix.cpix}="${CPIX_NAMESPACES.cpix}"`,
+    );
     this.parts.push(` xmlns:${this.prefix.pskc}="${CPIX_NAMESPACES.pskc}"`);
     const uses = usedNamespaces(d);
     if (uses.speke) this.parts.push(` xmlns:${this.prefix.speke}="${CPIX_NAMESPACES.speke}"`);
@@ -239,27 +260,43 @@ class DocumentWriter {
     this.children(root, 0, () => {
       if (d.deliveryDataList !== undefined) {
         const list = d.deliveryDataList;
-        this.list('DeliveryDataList', list, list.deliveryData, `${path}/DeliveryDataList`, (item, p) => this.deliveryData(item, p));
+        this.list('DeliveryDataList', list, list.deliveryData, `${path}/DeliveryDataList`, (item, p) =>
+          this.deliveryData(item, p),
+        );
       }
       if (d.contentKeyList !== undefined) {
         const list = d.contentKeyList;
-        this.list('ContentKeyList', list, list.contentKeys, `${path}/ContentKeyList`, (item, p) => this.contentKey(item, p));
+        this.list('ContentKeyList', list, list.contentKeys, `${path}/ContentKeyList`, (item, p) =>
+          this.contentKey(item, p),
+        );
       }
       if (d.drmSystemList !== undefined) {
         const list = d.drmSystemList;
-        this.list('DRMSystemList', list, list.drmSystems, `${path}/DRMSystemList`, (item, p) => this.drmSystem(item, p));
+        this.list('DRMSystemList', list, list.drmSystems, `${path}/DRMSystemList`, (item, p) =>
+          this.drmSystem(item, p),
+        );
       }
       if (d.contentKeyPeriodList !== undefined) {
         const list = d.contentKeyPeriodList;
-        this.list('ContentKeyPeriodList', list, list.contentKeyPeriods, `${path}/ContentKeyPeriodList`, (item, p) => this.period(item, p));
+        this.list('ContentKeyPeriodList', list, list.contentKeyPeriods, `${path}/ContentKeyPeriodList`, (item, p) =>
+          this.period(item, p),
+        );
       }
       if (d.contentKeyUsageRuleList !== undefined) {
         const list = d.contentKeyUsageRuleList;
-        this.list('ContentKeyUsageRuleList', list, list.contentKeyUsageRules, `${path}/ContentKeyUsageRuleList`, (item, p) => this.usageRule(item, p));
+        this.list(
+          'ContentKeyUsageRuleList',
+          list,
+          list.contentKeyUsageRules,
+          `${path}/ContentKeyUsageRuleList`,
+          (item, p) => this.usageRule(item, p),
+        );
       }
       if (d.updateHistoryItemList !== undefined) {
         const list = d.updateHistoryItemList;
-        this.list('UpdateHistoryItemList', list, list.updateHistoryItems, `${path}/UpdateHistoryItemList`, (item, p) => this.updateHistoryItem(item, p));
+        this.list('UpdateHistoryItemList', list, list.updateHistoryItems, `${path}/UpdateHistoryItemList`, (item, p) =>
+          this.updateHistoryItem(item, p),
+        );
       }
       this.extensions(d, path, 1);
       for (const signature of d.signatures ?? []) this.raw(signature, 1);
@@ -271,8 +308,15 @@ class DocumentWriter {
 
   private checkReferences(): void {
     for (const reference of this.periodReferences) {
-      if (!this.ids.has(reference.periodId) && !this.keep(reference.path, `periodId "${reference.periodId}" (no ContentKeyPeriod has this id)`)) {
-        throw new CpixError('ERR_CPIX_DANGLING_REFERENCE', `KeyPeriodFilter refers to period "${reference.periodId}", which is not in the document`, { path: reference.path });
+      if (
+        !this.ids.has(reference.periodId) &&
+        !this.keep(reference.path, `periodId "${reference.periodId}" (no ContentKeyPeriod has this id)`)
+      ) {
+        throw new CpixError(
+          'ERR_CPIX_DANGLING_REFERENCE',
+          `KeyPeriodFilter refers to period "${reference.periodId}", which is not in the document`,
+          { path: reference.path },
+        );
       }
     }
   }
@@ -286,7 +330,8 @@ class DocumentWriter {
   ): void {
     if (this.v24 && items.length === 0) {
       // 2.4 lists need at least one item: an empty list cannot be written.
-      if (this.policy === 'error') throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `An empty ${local} cannot be written in CPIX 2.4`, { path });
+      if (this.policy === 'error')
+        throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `An empty ${local} cannot be written in CPIX 2.4`, { path });
       return;
     }
     const name = this.c(local);
@@ -307,7 +352,8 @@ class DocumentWriter {
 
   private deliveryData(data: DeliveryData, path: string): void {
     const key = data.deliveryKey;
-    const keyInfoChildren = key.x509Certificates.length + (key.otherKeyInfo?.length ?? 0) + (key.extensions?.length ?? 0);
+    const keyInfoChildren =
+      key.x509Certificates.length + (key.otherKeyInfo?.length ?? 0) + (key.extensions?.length ?? 0);
     if (keyInfoChildren === 0 && !this.keep(`${path}/DeliveryKey`, 'A DeliveryKey without certificate')) return;
     if (data.documentKeys.length === 0 && !this.keep(path, 'A DeliveryData without DocumentKey')) return;
     const name = this.c('DeliveryData');
@@ -331,11 +377,14 @@ class DocumentWriter {
         for (const raw of key.otherKeyInfo ?? []) this.raw(raw, 4);
         this.extensions(key, `${path}/DeliveryKey`, 4, CPIX_NAMESPACES.ds);
       });
-      const writeAll = this.v24 || data.documentKeys.length <= 1 || this.keep(`${path}/DocumentKey[2]`, 'More than one DocumentKey per DeliveryData');
+      const writeAll =
+        this.v24 ||
+        data.documentKeys.length <= 1 ||
+        this.keep(`${path}/DocumentKey[2]`, 'More than one DocumentKey per DeliveryData');
       const documentKeys = writeAll ? data.documentKeys : data.documentKeys.slice(0, 1);
       documentKeys.forEach((documentKey, index) => {
-      this.documentKey(documentKey, `${path}/DocumentKey[${index + 1}]`);
-    });
+        this.documentKey(documentKey, `${path}/DocumentKey[${index + 1}]`);
+      });
       if (data.macMethod !== undefined) {
         const method = data.macMethod;
         const methodPath = `${path}/MACMethod`;
@@ -353,7 +402,8 @@ class DocumentWriter {
       this.textElement('cpix', 'SendingEntity', data.sendingEntity, 3);
       this.textElement('cpix', 'SenderPointOfContact', data.senderPointOfContact, 3);
       this.textElement('cpix', 'ReceivingEntity', data.receivingEntity, 3);
-      if (data.sendingTime !== undefined && this.keep(`${path}/SendingTime`, 'SendingTime')) this.textElement('cpix', 'SendingTime', data.sendingTime, 3);
+      if (data.sendingTime !== undefined && this.keep(`${path}/SendingTime`, 'SendingTime'))
+        this.textElement('cpix', 'SendingTime', data.sendingTime, 3);
       this.extensions(data, path, 3);
     });
   }
@@ -365,7 +415,8 @@ class DocumentWriter {
     if (this.v24) {
       this.versionDrop(key.algorithm, path, '/@Algorithm', 'DocumentKey@Algorithm');
       if (key.encryptsKey !== undefined && !UUID.test(key.encryptsKey)) {
-        if (this.keep(`${path}/@encryptsKey`, 'encryptsKey that is not a UUID')) this.attribute('encryptsKey', key.encryptsKey);
+        if (this.keep(`${path}/@encryptsKey`, 'encryptsKey that is not a UUID'))
+          this.attribute('encryptsKey', key.encryptsKey);
       } else {
         this.attribute('encryptsKey', key.encryptsKey);
       }
@@ -378,7 +429,8 @@ class DocumentWriter {
       if (this.v24) {
         this.dropKeyFields(key, path);
         if (key.data === undefined) {
-          if (this.policy === 'error') throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', 'A 2.4 DocumentKey needs Data', { path });
+          if (this.policy === 'error')
+            throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', 'A 2.4 DocumentKey needs Data', { path });
         } else {
           this.keyData(key.data, `${path}/Data`, 4);
         }
@@ -403,7 +455,16 @@ class DocumentWriter {
   }
 
   private dropKeyFields(key: PskcKeyFields, path: string): void {
-    for (const field of ['issuer', 'algorithmParameters', 'keyProfileId', 'keyReference', 'friendlyName', 'userId', 'policy', 'pskcExtensions'] as const) {
+    for (const field of [
+      'issuer',
+      'algorithmParameters',
+      'keyProfileId',
+      'keyReference',
+      'friendlyName',
+      'userId',
+      'policy',
+      'pskcExtensions',
+    ] as const) {
       this.versionDrop(key[field], path, `/${field}`, `The pskc key field ${field}`);
     }
   }
@@ -424,7 +485,13 @@ class DocumentWriter {
           this.unknownAttributes(secret, secretPath);
           this.children(secretName, depth + 1, () => {
             if (secret.plainValue !== undefined) this.bytesElement('pskc', 'PlainValue', secret.plainValue, depth + 2);
-            else if (secret.encryptedValue !== undefined) this.encryptedData(this.name('pskc', 'EncryptedValue'), secret.encryptedValue, `${secretPath}/EncryptedValue`, depth + 2);
+            else if (secret.encryptedValue !== undefined)
+              this.encryptedData(
+                this.name('pskc', 'EncryptedValue'),
+                secret.encryptedValue,
+                `${secretPath}/EncryptedValue`,
+                depth + 2,
+              );
             this.bytesElement('pskc', 'ValueMAC', secret.valueMac, depth + 2);
             this.extensions(secret, secretPath, depth + 2);
           });
@@ -471,12 +538,21 @@ class DocumentWriter {
     this.uuidAttribute('kid', key.kid, path);
     if (key.explicitIV !== undefined) this.attribute('explicitIV', writeBase64(key.explicitIV));
     if (key.dependsOnKey !== undefined) {
-      if (!this.v24 || UUID.test(key.dependsOnKey) || this.keep(`${path}/@dependsOnKey`, 'dependsOnKey that is not a UUID')) {
+      if (
+        !this.v24 ||
+        UUID.test(key.dependsOnKey) ||
+        this.keep(`${path}/@dependsOnKey`, 'dependsOnKey that is not a UUID')
+      ) {
         this.attribute('dependsOnKey', key.dependsOnKey);
       }
     }
     const scheme = key.commonEncryptionScheme;
-    if (scheme !== undefined && (this.v24 || scheme.length === 4 || this.keep(`${path}/@commonEncryptionScheme`, `commonEncryptionScheme "${scheme}"`))) {
+    if (
+      scheme !== undefined &&
+      (this.v24 ||
+        scheme.length === 4 ||
+        this.keep(`${path}/@commonEncryptionScheme`, `commonEncryptionScheme "${scheme}"`))
+    ) {
       this.attribute('commonEncryptionScheme', scheme);
     }
     if (this.v24) this.versionDrop(key.algorithm, path, '/@Algorithm', 'ContentKey@Algorithm');
@@ -549,8 +625,19 @@ class DocumentWriter {
     const name = this.c('HLSSignalingData');
     (system.hlsSignalingData ?? []).forEach((signaling, index) => {
       const itemPath = `${path}/HLSSignalingData[${index + 1}]`;
-      const playlist = signaling.playlist === undefined ? undefined : signaling.playlist === 'media' ? 'media' : this.v24 ? 'multiVariant' : 'master';
-      if ((index >= 2 || (playlist !== undefined && seen.has(playlist))) && !this.keep(itemPath, 'A third HLSSignalingData, or a repeated playlist')) return;
+      const playlist =
+        signaling.playlist === undefined
+          ? undefined
+          : signaling.playlist === 'media'
+            ? 'media'
+            : this.v24
+              ? 'multiVariant'
+              : 'master';
+      if (
+        (index >= 2 || (playlist !== undefined && seen.has(playlist))) &&
+        !this.keep(itemPath, 'A third HLSSignalingData, or a repeated playlist')
+      )
+        return;
       if (playlist !== undefined) seen.add(playlist);
       this.open(name, 3);
       this.attribute('playlist', playlist);
@@ -612,7 +699,12 @@ class DocumentWriter {
     });
   }
 
-  private filters<T extends Extensible>(local: string, filters: readonly T[] | undefined, path: string, writeAttributes: (filter: T, path: string) => void): void {
+  private filters<T extends Extensible>(
+    local: string,
+    filters: readonly T[] | undefined,
+    path: string,
+    writeAttributes: (filter: T, path: string) => void,
+  ): void {
     const name = this.c(local);
     (filters ?? []).forEach((filter, index) => {
       const filterPath = `${path}/${local}[${index + 1}]`;
@@ -636,14 +728,14 @@ class DocumentWriter {
   }
 }
 
-
 const INDENTS: string[] = [];
 function indent(depth: number): string {
   return (INDENTS[depth] ??= `\n${'  '.repeat(depth)}`);
 }
 
 /** XML 1.0 cannot carry most C0 controls, U+FFFE/U+FFFF or lone surrogates, not even as references. */
-const NOT_XML_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_XML_CHARACTER =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /**
  * What an attribute value may hold that needs a second look: a character to escape, or one that
  * {@link NOT_XML_CHARACTER} might refuse (surrogates paired or not). A plain class scans fast,
@@ -664,7 +756,8 @@ function characterData(text: string, name: string): string {
 }
 
 function xmlCharacters(value: string, name: string): string {
-  if (NOT_XML_CHARACTER.test(value)) throw new CpixError('ERR_CPIX_INVALID_CHARACTER', `${name} holds a character XML cannot carry`);
+  if (NOT_XML_CHARACTER.test(value))
+    throw new CpixError('ERR_CPIX_INVALID_CHARACTER', `${name} holds a character XML cannot carry`);
   return value;
 }
 
@@ -692,15 +785,20 @@ function extensionNamespace(raw: RawXml, path: string): string | undefined {
   try {
     return readXml(raw, EXTENSION_LIMITS).namespace;
   } catch (cause) {
-    throw new CpixError('ERR_CPIX_INVALID_EXTENSION', 'An extension is not a single well-formed XML element', { path, cause });
+    throw new CpixError('ERR_CPIX_INVALID_EXTENSION', 'An extension is not a single well-formed XML element', {
+      path,
+      cause,
+    });
   }
 }
 
 function usedNamespaces(document: CpixDocument): { speke: boolean; ds: boolean; enc: boolean } {
-  const speke = document.drmSystemList?.drmSystems.some((system) => system.speke !== undefined && Object.keys(system.speke).length !== 0) ?? false;
+  const speke =
+    document.drmSystemList?.drmSystems.some(
+      (system) => system.speke !== undefined && Object.keys(system.speke).length !== 0,
+    ) ?? false;
   const ds = document.deliveryDataList !== undefined && document.deliveryDataList.deliveryData.length !== 0;
   const enc =
-    ds ||
-    (document.contentKeyList?.contentKeys.some((key) => key.data?.secret?.encryptedValue !== undefined) ?? false);
+    ds || (document.contentKeyList?.contentKeys.some((key) => key.data?.secret?.encryptedValue !== undefined) ?? false);
   return { speke, ds, enc };
 }

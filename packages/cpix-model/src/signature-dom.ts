@@ -27,9 +27,11 @@ export const ID_ATTRIBUTES = ['id', 'Id', 'ID'] as const;
  * them, DTDs refused, malformed XML a typed error, root checked. Returns the decoded text too.
  */
 export function parseCpixDom(input: string | Uint8Array): { doc: Document; root: Element; xml: string } {
-  if (typeof input !== 'string' && !(input instanceof Uint8Array)) throw new CpixError('ERR_CPIX_INVALID_INPUT', 'Expected the CPIX document as a string or bytes');
+  if (typeof input !== 'string' && !(input instanceof Uint8Array))
+    throw new CpixError('ERR_CPIX_INVALID_INPUT', 'Expected the CPIX document as a string or bytes');
   const xml = decodeCpixText(input);
-  if (FORBIDDEN_DECLARATION.test(xml)) throw new CpixError('ERR_CPIX_DTD_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted');
+  if (FORBIDDEN_DECLARATION.test(xml))
+    throw new CpixError('ERR_CPIX_DTD_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted');
   let doc: Document;
   try {
     doc = new DOMParser({
@@ -38,7 +40,11 @@ export function parseCpixDom(input: string | Uint8Array): { doc: Document; root:
       },
     }).parseFromString(xml, 'text/xml');
   } catch (cause) {
-    throw new CpixError('ERR_CPIX_XML_MALFORMED', `Malformed XML: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`, { cause });
+    throw new CpixError(
+      'ERR_CPIX_XML_MALFORMED',
+      `Malformed XML: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`,
+      { cause },
+    );
   }
   const root = doc.documentElement;
   if (root === null || root.namespaceURI !== CPIX_NAMESPACES.cpix || root.localName !== 'CPIX') {
@@ -65,7 +71,12 @@ function hasId(element: Element, id: string): boolean {
   const { attributes } = element;
   for (let i = 0; i < attributes.length; i += 1) {
     const attribute = attributes.item(i);
-    if (attribute !== null && attribute.value === id && (ID_ATTRIBUTES as readonly string[]).includes(attribute.localName ?? attribute.name)) return true;
+    if (
+      attribute !== null &&
+      attribute.value === id &&
+      (ID_ATTRIBUTES as readonly string[]).includes(attribute.localName ?? attribute.name)
+    )
+      return true;
   }
   return false;
 }

@@ -47,17 +47,27 @@ export async function signCpix(input: string | Uint8Array, options: SignCpixOpti
   const certificate = readCertificate(options.certificate);
   const privateKey = await loadPrivateKey(options.privateKey);
   if (privateKey.asymmetricKeyType !== 'rsa') {
-    throw new CpixError('ERR_CPIX_PRIVATE_KEY_INVALID', `Signing needs an RSA key, got ${privateKey.asymmetricKeyType ?? 'an unknown key type'}`);
+    throw new CpixError(
+      'ERR_CPIX_PRIVATE_KEY_INVALID',
+      `Signing needs an RSA key, got ${privateKey.asymmetricKeyType ?? 'an unknown key type'}`,
+    );
   }
   if (!certificate.checkPrivateKey(privateKey)) {
-    throw new CpixError('ERR_CPIX_SIGNING_KEY_MISMATCH', `The private key does not belong to the certificate "${describeCertificate(certificate).subject}"`);
+    throw new CpixError(
+      'ERR_CPIX_SIGNING_KEY_MISMATCH',
+      `The private key does not belong to the certificate "${describeCertificate(certificate).subject}"`,
+    );
   }
   const canonicalization = options.canonicalization ?? 'exc-c14n';
   const digest = options.digest ?? 'sha256';
   if (canonicalization !== 'c14n' && canonicalization !== 'exc-c14n') {
-    throw new CpixError('ERR_CPIX_INVALID_OPTION', `canonicalization must be 'c14n' or 'exc-c14n', got ${String(canonicalization)}`);
+    throw new CpixError(
+      'ERR_CPIX_INVALID_OPTION',
+      `canonicalization must be 'c14n' or 'exc-c14n', got ${String(canonicalization)}`,
+    );
   }
-  if (digest !== 'sha256' && digest !== 'sha512') throw new CpixError('ERR_CPIX_INVALID_OPTION', `digest must be 'sha256' or 'sha512', got ${String(digest)}`);
+  if (digest !== 'sha256' && digest !== 'sha512')
+    throw new CpixError('ERR_CPIX_INVALID_OPTION', `digest must be 'sha256' or 'sha512', got ${String(digest)}`);
 
   let source = xml;
   const target = resolveTarget(root, options.target ?? 'document');
@@ -93,7 +103,11 @@ export async function signCpix(input: string | Uint8Array, options: SignCpixOpti
   try {
     signer.computeSignature(unsigned, { prefix: 'ds', location: { reference: '/*', action: 'append' } });
   } catch (cause) {
-    throw new CpixError('ERR_CPIX_SIGNING_FAILED', `XML-DSig signing failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new CpixError(
+      'ERR_CPIX_SIGNING_FAILED',
+      `XML-DSig signing failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
   return source.slice(0, insertAt) + indent + signer.getSignatureXml() + source.slice(insertAt);
 }
@@ -105,13 +119,16 @@ function resolveTarget(root: Element, target: CpixSignatureTarget): { element: E
   } else if (typeof target === 'string') {
     if (!LISTS.includes(target)) throw new CpixError('ERR_CPIX_INVALID_OPTION', `Unknown signature target ${target}`);
     element = childElements(root, CPIX_NAMESPACES.cpix, target)[0];
-    if (element === undefined) throw new CpixError('ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND', `The document has no ${target} to sign`);
+    if (element === undefined)
+      throw new CpixError('ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND', `The document has no ${target} to sign`);
   } else if (typeof target === 'object' && target !== null && typeof target.id === 'string') {
     if (!NCNAME.test(target.id)) throw new CpixError('ERR_CPIX_INVALID_OPTION', `"${target.id}" is not an XML id`);
     const found = root.ownerDocument === null ? [] : elementsWithId(root.ownerDocument, target.id);
-    if (found.length > 1) throw new CpixError('ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND', `Several elements have the id "${target.id}"`);
+    if (found.length > 1)
+      throw new CpixError('ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND', `Several elements have the id "${target.id}"`);
     element = found[0];
-    if (element === undefined) throw new CpixError('ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND', `No element has the id "${target.id}"`);
+    if (element === undefined)
+      throw new CpixError('ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND', `No element has the id "${target.id}"`);
     return { element, id: target.id };
   } else {
     throw new CpixError('ERR_CPIX_INVALID_OPTION', "target must be 'document', a list name or { id }");
@@ -129,7 +146,10 @@ function unusedId(doc: Document, base: string): string {
 function insertAttribute(source: string, element: Element, attribute: string): string {
   const { lineNumber, columnNumber } = element;
   if (lineNumber === undefined || columnNumber === undefined) {
-    throw new CpixError('ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND', `Cannot add an id to ${element.localName ?? 'the element'}; give it one before signing`);
+    throw new CpixError(
+      'ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND',
+      `Cannot add an id to ${element.localName ?? 'the element'}; give it one before signing`,
+    );
   }
   let offset = 0;
   for (let line = 1; line < lineNumber; line += 1) {
@@ -139,7 +159,10 @@ function insertAttribute(source: string, element: Element, attribute: string): s
   offset += columnNumber - 1;
   const startTag = `<${element.tagName}`;
   if (!source.startsWith(startTag, offset) || !/[\s/>]/.test(source.charAt(offset + startTag.length))) {
-    throw new CpixError('ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND', `Cannot add an id to ${element.localName ?? 'the element'}; give it one before signing`);
+    throw new CpixError(
+      'ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND',
+      `Cannot add an id to ${element.localName ?? 'the element'}; give it one before signing`,
+    );
   }
   const at = offset + startTag.length;
   return `${source.slice(0, at)} ${attribute}${source.slice(at)}`;
@@ -150,7 +173,9 @@ function childIndent(root: Element): string {
   for (let node = root.lastChild; node !== null; node = node.previousSibling) {
     if (node.nodeType !== node.ELEMENT_NODE) continue;
     const before = node.previousSibling;
-    return before !== null && before.nodeType === before.TEXT_NODE && /^\s+$/.test(before.nodeValue ?? '') ? (before.nodeValue ?? '') : '';
+    return before !== null && before.nodeType === before.TEXT_NODE && /^\s+$/.test(before.nodeValue ?? '')
+      ? (before.nodeValue ?? '')
+      : '';
   }
   return '';
 }

@@ -6,7 +6,6 @@ import { CPIX_NAMESPACES } from './model.js';
 import { readCpixTree } from './parse.js';
 import { CPIX_LIST_ITEMS, DSIG, childElements, elementsWithId, parseCpixDom } from './signature-dom.js';
 
-
 /** The outcome of verifying one `ds:Signature`. */
 export interface CpixSignatureVerification {
   /** `'document'` for a signature over the root, else the local name of the referenced element (`ContentKeyList`...), or the URI when it resolves to nothing. */
@@ -64,7 +63,11 @@ const XML11_LINE_ENDS = /[\u0085\u2028\u2029]/;
  * or through a signature over a part that holds it: `isSignedBy(results, '/CPIX/ContentKeyList',
  * fingerprint)` requires that the content keys are signed by that certificate.
  */
-export function isSignedBy(results: readonly CpixSignatureVerification[], path: string, fingerprint256: string): boolean {
+export function isSignedBy(
+  results: readonly CpixSignatureVerification[],
+  path: string,
+  fingerprint256: string,
+): boolean {
   const wanted = normalizeFingerprint(fingerprint256);
   return results.some(
     (result) =>
@@ -90,7 +93,8 @@ function signatureElements(root: Element): { element: Element; location: string 
       const count = (counts.get(name) ?? 0) + 1;
       counts.set(name, count);
       const childPath = `${path}/${name}[${count}]`;
-      if (child.namespaceURI === DSIG.namespace && child.localName === 'Signature') found.push({ element: child, location: childPath });
+      if (child.namespaceURI === DSIG.namespace && child.localName === 'Signature')
+        found.push({ element: child, location: childPath });
       else walk(child, childPath);
     }
   };
@@ -98,7 +102,14 @@ function signatureElements(root: Element): { element: Element; location: string 
   return found;
 }
 
-function verifyOne(xml: string, doc: Document, root: Element, signature: Element, location: string, unsafe: boolean): CpixSignatureVerification {
+function verifyOne(
+  xml: string,
+  doc: Document,
+  root: Element,
+  signature: Element,
+  location: string,
+  unsafe: boolean,
+): CpixSignatureVerification {
   const signedInfo = childElements(signature, DSIG.namespace, 'SignedInfo')[0];
   const references = signedInfo === undefined ? [] : childElements(signedInfo, DSIG.namespace, 'Reference');
   const uri = references[0]?.getAttribute('URI') ?? '';
@@ -108,9 +119,11 @@ function verifyOne(xml: string, doc: Document, root: Element, signature: Element
   } else if (uri.startsWith('#')) {
     result.id = uri.slice(1);
     const referenced = elementsWithId(doc, result.id);
-    if (referenced.length === 1) result.target = referenced[0] === root ? 'document' : (referenced[0]!.localName ?? result.target);
+    if (referenced.length === 1)
+      result.target = referenced[0] === root ? 'document' : (referenced[0]!.localName ?? result.target);
   }
-  if (references.length === 0) return fail(result, 'ERR_CPIX_SIGNATURE_MALFORMED', 'The signature has no SignedInfo/Reference');
+  if (references.length === 0)
+    return fail(result, 'ERR_CPIX_SIGNATURE_MALFORMED', 'The signature has no SignedInfo/Reference');
   const covers: string[] = [];
   for (const reference of references) {
     const bound = bindReference(doc, root, reference.getAttribute('URI') ?? '');
@@ -118,16 +131,26 @@ function verifyOne(xml: string, doc: Document, root: Element, signature: Element
     covers.push(bound.path);
   }
   if (unsafe) {
-    return fail(result, 'ERR_CPIX_SIGNATURE_UNSAFE_CHARACTER', 'The document holds U+0085, U+2028 or U+2029, which the signature library reads as line feeds and parseCpix as characters');
+    return fail(
+      result,
+      'ERR_CPIX_SIGNATURE_UNSAFE_CHARACTER',
+      'The document holds U+0085, U+2028 or U+2029, which the signature library reads as line feeds and parseCpix as characters',
+    );
   }
 
   const certificateText = firstCertificate(signature);
-  if (certificateText === undefined) return fail(result, 'ERR_CPIX_SIGNATURE_NO_CERTIFICATE', 'The signature carries no ds:X509Certificate');
+  if (certificateText === undefined)
+    return fail(result, 'ERR_CPIX_SIGNATURE_NO_CERTIFICATE', 'The signature carries no ds:X509Certificate');
   const pem = `-----BEGIN CERTIFICATE-----\n${certificateText.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
   try {
     result.certificate = describeCertificate(pem);
   } catch (cause) {
-    if (cause instanceof CpixError) return fail(result, 'ERR_CPIX_SIGNATURE_NO_CERTIFICATE', 'The embedded ds:X509Certificate is not a readable certificate');
+    if (cause instanceof CpixError)
+      return fail(
+        result,
+        'ERR_CPIX_SIGNATURE_NO_CERTIFICATE',
+        'The embedded ds:X509Certificate is not a readable certificate',
+      );
     throw cause;
   }
 
@@ -138,15 +161,34 @@ function verifyOne(xml: string, doc: Document, root: Element, signature: Element
     const failed = verifier.getReferences().find((ref) => ref.validationError !== undefined);
     const message = failed?.validationError?.message ?? '';
     const failedReference = describeReference(failed?.uri ?? uri);
-    if (message.includes('could not find such element')) return fail(result, 'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND', `The target of ${failedReference} is missing: it points at no element`);
-    return fail(result, 'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH', `The content signed by ${failedReference} changed after it was signed`);
+    if (message.includes('could not find such element'))
+      return fail(
+        result,
+        'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND',
+        `The target of ${failedReference} is missing: it points at no element`,
+      );
+    return fail(
+      result,
+      'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH',
+      `The content signed by ${failedReference} changed after it was signed`,
+    );
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
-    if (message.includes('signature value')) return fail(result, 'ERR_CPIX_SIGNATURE_VALUE_MISMATCH', 'The signature value does not verify with the embedded certificate (SignedInfo altered or another key)');
+    if (message.includes('signature value'))
+      return fail(
+        result,
+        'ERR_CPIX_SIGNATURE_VALUE_MISMATCH',
+        'The signature value does not verify with the embedded certificate (SignedInfo altered or another key)',
+      );
     if (message.includes('multiple elements with the same value') || message.includes('multiple Signature elements')) {
-      return fail(result, 'ERR_CPIX_SIGNATURE_AMBIGUOUS_REFERENCE', `The target of ${describeReference(uri)} is ambiguous: several elements carry the same id`);
+      return fail(
+        result,
+        'ERR_CPIX_SIGNATURE_AMBIGUOUS_REFERENCE',
+        `The target of ${describeReference(uri)} is ambiguous: several elements carry the same id`,
+      );
     }
-    if (message.includes('not supported') || message.includes('not implemented')) return fail(result, 'ERR_CPIX_SIGNATURE_UNSUPPORTED_ALGORITHM', message);
+    if (message.includes('not supported') || message.includes('not implemented'))
+      return fail(result, 'ERR_CPIX_SIGNATURE_UNSUPPORTED_ALGORITHM', message);
     return fail(result, 'ERR_CPIX_SIGNATURE_MALFORMED', message);
   }
 }
@@ -157,12 +199,22 @@ type Binding = { path: string } | { code: CpixSignatureFailureCode; reason: stri
 function bindReference(doc: Document, root: Element, uri: string): Binding {
   if (uri === '') return { path: '/CPIX' };
   if (!uri.startsWith('#') || uri.length === 1) {
-    return { code: 'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND', reason: `Reference URI "${uri}" is not "" or "#id": it points at nothing in the document` };
+    return {
+      code: 'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND',
+      reason: `Reference URI "${uri}" is not "" or "#id": it points at nothing in the document`,
+    };
   }
   const found = elementsWithId(doc, uri.slice(1));
-  if (found.length === 0) return { code: 'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND', reason: `The target of reference ${uri} is missing: it points at no element` };
+  if (found.length === 0)
+    return {
+      code: 'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND',
+      reason: `The target of reference ${uri} is missing: it points at no element`,
+    };
   if (found.length > 1) {
-    return { code: 'ERR_CPIX_SIGNATURE_AMBIGUOUS_REFERENCE', reason: `The target of reference ${uri} is ambiguous: ${found.length} elements carry the id` };
+    return {
+      code: 'ERR_CPIX_SIGNATURE_AMBIGUOUS_REFERENCE',
+      reason: `The target of reference ${uri} is ambiguous: ${found.length} elements carry the id`,
+    };
   }
   const element = found[0]!;
   const path = modelPath(root, element);
@@ -190,7 +242,8 @@ function modelPath(root: Element, element: Element): string | undefined {
 /** The path of a list of the root; undefined for another element, or for a list whose name occurs twice (the model refuses that document). */
 function listPath(root: Element, element: Element): string | undefined {
   const name = element.localName;
-  if (element.namespaceURI !== CPIX_NAMESPACES.cpix || name === null || !Object.hasOwn(CPIX_LIST_ITEMS, name)) return undefined;
+  if (element.namespaceURI !== CPIX_NAMESPACES.cpix || name === null || !Object.hasOwn(CPIX_LIST_ITEMS, name))
+    return undefined;
   return childElements(root, CPIX_NAMESPACES.cpix, name).length === 1 ? `/CPIX/${name}` : undefined;
 }
 
@@ -227,6 +280,10 @@ function firstCertificate(signature: Element): string | undefined {
   return undefined;
 }
 
-function fail(result: CpixSignatureVerification, code: CpixSignatureFailureCode, reason: string): CpixSignatureVerification {
+function fail(
+  result: CpixSignatureVerification,
+  code: CpixSignatureFailureCode,
+  reason: string,
+): CpixSignatureVerification {
   return { ...result, valid: false, code, reason };
 }

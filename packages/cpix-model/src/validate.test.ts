@@ -7,12 +7,18 @@ const B = '53abdba2-f210-43cb-bc90-f18f9a890a02';
 const FAIRPLAY = '94ce86fb-07ff-4f43-adb8-93d2fa968ca2';
 const WIDEVINE = 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed';
 
-const problems = (document: CpixDocument) => validateCpix(document).map(({ code, severity, path }) => ({ code, severity, path }));
+const problems = (document: CpixDocument) =>
+  validateCpix(document).map(({ code, severity, path }) => ({ code, severity, path }));
 
 function withRules(...rules: ContentKeyUsageRule[]): CpixDocument {
   return {
     contentKeyList: { contentKeys: [{ kid: A }, { kid: B }] },
-    contentKeyPeriodList: { contentKeyPeriods: [{ id: 'p1', index: 1 }, { id: 'p2', index: 2 }] },
+    contentKeyPeriodList: {
+      contentKeyPeriods: [
+        { id: 'p1', index: 1 },
+        { id: 'p2', index: 2 },
+      ],
+    },
     contentKeyUsageRuleList: { contentKeyUsageRules: rules },
   };
 }
@@ -26,13 +32,26 @@ describe('validateCpix', () => {
     const document: CpixDocument = {
       contentKeyList: {
         contentKeys: [
-          { id: 'x', kid: A, explicitIV: new Uint8Array(8), commonEncryptionScheme: 'cenc', data: { secret: { plainValue: new Uint8Array(15) } } },
+          {
+            id: 'x',
+            kid: A,
+            explicitIV: new Uint8Array(8),
+            commonEncryptionScheme: 'cenc',
+            data: { secret: { plainValue: new Uint8Array(15) } },
+          },
           { id: 'x', kid: A.toUpperCase(), commonEncryptionScheme: 'abcd', dependsOnKey: B },
         ],
       },
       drmSystemList: {
         drmSystems: [
-          { systemId: FAIRPLAY, kid: A, hlsSignalingData: [{ playlist: 'master', value: new Uint8Array() }, { playlist: 'multiVariant', value: new Uint8Array() }] },
+          {
+            systemId: FAIRPLAY,
+            kid: A,
+            hlsSignalingData: [
+              { playlist: 'master', value: new Uint8Array() },
+              { playlist: 'multiVariant', value: new Uint8Array() },
+            ],
+          },
           { systemId: FAIRPLAY.toUpperCase(), kid: A },
           { systemId: WIDEVINE, kid: B },
         ],
@@ -47,37 +66,81 @@ describe('validateCpix', () => {
       },
       contentKeyUsageRuleList: {
         contentKeyUsageRules: [
-          { kid: B, keyPeriodFilters: [{ periodId: 'p9' }], videoFilters: [{ minPixels: 10, maxPixels: 5, minFps: 60, maxFps: 30 }], bitrateFilters: [{}], audioFilters: [{ minChannels: 6, maxChannels: 2 }] },
+          {
+            kid: B,
+            keyPeriodFilters: [{ periodId: 'p9' }],
+            videoFilters: [{ minPixels: 10, maxPixels: 5, minFps: 60, maxFps: 30 }],
+            bitrateFilters: [{}],
+            audioFilters: [{ minChannels: 6, maxChannels: 2 }],
+          },
         ],
       },
     };
     expect(problems(document)).toEqual([
       { code: 'DUPLICATE_ID', severity: 'error', path: '/CPIX/ContentKeyList/ContentKey[2]/@id' },
       { code: 'INVALID_IV_LENGTH', severity: 'error', path: '/CPIX/ContentKeyList/ContentKey[1]/@explicitIV' },
-      { code: 'INVALID_KEY_LENGTH', severity: 'error', path: '/CPIX/ContentKeyList/ContentKey[1]/Data/Secret/PlainValue' },
+      {
+        code: 'INVALID_KEY_LENGTH',
+        severity: 'error',
+        path: '/CPIX/ContentKeyList/ContentKey[1]/Data/Secret/PlainValue',
+      },
       { code: 'DUPLICATE_KID', severity: 'error', path: '/CPIX/ContentKeyList/ContentKey[2]/@kid' },
-      { code: 'UNKNOWN_SCHEME', severity: 'warning', path: '/CPIX/ContentKeyList/ContentKey[2]/@commonEncryptionScheme' },
+      {
+        code: 'UNKNOWN_SCHEME',
+        severity: 'warning',
+        path: '/CPIX/ContentKeyList/ContentKey[2]/@commonEncryptionScheme',
+      },
       { code: 'UNKNOWN_KEY', severity: 'error', path: '/CPIX/ContentKeyList/ContentKey[2]/@dependsOnKey' },
-      { code: 'HLS_PLAYLIST_NOT_UNIQUE', severity: 'error', path: '/CPIX/DRMSystemList/DRMSystem[1]/HLSSignalingData[2]' },
+      {
+        code: 'HLS_PLAYLIST_NOT_UNIQUE',
+        severity: 'error',
+        path: '/CPIX/DRMSystemList/DRMSystem[1]/HLSSignalingData[2]',
+      },
       { code: 'FAIRPLAY_NEEDS_CBCS', severity: 'error', path: '/CPIX/DRMSystemList/DRMSystem[1]' },
       { code: 'DUPLICATE_DRM_SYSTEM', severity: 'error', path: '/CPIX/DRMSystemList/DRMSystem[2]' },
       { code: 'FAIRPLAY_NEEDS_CBCS', severity: 'error', path: '/CPIX/DRMSystemList/DRMSystem[2]' },
       { code: 'UNKNOWN_KEY', severity: 'error', path: '/CPIX/DRMSystemList/DRMSystem[3]/@kid' },
-      { code: 'DUPLICATE_PERIOD_INDEX', severity: 'error', path: '/CPIX/ContentKeyPeriodList/ContentKeyPeriod[2]/@index' },
+      {
+        code: 'DUPLICATE_PERIOD_INDEX',
+        severity: 'error',
+        path: '/CPIX/ContentKeyPeriodList/ContentKeyPeriod[2]/@index',
+      },
       { code: 'INVALID_PERIOD', severity: 'error', path: '/CPIX/ContentKeyPeriodList/ContentKeyPeriod[3]' },
       { code: 'INVALID_PERIOD', severity: 'error', path: '/CPIX/ContentKeyPeriodList/ContentKeyPeriod[4]' },
       { code: 'PERIOD_OVERLAP', severity: 'error', path: '/CPIX/ContentKeyPeriodList/ContentKeyPeriod[2]' },
       { code: 'UNKNOWN_KEY', severity: 'error', path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/@kid' },
-      { code: 'UNKNOWN_PERIOD', severity: 'error', path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/KeyPeriodFilter[1]/@periodId' },
-      { code: 'FILTER_BOUNDS', severity: 'error', path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/VideoFilter[1]' },
-      { code: 'FILTER_BOUNDS', severity: 'error', path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/VideoFilter[1]' },
-      { code: 'FILTER_BOUNDS', severity: 'error', path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/AudioFilter[1]' },
-      { code: 'EMPTY_BITRATE_FILTER', severity: 'error', path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/BitrateFilter[1]' },
+      {
+        code: 'UNKNOWN_PERIOD',
+        severity: 'error',
+        path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/KeyPeriodFilter[1]/@periodId',
+      },
+      {
+        code: 'FILTER_BOUNDS',
+        severity: 'error',
+        path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/VideoFilter[1]',
+      },
+      {
+        code: 'FILTER_BOUNDS',
+        severity: 'error',
+        path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/VideoFilter[1]',
+      },
+      {
+        code: 'FILTER_BOUNDS',
+        severity: 'error',
+        path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/AudioFilter[1]',
+      },
+      {
+        code: 'EMPTY_BITRATE_FILTER',
+        severity: 'error',
+        path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[1]/BitrateFilter[1]',
+      },
     ]);
   });
 
   it('answers a non-model object with a CpixError', () => {
-    expect(() => validateCpix({ contentKeyList: { contentKeys: [null] } } as unknown as CpixDocument)).toThrowError(expect.objectContaining({ code: 'ERR_CPIX_INVALID_DOCUMENT' }) as Error);
+    expect(() => validateCpix({ contentKeyList: { contentKeys: [null] } } as unknown as CpixDocument)).toThrowError(
+      expect.objectContaining({ code: 'ERR_CPIX_INVALID_DOCUMENT' }) as Error,
+    );
   });
 
   it('checks encrypted value and MAC lengths against the MAC algorithm', () => {
@@ -86,16 +149,30 @@ describe('validateCpix', () => {
     secret.valueMac = new Uint8Array(32);
     secret.encryptedValue!.cipherValue = new Uint8Array(32);
     expect(problems(document)).toEqual([
-      { code: 'INVALID_KEY_LENGTH', severity: 'error', path: '/CPIX/ContentKeyList/ContentKey[1]/Data/Secret/EncryptedValue' },
-      { code: 'INVALID_MAC_LENGTH', severity: 'error', path: '/CPIX/ContentKeyList/ContentKey[1]/Data/Secret/ValueMAC' },
+      {
+        code: 'INVALID_KEY_LENGTH',
+        severity: 'error',
+        path: '/CPIX/ContentKeyList/ContentKey[1]/Data/Secret/EncryptedValue',
+      },
+      {
+        code: 'INVALID_MAC_LENGTH',
+        severity: 'error',
+        path: '/CPIX/ContentKeyList/ContentKey[1]/Data/Secret/ValueMAC',
+      },
     ]);
   });
 
   describe('overlapping usage rules', () => {
-    const overlap = (...rules: ContentKeyUsageRule[]) => problems(withRules(...rules)).filter((p) => p.code === 'RULES_OVERLAP');
+    const overlap = (...rules: ContentKeyUsageRule[]) =>
+      problems(withRules(...rules)).filter((p) => p.code === 'RULES_OVERLAP');
 
     it('warns when rules for different keys can match the same track', () => {
-      expect(overlap({ kid: A, videoFilters: [{ maxPixels: 2_073_600 }] }, { kid: B, videoFilters: [{ minPixels: 2_073_600 }] })).toEqual([
+      expect(
+        overlap(
+          { kid: A, videoFilters: [{ maxPixels: 2_073_600 }] },
+          { kid: B, videoFilters: [{ minPixels: 2_073_600 }] },
+        ),
+      ).toEqual([
         { code: 'RULES_OVERLAP', severity: 'warning', path: '/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[2]' },
       ]);
       expect(overlap({ kid: A }, { kid: B, bitrateFilters: [{ minBitrate: 1 }] })).toHaveLength(1);
@@ -103,12 +180,25 @@ describe('validateCpix', () => {
 
     it('stays quiet for the same key, or rules that cannot meet', () => {
       expect(overlap({ kid: A, videoFilters: [{ maxPixels: 100 }] }, { kid: A })).toEqual([]);
-      expect(overlap({ kid: A, videoFilters: [{ maxPixels: 2_073_599 }] }, { kid: B, videoFilters: [{ minPixels: 2_073_600 }] })).toEqual([]);
+      expect(
+        overlap(
+          { kid: A, videoFilters: [{ maxPixels: 2_073_599 }] },
+          { kid: B, videoFilters: [{ minPixels: 2_073_600 }] },
+        ),
+      ).toEqual([]);
       expect(overlap({ kid: A, videoFilters: [{}] }, { kid: B, audioFilters: [{}] })).toEqual([]);
-      expect(overlap({ kid: A, videoFilters: [{ maxFps: 30 }] }, { kid: B, videoFilters: [{ minFps: 30 }] })).toEqual([]);
-      expect(overlap({ kid: A, videoFilters: [{ hdr: true }] }, { kid: B, videoFilters: [{ hdr: false }] })).toEqual([]);
-      expect(overlap({ kid: A, keyPeriodFilters: [{ periodId: 'p1' }] }, { kid: B, keyPeriodFilters: [{ periodId: 'p2' }] })).toEqual([]);
-      expect(overlap({ kid: A, labelFilters: [{ label: 'sd' }] }, { kid: B, labelFilters: [{ label: 'hd' }] })).toEqual([]);
+      expect(overlap({ kid: A, videoFilters: [{ maxFps: 30 }] }, { kid: B, videoFilters: [{ minFps: 30 }] })).toEqual(
+        [],
+      );
+      expect(overlap({ kid: A, videoFilters: [{ hdr: true }] }, { kid: B, videoFilters: [{ hdr: false }] })).toEqual(
+        [],
+      );
+      expect(
+        overlap({ kid: A, keyPeriodFilters: [{ periodId: 'p1' }] }, { kid: B, keyPeriodFilters: [{ periodId: 'p2' }] }),
+      ).toEqual([]);
+      expect(overlap({ kid: A, labelFilters: [{ label: 'sd' }] }, { kid: B, labelFilters: [{ label: 'hd' }] })).toEqual(
+        [],
+      );
     });
   });
 });

@@ -73,24 +73,41 @@ function collectProblems(document: CpixDocument): CpixProblem[] {
     const path = `${keysPath}[${index + 1}]`;
     const kid = key.kid.toLowerCase();
     const first = kids.get(kid);
-    if (first !== undefined) error('DUPLICATE_KID', `${path}/@kid`, `KID ${key.kid} is already used by ContentKey[${first + 1}]`);
+    if (first !== undefined)
+      error('DUPLICATE_KID', `${path}/@kid`, `KID ${key.kid} is already used by ContentKey[${first + 1}]`);
     else kids.set(kid, index);
     if (key.explicitIV !== undefined && key.explicitIV.length !== 16) {
       error('INVALID_IV_LENGTH', `${path}/@explicitIV`, `explicitIV is ${key.explicitIV.length} bytes, not 16`);
     }
     const secret = key.data?.secret;
     if (secret?.plainValue !== undefined && secret.plainValue.length !== 16) {
-      error('INVALID_KEY_LENGTH', `${path}/Data/Secret/PlainValue`, `Content key is ${secret.plainValue.length} bytes, not 16`);
+      error(
+        'INVALID_KEY_LENGTH',
+        `${path}/Data/Secret/PlainValue`,
+        `Content key is ${secret.plainValue.length} bytes, not 16`,
+      );
     }
     // AES-256-CBC of a 16-byte key with PKCS#7 padding is 32 bytes, after the 16-byte IV.
     if (secret?.encryptedValue !== undefined && secret.encryptedValue.cipherValue.length !== 48) {
-      error('INVALID_KEY_LENGTH', `${path}/Data/Secret/EncryptedValue`, `Encrypted content key is ${secret.encryptedValue.cipherValue.length} bytes, not 48 (IV and two blocks)`);
+      error(
+        'INVALID_KEY_LENGTH',
+        `${path}/Data/Secret/EncryptedValue`,
+        `Encrypted content key is ${secret.encryptedValue.cipherValue.length} bytes, not 48 (IV and two blocks)`,
+      );
     }
     if (secret?.valueMac !== undefined && macLength !== undefined && secret.valueMac.length !== macLength) {
-      error('INVALID_MAC_LENGTH', `${path}/Data/Secret/ValueMAC`, `ValueMAC is ${secret.valueMac.length} bytes, not ${macLength}`);
+      error(
+        'INVALID_MAC_LENGTH',
+        `${path}/Data/Secret/ValueMAC`,
+        `ValueMAC is ${secret.valueMac.length} bytes, not ${macLength}`,
+      );
     }
     if (key.commonEncryptionScheme !== undefined && !SCHEMES.has(key.commonEncryptionScheme)) {
-      warning('UNKNOWN_SCHEME', `${path}/@commonEncryptionScheme`, `Unknown encryption scheme "${key.commonEncryptionScheme}"`);
+      warning(
+        'UNKNOWN_SCHEME',
+        `${path}/@commonEncryptionScheme`,
+        `Unknown encryption scheme "${key.commonEncryptionScheme}"`,
+      );
     }
     if (key.dependsOnKey !== undefined && !hasKey(document, key.dependsOnKey)) {
       error('UNKNOWN_KEY', `${path}/@dependsOnKey`, `dependsOnKey ${key.dependsOnKey} is not in the ContentKeyList`);
@@ -100,7 +117,11 @@ function collectProblems(document: CpixDocument): CpixProblem[] {
   document.deliveryDataList?.deliveryData.forEach((data, index) => {
     data.documentKeys.forEach((documentKey, keyIndex) => {
       if (documentKey.encryptsKey !== undefined && !hasKey(document, documentKey.encryptsKey)) {
-        error('UNKNOWN_KEY', `/CPIX/DeliveryDataList/DeliveryData[${index + 1}]/DocumentKey[${keyIndex + 1}]/@encryptsKey`, `encryptsKey ${documentKey.encryptsKey} is not in the ContentKeyList`);
+        error(
+          'UNKNOWN_KEY',
+          `/CPIX/DeliveryDataList/DeliveryData[${index + 1}]/DocumentKey[${keyIndex + 1}]/@encryptsKey`,
+          `encryptsKey ${documentKey.encryptsKey} is not in the ContentKeyList`,
+        );
       }
     });
   });
@@ -119,7 +140,8 @@ function hasKey(document: CpixDocument, kid: string): boolean {
 }
 
 function macLengthOf(document: CpixDocument): number | undefined {
-  const algorithm = document.deliveryDataList?.deliveryData.find((data) => data.macMethod !== undefined)?.macMethod?.algorithm;
+  const algorithm = document.deliveryDataList?.deliveryData.find((data) => data.macMethod !== undefined)?.macMethod
+    ?.algorithm;
   return algorithm === undefined ? undefined : MAC_LENGTHS[algorithm];
 }
 
@@ -136,9 +158,24 @@ function checkIds(document: CpixDocument, error: Report): void {
     ['DeliveryDataList', 'DeliveryData', document.deliveryDataList, document.deliveryDataList?.deliveryData],
     ['ContentKeyList', 'ContentKey', document.contentKeyList, document.contentKeyList?.contentKeys],
     ['DRMSystemList', 'DRMSystem', document.drmSystemList, document.drmSystemList?.drmSystems],
-    ['ContentKeyPeriodList', 'ContentKeyPeriod', document.contentKeyPeriodList, document.contentKeyPeriodList?.contentKeyPeriods],
-    ['ContentKeyUsageRuleList', 'ContentKeyUsageRule', document.contentKeyUsageRuleList, document.contentKeyUsageRuleList?.contentKeyUsageRules],
-    ['UpdateHistoryItemList', 'UpdateHistoryItem', document.updateHistoryItemList, document.updateHistoryItemList?.updateHistoryItems],
+    [
+      'ContentKeyPeriodList',
+      'ContentKeyPeriod',
+      document.contentKeyPeriodList,
+      document.contentKeyPeriodList?.contentKeyPeriods,
+    ],
+    [
+      'ContentKeyUsageRuleList',
+      'ContentKeyUsageRule',
+      document.contentKeyUsageRuleList,
+      document.contentKeyUsageRuleList?.contentKeyUsageRules,
+    ],
+    [
+      'UpdateHistoryItemList',
+      'UpdateHistoryItem',
+      document.updateHistoryItemList,
+      document.updateHistoryItemList?.updateHistoryItems,
+    ],
   ] as const;
   for (const [listName, itemName, list, items] of lists) {
     if (list === undefined) continue;
@@ -156,20 +193,44 @@ function checkDrmSystems(document: CpixDocument, error: Report): void {
     const path = `/CPIX/DRMSystemList/DRMSystem[${index + 1}]`;
     const pair = `${system.systemId.toLowerCase()} ${system.kid.toLowerCase()}`;
     const first = pairs.get(pair);
-    if (first !== undefined) error('DUPLICATE_DRM_SYSTEM', path, `DRMSystem for system ${system.systemId} and KID ${system.kid} repeats DRMSystem[${first + 1}]`);
+    if (first !== undefined)
+      error(
+        'DUPLICATE_DRM_SYSTEM',
+        path,
+        `DRMSystem for system ${system.systemId} and KID ${system.kid} repeats DRMSystem[${first + 1}]`,
+      );
     else pairs.set(pair, index);
     const key = keyList?.contentKeys.find((k) => k.kid.toLowerCase() === system.kid.toLowerCase());
-    if (keyList !== undefined && key === undefined) error('UNKNOWN_KEY', `${path}/@kid`, `KID ${system.kid} is not in the ContentKeyList`);
+    if (keyList !== undefined && key === undefined)
+      error('UNKNOWN_KEY', `${path}/@kid`, `KID ${system.kid} is not in the ContentKeyList`);
     const playlists = new Set<string>();
     const signaling = system.hlsSignalingData ?? [];
-    if (signaling.length > 2) error('HLS_PLAYLIST_NOT_UNIQUE', `${path}/HLSSignalingData[3]`, 'A DRMSystem has at most two HLSSignalingData (media and multi-variant)');
+    if (signaling.length > 2)
+      error(
+        'HLS_PLAYLIST_NOT_UNIQUE',
+        `${path}/HLSSignalingData[3]`,
+        'A DRMSystem has at most two HLSSignalingData (media and multi-variant)',
+      );
     signaling.forEach((item, itemIndex) => {
       const playlist = item.playlist === 'multiVariant' ? 'master' : (item.playlist ?? 'media');
-      if (playlists.has(playlist)) error('HLS_PLAYLIST_NOT_UNIQUE', `${path}/HLSSignalingData[${itemIndex + 1}]`, `Two HLSSignalingData for the ${playlist} playlist`);
+      if (playlists.has(playlist))
+        error(
+          'HLS_PLAYLIST_NOT_UNIQUE',
+          `${path}/HLSSignalingData[${itemIndex + 1}]`,
+          `Two HLSSignalingData for the ${playlist} playlist`,
+        );
       playlists.add(playlist);
     });
-    if (system.systemId.toLowerCase() === FAIRPLAY && key?.commonEncryptionScheme !== undefined && key.commonEncryptionScheme !== 'cbcs') {
-      error('FAIRPLAY_NEEDS_CBCS', path, `FairPlay signalling for KID ${system.kid}, whose commonEncryptionScheme is ${key.commonEncryptionScheme}, not cbcs`);
+    if (
+      system.systemId.toLowerCase() === FAIRPLAY &&
+      key?.commonEncryptionScheme !== undefined &&
+      key.commonEncryptionScheme !== 'cbcs'
+    ) {
+      error(
+        'FAIRPLAY_NEEDS_CBCS',
+        path,
+        `FairPlay signalling for KID ${system.kid}, whose commonEncryptionScheme is ${key.commonEncryptionScheme}, not cbcs`,
+      );
     }
   });
 }
@@ -182,7 +243,12 @@ function checkPeriods(document: CpixDocument, error: Report): void {
     const path = `/CPIX/ContentKeyPeriodList/ContentKeyPeriod[${index + 1}]`;
     if (period.index !== undefined) {
       const first = indexes.get(period.index);
-      if (first !== undefined) error('DUPLICATE_PERIOD_INDEX', `${path}/@index`, `Period index ${period.index} repeats ContentKeyPeriod[${first + 1}]`);
+      if (first !== undefined)
+        error(
+          'DUPLICATE_PERIOD_INDEX',
+          `${path}/@index`,
+          `Period index ${period.index} repeats ContentKeyPeriod[${first + 1}]`,
+        );
       else indexes.set(period.index, index);
     }
     const start = period.start === undefined ? undefined : Date.parse(period.start);
@@ -205,7 +271,11 @@ function checkPeriods(document: CpixDocument, error: Report): void {
     const previous = timed[i - 1]!;
     const current = timed[i]!;
     if (current.start < previous.end) {
-      error('PERIOD_OVERLAP', `/CPIX/ContentKeyPeriodList/ContentKeyPeriod[${current.index + 1}]`, `Period overlaps ContentKeyPeriod[${previous.index + 1}]`);
+      error(
+        'PERIOD_OVERLAP',
+        `/CPIX/ContentKeyPeriodList/ContentKeyPeriod[${current.index + 1}]`,
+        `Period overlaps ContentKeyPeriod[${previous.index + 1}]`,
+      );
     }
   }
 }
@@ -215,9 +285,15 @@ function checkRules(document: CpixDocument, error: Report, warning: Report): voi
   const periodIds = new Set((document.contentKeyPeriodList?.contentKeyPeriods ?? []).map((period) => period.id));
   rules.forEach((rule, index) => {
     const path = `/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[${index + 1}]`;
-    if (document.contentKeyList !== undefined && !hasKey(document, rule.kid)) error('UNKNOWN_KEY', `${path}/@kid`, `KID ${rule.kid} is not in the ContentKeyList`);
+    if (document.contentKeyList !== undefined && !hasKey(document, rule.kid))
+      error('UNKNOWN_KEY', `${path}/@kid`, `KID ${rule.kid} is not in the ContentKeyList`);
     rule.keyPeriodFilters?.forEach((filter, i) => {
-      if (!periodIds.has(filter.periodId)) error('UNKNOWN_PERIOD', `${path}/KeyPeriodFilter[${i + 1}]/@periodId`, `Period "${filter.periodId}" is not in the ContentKeyPeriodList`);
+      if (!periodIds.has(filter.periodId))
+        error(
+          'UNKNOWN_PERIOD',
+          `${path}/KeyPeriodFilter[${i + 1}]/@periodId`,
+          `Period "${filter.periodId}" is not in the ContentKeyPeriodList`,
+        );
     });
     rule.videoFilters?.forEach((filter, i) => {
       const filterPath = `${path}/VideoFilter[${i + 1}]`;
@@ -225,11 +301,12 @@ function checkRules(document: CpixDocument, error: Report, warning: Report): voi
       checkBounds(filter.minFps, filter.maxFps, filterPath, 'Fps', error);
     });
     rule.audioFilters?.forEach((filter, i) => {
-    checkBounds(filter.minChannels, filter.maxChannels, `${path}/AudioFilter[${i + 1}]`, 'Channels', error);
-  });
+      checkBounds(filter.minChannels, filter.maxChannels, `${path}/AudioFilter[${i + 1}]`, 'Channels', error);
+    });
     rule.bitrateFilters?.forEach((filter, i) => {
       const filterPath = `${path}/BitrateFilter[${i + 1}]`;
-      if (filter.minBitrate === undefined && filter.maxBitrate === undefined) error('EMPTY_BITRATE_FILTER', filterPath, 'A BitrateFilter needs minBitrate, maxBitrate or both');
+      if (filter.minBitrate === undefined && filter.maxBitrate === undefined)
+        error('EMPTY_BITRATE_FILTER', filterPath, 'A BitrateFilter needs minBitrate, maxBitrate or both');
       checkBounds(filter.minBitrate, filter.maxBitrate, filterPath, 'Bitrate', error);
     });
   });
@@ -238,13 +315,24 @@ function checkRules(document: CpixDocument, error: Report, warning: Report): voi
       const ruleA = rules[a]!;
       const ruleB = rules[b]!;
       if (ruleA.kid.toLowerCase() === ruleB.kid.toLowerCase() || !rulesOverlap(ruleA, ruleB)) continue;
-      warning('RULES_OVERLAP', `/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[${b + 1}]`, `Rule for KID ${ruleB.kid} can match the same tracks as ContentKeyUsageRule[${a + 1}] for KID ${ruleA.kid}`);
+      warning(
+        'RULES_OVERLAP',
+        `/CPIX/ContentKeyUsageRuleList/ContentKeyUsageRule[${b + 1}]`,
+        `Rule for KID ${ruleB.kid} can match the same tracks as ContentKeyUsageRule[${a + 1}] for KID ${ruleA.kid}`,
+      );
     }
   }
 }
 
-function checkBounds(min: number | undefined, max: number | undefined, path: string, name: string, error: Report): void {
-  if (min !== undefined && max !== undefined && min > max) error('FILTER_BOUNDS', path, `min${name} ${min} is greater than max${name} ${max}`);
+function checkBounds(
+  min: number | undefined,
+  max: number | undefined,
+  path: string,
+  name: string,
+  error: Report,
+): void {
+  if (min !== undefined && max !== undefined && min > max)
+    error('FILTER_BOUNDS', path, `min${name} ${min} is greater than max${name} ${max}`);
 }
 
 /**
@@ -259,15 +347,23 @@ function rulesOverlap(a: ContentKeyUsageRule, b: ContentKeyUsageRule): boolean {
   if (!((video(a) && video(b)) || (audio(a) && audio(b)))) return false;
   return (
     anyPair(a.videoFilters, b.videoFilters, videoFiltersOverlap) &&
-    anyPair(a.audioFilters, b.audioFilters, (x, y) => closedOverlap(x.minChannels, x.maxChannels, y.minChannels, y.maxChannels)) &&
-    anyPair(a.bitrateFilters, b.bitrateFilters, (x, y) => closedOverlap(x.minBitrate, x.maxBitrate, y.minBitrate, y.maxBitrate)) &&
+    anyPair(a.audioFilters, b.audioFilters, (x, y) =>
+      closedOverlap(x.minChannels, x.maxChannels, y.minChannels, y.maxChannels),
+    ) &&
+    anyPair(a.bitrateFilters, b.bitrateFilters, (x, y) =>
+      closedOverlap(x.minBitrate, x.maxBitrate, y.minBitrate, y.maxBitrate),
+    ) &&
     anyPair(a.labelFilters, b.labelFilters, (x, y) => x.label === y.label) &&
     anyPair(a.keyPeriodFilters, b.keyPeriodFilters, (x, y) => x.periodId === y.periodId)
   );
 }
 
 /** True when either side has no filter of the type (it matches everything), or some pair overlaps. */
-function anyPair<T>(left: readonly T[] | undefined, right: readonly T[] | undefined, overlap: (x: T, y: T) => boolean): boolean {
+function anyPair<T>(
+  left: readonly T[] | undefined,
+  right: readonly T[] | undefined,
+  overlap: (x: T, y: T) => boolean,
+): boolean {
   if (left === undefined || left.length === 0 || right === undefined || right.length === 0) return true;
   return left.some((x) => right.some((y) => overlap(x, y)));
 }
@@ -281,6 +377,14 @@ function videoFiltersOverlap(x: VideoFilter, y: VideoFilter): boolean {
   return low < high;
 }
 
-function closedOverlap(minA: number | undefined, maxA: number | undefined, minB: number | undefined, maxB: number | undefined): boolean {
-  return Math.max(minA ?? Number.NEGATIVE_INFINITY, minB ?? Number.NEGATIVE_INFINITY) <= Math.min(maxA ?? Number.POSITIVE_INFINITY, maxB ?? Number.POSITIVE_INFINITY);
+function closedOverlap(
+  minA: number | undefined,
+  maxA: number | undefined,
+  minB: number | undefined,
+  maxB: number | undefined,
+): boolean {
+  return (
+    Math.max(minA ?? Number.NEGATIVE_INFINITY, minB ?? Number.NEGATIVE_INFINITY) <=
+    Math.min(maxA ?? Number.POSITIVE_INFINITY, maxB ?? Number.POSITIVE_INFINITY)
+  );
 }

@@ -1,8 +1,6 @@
 /** Escapes a string for a double-quoted XML attribute value. */
 export function escapeAttribute(value: string): string {
-  return /[&<"\t\n\r]/.test(value)
-    ? value.replace(/[&<"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c]!)
-    : value;
+  return /[&<"\t\n\r]/.test(value) ? value.replace(/[&<"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c]!) : value;
 }
 
 /** Escapes a string for XML character data. */

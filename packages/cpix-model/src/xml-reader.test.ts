@@ -18,11 +18,15 @@ describe('readXml', () => {
     expect(message(`<r${names(3)} a1="x"/>`)).toBe('Duplicate attribute a1 at line 1, column 28');
     expect(message(`<r${names(20)} a3="x"/>`)).toMatch(/^Duplicate attribute a3 /);
     expect(message(`<r${names(20)} a17="x"/>`)).toMatch(/^Duplicate attribute a17 /);
-    expect(readXml(`<r${names(20)}/>`, LIMITS).attributes.map((a) => a.value)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+    expect(readXml(`<r${names(20)}/>`, LIMITS).attributes.map((a) => a.value)).toEqual(
+      Array.from({ length: 20 }, (_, i) => String(i)),
+    );
   });
 
   it('reads an XML declaration only at the very start', () => {
-    expect(message('<?pi x?><?xml version="1.0"?><r/>')).toBe('An XML declaration is allowed only at the start of the document at line 1, column 9');
+    expect(message('<?pi x?><?xml version="1.0"?><r/>')).toBe(
+      'An XML declaration is allowed only at the start of the document at line 1, column 9',
+    );
     expect(message('<r/>\n<?XML version="1.0"?>')).toMatch(/^An XML declaration is allowed only at the start/);
     expect(readXml('<?xml version="1.0"?><r/>', LIMITS).localName).toBe('r');
     expect(readXml('<?xml-stylesheet href="a"?><r/>', LIMITS).localName).toBe('r');
@@ -61,18 +65,26 @@ describe('readXml', () => {
   });
 
   it('scopes declarations to their element: siblings and later elements do not see them, inner ones shadow outer ones', () => {
-    const root = readXml('<r xmlns:p="urn:outer"><a xmlns:p="urn:inner" p:x="1"><p:b/></a><p:c/><d xmlns:q="urn:q"/><e/></r>', LIMITS);
+    const root = readXml(
+      '<r xmlns:p="urn:outer"><a xmlns:p="urn:inner" p:x="1"><p:b/></a><p:c/><d xmlns:q="urn:q"/><e/></r>',
+      LIMITS,
+    );
     const [a, c] = root.children;
     expect(a!.attributes[0]!.namespace).toBe('urn:inner');
     expect(a!.children[0]!.namespace).toBe('urn:inner');
     expect(c!.namespace).toBe('urn:outer');
     expect(message('<r><d xmlns:q="urn:q"/><q:e/></r>')).toMatch(/^Unbound prefix q: /);
-    expect(readXml('<r xmlns="urn:d"><a xmlns=""><b/></a><c/></r>', LIMITS).children.map((child) => child.namespace)).toEqual([undefined, 'urn:d']);
+    expect(
+      readXml('<r xmlns="urn:d"><a xmlns=""><b/></a><c/></r>', LIMITS).children.map((child) => child.namespace),
+    ).toEqual([undefined, 'urn:d']);
   });
 
   it(`refuses more than ${MAX_DECLARATIONS_PER_ELEMENT} declarations on one element`, () => {
-    const declarations = (count: number) => Array.from({ length: count }, (_, i) => ` xmlns:p${i}="urn:p${i}"`).join('');
-    expect(readXml(`<r${declarations(MAX_DECLARATIONS_PER_ELEMENT)}/>`, LIMITS).declarations).toBe(MAX_DECLARATIONS_PER_ELEMENT);
+    const declarations = (count: number) =>
+      Array.from({ length: count }, (_, i) => ` xmlns:p${i}="urn:p${i}"`).join('');
+    expect(readXml(`<r${declarations(MAX_DECLARATIONS_PER_ELEMENT)}/>`, LIMITS).declarations).toBe(
+      MAX_DECLARATIONS_PER_ELEMENT,
+    );
     expect(() => readXml(`<r${declarations(MAX_DECLARATIONS_PER_ELEMENT + 1)}/>`, LIMITS)).toThrow(
       expect.objectContaining({ code: 'ERR_CPIX_TOO_LARGE' }),
     );
@@ -81,10 +93,12 @@ describe('readXml', () => {
   it(`refuses more than ${MAX_DECLARATIONS_PER_DOCUMENT} declarations in one document`, () => {
     const element = (d: number) => `<e${Array.from({ length: 128 }, (_, i) => ` xmlns:p${d}x${i}="u"`).join('')}/>`;
     const count = MAX_DECLARATIONS_PER_DOCUMENT / 128;
-    expect(readXml(`<r>${Array.from({ length: count }, (_, d) => element(d)).join('')}</r>`, LIMITS).children).toHaveLength(count);
-    expect(() => readXml(`<r xmlns:q="u">${Array.from({ length: count }, (_, d) => element(d)).join('')}</r>`, LIMITS)).toThrow(
-      expect.objectContaining({ code: 'ERR_CPIX_TOO_LARGE' }),
-    );
+    expect(
+      readXml(`<r>${Array.from({ length: count }, (_, d) => element(d)).join('')}</r>`, LIMITS).children,
+    ).toHaveLength(count);
+    expect(() =>
+      readXml(`<r xmlns:q="u">${Array.from({ length: count }, (_, d) => element(d)).join('')}</r>`, LIMITS),
+    ).toThrow(expect.objectContaining({ code: 'ERR_CPIX_TOO_LARGE' }));
   });
 
   it('reads many declarations and prefixed names in linear time (a chain walk per lookup is quadratic)', () => {
@@ -111,5 +125,4 @@ describe('readXml', () => {
     expect(innermost.children.at(-1)!.attributes.at(-1)!.namespace).toBe(`u${299 % depth}x${width - 1}`);
     expect(seconds).toBeLessThan(1);
   });
-
 });

@@ -113,7 +113,8 @@ function decodeEntities(raw: string, source: string, offset: number): string {
   if (raw.replace(ENTITY, '').includes('&')) throw malformed('Bare "&" (not an entity reference)', source, offset);
   return raw.replace(ENTITY, (match, body: string) => {
     if (body.charCodeAt(0) === 35 /* # */) {
-      const code = body.charCodeAt(1) === 120 /* x */ ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
+      const code =
+        body.charCodeAt(1) === 120 /* x */ ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
       if (!Number.isSafeInteger(code) || code > 0x10ffff || code === 0 || (code >= 0xd800 && code <= 0xdfff)) {
         throw malformed(`Invalid character reference ${match}`, source, offset);
       }
@@ -286,7 +287,10 @@ export function normalizeLineEnds(text: string): string {
  */
 export function readXml(source: string, limits: XmlLimits, knownNamespaces: readonly string[] = []): XmlElement {
   if (source.length > limits.maxLength) {
-    throw new CpixError('ERR_CPIX_TOO_LARGE', `Document of ${source.length} characters exceeds the limit of ${limits.maxLength}`);
+    throw new CpixError(
+      'ERR_CPIX_TOO_LARGE',
+      `Document of ${source.length} characters exceeds the limit of ${limits.maxLength}`,
+    );
   }
   // The open elements, and their qualified names for matching end tags.
   const stack: XmlElement[] = [];
@@ -349,7 +353,12 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
       const openName = openNames.pop();
       const endNameEnd = lt + 2 + (openName?.length ?? 0);
       // The name of the open element, and no longer name: the end tag matches (no scan needed).
-      if (open === undefined || openName === undefined || !source.startsWith(openName, lt + 2) || isNameCharacter(source.charCodeAt(endNameEnd))) {
+      if (
+        open === undefined ||
+        openName === undefined ||
+        !source.startsWith(openName, lt + 2) ||
+        isNameCharacter(source.charCodeAt(endNameEnd))
+      ) {
         throw endTagMismatch(source, lt, openName);
       }
       const endClose = skipWhitespace(source, endNameEnd);
@@ -402,10 +411,16 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
       if (!attributeNames.add(attributeName)) throw malformed(`Duplicate attribute ${attributeName}`, source, p);
       const declaring = attributeName === 'xmlns' || attributeName.startsWith('xmlns:');
       if (declaring && declarations === MAX_DECLARATIONS_PER_ELEMENT) {
-        throw new CpixError('ERR_CPIX_TOO_LARGE', `<${qname}> declares more than ${MAX_DECLARATIONS_PER_ELEMENT} namespaces`);
+        throw new CpixError(
+          'ERR_CPIX_TOO_LARGE',
+          `<${qname}> declares more than ${MAX_DECLARATIONS_PER_ELEMENT} namespaces`,
+        );
       }
       if (declaring && declarationCount === MAX_DECLARATIONS_PER_DOCUMENT) {
-        throw new CpixError('ERR_CPIX_TOO_LARGE', `The document declares more than ${MAX_DECLARATIONS_PER_DOCUMENT} namespaces`);
+        throw new CpixError(
+          'ERR_CPIX_TOO_LARGE',
+          `The document declares more than ${MAX_DECLARATIONS_PER_DOCUMENT} namespaces`,
+        );
       }
       if (attributeName === 'xmlns') {
         checkDeclaration('', value, source, p);
@@ -466,7 +481,8 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
     i = p;
   }
   if (root === undefined) throw malformed('No root element', source, 0);
-  if (stack.length !== 0) throw malformed(`Element <${stack[stack.length - 1]!.localName}> is not closed`, source, length);
+  if (stack.length !== 0)
+    throw malformed(`Element <${stack[stack.length - 1]!.localName}> is not closed`, source, length);
   return root;
 }
 
@@ -535,7 +551,11 @@ export function rawElementXml(source: string, element: XmlElement, scope: 'used'
   // Outermost first, as the ancestors declared them.
   inherited.sort((a, b) => a.declaredAt - b.declaredAt);
   let declarations = inherited
-    .map((binding) => (binding.prefix === '' ? ` xmlns="${escapeAttribute(binding.uri)}"` : ` xmlns:${binding.prefix}="${escapeAttribute(binding.uri)}"`))
+    .map((binding) =>
+      binding.prefix === ''
+        ? ` xmlns="${escapeAttribute(binding.uri)}"`
+        : ` xmlns:${binding.prefix}="${escapeAttribute(binding.uri)}"`,
+    )
     .join('');
   if (!declared.has('') && (wanted === undefined || wanted.has(''))) declarations += ' xmlns=""';
   return source.slice(element.start, element.nameEnd) + declarations + source.slice(element.nameEnd, element.end);

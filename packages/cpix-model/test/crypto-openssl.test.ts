@@ -19,23 +19,34 @@ beforeAll(() => {
 }, 120_000);
 
 const RECIPIENTS = ['recipient1', 'recipient2', 'recipient3'];
-const KIDS = ['98ee5596-cd3e-a20d-163a-e382420c6eff', '53abdba2-f210-43cb-bc90-f18f9a890a02', 'af1ed63c-5784-460b-9e51-309dd47b7d9c'];
+const KIDS = [
+  '98ee5596-cd3e-a20d-163a-e382420c6eff',
+  '53abdba2-f210-43cb-bc90-f18f9a890a02',
+  'af1ed63c-5784-460b-9e51-309dd47b7d9c',
+];
 const ALGORITHM = {
   aes256Cbc: 'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
   rsaOaepMgf1p: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
   hmacSha512: 'http://www.w3.org/2001/04/xmldsig-more#hmac-sha512',
 };
 
-const openssl = (args: string[], input?: Uint8Array): Buffer => execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] });
+const openssl = (args: string[], input?: Uint8Array): Buffer =>
+  execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] });
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const OAEP = ['-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha1', '-pkeyopt', 'rsa_mgf1_md:sha1'];
 
-const rsaOaepDecrypt = (recipient: string, wrapped: Uint8Array): Buffer => openssl(['pkeyutl', '-decrypt', '-inkey', join(fx.dir, `${recipient}.key`), ...OAEP], wrapped);
-const rsaOaepEncrypt = (recipient: string, key: Uint8Array): Buffer => openssl(['pkeyutl', '-encrypt', '-certin', '-inkey', join(fx.dir, `${recipient}.pem`), ...OAEP], key);
-const hmacSha512 = (key: Uint8Array, data: Uint8Array): Buffer => openssl(['dgst', '-sha512', '-mac', 'HMAC', '-macopt', `hexkey:${hex(key)}`, '-binary'], data);
+const rsaOaepDecrypt = (recipient: string, wrapped: Uint8Array): Buffer =>
+  openssl(['pkeyutl', '-decrypt', '-inkey', join(fx.dir, `${recipient}.key`), ...OAEP], wrapped);
+const rsaOaepEncrypt = (recipient: string, key: Uint8Array): Buffer =>
+  openssl(['pkeyutl', '-encrypt', '-certin', '-inkey', join(fx.dir, `${recipient}.pem`), ...OAEP], key);
+const hmacSha512 = (key: Uint8Array, data: Uint8Array): Buffer =>
+  openssl(['dgst', '-sha512', '-mac', 'HMAC', '-macopt', `hexkey:${hex(key)}`, '-binary'], data);
 const aesDecrypt = (key: Uint8Array, cipherValue: Uint8Array): Buffer =>
-  openssl(['enc', '-d', '-aes-256-cbc', '-K', hex(key), '-iv', hex(cipherValue.subarray(0, 16))], cipherValue.subarray(16));
+  openssl(
+    ['enc', '-d', '-aes-256-cbc', '-K', hex(key), '-iv', hex(cipherValue.subarray(0, 16))],
+    cipherValue.subarray(16),
+  );
 /** AES-256-CBC as XML-Enc writes it: a fresh IV, then the ciphertext. */
 function aesEncrypt(key: Uint8Array, plaintext: Uint8Array): Buffer {
   const iv = openssl(['rand', '16']);
@@ -46,7 +57,13 @@ function aesEncrypt(key: Uint8Array, plaintext: Uint8Array): Buffer {
 // Reading our XML without our reader.
 
 type Node = Record<string, unknown>;
-const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, isArray: (name) => ['DeliveryData', 'ContentKey'].includes(name) });
+const xmlParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  isArray: (name) => ['DeliveryData', 'ContentKey'].includes(name),
+});
 
 function at(node: unknown, ...path: string[]): Node {
   let current = node as Node;
@@ -60,21 +77,32 @@ function at(node: unknown, ...path: string[]): Node {
 
 /** An `xenc:EncryptedDataType` element's algorithm and CipherValue bytes. */
 function encrypted(node: Node): { algorithm: string; cipherValue: Buffer } {
-  return { algorithm: at(node, 'EncryptionMethod')['@Algorithm'] as string, cipherValue: Buffer.from(String(at(node, 'CipherData').CipherValue), 'base64') };
+  return {
+    algorithm: at(node, 'EncryptionMethod')['@Algorithm'] as string,
+    cipherValue: Buffer.from(String(at(node, 'CipherData').CipherValue), 'base64'),
+  };
 }
 
 function clearDocument(): { document: CpixDocument; keys: Uint8Array[] } {
   const keys = KIDS.map(() => new Uint8Array(randomBytes(16)));
   return {
     keys,
-    document: { contentId: 'movie-1', version: '2.3', contentKeyList: { contentKeys: KIDS.map((kid, index) => ({ kid, data: { secret: { plainValue: keys[index]! } } })) } },
+    document: {
+      contentId: 'movie-1',
+      version: '2.3',
+      contentKeyList: {
+        contentKeys: KIDS.map((kid, index) => ({ kid, data: { secret: { plainValue: keys[index]! } } })),
+      },
+    },
   };
 }
 
 describe('openssl opens what we encrypt', () => {
   it('for three recipients: each unwraps the same document key and MAC key with pkeyutl; every ValueMAC and content key checks out', () => {
     const { document, keys } = clearDocument();
-    const xml = serializeCpix(encryptContentKeys(document, { recipients: RECIPIENTS.map((name) => fx.pem(name)) }), { version: '2.3' });
+    const xml = serializeCpix(encryptContentKeys(document, { recipients: RECIPIENTS.map((name) => fx.pem(name)) }), {
+      version: '2.3',
+    });
     const cpix = at(xmlParser.parse(xml), 'CPIX');
     const deliveryData = at(cpix, 'DeliveryDataList').DeliveryData as Node[];
     expect(deliveryData).toHaveLength(3);
@@ -88,7 +116,10 @@ describe('openssl opens what we encrypt', () => {
       expect(documentKey.algorithm).toBe(ALGORITHM.rsaOaepMgf1p);
       expect(macMethod['@Algorithm']).toBe(ALGORITHM.hmacSha512);
       expect(macKey.algorithm).toBe(ALGORITHM.rsaOaepMgf1p);
-      return { documentKey: rsaOaepDecrypt(name, documentKey.cipherValue), macKey: rsaOaepDecrypt(name, macKey.cipherValue) };
+      return {
+        documentKey: rsaOaepDecrypt(name, documentKey.cipherValue),
+        macKey: rsaOaepDecrypt(name, macKey.cipherValue),
+      };
     });
     const [first] = opened;
     expect(first!.documentKey).toHaveLength(32);
@@ -125,7 +156,10 @@ function encryptedValue(algorithm: string, cipherValue: Uint8Array): string {
  * (key_server_common.py): each with a `pskc:ValueMAC`, the MAC key inside a `pskc:EncryptedValue`
  * in `MACMethod/Key`.
  */
-function opensslDocument({ alterMac = false, form = 'schema' }: { alterMac?: boolean; form?: 'schema' | 'aws' } = {}): { xml: string; keys: Buffer[] } {
+function opensslDocument({ alterMac = false, form = 'schema' }: { alterMac?: boolean; form?: 'schema' | 'aws' } = {}): {
+  xml: string;
+  keys: Buffer[];
+} {
   const documentKey = openssl(['rand', '32']);
   const macKey = openssl(['rand', '64']);
   const keys = KIDS.map(() => openssl(['rand', '16']));
@@ -133,7 +167,8 @@ function opensslDocument({ alterMac = false, form = 'schema' }: { alterMac?: boo
     const certificate = openssl(['x509', '-in', join(fx.dir, `${name}.pem`), '-outform', 'DER']);
     const wrappedDocumentKey = rsaOaepEncrypt(name, documentKey);
     const wrappedMacKey = rsaOaepEncrypt(name, macKey);
-    const valueMac = (value: Uint8Array) => (form === 'aws' ? `<pskc:ValueMAC>${base64(hmacSha512(macKey, value))}</pskc:ValueMAC>` : '');
+    const valueMac = (value: Uint8Array) =>
+      form === 'aws' ? `<pskc:ValueMAC>${base64(hmacSha512(macKey, value))}</pskc:ValueMAC>` : '';
     const macKeyXml =
       form === 'aws'
         ? encryptedValue(ALGORITHM.rsaOaepMgf1p, wrappedMacKey) + valueMac(wrappedMacKey)
@@ -166,10 +201,12 @@ describe('we open what openssl builds', () => {
 
   it.each(RECIPIENTS)('decrypts every content key of a three-recipient document as %s', async (name) => {
     const decrypted = await decryptContentKeys(parseCpix(built.xml).document, { privateKey: fx.key(name) });
-    expect(decrypted.contentKeyList!.contentKeys.map((key) => hex(key.data!.secret!.plainValue!))).toEqual(built.keys.map(hex));
+    expect(decrypted.contentKeyList!.contentKeys.map((key) => hex(key.data!.secret!.plainValue!))).toEqual(
+      built.keys.map(hex),
+    );
   });
 
-  it('reads the form of AWS\'s SPEKE reference server (MAC key inside pskc:EncryptedValue, ValueMACs on the wrapped keys) with a warning, and writes it back in the schema\'s form', async () => {
+  it("reads the form of AWS's SPEKE reference server (MAC key inside pskc:EncryptedValue, ValueMACs on the wrapped keys) with a warning, and writes it back in the schema's form", async () => {
     const aws = opensslDocument({ form: 'aws' });
     const { document, warnings } = parseCpix(aws.xml);
     expect(warnings.filter((warning) => warning.code === 'NESTED_MAC_KEY').map((warning) => warning.path)).toEqual(
@@ -177,17 +214,25 @@ describe('we open what openssl builds', () => {
     );
     for (const name of RECIPIENTS) {
       const decrypted = await decryptContentKeys(document, { privateKey: fx.key(name) });
-      expect(decrypted.contentKeyList!.contentKeys.map((key) => hex(key.data!.secret!.plainValue!))).toEqual(aws.keys.map(hex));
+      expect(decrypted.contentKeyList!.contentKeys.map((key) => hex(key.data!.secret!.plainValue!))).toEqual(
+        aws.keys.map(hex),
+      );
     }
     const rewritten = serializeCpix(document, { version: '2.3' });
-    expect(rewritten).toMatch(/<cpix:Key>\s*<enc:EncryptionMethod Algorithm="http:\/\/www\.w3\.org\/2001\/04\/xmlenc#rsa-oaep-mgf1p"\/>/);
+    expect(rewritten).toMatch(
+      /<cpix:Key>\s*<enc:EncryptionMethod Algorithm="http:\/\/www\.w3\.org\/2001\/04\/xmlenc#rsa-oaep-mgf1p"\/>/,
+    );
     expect(parseCpix(rewritten).warnings).toEqual([]);
-    expect(() => parseCpix(aws.xml, { strict: true })).toThrow(expect.objectContaining({ code: 'ERR_CPIX_NESTED_MAC_KEY' }));
+    expect(() => parseCpix(aws.xml, { strict: true })).toThrow(
+      expect.objectContaining({ code: 'ERR_CPIX_NESTED_MAC_KEY' }),
+    );
   });
 
   it('refuses the document whose ValueMAC was changed with ERR_CPIX_MAC_MISMATCH', async () => {
     const { xml } = opensslDocument({ alterMac: true });
-    await expect(decryptContentKeys(parseCpix(xml).document, { privateKey: fx.key('recipient3') })).rejects.toMatchObject({
+    await expect(
+      decryptContentKeys(parseCpix(xml).document, { privateKey: fx.key('recipient3') }),
+    ).rejects.toMatchObject({
       code: 'ERR_CPIX_MAC_MISMATCH',
       path: '/CPIX/ContentKeyList/ContentKey[2]/Data/Secret/ValueMAC',
     });

@@ -24,12 +24,29 @@ function document(): CpixDocument {
     contentKeyList: {
       id: 'keys',
       contentKeys: [
-        { id: 'key-1', kid: '98ee5596-cd3e-a20d-163a-e382420c6eff', data: { secret: { plainValue: new Uint8Array(randomBytes(16)) } } },
-        { kid: '53abdba2-f210-43cb-bc90-f18f9a890a02', data: { secret: { plainValue: new Uint8Array(randomBytes(16)) } } },
+        {
+          id: 'key-1',
+          kid: '98ee5596-cd3e-a20d-163a-e382420c6eff',
+          data: { secret: { plainValue: new Uint8Array(randomBytes(16)) } },
+        },
+        {
+          kid: '53abdba2-f210-43cb-bc90-f18f9a890a02',
+          data: { secret: { plainValue: new Uint8Array(randomBytes(16)) } },
+        },
       ],
     },
-    drmSystemList: { drmSystems: [{ systemId: 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed', kid: '98ee5596-cd3e-a20d-163a-e382420c6eff', pssh: new Uint8Array(40).fill(3) }] },
-    contentKeyUsageRuleList: { contentKeyUsageRules: [{ kid: '98ee5596-cd3e-a20d-163a-e382420c6eff', intendedTrackType: 'VIDEO' }] },
+    drmSystemList: {
+      drmSystems: [
+        {
+          systemId: 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed',
+          kid: '98ee5596-cd3e-a20d-163a-e382420c6eff',
+          pssh: new Uint8Array(40).fill(3),
+        },
+      ],
+    },
+    contentKeyUsageRuleList: {
+      contentKeyUsageRules: [{ kid: '98ee5596-cd3e-a20d-163a-e382420c6eff', intendedTrackType: 'VIDEO' }],
+    },
   };
 }
 
@@ -67,16 +84,24 @@ describe('signCpix → verifyCpixSignatures', () => {
 
   it('places signatures as the last children of the root, indented like them, and the result is schema-valid', async () => {
     const signed = await signCpix(await signCpix(xml23(), { ...signer, target: 'ContentKeyList' }), signer);
-    expect(signed).toMatch(/<\/cpix:ContentKeyUsageRuleList>\n {2}<ds:Signature [\s\S]*<\/ds:Signature>\n {2}<ds:Signature [\s\S]*<\/ds:Signature>\n<\/cpix:CPIX>\n$/);
+    expect(signed).toMatch(
+      /<\/cpix:ContentKeyUsageRuleList>\n {2}<ds:Signature [\s\S]*<\/ds:Signature>\n {2}<ds:Signature [\s\S]*<\/ds:Signature>\n<\/cpix:CPIX>\n$/,
+    );
     expect(await validateAgainstXsd(signed, '2.3')).toEqual({ valid: true, errors: [] });
-    const encryptedSigned = await signCpix(serializeCpix(encryptContentKeys(document(), { recipients: [fx.pem('recipient1')] }), { version: '2.4' }), signer);
+    const encryptedSigned = await signCpix(
+      serializeCpix(encryptContentKeys(document(), { recipients: [fx.pem('recipient1')] }), { version: '2.4' }),
+      signer,
+    );
     expect(await validateAgainstXsd(encryptedSigned, '2.4')).toEqual({ valid: true, errors: [] });
     expect(verifyCpixSignatures(encryptedSigned)[0]!.valid).toBe(true);
   });
 
   it('signed documents still parse, and survive parseCpix → serializeCpix', async () => {
     for (const canonicalization of ['c14n', 'exc-c14n'] as const) {
-      const signed = await signCpix(await signCpix(xml23(), { ...signer, target: 'ContentKeyList', canonicalization }), { ...signer, canonicalization });
+      const signed = await signCpix(
+        await signCpix(xml23(), { ...signer, target: 'ContentKeyList', canonicalization }),
+        { ...signer, canonicalization },
+      );
       const { document: parsed } = parseCpix(signed);
       expect(parsed.signatures).toHaveLength(2);
       const rewritten = serializeCpix(parsed, { version: '2.3' });
@@ -85,7 +110,10 @@ describe('signCpix → verifyCpixSignatures', () => {
   });
 
   it('accepts a PKCS#12 signing key', async () => {
-    const signed = await signCpix(xml23(), { privateKey: { pkcs12: fx.bytes('recipient1.p12'), password: 'fixture-password' }, certificate: fx.pem('recipient1') });
+    const signed = await signCpix(xml23(), {
+      privateKey: { pkcs12: fx.bytes('recipient1.p12'), password: 'fixture-password' },
+      certificate: fx.pem('recipient1'),
+    });
     expect(verifyCpixSignatures(signed)[0]!.valid).toBe(true);
   });
 
@@ -106,63 +134,119 @@ describe('tampering, each with its own code', () => {
       { valid: true, code: undefined },
       { valid: false, code: 'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH' },
     ]);
-    const keyTampered = signed.replace(/(<pskc:PlainValue>)(.)/, (_, tag: string, c: string) => `${tag}${c === 'A' ? 'B' : 'A'}`);
-    expect(verifyCpixSignatures(keyTampered).map(({ code }) => code)).toEqual(['ERR_CPIX_SIGNATURE_DIGEST_MISMATCH', 'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH']);
+    const keyTampered = signed.replace(
+      /(<pskc:PlainValue>)(.)/,
+      (_, tag: string, c: string) => `${tag}${c === 'A' ? 'B' : 'A'}`,
+    );
+    expect(verifyCpixSignatures(keyTampered).map(({ code }) => code)).toEqual([
+      'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH',
+      'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH',
+    ]);
   });
 
   it('names a whole-document signature as such in its reason, and an element signature by its URI', () => {
-    const keyTampered = signed.replace(/(<pskc:PlainValue>)(.)/, (_, tag: string, c: string) => `${tag}${c === 'A' ? 'B' : 'A'}`);
+    const keyTampered = signed.replace(
+      /(<pskc:PlainValue>)(.)/,
+      (_, tag: string, c: string) => `${tag}${c === 'A' ? 'B' : 'A'}`,
+    );
     const [list, document] = verifyCpixSignatures(keyTampered);
-    expect(document).toMatchObject({ uri: '', target: 'document', reason: 'The content signed by the document signature changed after it was signed' });
+    expect(document).toMatchObject({
+      uri: '',
+      target: 'document',
+      reason: 'The content signed by the document signature changed after it was signed',
+    });
     expect(list!.reason).toBe(`The content signed by reference ${list!.uri} changed after it was signed`);
     expect(list!.uri).toMatch(/^#./);
   });
 
   it('an altered SignedInfo or SignatureValue is ERR_CPIX_SIGNATURE_VALUE_MISMATCH', () => {
     const alteredInfo = signed.replace('<ds:SignedInfo>', '<ds:SignedInfo Id="altered">');
-    expect(verifyCpixSignatures(alteredInfo)[0]).toMatchObject({ valid: false, code: 'ERR_CPIX_SIGNATURE_VALUE_MISMATCH' });
+    expect(verifyCpixSignatures(alteredInfo)[0]).toMatchObject({
+      valid: false,
+      code: 'ERR_CPIX_SIGNATURE_VALUE_MISMATCH',
+    });
     const value = /<ds:SignatureValue>([^<]+)<\/ds:SignatureValue>/.exec(signed)![1]!;
     const alteredValue = signed.replace(value, Buffer.from(randomBytes(384)).toString('base64'));
-    expect(verifyCpixSignatures(alteredValue)[0]).toMatchObject({ valid: false, code: 'ERR_CPIX_SIGNATURE_VALUE_MISMATCH' });
+    expect(verifyCpixSignatures(alteredValue)[0]).toMatchObject({
+      valid: false,
+      code: 'ERR_CPIX_SIGNATURE_VALUE_MISMATCH',
+    });
   });
 
   it('a signature by another key than the embedded certificate is a value mismatch', async () => {
     const forged = await signCpix(xml23(), { privateKey: fx.key('recipient2'), certificate: fx.pem('recipient2') });
-    const swapped = forged.replace(/<ds:X509Certificate>[^<]+</, `<ds:X509Certificate>${fx.pem('signer').replace(/-----[^-]+-----|\s/g, '')}<`);
+    const swapped = forged.replace(
+      /<ds:X509Certificate>[^<]+</,
+      `<ds:X509Certificate>${fx.pem('signer').replace(/-----[^-]+-----|\s/g, '')}<`,
+    );
     expect(verifyCpixSignatures(swapped)[0]).toMatchObject({ valid: false, code: 'ERR_CPIX_SIGNATURE_VALUE_MISMATCH' });
   });
 
   it('a dangling or duplicated reference id, and a missing certificate, have their own codes', () => {
-    expect(verifyCpixSignatures(signed.replace('id="keys"', 'id="other"'))[0]).toMatchObject({ valid: false, code: 'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND', target: '#keys' });
+    expect(verifyCpixSignatures(signed.replace('id="keys"', 'id="other"'))[0]).toMatchObject({
+      valid: false,
+      code: 'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND',
+      target: '#keys',
+    });
     const wrapped = signed.replace('<cpix:DRMSystemList>', '<cpix:DRMSystemList id="keys">');
-    expect(verifyCpixSignatures(wrapped)[0]).toMatchObject({ valid: false, code: 'ERR_CPIX_SIGNATURE_AMBIGUOUS_REFERENCE' });
-    expect(verifyCpixSignatures(signed.replace(/<ds:KeyInfo>[\s\S]*?<\/ds:KeyInfo>/, ''))[0]).toMatchObject({ valid: false, code: 'ERR_CPIX_SIGNATURE_NO_CERTIFICATE' });
+    expect(verifyCpixSignatures(wrapped)[0]).toMatchObject({
+      valid: false,
+      code: 'ERR_CPIX_SIGNATURE_AMBIGUOUS_REFERENCE',
+    });
+    expect(verifyCpixSignatures(signed.replace(/<ds:KeyInfo>[\s\S]*?<\/ds:KeyInfo>/, ''))[0]).toMatchObject({
+      valid: false,
+      code: 'ERR_CPIX_SIGNATURE_NO_CERTIFICATE',
+    });
   });
 
   it('finds signatures placed inside elements too', async () => {
     const signedList = await signCpix(xml23(), { ...signer, target: 'ContentKeyList' });
     const signature = /\n {2}(<ds:Signature [\s\S]*<\/ds:Signature>)/.exec(signedList)![1]!;
-    const moved = signedList.replace(`\n  ${signature}`, '').replace('</cpix:DRMSystemList>', `${signature}</cpix:DRMSystemList>`);
-    expect(verifyCpixSignatures(moved)).toEqual([expect.objectContaining({ valid: true, target: 'ContentKeyList', location: '/CPIX/DRMSystemList[1]/Signature[1]' })]);
+    const moved = signedList
+      .replace(`\n  ${signature}`, '')
+      .replace('</cpix:DRMSystemList>', `${signature}</cpix:DRMSystemList>`);
+    expect(verifyCpixSignatures(moved)).toEqual([
+      expect.objectContaining({
+        valid: true,
+        target: 'ContentKeyList',
+        location: '/CPIX/DRMSystemList[1]/Signature[1]',
+      }),
+    ]);
   });
 });
 
 describe('bad input', () => {
   it('malformed XML, DTDs and non-CPIX roots are typed errors', async () => {
-    expect(() => verifyCpixSignatures('<cpix:CPIX xmlns:cpix="urn:dashif:org:cpix"><a></cpix:CPIX>')).toThrow(expect.objectContaining({ code: 'ERR_CPIX_XML_MALFORMED' }));
-    expect(() => verifyCpixSignatures('<!DOCTYPE x [<!ENTITY a "b">]><x/>')).toThrow(expect.objectContaining({ code: 'ERR_CPIX_DTD_FORBIDDEN' }));
+    expect(() => verifyCpixSignatures('<cpix:CPIX xmlns:cpix="urn:dashif:org:cpix"><a></cpix:CPIX>')).toThrow(
+      expect.objectContaining({ code: 'ERR_CPIX_XML_MALFORMED' }),
+    );
+    expect(() => verifyCpixSignatures('<!DOCTYPE x [<!ENTITY a "b">]><x/>')).toThrow(
+      expect.objectContaining({ code: 'ERR_CPIX_DTD_FORBIDDEN' }),
+    );
     expect(() => verifyCpixSignatures('<other/>')).toThrow(expect.objectContaining({ code: 'ERR_CPIX_NOT_CPIX' }));
     expect(() => verifyCpixSignatures(42 as unknown as string)).toThrow(CpixError);
     await expect(signCpix('<other/>', signer)).rejects.toMatchObject({ code: 'ERR_CPIX_NOT_CPIX' });
   });
 
   it('refuses a key that does not match the certificate, unknown targets and options', async () => {
-    await expect(signCpix(xml23(), { privateKey: fx.key('recipient1'), certificate: fx.pem('signer') })).rejects.toMatchObject({ code: 'ERR_CPIX_SIGNING_KEY_MISMATCH' });
-    await expect(signCpix(xml23(), { ...signer, target: 'ContentKeyPeriodList' })).rejects.toMatchObject({ code: 'ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND' });
-    await expect(signCpix(xml23(), { ...signer, target: { id: 'nope' } })).rejects.toMatchObject({ code: 'ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND' });
-    await expect(signCpix(xml23(), { ...signer, target: { id: "x'] | //*[@a='" } })).rejects.toMatchObject({ code: 'ERR_CPIX_INVALID_OPTION' });
-    await expect(signCpix(xml23(), { ...signer, digest: 'md5' as 'sha256' })).rejects.toMatchObject({ code: 'ERR_CPIX_INVALID_OPTION' });
-    await expect(signCpix(xml23(), { privateKey: fx.key('ec'), certificate: fx.pem('ec') })).rejects.toMatchObject({ code: 'ERR_CPIX_PRIVATE_KEY_INVALID' });
+    await expect(
+      signCpix(xml23(), { privateKey: fx.key('recipient1'), certificate: fx.pem('signer') }),
+    ).rejects.toMatchObject({ code: 'ERR_CPIX_SIGNING_KEY_MISMATCH' });
+    await expect(signCpix(xml23(), { ...signer, target: 'ContentKeyPeriodList' })).rejects.toMatchObject({
+      code: 'ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND',
+    });
+    await expect(signCpix(xml23(), { ...signer, target: { id: 'nope' } })).rejects.toMatchObject({
+      code: 'ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND',
+    });
+    await expect(signCpix(xml23(), { ...signer, target: { id: "x'] | //*[@a='" } })).rejects.toMatchObject({
+      code: 'ERR_CPIX_INVALID_OPTION',
+    });
+    await expect(signCpix(xml23(), { ...signer, digest: 'md5' as 'sha256' })).rejects.toMatchObject({
+      code: 'ERR_CPIX_INVALID_OPTION',
+    });
+    await expect(signCpix(xml23(), { privateKey: fx.key('ec'), certificate: fx.pem('ec') })).rejects.toMatchObject({
+      code: 'ERR_CPIX_PRIVATE_KEY_INVALID',
+    });
   });
 });
 
@@ -171,7 +255,8 @@ describe('interoperability with xmlsec1 (libxmlsec, an independent implementatio
     try {
       return execFileSync('xmlsec1', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('xmlsec1 is required: run tooling/scripts/install-system-deps.sh xmlsec1');
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new Error('xmlsec1 is required: run tooling/scripts/install-system-deps.sh xmlsec1');
       throw error;
     }
   };
@@ -179,18 +264,30 @@ describe('interoperability with xmlsec1 (libxmlsec, an independent implementatio
 
   it('xmlsec1 verifies what we sign: document and list, c14n and exc-c14n, SHA-256 and SHA-512', async () => {
     const dir = work();
-    const xml = serializeCpix(encryptContentKeys(document(), { recipients: [fx.pem('recipient1')] }), { version: '2.3' });
+    const xml = serializeCpix(encryptContentKeys(document(), { recipients: [fx.pem('recipient1')] }), {
+      version: '2.3',
+    });
     for (const canonicalization of ['c14n', 'exc-c14n'] as const) {
       for (const digest of ['sha256', 'sha512'] as const) {
         for (const target of ['document', 'ContentKeyList'] as const) {
           const file = join(dir, `${target}-${canonicalization}-${digest}.xml`);
           writeFileSync(file, await signCpix(xml, { ...signer, canonicalization, digest, target }));
-          xmlsec1(['--verify', '--pubkey-cert-pem', join(fx.dir, 'signer.pem'), '--id-attr:id', 'urn:dashif:org:cpix:ContentKeyList', file]);
+          xmlsec1([
+            '--verify',
+            '--pubkey-cert-pem',
+            join(fx.dir, 'signer.pem'),
+            '--id-attr:id',
+            'urn:dashif:org:cpix:ContentKeyList',
+            file,
+          ]);
         }
       }
     }
     const tampered = join(dir, 'tampered.xml');
-    writeFileSync(tampered, (await signCpix(xml, signer)).replace('intendedTrackType="VIDEO"', 'intendedTrackType="AUDIO"'));
+    writeFileSync(
+      tampered,
+      (await signCpix(xml, signer)).replace('intendedTrackType="VIDEO"', 'intendedTrackType="AUDIO"'),
+    );
     expect(() => xmlsec1(['--verify', '--pubkey-cert-pem', join(fx.dir, 'signer.pem'), tampered])).toThrow();
   });
 
@@ -205,8 +302,15 @@ describe('interoperability with xmlsec1 (libxmlsec, an independent implementatio
       '<ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>';
     const file = join(dir, 'template.xml');
     writeFileSync(file, xml23().replace('\n</cpix:CPIX>', `\n  ${template}\n</cpix:CPIX>`));
-    const signed = xmlsec1(['--sign', '--privkey-pem', `${join(fx.dir, 'signer.key')},${join(fx.dir, 'signer.pem')}`, file]);
+    const signed = xmlsec1([
+      '--sign',
+      '--privkey-pem',
+      `${join(fx.dir, 'signer.key')},${join(fx.dir, 'signer.pem')}`,
+      file,
+    ]);
     expect(verifyCpixSignatures(signed)).toEqual([expect.objectContaining({ target: 'document', valid: true })]);
-    expect(verifyCpixSignatures(signed.replace('intendedTrackType="VIDEO"', 'intendedTrackType="AUDIO"'))[0]).toMatchObject({ code: 'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH' });
+    expect(
+      verifyCpixSignatures(signed.replace('intendedTrackType="VIDEO"', 'intendedTrackType="AUDIO"'))[0],
+    ).toMatchObject({ code: 'ERR_CPIX_SIGNATURE_DIGEST_MISMATCH' });
   });
 });

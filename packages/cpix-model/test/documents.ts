@@ -6,7 +6,10 @@ const AES256_CBC = 'http://www.w3.org/2001/04/xmlenc#aes256-cbc';
 const RSA_OAEP = 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p';
 const HMAC_SHA512 = 'http://www.w3.org/2001/04/xmldsig-more#hmac-sha512';
 
-const encrypted = (length: number, fill: number, algorithm = AES256_CBC): EncryptedData => ({ algorithm, cipherValue: bytes(length, fill) });
+const encrypted = (length: number, fill: number, algorithm = AES256_CBC): EncryptedData => ({
+  algorithm,
+  cipherValue: bytes(length, fill),
+});
 
 /** A schema-shaped ds:Signature (values are not a real signature). */
 export const SIGNATURE =
@@ -125,7 +128,9 @@ export function fullDocument23(): CpixDocument {
       ],
     },
     updateHistoryItemList: {
-      updateHistoryItems: [{ id: 'update-1', updateVersion: 1, index: 'keys', source: 'cpixkit', date: '2026-01-01T00:00:00Z' }],
+      updateHistoryItems: [
+        { id: 'update-1', updateVersion: 1, index: 'keys', source: 'cpixkit', date: '2026-01-01T00:00:00Z' },
+      ],
     },
     signatures: [SIGNATURE],
   };
@@ -137,13 +142,30 @@ export function fullDocument24(): CpixDocument {
   document.version = '2.4';
   const recipient = document.deliveryDataList!.deliveryData[0]!;
   recipient.documentKeys = [
-    { id: 'dk-1', encryptsKey: '98ee5596-cd3e-a20d-163a-e382420c6eff', data: { secret: { encryptedValue: encrypted(256, 2, RSA_OAEP) } } },
-    { encryptsKey: '53ABDBA2-F210-43CB-BC90-F18F9A890A02', data: { secret: { encryptedValue: encrypted(256, 3, RSA_OAEP) } } },
+    {
+      id: 'dk-1',
+      encryptsKey: '98ee5596-cd3e-a20d-163a-e382420c6eff',
+      data: { secret: { encryptedValue: encrypted(256, 2, RSA_OAEP) } },
+    },
+    {
+      encryptsKey: '53ABDBA2-F210-43CB-BC90-F18F9A890A02',
+      data: { secret: { encryptedValue: encrypted(256, 3, RSA_OAEP) } },
+    },
   ];
   const [first, second, third] = document.contentKeyList!.contentKeys;
   document.contentKeyList!.contentKeys = [
-    { ...first!, contentId: 'content/1/video', hdcpData: { hlsHdcpLevel: 'TYPE-1', hdcpOutputProtectionData: bytes(4, 18) } },
-    { kid: second!.kid, commonEncryptionScheme: 'cenc', dependsOnKey: second!.dependsOnKey, contentId: 'content/1/audio', data: { secret: { plainValue: bytes(16, 7) } } },
+    {
+      ...first!,
+      contentId: 'content/1/video',
+      hdcpData: { hlsHdcpLevel: 'TYPE-1', hdcpOutputProtectionData: bytes(4, 18) },
+    },
+    {
+      kid: second!.kid,
+      commonEncryptionScheme: 'cenc',
+      dependsOnKey: second!.dependsOnKey,
+      contentId: 'content/1/audio',
+      data: { secret: { plainValue: bytes(16, 7) } },
+    },
     third!,
   ];
   const [widevine, playReady, fairPlay] = document.drmSystemList!.drmSystems;
@@ -153,7 +175,18 @@ export function fullDocument24(): CpixDocument {
     { playlist: 'multiVariant', value: bytes(31, 11) },
   ];
   widevine!.hlsAllowedCpc = 'com.widevine.alpha:L1';
-  document.drmSystemList!.drmSystems = [widevine!, playReady!, { systemId: fairPlay!.systemId, kid: fairPlay!.kid, speke: fairPlay!.speke }];
-  document.contentKeyPeriodList!.contentKeyPeriods[1] = { id: 'period-2', index: 2, label: 'second', startOffset: 'PT1H', endOffset: 'PT2H', duration: 'PT1H' };
+  document.drmSystemList!.drmSystems = [
+    widevine!,
+    playReady!,
+    { systemId: fairPlay!.systemId, kid: fairPlay!.kid, speke: fairPlay!.speke },
+  ];
+  document.contentKeyPeriodList!.contentKeyPeriods[1] = {
+    id: 'period-2',
+    index: 2,
+    label: 'second',
+    startOffset: 'PT1H',
+    endOffset: 'PT2H',
+    duration: 'PT1H',
+  };
   return document;
 }

@@ -22,9 +22,31 @@ describe('the entries resolve with their types', () => {
     ['node16', 'node16'],
     ['nodenext', 'nodenext'],
     ['bundler', 'esnext'],
-  ])('under moduleResolution %s', (moduleResolution, module) => {
-    const args = ['--noEmit', '--strict', '--skipLibCheck', '--module', module, '--moduleResolution', moduleResolution];
-    args.push('--ignoreDeprecations', '6.0', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'use.ts');
-    expect(() => execFileSync(join(ROOT, 'node_modules/.bin/tsc'), args, { cwd: project, encoding: 'utf8' })).not.toThrow();
-  }, 60_000);
+  ])(
+    'under moduleResolution %s',
+    (moduleResolution, module) => {
+      const args = [
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        module,
+        '--moduleResolution',
+        moduleResolution,
+      ];
+      args.push(
+        '--ignoreDeprecations',
+        '6.0',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(ROOT, 'node_modules/@types'),
+        'use.ts',
+      );
+      expect(() =>
+        execFileSync(join(ROOT, 'node_modules/.bin/tsc'), args, { cwd: project, encoding: 'utf8' }),
+      ).not.toThrow();
+    },
+    60_000,
+  );
 });

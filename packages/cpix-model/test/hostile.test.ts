@@ -17,12 +17,20 @@ function refusal(input: string | Uint8Array, options?: ParseCpixOptions): string
 describe('hostile input', () => {
   it.each([
     ['a DOCTYPE', `<!DOCTYPE cpix:CPIX><cpix:CPIX ${CPIX}/>`],
-    ['an external entity', `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><cpix:CPIX ${CPIX} id="&xxe;"/>`],
-    ['a billion laughs', `<!DOCTYPE l [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><cpix:CPIX ${CPIX} name="&b;"/>`],
+    [
+      'an external entity',
+      `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><cpix:CPIX ${CPIX} id="&xxe;"/>`,
+    ],
+    [
+      'a billion laughs',
+      `<!DOCTYPE l [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><cpix:CPIX ${CPIX} name="&b;"/>`,
+    ],
     ['a lower-case doctype', `<!doctype cpix:CPIX><cpix:CPIX ${CPIX}/>`],
   ])('refuses %s before parsing', (_, xml) => {
     expect(refusal(xml)).toBe('ERR_CPIX_DTD_FORBIDDEN');
-    expect(refusal(new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')])))).toBe('ERR_CPIX_DTD_FORBIDDEN');
+    expect(refusal(new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')])))).toBe(
+      'ERR_CPIX_DTD_FORBIDDEN',
+    );
   });
 
   it('refuses an entity it does not know (no DTD, so only the five predefined ones exist)', () => {
@@ -55,7 +63,9 @@ describe('hostile input', () => {
     const depth = 100_000;
     const xml = `<cpix:CPIX ${CPIX}>${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</cpix:CPIX>`;
     expect(refusal(xml)).toBe('ERR_CPIX_TOO_DEEP');
-    expect(refusal(`<cpix:CPIX ${CPIX}>${'<a>'.repeat(5)}${'</a>'.repeat(5)}</cpix:CPIX>`, { maxDepth: 4 })).toBe('ERR_CPIX_TOO_DEEP');
+    expect(refusal(`<cpix:CPIX ${CPIX}>${'<a>'.repeat(5)}${'</a>'.repeat(5)}</cpix:CPIX>`, { maxDepth: 4 })).toBe(
+      'ERR_CPIX_TOO_DEEP',
+    );
   });
 
   it('refuses documents past the size limit, before decoding', () => {
@@ -107,13 +117,19 @@ describe('hostile input', () => {
       ' ',
     );
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(fc.oneof(fragments, fc.string({ maxLength: 3 }))).map((parts) => parts.join(''))), (xml) => {
-        try {
-          parseCpix(xml);
-        } catch (error) {
-          if (!(error instanceof CpixError)) throw error;
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(fc.oneof(fragments, fc.string({ maxLength: 3 }))).map((parts) => parts.join('')),
+        ),
+        (xml) => {
+          try {
+            parseCpix(xml);
+          } catch (error) {
+            if (!(error instanceof CpixError)) throw error;
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -1,7 +1,13 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { CPIX_NAMESPACES, type ContentKey, type CpixDocument, type DeliveryData, type EncryptedData } from '../src/index.js';
+import {
+  CPIX_NAMESPACES,
+  type ContentKey,
+  type CpixDocument,
+  type DeliveryData,
+  type EncryptedData,
+} from '../src/index.js';
 import { readXml, type XmlElement } from '../src/xml-reader.js';
 
 /**
@@ -39,7 +45,9 @@ export function readWithOurs(text: string): Reading {
   }
   const convert = (element: XmlElement): InfosetElement => ({
     name: expanded(element.namespace, element.localName),
-    attributes: element.attributes.map((attribute) => `${expanded(attribute.namespace, attribute.localName)}=${attribute.value}`).sort(),
+    attributes: element.attributes
+      .map((attribute) => `${expanded(attribute.namespace, attribute.localName)}=${attribute.value}`)
+      .sort(),
     text: element.text,
     children: element.children.map(convert),
   });
@@ -113,15 +121,25 @@ function convertFxp(node: FxpNode, inherited: Map<string, string>): InfosetEleme
   const children: InfosetElement[] = [];
   for (const child of node[qname] as FxpNode[]) {
     if ('#text' in child) text += String(child['#text']);
-    else if ('#cdata' in child) text += (child['#cdata'] as { '#text': string }[]).map((piece) => piece['#text']).join('');
+    else if ('#cdata' in child)
+      text += (child['#cdata'] as { '#text': string }[]).map((piece) => piece['#text']).join('');
     else if (elementName(child) !== undefined) children.push(convertFxp(child, scope));
   }
-  return { name: resolve(qname, true), attributes: plain.map(([name, value]) => `${resolve(name, false)}=${value}`).sort(), text, children };
+  return {
+    name: resolve(qname, true),
+    attributes: plain.map(([name, value]) => `${resolve(name, false)}=${value}`).sort(),
+    text,
+    children,
+  };
 }
 
 /** The infoset without the whitespace-only text that indentation adds (for comparing two writers). */
 export function withoutIndentation(element: InfosetElement): InfosetElement {
-  return { ...element, text: element.text.trim() === '' ? '' : element.text, children: element.children.map(withoutIndentation) };
+  return {
+    ...element,
+    text: element.text.trim() === '' ? '' : element.text,
+    children: element.children.map(withoutIndentation),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -137,7 +155,8 @@ const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base6
  * comparison never passes by leaving something out.
  */
 export function writeWithXmlBuilder2(document: CpixDocument): string {
-  const { contentKeyList, drmSystemList, contentKeyPeriodList, contentKeyUsageRuleList, deliveryDataList, ...rest } = document;
+  const { contentKeyList, drmSystemList, contentKeyPeriodList, contentKeyUsageRuleList, deliveryDataList, ...rest } =
+    document;
   expectOnly(rest, ['contentId', 'version'], 'CPIX');
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(CPIX, 'cpix:CPIX').att('xmlns:pskc', PSKC);
   if (deliveryDataList !== undefined) root.att('xmlns:ds', DS).att('xmlns:enc', ENC);
@@ -157,7 +176,8 @@ export function writeWithXmlBuilder2(document: CpixDocument): string {
       expectOnly(other, [], 'DRMSystem');
       const system = list.ele(CPIX, 'cpix:DRMSystem').att('systemId', systemId).att('kid', kid);
       if (pssh !== undefined) system.ele(CPIX, 'cpix:PSSH').txt(base64(pssh));
-      if (contentProtectionData !== undefined) system.ele(CPIX, 'cpix:ContentProtectionData').txt(base64(contentProtectionData.value));
+      if (contentProtectionData !== undefined)
+        system.ele(CPIX, 'cpix:ContentProtectionData').txt(base64(contentProtectionData.value));
       for (const signaling of hlsSignalingData ?? []) {
         const element = system.ele(CPIX, 'cpix:HLSSignalingData');
         if (signaling.playlist !== undefined) element.att('playlist', signaling.playlist);
@@ -176,11 +196,18 @@ export function writeWithXmlBuilder2(document: CpixDocument): string {
   }
   if (contentKeyUsageRuleList !== undefined) {
     const list = root.ele(CPIX, 'cpix:ContentKeyUsageRuleList');
-    for (const { kid, intendedTrackType, keyPeriodFilters, videoFilters, ...other } of contentKeyUsageRuleList.contentKeyUsageRules) {
+    for (const {
+      kid,
+      intendedTrackType,
+      keyPeriodFilters,
+      videoFilters,
+      ...other
+    } of contentKeyUsageRuleList.contentKeyUsageRules) {
       expectOnly(other, [], 'ContentKeyUsageRule');
       const rule = list.ele(CPIX, 'cpix:ContentKeyUsageRule').att('kid', kid);
       if (intendedTrackType !== undefined) rule.att('intendedTrackType', intendedTrackType);
-      for (const filter of keyPeriodFilters ?? []) rule.ele(CPIX, 'cpix:KeyPeriodFilter').att('periodId', filter.periodId);
+      for (const filter of keyPeriodFilters ?? [])
+        rule.ele(CPIX, 'cpix:KeyPeriodFilter').att('periodId', filter.periodId);
       for (const { minPixels, maxPixels, ...bounds } of videoFilters ?? []) {
         expectOnly(bounds, [], 'VideoFilter');
         const filter = rule.ele(CPIX, 'cpix:VideoFilter');
@@ -192,7 +219,10 @@ export function writeWithXmlBuilder2(document: CpixDocument): string {
   return root.end({ prettyPrint: true });
 }
 
-function writeContentKey(list: XMLBuilder, { kid, explicitIV, commonEncryptionScheme, data, ...other }: ContentKey): void {
+function writeContentKey(
+  list: XMLBuilder,
+  { kid, explicitIV, commonEncryptionScheme, data, ...other }: ContentKey,
+): void {
   expectOnly(other, [], 'ContentKey');
   const key = list.ele(CPIX, 'cpix:ContentKey').att('kid', kid);
   if (explicitIV !== undefined) key.att('explicitIV', base64(explicitIV));
@@ -201,7 +231,8 @@ function writeContentKey(list: XMLBuilder, { kid, explicitIV, commonEncryptionSc
   if (secret === undefined) return;
   const element = key.ele(CPIX, 'cpix:Data').ele(PSKC, 'pskc:Secret');
   if (secret.plainValue !== undefined) element.ele(PSKC, 'pskc:PlainValue').txt(base64(secret.plainValue));
-  if (secret.encryptedValue !== undefined) writeEncrypted(element.ele(PSKC, 'pskc:EncryptedValue'), secret.encryptedValue);
+  if (secret.encryptedValue !== undefined)
+    writeEncrypted(element.ele(PSKC, 'pskc:EncryptedValue'), secret.encryptedValue);
   if (secret.valueMac !== undefined) element.ele(PSKC, 'pskc:ValueMAC').txt(base64(secret.valueMac));
 }
 
@@ -209,12 +240,17 @@ function writeDeliveryData(list: XMLBuilder, { deliveryKey, documentKeys, macMet
   expectOnly(other, [], 'DeliveryData');
   const data = list.ele(CPIX, 'cpix:DeliveryData');
   const x509Data = data.ele(CPIX, 'cpix:DeliveryKey').ele(DS, 'ds:X509Data');
-  for (const certificate of deliveryKey.x509Certificates) x509Data.ele(DS, 'ds:X509Certificate').txt(base64(certificate));
+  for (const certificate of deliveryKey.x509Certificates)
+    x509Data.ele(DS, 'ds:X509Certificate').txt(base64(certificate));
   for (const documentKey of documentKeys) {
     const element = data.ele(CPIX, 'cpix:DocumentKey');
     if (documentKey.algorithm !== undefined) element.att('Algorithm', documentKey.algorithm);
     const encrypted = documentKey.data?.secret?.encryptedValue;
-    if (encrypted !== undefined) writeEncrypted(element.ele(CPIX, 'cpix:Data').ele(PSKC, 'pskc:Secret').ele(PSKC, 'pskc:EncryptedValue'), encrypted);
+    if (encrypted !== undefined)
+      writeEncrypted(
+        element.ele(CPIX, 'cpix:Data').ele(PSKC, 'pskc:Secret').ele(PSKC, 'pskc:EncryptedValue'),
+        encrypted,
+      );
   }
   if (macMethod !== undefined) {
     const method = data.ele(CPIX, 'cpix:MACMethod').att('Algorithm', macMethod.algorithm);

@@ -30,11 +30,20 @@ describe.each(['2.3', '2.4'] as const)('round trip, CPIX %s', (version) => {
   it.each([
     ['writes schema-valid documents', false],
     ['leaves out what the schema cannot hold, so the output is still valid', true],
-  ])('%s', async (_, unrepresentable) => {
-    const seed = Date.now();
-    const documents = fc.sample(cpixDocument({ version, unrepresentable }), { numRuns: 80, seed });
-    const results = await validateManyAgainstXsd(documents.map((document) => serializeCpix(document, { version })), version);
-    const failures = results.flatMap((result, index) => (result.valid ? [] : [{ seed, index, errors: result.errors }]));
-    expect(failures).toEqual([]);
-  }, 120_000);
+  ])(
+    '%s',
+    async (_, unrepresentable) => {
+      const seed = Date.now();
+      const documents = fc.sample(cpixDocument({ version, unrepresentable }), { numRuns: 80, seed });
+      const results = await validateManyAgainstXsd(
+        documents.map((document) => serializeCpix(document, { version })),
+        version,
+      );
+      const failures = results.flatMap((result, index) =>
+        result.valid ? [] : [{ seed, index, errors: result.errors }],
+      );
+      expect(failures).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CpixError, parseCpix, serializeCpix, validateCpix, type CpixDocument, type CpixWarningCode } from '../src/index.js';
+import {
+  CpixError,
+  parseCpix,
+  serializeCpix,
+  validateCpix,
+  type CpixDocument,
+  type CpixWarningCode,
+} from '../src/index.js';
 import { seedSamples, vectorCases } from '../../../tooling/src/fixtures.js';
 import { validateManyAgainstXsd, type XsdValidation } from './xsd.js';
 
@@ -49,7 +56,8 @@ function parsed(name: string): CpixDocument {
   return parseCpix(sample.xml).document;
 }
 
-const base64 = (bytes: Uint8Array | undefined): string | undefined => (bytes === undefined ? undefined : Buffer.from(bytes).toString('base64'));
+const base64 = (bytes: Uint8Array | undefined): string | undefined =>
+  bytes === undefined ? undefined : Buffer.from(bytes).toString('base64');
 
 const VERSIONS = ['2.0', '2.3', '2.4'] as const;
 
@@ -65,7 +73,10 @@ describe('seed samples', () => {
           xml: serializeCpix(parseCpix(sample.xml).document, { version }),
         })),
       );
-      const results = await validateManyAgainstXsd(jobs.map((job) => job.xml), schema);
+      const results = await validateManyAgainstXsd(
+        jobs.map((job) => job.xml),
+        schema,
+      );
       jobs.forEach((job, index) => {
         validations.set(job.key, results[index]!);
       });
@@ -76,32 +87,42 @@ describe('seed samples', () => {
     expect(samples.map((sample) => sample.name).sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  describe.each(samples.map((sample) => [`${sample.name} ${EXPECTED[sample.name]?.what}`, sample] as const))('%s', (_, sample) => {
-    const expected = EXPECTED[sample.name]!;
-    if (expected.error !== undefined) {
-      it(`is refused with ${expected.error}`, () => {
-        expect(() => parseCpix(sample.xml)).toThrowError(expect.objectContaining({ name: 'CpixError', code: expected.error }) as Error);
+  describe.each(samples.map((sample) => [`${sample.name} ${EXPECTED[sample.name]?.what}`, sample] as const))(
+    '%s',
+    (_, sample) => {
+      const expected = EXPECTED[sample.name]!;
+      if (expected.error !== undefined) {
+        it(`is refused with ${expected.error}`, () => {
+          expect(() => parseCpix(sample.xml)).toThrowError(
+            expect.objectContaining({ name: 'CpixError', code: expected.error }) as Error,
+          );
+        });
+        return;
+      }
+
+      it('parses with the expected warnings', () => {
+        const { warnings } = parseCpix(sample.xml);
+        expect([...new Set(warnings.map((warning) => warning.code))].sort()).toEqual([...expected.warnings!].sort());
+        const first = warnings[0];
+        if (first === undefined) expect(() => parseCpix(sample.xml, { strict: true })).not.toThrow();
+        else
+          expect(() => parseCpix(sample.xml, { strict: true })).toThrowError(
+            expect.objectContaining({ code: `ERR_CPIX_${first.code}`, path: first.path }) as Error,
+          );
       });
-      return;
-    }
 
-    it('parses with the expected warnings', () => {
-      const { warnings } = parseCpix(sample.xml);
-      expect([...new Set(warnings.map((warning) => warning.code))].sort()).toEqual([...expected.warnings!].sort());
-      const first = warnings[0];
-      if (first === undefined) expect(() => parseCpix(sample.xml, { strict: true })).not.toThrow();
-      else expect(() => parseCpix(sample.xml, { strict: true })).toThrowError(expect.objectContaining({ code: `ERR_CPIX_${first.code}`, path: first.path }) as Error);
-    });
-
-    it.each(VERSIONS)('serialises as CPIX %s, schema-valid and clean to read again', (version) => {
-      const { document } = parseCpix(sample.xml);
-      const xml = serializeCpix(document, { version });
-      expect(validations.get(`${sample.name} ${version}`)).toEqual({ valid: true, errors: [] });
-      const again = parseCpix(xml, { strict: true });
-      expect(again.document.version).toBe(version === '2.0' ? undefined : version);
-      expect(again.document.contentKeyList?.contentKeys.map((key) => key.kid)).toEqual(document.contentKeyList?.contentKeys.map((key) => key.kid));
-    });
-  });
+      it.each(VERSIONS)('serialises as CPIX %s, schema-valid and clean to read again', (version) => {
+        const { document } = parseCpix(sample.xml);
+        const xml = serializeCpix(document, { version });
+        expect(validations.get(`${sample.name} ${version}`)).toEqual({ valid: true, errors: [] });
+        const again = parseCpix(xml, { strict: true });
+        expect(again.document.version).toBe(version === '2.0' ? undefined : version);
+        expect(again.document.contentKeyList?.contentKeys.map((key) => key.kid)).toEqual(
+          document.contentKeyList?.contentKeys.map((key) => key.kid),
+        );
+      });
+    },
+  );
 });
 
 describe('what the seeds carry', () => {
@@ -117,10 +138,14 @@ describe('what the seeds carry', () => {
   it('reads the non-canonical explicitIV of the Axinom request as the bytes of the canonical one in the response', () => {
     const sample = byName.get('002#1')!;
     const { document, warnings } = parseCpix(sample.xml);
-    expect(warnings).toEqual([expect.objectContaining({ code: 'NON_CANONICAL_BASE64', path: '/CPIX/ContentKeyList/ContentKey[2]/@explicitIV' })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'NON_CANONICAL_BASE64', path: '/CPIX/ContentKeyList/ContentKey[2]/@explicitIV' }),
+    ]);
     const response = parsed('002#2');
     expect(base64(document.contentKeyList?.contentKeys[1]?.explicitIV)).toBe('L6jzdXrXAFbCJGBuMrrKrA==');
-    expect(document.contentKeyList?.contentKeys[1]?.explicitIV).toEqual(response.contentKeyList?.contentKeys[1]?.explicitIV);
+    expect(document.contentKeyList?.contentKeys[1]?.explicitIV).toEqual(
+      response.contentKeyList?.contentKeys[1]?.explicitIV,
+    );
     expect(serializeCpix(document, { version: '2.3' })).toContain('explicitIV="L6jzdXrXAFbCJGBuMrrKrA=="');
   });
 
@@ -156,7 +181,9 @@ describe('what the seeds carry', () => {
   it('keeps the AWS DRMSysList as an unknown element, echoed only on request', () => {
     const document = parsed('003#1');
     expect(document.drmSystemList).toBeUndefined();
-    expect(document.extensions?.[0]).toMatch(/^<cpix:DRMSysList xmlns:cpix="urn:dashif:org:cpix" xmlns:speke="urn:aws:amazon:com:speke">/);
+    expect(document.extensions?.[0]).toMatch(
+      /^<cpix:DRMSysList xmlns:cpix="urn:dashif:org:cpix" xmlns:speke="urn:aws:amazon:com:speke">/,
+    );
     expect(serializeCpix(document, { version: '2.3' })).not.toContain('DRMSysList');
     expect(serializeCpix(document, { version: '2.3', unrepresentable: 'keep' })).toContain('<cpix:DRMSysList');
     expect(() => serializeCpix(document, { version: '2.3', unrepresentable: 'error' })).toThrow(CpixError);
@@ -181,44 +208,56 @@ describe('seed values against the verified vectors', () => {
       return [];
     }
   });
-  const systems = documents.flatMap(({ name, document }) => (document.drmSystemList?.drmSystems ?? []).map((system) => ({ name, system })));
-
-  it.each(vectorCases('playready_pssh', 'widevine_pssh').filter((c) => c.source.where?.includes('/ DRMSystem') === true && !c.name.startsWith('axinom')).map((c) => [c.name, c] as const))(
-    '%s: the seed PSSH is carried byte-exact and written back canonically',
-    (_, vector) => {
-      const kid = String(vector.inputs.kid);
-      const matching = systems.filter(({ system }) => system.kid === kid && base64(system.pssh) === vector.expected.pssh_b64);
-      expect(matching.length).toBeGreaterThan(0);
-      const { name } = matching[0]!;
-      const xml = serializeCpix(documents.find((d) => d.name === name)!.document, { version: '2.3' });
-      expect(xml).toContain(`<cpix:PSSH>${String(vector.expected.pssh_b64)}</cpix:PSSH>`);
-    },
+  const systems = documents.flatMap(({ name, document }) =>
+    (document.drmSystemList?.drmSystems ?? []).map((system) => ({ name, system })),
   );
 
-  it.each(vectorCases('cpix_content_protection_data', 'widevine_pssh', 'hls_line').filter((c) => c.source.seed_file?.startsWith('002') === true).map((c) => [c.name, c] as const))(
-    '%s: Axinom SPEKE 2.0 signalling is carried byte-exact',
-    (_, vector) => {
-      const kid = String(vector.inputs.kid);
-      const response = parsed('002#2');
-      const forKid = response.drmSystemList!.drmSystems.filter((system) => system.kid === kid);
-      const values = forKid.flatMap((system) => [
-        base64(system.contentProtectionData?.value),
-        ...(system.hlsSignalingData ?? []).map((signaling) => `${signaling.playlist}:${base64(signaling.value)}`),
-      ]);
-      if (vector.expected.content_protection_data_b64 !== undefined) expect(values).toContain(vector.expected.content_protection_data_b64);
-      if (vector.expected.hls_master_b64 !== undefined) expect(values).toContain(`master:${String(vector.expected.hls_master_b64)}`);
-      if (vector.expected.hls_media_b64 !== undefined) expect(values).toContain(`media:${String(vector.expected.hls_media_b64)}`);
-    },
-  );
+  it.each(
+    vectorCases('playready_pssh', 'widevine_pssh')
+      .filter((c) => c.source.where?.includes('/ DRMSystem') === true && !c.name.startsWith('axinom'))
+      .map((c) => [c.name, c] as const),
+  )('%s: the seed PSSH is carried byte-exact and written back canonically', (_, vector) => {
+    const kid = String(vector.inputs.kid);
+    const matching = systems.filter(
+      ({ system }) => system.kid === kid && base64(system.pssh) === vector.expected.pssh_b64,
+    );
+    expect(matching.length).toBeGreaterThan(0);
+    const { name } = matching[0]!;
+    const xml = serializeCpix(documents.find((d) => d.name === name)!.document, { version: '2.3' });
+    expect(xml).toContain(`<cpix:PSSH>${String(vector.expected.pssh_b64)}</cpix:PSSH>`);
+  });
 
-  it.each(vectorCases('playready_checksum').filter((c) => c.source.where?.includes('pskc:PlainValue') === true && !c.name.includes('client_json')).map((c) => [c.name, c] as const))(
-    '%s: the content key is carried byte-exact',
-    (_, vector) => {
-      const keys = documents.flatMap(({ document }) => document.contentKeyList?.contentKeys ?? []);
-      const values = keys.filter((key) => key.kid === vector.inputs.kid).map((key) => base64(key.data?.secret?.plainValue));
-      expect(values).toContain(vector.inputs.key_b64);
-    },
-  );
+  it.each(
+    vectorCases('cpix_content_protection_data', 'widevine_pssh', 'hls_line')
+      .filter((c) => c.source.seed_file?.startsWith('002') === true)
+      .map((c) => [c.name, c] as const),
+  )('%s: Axinom SPEKE 2.0 signalling is carried byte-exact', (_, vector) => {
+    const kid = String(vector.inputs.kid);
+    const response = parsed('002#2');
+    const forKid = response.drmSystemList!.drmSystems.filter((system) => system.kid === kid);
+    const values = forKid.flatMap((system) => [
+      base64(system.contentProtectionData?.value),
+      ...(system.hlsSignalingData ?? []).map((signaling) => `${signaling.playlist}:${base64(signaling.value)}`),
+    ]);
+    if (vector.expected.content_protection_data_b64 !== undefined)
+      expect(values).toContain(vector.expected.content_protection_data_b64);
+    if (vector.expected.hls_master_b64 !== undefined)
+      expect(values).toContain(`master:${String(vector.expected.hls_master_b64)}`);
+    if (vector.expected.hls_media_b64 !== undefined)
+      expect(values).toContain(`media:${String(vector.expected.hls_media_b64)}`);
+  });
+
+  it.each(
+    vectorCases('playready_checksum')
+      .filter((c) => c.source.where?.includes('pskc:PlainValue') === true && !c.name.includes('client_json'))
+      .map((c) => [c.name, c] as const),
+  )('%s: the content key is carried byte-exact', (_, vector) => {
+    const keys = documents.flatMap(({ document }) => document.contentKeyList?.contentKeys ?? []);
+    const values = keys
+      .filter((key) => key.kid === vector.inputs.kid)
+      .map((key) => base64(key.data?.secret?.plainValue));
+    expect(values).toContain(vector.inputs.key_b64);
+  });
 
   it('carries the PallyCon FairPlay and NCG URIExtXKey values byte-exact', () => {
     const [vector] = vectorCases('fairplay_uri');

@@ -45,19 +45,63 @@ function intoDrmSystemList(xml: string, element: string): string {
  * Each document also has a `DRMSystemList`.
  */
 export function wrappingAttacks(listSigned: string, itemSigned: string): WrappingAttack[] {
-  const list = only(listSigned, /<cpix:ContentKeyList id="keys">[\s\S]*?<\/cpix:ContentKeyList>/, 'signed ContentKeyList');
+  const list = only(
+    listSigned,
+    /<cpix:ContentKeyList id="keys">[\s\S]*?<\/cpix:ContentKeyList>/,
+    'signed ContentKeyList',
+  );
   const item = only(itemSigned, /<cpix:ContentKey id="key-1"[\s\S]*?<\/cpix:ContentKey>/, 'signed ContentKey');
   const wrapped = (element: string) => `<x:Wrapper ${FOREIGN}>${element}</x:Wrapper>`;
   return [
-    { name: 'signed list in an unknown wrapper, the attacker list in its place', xml: listSigned.replace(list, attackerList() + wrapped(list)), parses: true },
-    { name: 'signed list in ds:Object of the signature, the attacker list in its place', xml: intoSignatureObject(listSigned.replace(list, attackerList()), list), parses: true },
-    { name: 'attacker list with the signed id, signed list in a wrapper (duplicate ids)', xml: listSigned.replace(list, attackerList(' id="keys"') + wrapped(list)), parses: true },
-    { name: 'attacker list with the id in a foreign-namespace attribute', xml: listSigned.replace(list, attackerList(` ${FOREIGN} x:id="keys"`) + wrapped(list)), parses: true },
-    { name: 'id on a second list: the attacker list first, the signed list after it', xml: listSigned.replace(list, attackerList() + list), parses: false },
-    { name: 'signed list nested inside the attacker list', xml: listSigned.replace(list, attackerList('', list)), parses: true },
-    { name: 'signed list moved into the DRMSystemList', xml: intoDrmSystemList(listSigned.replace(list, attackerList()), list), parses: true },
-    { name: 'signed item in an unknown wrapper inside its list, an attacker item in its place', xml: itemSigned.replace(item, attackerKey() + wrapped(item)), parses: true },
-    { name: 'signed item moved into the DRMSystemList, an attacker item in its place', xml: intoDrmSystemList(itemSigned.replace(item, attackerKey()), item), parses: true },
-    { name: 'signed item in ds:Object of the signature, an attacker item in its place', xml: intoSignatureObject(itemSigned.replace(item, attackerKey()), item), parses: true },
+    {
+      name: 'signed list in an unknown wrapper, the attacker list in its place',
+      xml: listSigned.replace(list, attackerList() + wrapped(list)),
+      parses: true,
+    },
+    {
+      name: 'signed list in ds:Object of the signature, the attacker list in its place',
+      xml: intoSignatureObject(listSigned.replace(list, attackerList()), list),
+      parses: true,
+    },
+    {
+      name: 'attacker list with the signed id, signed list in a wrapper (duplicate ids)',
+      xml: listSigned.replace(list, attackerList(' id="keys"') + wrapped(list)),
+      parses: true,
+    },
+    {
+      name: 'attacker list with the id in a foreign-namespace attribute',
+      xml: listSigned.replace(list, attackerList(` ${FOREIGN} x:id="keys"`) + wrapped(list)),
+      parses: true,
+    },
+    {
+      name: 'id on a second list: the attacker list first, the signed list after it',
+      xml: listSigned.replace(list, attackerList() + list),
+      parses: false,
+    },
+    {
+      name: 'signed list nested inside the attacker list',
+      xml: listSigned.replace(list, attackerList('', list)),
+      parses: true,
+    },
+    {
+      name: 'signed list moved into the DRMSystemList',
+      xml: intoDrmSystemList(listSigned.replace(list, attackerList()), list),
+      parses: true,
+    },
+    {
+      name: 'signed item in an unknown wrapper inside its list, an attacker item in its place',
+      xml: itemSigned.replace(item, attackerKey() + wrapped(item)),
+      parses: true,
+    },
+    {
+      name: 'signed item moved into the DRMSystemList, an attacker item in its place',
+      xml: intoDrmSystemList(itemSigned.replace(item, attackerKey()), item),
+      parses: true,
+    },
+    {
+      name: 'signed item in ds:Object of the signature, an attacker item in its place',
+      xml: intoSignatureObject(itemSigned.replace(item, attackerKey()), item),
+      parses: true,
+    },
   ];
 }

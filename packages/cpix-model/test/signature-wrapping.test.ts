@@ -19,7 +19,9 @@ function document(): CpixDocument {
         { kid: KID_2, data: { secret: { plainValue: new Uint8Array(randomBytes(16)) } } },
       ],
     },
-    drmSystemList: { drmSystems: [{ systemId: 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed', kid: KID_1, pssh: new Uint8Array(40).fill(3) }] },
+    drmSystemList: {
+      drmSystems: [{ systemId: 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed', kid: KID_1, pssh: new Uint8Array(40).fill(3) }],
+    },
   };
 }
 
@@ -43,8 +45,12 @@ beforeAll(async () => {
 
 describe('what a signature covers', () => {
   it('names the parts of the parsed document: a list, an item, the whole document', async () => {
-    expect(verifyCpixSignatures(listSigned)).toEqual([expect.objectContaining({ valid: true, target: 'ContentKeyList', covers: ['/CPIX/ContentKeyList'] })]);
-    expect(verifyCpixSignatures(itemSigned)).toEqual([expect.objectContaining({ valid: true, target: 'ContentKey', covers: ['/CPIX/ContentKeyList/ContentKey[1]'] })]);
+    expect(verifyCpixSignatures(listSigned)).toEqual([
+      expect.objectContaining({ valid: true, target: 'ContentKeyList', covers: ['/CPIX/ContentKeyList'] }),
+    ]);
+    expect(verifyCpixSignatures(itemSigned)).toEqual([
+      expect.objectContaining({ valid: true, target: 'ContentKey', covers: ['/CPIX/ContentKeyList/ContentKey[1]'] }),
+    ]);
     expect(parseCpix(itemSigned).document.contentKeyList!.contentKeys[0]!.id).toBe('key-1');
     const whole = await signCpix(listSigned, signer);
     expect(verifyCpixSignatures(whole).map(({ valid, covers }) => ({ valid, covers }))).toEqual([
@@ -56,7 +62,9 @@ describe('what a signature covers', () => {
   it('isSignedBy answers "are the content keys signed by X"', async () => {
     const results = verifyCpixSignatures(listSigned);
     expect(isSignedBy(results, '/CPIX/ContentKeyList', fingerprint)).toBe(true);
-    expect(isSignedBy(results, '/CPIX/ContentKeyList/ContentKey[2]', fingerprint.replace(/:/g, '').toLowerCase())).toBe(true);
+    expect(isSignedBy(results, '/CPIX/ContentKeyList/ContentKey[2]', fingerprint.replace(/:/g, '').toLowerCase())).toBe(
+      true,
+    );
     expect(isSignedBy(results, '/CPIX/DRMSystemList', fingerprint)).toBe(false);
     expect(isSignedBy(results, '/CPIX', fingerprint)).toBe(false);
     expect(isSignedBy(results, '/CPIX/ContentKeyList', otherFingerprint)).toBe(false);
@@ -68,15 +76,27 @@ describe('what a signature covers', () => {
     // A whole-document signature covers every part; a tampered one none.
     const whole = verifyCpixSignatures(await signCpix(serializeCpix(document(), { version: '2.3' }), signer));
     expect(isSignedBy(whole, '/CPIX/DRMSystemList/DRMSystem[1]', fingerprint)).toBe(true);
-    const tampered = verifyCpixSignatures(listSigned.replace(/(<pskc:PlainValue>)(.)/, (_, tag: string, c: string) => `${tag}${c === 'A' ? 'B' : 'A'}`));
+    const tampered = verifyCpixSignatures(
+      listSigned.replace(/(<pskc:PlainValue>)(.)/, (_, tag: string, c: string) => `${tag}${c === 'A' ? 'B' : 'A'}`),
+    );
     expect(tampered[0]).toMatchObject({ valid: false, covers: [] });
     expect(isSignedBy(tampered, '/CPIX/ContentKeyList', fingerprint)).toBe(false);
   });
 
   it('binds every reference of a signature, not only the first', () => {
-    const second = listSigned.replace(/(<ds:Reference URI="#keys">[\s\S]*?<\/ds:Reference>)/, '$1<ds:Reference URI="#elsewhere"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference>');
-    const forged = second.replace('</ds:Signature>', '<ds:Object><x:W xmlns:x="urn:example:attacker" id="elsewhere"/></ds:Object></ds:Signature>');
-    expect(verifyCpixSignatures(forged)[0]).toMatchObject({ valid: false, code: 'ERR_CPIX_SIGNATURE_UNBOUND_REFERENCE', covers: [] });
+    const second = listSigned.replace(
+      /(<ds:Reference URI="#keys">[\s\S]*?<\/ds:Reference>)/,
+      '$1<ds:Reference URI="#elsewhere"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference>',
+    );
+    const forged = second.replace(
+      '</ds:Signature>',
+      '<ds:Object><x:W xmlns:x="urn:example:attacker" id="elsewhere"/></ds:Object></ds:Signature>',
+    );
+    expect(verifyCpixSignatures(forged)[0]).toMatchObject({
+      valid: false,
+      code: 'ERR_CPIX_SIGNATURE_UNBOUND_REFERENCE',
+      covers: [],
+    });
   });
 });
 
@@ -85,20 +105,28 @@ describe('signature wrapping: a signed element moved where the model does not re
     expect(attacks).toHaveLength(10);
   });
 
-  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])('attack %i fails verification while the parser reads the attacker keys or refuses', (index) => {
-    const attack = attacks[index]!;
-    const results = verifyCpixSignatures(attack.xml);
-    expect(results, attack.name).toHaveLength(1);
-    expect(results[0], attack.name).toMatchObject({ valid: false, covers: [] });
-    expect(['ERR_CPIX_SIGNATURE_UNBOUND_REFERENCE', 'ERR_CPIX_SIGNATURE_AMBIGUOUS_REFERENCE']).toContain(results[0]!.code);
-    expect(isSignedBy(results, '/CPIX/ContentKeyList', fingerprint)).toBe(false);
-    expect(isSignedBy(results, '/CPIX/ContentKeyList/ContentKey[1]', fingerprint)).toBe(false);
-    if (attack.parses) {
-      expect(parseCpix(attack.xml).document.contentKeyList!.contentKeys.map((key) => key.kid), attack.name).toContain(ATTACKER_KID);
-    } else {
-      expect(() => parseCpix(attack.xml), attack.name).toThrow(CpixError);
-    }
-  });
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])(
+    'attack %i fails verification while the parser reads the attacker keys or refuses',
+    (index) => {
+      const attack = attacks[index]!;
+      const results = verifyCpixSignatures(attack.xml);
+      expect(results, attack.name).toHaveLength(1);
+      expect(results[0], attack.name).toMatchObject({ valid: false, covers: [] });
+      expect(['ERR_CPIX_SIGNATURE_UNBOUND_REFERENCE', 'ERR_CPIX_SIGNATURE_AMBIGUOUS_REFERENCE']).toContain(
+        results[0]!.code,
+      );
+      expect(isSignedBy(results, '/CPIX/ContentKeyList', fingerprint)).toBe(false);
+      expect(isSignedBy(results, '/CPIX/ContentKeyList/ContentKey[1]', fingerprint)).toBe(false);
+      if (attack.parses) {
+        expect(
+          parseCpix(attack.xml).document.contentKeyList!.contentKeys.map((key) => key.kid),
+          attack.name,
+        ).toContain(ATTACKER_KID);
+      } else {
+        expect(() => parseCpix(attack.xml), attack.name).toThrow(CpixError);
+      }
+    },
+  );
 
   it('says where the wrapped element is', () => {
     const [wrapper, object] = attacks;
@@ -109,9 +137,14 @@ describe('signature wrapping: a signed element moved where the model does not re
 
 describe('documents as parseCpix reads them', () => {
   it('verifies only a document parseCpix reads: what xmldom lets through outside the signed list is refused alike', () => {
-    const bareAmpersand = listSigned.replace('</cpix:CPIX>', '<x:Note xmlns:x="urn:example:note">fish & chips</x:Note></cpix:CPIX>');
+    const bareAmpersand = listSigned.replace(
+      '</cpix:CPIX>',
+      '<x:Note xmlns:x="urn:example:note">fish & chips</x:Note></cpix:CPIX>',
+    );
     expect(() => parseCpix(bareAmpersand)).toThrow(expect.objectContaining({ code: 'ERR_CPIX_XML_MALFORMED' }));
-    expect(() => verifyCpixSignatures(bareAmpersand)).toThrow(expect.objectContaining({ code: 'ERR_CPIX_XML_MALFORMED' }));
+    expect(() => verifyCpixSignatures(bareAmpersand)).toThrow(
+      expect.objectContaining({ code: 'ERR_CPIX_XML_MALFORMED' }),
+    );
   });
 
   it('refuses XML 1.1 line ends, which the signature library reads as line feeds and parseCpix as characters; carriage returns are line feeds to both', async () => {
@@ -123,7 +156,11 @@ describe('documents as parseCpix reads them', () => {
     for (const lineEnd of ['\u2028', '\u2029', '\u0085']) {
       const forged = signed.replace('line one\nline two', `line one${lineEnd}line two`);
       expect(friendlyName(forged)).toBe(`line one${lineEnd}line two`);
-      expect(verifyCpixSignatures(forged)[0]).toMatchObject({ valid: false, code: 'ERR_CPIX_SIGNATURE_UNSAFE_CHARACTER', covers: [] });
+      expect(verifyCpixSignatures(forged)[0]).toMatchObject({
+        valid: false,
+        code: 'ERR_CPIX_SIGNATURE_UNSAFE_CHARACTER',
+        covers: [],
+      });
     }
     for (const lineEnd of ['\r', '\r\n']) {
       const same = signed.replace('line one\nline two', `line one${lineEnd}line two`);
@@ -133,7 +170,10 @@ describe('documents as parseCpix reads them', () => {
   });
 
   it('verifies bytes: UTF-8 with and without BOM, UTF-16 LE and BE with BOM, and a string with a BOM', () => {
-    const utf16 = listSigned.replace(/^<\?xml version="1.0" encoding="UTF-8"\?>/, '<?xml version="1.0" encoding="UTF-16"?>');
+    const utf16 = listSigned.replace(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>/,
+      '<?xml version="1.0" encoding="UTF-16"?>',
+    );
     expect(utf16).not.toBe(listSigned);
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16, 'utf16le')]);
     const be = Buffer.from(le).swap16();
@@ -145,7 +185,9 @@ describe('documents as parseCpix reads them', () => {
       `\uFEFF${listSigned}`,
     ];
     for (const input of inputs) {
-      expect(verifyCpixSignatures(input)).toEqual([expect.objectContaining({ valid: true, covers: ['/CPIX/ContentKeyList'] })]);
+      expect(verifyCpixSignatures(input)).toEqual([
+        expect.objectContaining({ valid: true, covers: ['/CPIX/ContentKeyList'] }),
+      ]);
       expect(parseCpix(input).document.contentKeyList!.contentKeys).toHaveLength(2);
     }
   });
@@ -160,7 +202,10 @@ describe('documents as parseCpix reads them', () => {
   });
 
   it('signs bytes too', async () => {
-    const signed = await signCpix(new Uint8Array(Buffer.from(`\uFEFF${serializeCpix(document(), { version: '2.3' })}`)), signer);
+    const signed = await signCpix(
+      new Uint8Array(Buffer.from(`\uFEFF${serializeCpix(document(), { version: '2.3' })}`)),
+      signer,
+    );
     expect(verifyCpixSignatures(signed)[0]).toMatchObject({ valid: true, covers: ['/CPIX'] });
   });
 });

@@ -7,7 +7,14 @@ import { liveRotationDocument } from '../bench/live-document.js';
 import { cpixDocument } from './arbitraries.js';
 import { cryptoFixtures } from './crypto-fixtures.js';
 import { fullDocument23, fullDocument24 } from './documents.js';
-import { readWithFastXmlParser, readWithOurs, withoutIndentation, writeWithXmlBuilder2, type InfosetElement, type Reading } from './oracles.js';
+import {
+  readWithFastXmlParser,
+  readWithOurs,
+  withoutIndentation,
+  writeWithXmlBuilder2,
+  type InfosetElement,
+  type Reading,
+} from './oracles.js';
 
 /**
  * Our XML reader and writer against the libraries the chosen stack names (fast-xml-parser,
@@ -35,7 +42,11 @@ const STRICTER_THAN_FAST_XML_PARSER: { rule: RegExp; example: string }[] = [
 
 /** Attribute values with XML's attribute-value normalization applied (fast-xml-parser does not normalize). */
 function normalizedAttributes(element: InfosetElement): InfosetElement {
-  return { ...element, attributes: element.attributes.map((attribute) => attribute.replace(/[\t\n\r]/g, ' ')), children: element.children.map(normalizedAttributes) };
+  return {
+    ...element,
+    attributes: element.attributes.map((attribute) => attribute.replace(/[\t\n\r]/g, ' ')),
+    children: element.children.map(normalizedAttributes),
+  };
 }
 
 function compare(text: string): 'same' | 'both refuse' | 'we refuse' {
@@ -47,7 +58,10 @@ function compare(text: string): 'same' | 'both refuse' | 'we refuse' {
   }
   if ('refused' in ours && 'refused' in theirs) return 'both refuse';
   if ('refused' in ours) {
-    expect(STRICTER_THAN_FAST_XML_PARSER.some(({ rule }) => rule.test(ours.refused)), `we refuse, fast-xml-parser reads: ${ours.refused}`).toBe(true);
+    expect(
+      STRICTER_THAN_FAST_XML_PARSER.some(({ rule }) => rule.test(ours.refused)),
+      `we refuse, fast-xml-parser reads: ${ours.refused}`,
+    ).toBe(true);
     return 'we refuse';
   }
   throw new Error(`fast-xml-parser refuses (${'refused' in theirs ? theirs.refused : ''}) what we read`);
@@ -62,13 +76,17 @@ function shallowEnough(fuzz: FuzzCase): boolean {
 }
 
 describe('reading: our reader and fast-xml-parser agree', () => {
-  it.each(STRICTER_THAN_FAST_XML_PARSER)('refuses what XML forbids and fast-xml-parser reads: $example', ({ rule, example }) => {
-    expect(compare(example)).toBe('we refuse');
-    expect((readWithOurs(example) as { refused: string }).refused).toMatch(rule);
-  });
+  it.each(STRICTER_THAN_FAST_XML_PARSER)(
+    'refuses what XML forbids and fast-xml-parser reads: $example',
+    ({ rule, example }) => {
+      expect(compare(example)).toBe('we refuse');
+      expect((readWithOurs(example) as { refused: string }).refused).toMatch(rule);
+    },
+  );
 
   it('refuses with fast-xml-parser what both see as malformed', () => {
-    for (const malformed of ['<r>a & b</r>', 'head<r/>', '<r/><s/>', '<1r/>', '<r><s></r>', '<r a="1" a="2"/>', '<r']) expect(compare(malformed), malformed).toBe('both refuse');
+    for (const malformed of ['<r>a & b</r>', 'head<r/>', '<r/><s/>', '<1r/>', '<r><s></r>', '<r a="1" a="2"/>', '<r'])
+      expect(compare(malformed), malformed).toBe('both refuse');
   });
 
   it('on every seed sample', () => {
@@ -134,6 +152,8 @@ describe('writing: serializeCpix and xmlbuilder2 give the same infoset', () => {
   }, 60_000);
 
   it('refuses to compare a field the xmlbuilder2 writer does not write', () => {
-    expect(() => writeWithXmlBuilder2({ ...liveRotationDocument(1), name: 'not written by the oracle' })).toThrow(/does not write CPIX name/);
+    expect(() => writeWithXmlBuilder2({ ...liveRotationDocument(1), name: 'not written by the oracle' })).toThrow(
+      /does not write CPIX name/,
+    );
   });
 });

@@ -9,7 +9,10 @@ const schemas = new Map<string, XMLFileInfo[]>();
 function schemaFiles(version: '2.3' | '2.4'): XMLFileInfo[] {
   let files = schemas.get(version);
   if (files === undefined) {
-    files = SCHEMA_FILES.map((fileName) => ({ fileName, contents: readFileSync(join(schemaDir(version), fileName), 'utf8') }));
+    files = SCHEMA_FILES.map((fileName) => ({
+      fileName,
+      contents: readFileSync(join(schemaDir(version), fileName), 'utf8'),
+    }));
     schemas.set(version, files);
   }
   return files;
@@ -34,7 +37,10 @@ export async function validateAgainstXsd(xml: string, version: '2.3' | '2.4'): P
  * Validates several documents in one xmllint run (each run compiles the schemas again, so batches
  * are much faster than one call per document). The results are in the order of `xmls`.
  */
-export async function validateManyAgainstXsd(xmls: readonly string[], version: '2.3' | '2.4'): Promise<XsdValidation[]> {
+export async function validateManyAgainstXsd(
+  xmls: readonly string[],
+  version: '2.3' | '2.4',
+): Promise<XsdValidation[]> {
   const [cpix, ...imports] = schemaFiles(version);
   const names = xmls.map((_, index) => `document-${index}.xml`);
   const result = await validateXML({

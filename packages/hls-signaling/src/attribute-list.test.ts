@@ -15,32 +15,102 @@ describe('parseAttributeList', () => {
   });
 
   it('refuses what is not NAME=value, quoting at most 40 characters of it', () => {
-    expectHlsError(() => parseAttributeList('A'), 'ERR_HLS_INVALID_LINE', undefined, 'expected ATTRIBUTE=value at character 0, found "A"');
-    expectHlsError(() => parseAttributeList('A=1,b=2'), 'ERR_HLS_INVALID_LINE', undefined, 'expected ATTRIBUTE=value at character 4, found "b"');
-    expectHlsError(() => parseAttributeList('A=1,B C=2'), 'ERR_HLS_INVALID_LINE', undefined, 'expected ATTRIBUTE=value at character 4, found "B C"');
-    expectHlsError(() => parseAttributeList('A=1,B'), 'ERR_HLS_INVALID_LINE', undefined, 'expected ATTRIBUTE=value at character 4, found "B"');
-    expectHlsError(() => parseAttributeList('=1'), 'ERR_HLS_INVALID_LINE', undefined, 'expected ATTRIBUTE=value at character 0, found ""');
-    expectHlsError(() => parseAttributeList('x'.repeat(50)), 'ERR_HLS_INVALID_LINE', undefined, `expected ATTRIBUTE=value at character 0, found "${'x'.repeat(40)}…"`);
-    expectHlsError(() => parseAttributeList('x'.repeat(40)), 'ERR_HLS_INVALID_LINE', undefined, `expected ATTRIBUTE=value at character 0, found "${'x'.repeat(40)}"`);
+    expectHlsError(
+      () => parseAttributeList('A'),
+      'ERR_HLS_INVALID_LINE',
+      undefined,
+      'expected ATTRIBUTE=value at character 0, found "A"',
+    );
+    expectHlsError(
+      () => parseAttributeList('A=1,b=2'),
+      'ERR_HLS_INVALID_LINE',
+      undefined,
+      'expected ATTRIBUTE=value at character 4, found "b"',
+    );
+    expectHlsError(
+      () => parseAttributeList('A=1,B C=2'),
+      'ERR_HLS_INVALID_LINE',
+      undefined,
+      'expected ATTRIBUTE=value at character 4, found "B C"',
+    );
+    expectHlsError(
+      () => parseAttributeList('A=1,B'),
+      'ERR_HLS_INVALID_LINE',
+      undefined,
+      'expected ATTRIBUTE=value at character 4, found "B"',
+    );
+    expectHlsError(
+      () => parseAttributeList('=1'),
+      'ERR_HLS_INVALID_LINE',
+      undefined,
+      'expected ATTRIBUTE=value at character 0, found ""',
+    );
+    expectHlsError(
+      () => parseAttributeList('x'.repeat(50)),
+      'ERR_HLS_INVALID_LINE',
+      undefined,
+      `expected ATTRIBUTE=value at character 0, found "${'x'.repeat(40)}…"`,
+    );
+    expectHlsError(
+      () => parseAttributeList('x'.repeat(40)),
+      'ERR_HLS_INVALID_LINE',
+      undefined,
+      `expected ATTRIBUTE=value at character 0, found "${'x'.repeat(40)}"`,
+    );
   });
 
   it('refuses a list that ends with a comma, after a quoted or an unquoted value', () => {
-    expectHlsError(() => parseAttributeList('A=1,'), 'ERR_HLS_INVALID_LINE', undefined, 'the attribute list ends with a comma');
-    expectHlsError(() => parseAttributeList('A="1",'), 'ERR_HLS_INVALID_LINE', undefined, 'the attribute list ends with a comma');
+    expectHlsError(
+      () => parseAttributeList('A=1,'),
+      'ERR_HLS_INVALID_LINE',
+      undefined,
+      'the attribute list ends with a comma',
+    );
+    expectHlsError(
+      () => parseAttributeList('A="1",'),
+      'ERR_HLS_INVALID_LINE',
+      undefined,
+      'the attribute list ends with a comma',
+    );
   });
 
   it('refuses a duplicate, an unterminated quote and text after a closing quote, naming the attribute', () => {
-    expectHlsError(() => parseAttributeList('A=1,A=2'), 'ERR_HLS_DUPLICATE_ATTRIBUTE', 'A', 'attribute A occurs more than once');
-    expectHlsError(() => parseAttributeList('A="1'), 'ERR_HLS_INVALID_ATTRIBUTE', 'A', 'A has an unterminated quoted string');
-    expectHlsError(() => parseAttributeList('A="1"2'), 'ERR_HLS_INVALID_ATTRIBUTE', 'A', 'A has text after its closing quote');
+    expectHlsError(
+      () => parseAttributeList('A=1,A=2'),
+      'ERR_HLS_DUPLICATE_ATTRIBUTE',
+      'A',
+      'attribute A occurs more than once',
+    );
+    expectHlsError(
+      () => parseAttributeList('A="1'),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'A',
+      'A has an unterminated quoted string',
+    );
+    expectHlsError(
+      () => parseAttributeList('A="1"2'),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'A',
+      'A has text after its closing quote',
+    );
   });
 
   it('refuses unquoted values that are empty or hold a quote or whitespace, and quoted ones with CR or LF', () => {
     for (const list of ['A=', 'A=,B=1', 'A=x"y', 'A=x y', 'A=x\ty']) {
-      expectHlsError(() => parseAttributeList(list), 'ERR_HLS_INVALID_ATTRIBUTE', 'A', 'A has an empty value or one with a quote, comma or whitespace');
+      expectHlsError(
+        () => parseAttributeList(list),
+        'ERR_HLS_INVALID_ATTRIBUTE',
+        'A',
+        'A has an empty value or one with a quote, comma or whitespace',
+      );
     }
     for (const list of ['A="x\ny"', 'A="x\ry"']) {
-      expectHlsError(() => parseAttributeList(list), 'ERR_HLS_INVALID_ATTRIBUTE', 'A', `A is a quoted string and cannot contain '"', CR or LF`);
+      expectHlsError(
+        () => parseAttributeList(list),
+        'ERR_HLS_INVALID_ATTRIBUTE',
+        'A',
+        `A is a quoted string and cannot contain '"', CR or LF`,
+      );
     }
   });
 });
@@ -59,7 +129,12 @@ describe('formatAttributeList', () => {
 
   it('refuses an attribute that is not an object with its own error', () => {
     for (const attribute of [null, 'A=1']) {
-      expectHlsError(() => formatAttributeList([attribute as never]), 'ERR_HLS_INVALID_ATTRIBUTE', undefined, 'each attribute must be a { name, value, quoted } object');
+      expectHlsError(
+        () => formatAttributeList([attribute as never]),
+        'ERR_HLS_INVALID_ATTRIBUTE',
+        undefined,
+        'each attribute must be a { name, value, quoted } object',
+      );
     }
   });
 
@@ -76,9 +151,26 @@ describe('formatAttributeList', () => {
       '7',
       `attribute names are upper-case letters, digits and '-', got "7"`,
     );
-    expectHlsError(() => formatAttributeList([{ name: 'A', value: 1 as unknown as string, quoted: false }]), 'ERR_HLS_INVALID_ATTRIBUTE', 'A', 'A must have a string value');
-    expectHlsError(() => formatAttributeList([{ name: 'A', value: 'x,y', quoted: false }]), 'ERR_HLS_INVALID_ATTRIBUTE', 'A');
-    expectHlsError(() => formatAttributeList([{ name: 'A', value: 'x"y', quoted: true }]), 'ERR_HLS_INVALID_ATTRIBUTE', 'A');
-    expectHlsError(() => formatAttributeList([{ name: 'A', value: 'x"y', quoted: 'yes' as unknown as boolean }]), 'ERR_HLS_INVALID_ATTRIBUTE', 'A');
+    expectHlsError(
+      () => formatAttributeList([{ name: 'A', value: 1 as unknown as string, quoted: false }]),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'A',
+      'A must have a string value',
+    );
+    expectHlsError(
+      () => formatAttributeList([{ name: 'A', value: 'x,y', quoted: false }]),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'A',
+    );
+    expectHlsError(
+      () => formatAttributeList([{ name: 'A', value: 'x"y', quoted: true }]),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'A',
+    );
+    expectHlsError(
+      () => formatAttributeList([{ name: 'A', value: 'x"y', quoted: 'yes' as unknown as boolean }]),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'A',
+    );
   });
 });

@@ -84,7 +84,10 @@ export function formatAttributeList(attributes: readonly HlsAttribute[]): string
   let list = '';
   for (const attribute of attributes) {
     if (typeof attribute !== 'object' || attribute === null) {
-      throw new HlsSignalingError('ERR_HLS_INVALID_ATTRIBUTE', 'each attribute must be a { name, value, quoted } object');
+      throw new HlsSignalingError(
+        'ERR_HLS_INVALID_ATTRIBUTE',
+        'each attribute must be a { name, value, quoted } object',
+      );
     }
     const { name, value, quoted } = attribute;
     if (typeof name !== 'string' || !ATTRIBUTE_NAME.test(name)) {

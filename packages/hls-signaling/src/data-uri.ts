@@ -24,7 +24,10 @@ export function buildDataUri(data: Uint8Array, options: { mediaType?: string; ch
   const mediaType = options.mediaType ?? 'text/plain';
   const charset = options.charset === undefined ? '' : `;charset=${options.charset}`;
   if (!/^[\w.+-]+\/[\w.+-]+$/.test(mediaType) || !/^[\w.+-]*$/.test(options.charset ?? '')) {
-    throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', 'media type or charset holds characters a data URI cannot carry');
+    throw new HlsSignalingError(
+      'ERR_HLS_INVALID_INPUT',
+      'media type or charset holds characters a data URI cannot carry',
+    );
   }
   return `data:${mediaType}${charset};base64,${Buffer.from(data.buffer, data.byteOffset, data.length).toString('base64')}`;
 }
@@ -39,7 +42,8 @@ export function parseDataUri(uri: string): DataUri {
     throw new HlsSignalingError('ERR_HLS_INVALID_DATA_URI', 'not a data: URI');
   }
   const comma = uri.indexOf(',');
-  if (comma === -1) throw new HlsSignalingError('ERR_HLS_INVALID_DATA_URI', 'a data: URI needs a comma before its data');
+  if (comma === -1)
+    throw new HlsSignalingError('ERR_HLS_INVALID_DATA_URI', 'a data: URI needs a comma before its data');
   // Stryker disable next-line StringLiteral: split always gives at least one element, so the default never applies
   const [type = '', ...rest] = uri.slice(5, comma).split(';');
   const isBase64 = rest.at(-1)?.toLowerCase() === 'base64';
@@ -48,12 +52,19 @@ export function parseDataUri(uri: string): DataUri {
   for (const parameter of rest) {
     const equals = parameter.indexOf('=');
     if (equals <= 0) {
-      throw new HlsSignalingError('ERR_HLS_INVALID_DATA_URI', `bad data: URI parameter ${JSON.stringify(excerpt(parameter))}`);
+      throw new HlsSignalingError(
+        'ERR_HLS_INVALID_DATA_URI',
+        `bad data: URI parameter ${JSON.stringify(excerpt(parameter))}`,
+      );
     }
     parameters[parameter.slice(0, equals).toLowerCase()] = parameter.slice(equals + 1);
   }
   const payload = uri.slice(comma + 1);
-  return { mediaType: type === '' ? 'text/plain' : type.toLowerCase(), parameters, data: decodePayload(payload, isBase64) };
+  return {
+    mediaType: type === '' ? 'text/plain' : type.toLowerCase(),
+    parameters,
+    data: decodePayload(payload, isBase64),
+  };
 }
 
 function decodePayload(payload: string, isBase64: boolean): Uint8Array {
@@ -61,7 +72,9 @@ function decodePayload(payload: string, isBase64: boolean): Uint8Array {
     try {
       return new TextEncoder().encode(decodeURIComponent(payload));
     } catch (error) {
-      throw new HlsSignalingError('ERR_HLS_INVALID_DATA_URI', 'the data: URI has a bad percent-escape', { cause: error });
+      throw new HlsSignalingError('ERR_HLS_INVALID_DATA_URI', 'the data: URI has a bad percent-escape', {
+        cause: error,
+      });
     }
   }
   const bytes = Buffer.from(payload, 'base64');

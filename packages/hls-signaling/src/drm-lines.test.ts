@@ -37,11 +37,18 @@ describe('buildPlayReadyKeyLine', () => {
       keyFormat: 'com.microsoft.playready',
       keyFormatVersions: '1',
     });
-    expect(parseDataUri(line.uri!)).toStrictEqual({ mediaType: 'text/plain', parameters: { charset: 'UTF-16' }, data: pro });
+    expect(parseDataUri(line.uri!)).toStrictEqual({
+      mediaType: 'text/plain',
+      parameters: { charset: 'UTF-16' },
+      data: pro,
+    });
   });
 
   it('writes both lines at once, as two single-line calls do', () => {
-    for (const options of [{ pro, scheme: 'cbcs' as const }, { pro, scheme: 'cenc' as const, kid: playReady.inputs.kid! }]) {
+    for (const options of [
+      { pro, scheme: 'cbcs' as const },
+      { pro, scheme: 'cenc' as const, kid: playReady.inputs.kid! },
+    ]) {
       expect(buildPlayReadyKeyLines(options)).toEqual({
         media: buildPlayReadyKeyLine(options),
         master: buildPlayReadyKeyLine({ ...options, playlist: 'master' }),
@@ -113,14 +120,18 @@ describe('buildAes128KeyLine', () => {
 describe('data URIs', () => {
   it('round-trip any bytes, with or without a charset', () => {
     fc.assert(
-      fc.property(fc.uint8Array(), fc.option(fc.constantFrom('UTF-16', 'utf-8'), { nil: undefined }), (data, charset) => {
-        const uri = buildDataUri(data, charset === undefined ? {} : { charset });
-        expect(parseDataUri(uri)).toEqual({
-          mediaType: 'text/plain',
-          parameters: charset === undefined ? {} : { charset },
-          data,
-        });
-      }),
+      fc.property(
+        fc.uint8Array(),
+        fc.option(fc.constantFrom('UTF-16', 'utf-8'), { nil: undefined }),
+        (data, charset) => {
+          const uri = buildDataUri(data, charset === undefined ? {} : { charset });
+          expect(parseDataUri(uri)).toEqual({
+            mediaType: 'text/plain',
+            parameters: charset === undefined ? {} : { charset },
+            data,
+          });
+        },
+      ),
     );
   });
 
@@ -133,13 +144,19 @@ describe('data URIs', () => {
 
   it('throws nothing but HlsSignalingError for arbitrary input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string().map((s) => `data:${s}`), fc.anything()), (uri) => {
-        try {
-          parseDataUri(uri as string);
-        } catch (error) {
-          expect(error).toBeInstanceOf(HlsSignalingError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string().map((s) => `data:${s}`),
+          fc.anything(),
+        ),
+        (uri) => {
+          try {
+            parseDataUri(uri as string);
+          } catch (error) {
+            expect(error).toBeInstanceOf(HlsSignalingError);
+          }
+        },
+      ),
     );
   });
 });
@@ -153,10 +170,20 @@ describe('DRM line helpers: what they refuse', () => {
       '#EXT-X-KEY:METHOD=SAMPLE-AES-CTR,URI="data:text/plain;charset=UTF-16;base64,BgAAAAAA",KEYFORMAT="com.microsoft.playready",KEYFORMATVERSIONS="1"',
     );
     for (const bad of [empty.subarray(0, 5), 'BgAAAAAA' as unknown as Uint8Array]) {
-      expectHlsError(() => buildPlayReadyKeyLine({ pro: bad, scheme: 'cenc' }), code, undefined, 'pro must be a PlayReady Object (Uint8Array)');
+      expectHlsError(
+        () => buildPlayReadyKeyLine({ pro: bad, scheme: 'cenc' }),
+        code,
+        undefined,
+        'pro must be a PlayReady Object (Uint8Array)',
+      );
     }
     // A Length in all four bytes, little-endian: 0x01000006 says 16 MiB and 6 bytes.
-    for (const [length, declared] of [[[7, 0, 0, 0], 7], [[6, 0, 0, 1], 0x0100_0006], [[6, 1, 0, 0], 262], [[6, 0, 1, 0], 65542]] as const) {
+    for (const [length, declared] of [
+      [[7, 0, 0, 0], 7],
+      [[6, 0, 0, 1], 0x0100_0006],
+      [[6, 1, 0, 0], 262],
+      [[6, 0, 1, 0], 65542],
+    ] as const) {
       expectHlsError(
         () => buildPlayReadyKeyLine({ pro: Uint8Array.of(...length, 0, 0), scheme: 'cenc' }),
         code,
@@ -167,9 +194,24 @@ describe('DRM line helpers: what they refuse', () => {
   });
 
   it('refuses an unknown scheme and playlist, and a missing options object, naming the helper', () => {
-    expectHlsError(() => buildPlayReadyKeyLine({ pro, scheme: 'cens' as 'cenc' }), code, undefined, "scheme must be 'cenc' or 'cbcs'");
-    expectHlsError(() => buildWidevineKeyLine({ pssh: widevinePssh, kid: widevine.inputs.kid!, scheme: 'cens' as 'cenc' }), code, undefined, "scheme must be 'cenc' or 'cbcs'");
-    expectHlsError(() => buildAes128KeyLine({ uri: 'k', playlist: 'variant' as 'media' }), code, undefined, "playlist must be 'media' or 'master'");
+    expectHlsError(
+      () => buildPlayReadyKeyLine({ pro, scheme: 'cens' as 'cenc' }),
+      code,
+      undefined,
+      "scheme must be 'cenc' or 'cbcs'",
+    );
+    expectHlsError(
+      () => buildWidevineKeyLine({ pssh: widevinePssh, kid: widevine.inputs.kid!, scheme: 'cens' as 'cenc' }),
+      code,
+      undefined,
+      "scheme must be 'cenc' or 'cbcs'",
+    );
+    expectHlsError(
+      () => buildAes128KeyLine({ uri: 'k', playlist: 'variant' as 'media' }),
+      code,
+      undefined,
+      "playlist must be 'media' or 'master'",
+    );
     for (const [helper, run] of [
       ['buildPlayReadyKeyLine', () => buildPlayReadyKeyLine(null as never)],
       ['buildPlayReadyKeyLines', () => buildPlayReadyKeyLines(null as never)],
@@ -190,13 +232,21 @@ describe('DRM line helpers: what they refuse', () => {
       undefined,
       'pssh is a box of system 9a04f079-9840-4286-ab92-e65be0885f95, not Widevine',
     );
-    const error = expectHlsError(() => buildWidevineKeyLine({ pssh: new Uint8Array(3), kid: widevine.inputs.kid!, scheme: 'cenc' }), code, undefined);
+    const error = expectHlsError(
+      () => buildWidevineKeyLine({ pssh: new Uint8Array(3), kid: widevine.inputs.kid!, scheme: 'cenc' }),
+      code,
+      undefined,
+    );
     expect(error.message).toBe(`pssh must be a whole pssh box: ${(error.cause as Error).message}`);
     expect((error.cause as { code: string }).code).toBe('ERR_PSSH_TRUNCATED');
   });
 
   it('writes the Widevine line for cenc with the KID from the caller, as a KEYID', () => {
-    expect(parseHlsKeyLine(buildWidevineKeyLine({ pssh: widevinePssh, kid: widevine.inputs.kid!, scheme: 'cenc', playlist: 'master' }))).toStrictEqual({
+    expect(
+      parseHlsKeyLine(
+        buildWidevineKeyLine({ pssh: widevinePssh, kid: widevine.inputs.kid!, scheme: 'cenc', playlist: 'master' }),
+      ),
+    ).toStrictEqual({
       tag: 'EXT-X-SESSION-KEY',
       method: 'SAMPLE-AES-CTR',
       uri: `data:text/plain;base64,${widevine.expected.pssh_b64!}`,
@@ -213,6 +263,11 @@ describe('DRM line helpers: what they refuse', () => {
 
   it('leaves KEYFORMAT out of an AES-128 line unless asked', () => {
     expect(buildAes128KeyLine({ uri: 'k', explicitKeyFormat: false })).toBe('#EXT-X-KEY:METHOD=AES-128,URI="k"');
-    expectHlsError(() => buildAes128KeyLine({ uri: '' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'URI', 'URI must be a non-empty string');
+    expectHlsError(
+      () => buildAes128KeyLine({ uri: '' }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'URI',
+      'URI must be a non-empty string',
+    );
   });
 });

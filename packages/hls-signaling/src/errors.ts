@@ -26,11 +26,7 @@ export class HlsSignalingError extends Error {
   readonly code: HlsSignalingErrorCode;
   readonly attribute: string | undefined;
 
-  constructor(
-    code: HlsSignalingErrorCode,
-    message: string,
-    options: { attribute?: string; cause?: unknown } = {},
-  ) {
+  constructor(code: HlsSignalingErrorCode, message: string, options: { attribute?: string; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.attribute = options.attribute;

@@ -66,7 +66,11 @@ describe('buildFairPlayUri / parseFairPlayUri', () => {
 
   const contentId = fc.string({ minLength: 1 }).filter((text) => !/["\r\n]/.test(text));
   const spec: fc.Arbitrary<FairPlayUri> = fc.oneof(
-    fc.record({ form: fc.constant('kid-iv' as const), kid: fc.uuid(), iv: fc.uint8Array({ minLength: 16, maxLength: 16 }) }),
+    fc.record({
+      form: fc.constant('kid-iv' as const),
+      kid: fc.uuid(),
+      iv: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+    }),
     fc.record({ form: fc.constant('kid-base64' as const), kid: fc.uuid() }),
     fc.record({ form: fc.constant('content-period' as const), contentId, periodIndex: fc.maxSafeNat() }),
     fc.record({ form: fc.constant('opaque' as const), payload: contentId }),
@@ -83,9 +87,17 @@ describe('buildFairPlayUri / parseFairPlayUri', () => {
   it('recognises the form without a hint for KIDs and for content ids that do not end in hex', () => {
     const plainContentId = fc.stringMatching(/^[a-z_.-]{1,20}[g-z_.-]$/);
     const unambiguous = fc.oneof(
-      fc.record({ form: fc.constant('kid-iv' as const), kid: fc.uuid(), iv: fc.uint8Array({ minLength: 16, maxLength: 16 }) }),
+      fc.record({
+        form: fc.constant('kid-iv' as const),
+        kid: fc.uuid(),
+        iv: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+      }),
       fc.record({ form: fc.constant('kid-base64' as const), kid: fc.uuid() }),
-      fc.record({ form: fc.constant('content-period' as const), contentId: plainContentId, periodIndex: fc.maxSafeNat() }),
+      fc.record({
+        form: fc.constant('content-period' as const),
+        contentId: plainContentId,
+        periodIndex: fc.maxSafeNat(),
+      }),
     );
     fc.assert(
       fc.property(unambiguous, (uri) => {
@@ -96,19 +108,26 @@ describe('buildFairPlayUri / parseFairPlayUri', () => {
 
   it('throws nothing but HlsSignalingError for arbitrary input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string().map((s) => `skd://${s}`), fc.anything()), fc.anything(), (uri, form) => {
-        for (const run of [
-          () => parseFairPlayUri(uri as string),
-          () => parseFairPlayUri(uri as string, form as FairPlayUri['form']),
-          () => buildFairPlayUri(form as FairPlayUri),
-        ]) {
-          try {
-            run();
-          } catch (error) {
-            expect(error).toBeInstanceOf(HlsSignalingError);
+      fc.property(
+        fc.oneof(
+          fc.string().map((s) => `skd://${s}`),
+          fc.anything(),
+        ),
+        fc.anything(),
+        (uri, form) => {
+          for (const run of [
+            () => parseFairPlayUri(uri as string),
+            () => parseFairPlayUri(uri as string, form as FairPlayUri['form']),
+            () => buildFairPlayUri(form as FairPlayUri),
+          ]) {
+            try {
+              run();
+            } catch (error) {
+              expect(error).toBeInstanceOf(HlsSignalingError);
+            }
           }
-        }
-      }),
+        },
+      ),
     );
   });
 });
@@ -132,8 +151,17 @@ describe('FairPlay URI forms at their limits', () => {
   const ivHex = '3858F62230AC3C915F300C664312C63F';
 
   it('reads kid-iv only as a whole UUID, a colon and exactly 32 hex digits, in any case', () => {
-    expect(parseFairPlayUri(`skd://${kid.toUpperCase()}:${ivHex.toLowerCase()}`)).toStrictEqual({ form: 'kid-iv', kid, iv });
-    for (const payload of [`${kid}:${ivHex}0`, `${kid}:${ivHex.slice(1)}`, `x${kid}:${ivHex}`, `${kid.replace(/-/g, '')}:${ivHex}`]) {
+    expect(parseFairPlayUri(`skd://${kid.toUpperCase()}:${ivHex.toLowerCase()}`)).toStrictEqual({
+      form: 'kid-iv',
+      kid,
+      iv,
+    });
+    for (const payload of [
+      `${kid}:${ivHex}0`,
+      `${kid}:${ivHex.slice(1)}`,
+      `x${kid}:${ivHex}`,
+      `${kid.replace(/-/g, '')}:${ivHex}`,
+    ]) {
       expect(parseFairPlayUri(`skd://${payload}`).form).not.toBe('kid-iv');
       const error = expectHlsError(() => parseFairPlayUri(`skd://${payload}`, 'kid-iv'), code, undefined);
       expect(error.message).toMatch(/^"skd:\/\/.{34}…" is not a FairPlay URI of the kid-iv form$/);
@@ -142,47 +170,107 @@ describe('FairPlay URI forms at their limits', () => {
 
   it('reads kid-base64 only as 24 characters of canonical base64 of 16 bytes', () => {
     expect(parseFairPlayUri('skd://mO5Vls0+og0WOuOCQgxu/w==')).toStrictEqual({ form: 'kid-base64', kid });
-    for (const payload of ['mO5Vls0+og0WOuOCQgxu/x==', 'mO5Vls0+og0WOuOCQgxu/w=', 'xmO5Vls0+og0WOuOCQgxu/w==', 'mO5Vls0+og0WOuOCQgxu/w==x', 'mO5Vls0-og0WOuOCQgxu_w==']) {
+    for (const payload of [
+      'mO5Vls0+og0WOuOCQgxu/x==',
+      'mO5Vls0+og0WOuOCQgxu/w=',
+      'xmO5Vls0+og0WOuOCQgxu/w==',
+      'mO5Vls0+og0WOuOCQgxu/w==x',
+      'mO5Vls0-og0WOuOCQgxu_w==',
+    ]) {
       expect(() => parseFairPlayUri(`skd://${payload}`, 'kid-base64')).toThrow(expect.objectContaining({ code }));
     }
   });
 
   it('reads content-period as at least one character and 16 lower-case hex digits of a safe integer', () => {
-    expect(parseFairPlayUri('skd://live1000000000000000a')).toStrictEqual({ form: 'content-period', contentId: 'live1', periodIndex: 10 });
-    expect(parseFairPlayUri('skd://a\n001fffffffffffff', 'content-period')).toStrictEqual({ form: 'content-period', contentId: 'a\n', periodIndex: Number.MAX_SAFE_INTEGER });
+    expect(parseFairPlayUri('skd://live1000000000000000a')).toStrictEqual({
+      form: 'content-period',
+      contentId: 'live1',
+      periodIndex: 10,
+    });
+    expect(parseFairPlayUri('skd://a\n001fffffffffffff', 'content-period')).toStrictEqual({
+      form: 'content-period',
+      contentId: 'a\n',
+      periodIndex: Number.MAX_SAFE_INTEGER,
+    });
     // No content id; 15 hex digits; 0x0020000000000000 = 2^53, not a safe integer; an upper-case digit;
     // text after the 16 digits.
-    for (const payload of ['0000000000000001', 'a000000000000001', 'a0020000000000000', 'a000000000000000A', 'a000000000000000ax']) {
+    for (const payload of [
+      '0000000000000001',
+      'a000000000000001',
+      'a0020000000000000',
+      'a000000000000000A',
+      'a000000000000000ax',
+    ]) {
       const uri = `skd://${payload}`;
-      expectHlsError(() => parseFairPlayUri(uri, 'content-period'), code, undefined, `${JSON.stringify(uri)} is not a FairPlay URI of the content-period form`);
+      expectHlsError(
+        () => parseFairPlayUri(uri, 'content-period'),
+        code,
+        undefined,
+        `${JSON.stringify(uri)} is not a FairPlay URI of the content-period form`,
+      );
     }
   });
 
   it('refuses an expectedForm it does not know', () => {
-    expectHlsError(() => parseFairPlayUri('skd://x', 'kid' as 'kid-iv'), code, undefined, "expectedForm must be 'kid-iv', 'kid-base64', 'content-period' or 'opaque'");
+    expectHlsError(
+      () => parseFairPlayUri('skd://x', 'kid' as 'kid-iv'),
+      code,
+      undefined,
+      "expectedForm must be 'kid-iv', 'kid-base64', 'content-period' or 'opaque'",
+    );
   });
 
   it('refuses what is not an skd:// URI with a payload', () => {
     for (const uri of ['skd://', 'skd:/x', 7]) {
-      expectHlsError(() => parseFairPlayUri(uri as string), code, undefined, 'a FairPlay key URI starts with skd:// and has a payload');
+      expectHlsError(
+        () => parseFairPlayUri(uri as string),
+        code,
+        undefined,
+        'a FairPlay key URI starts with skd:// and has a payload',
+      );
     }
     expect(parseFairPlayUri('skd://x')).toStrictEqual({ form: 'opaque', payload: 'x' });
   });
 
   it('writes every form, and period indexes from 0 to 2^53 - 1 as 16 hex digits', () => {
     expect(buildFairPlayUri({ form: 'kid-base64', kid })).toBe('skd://mO5Vls0+og0WOuOCQgxu/w==');
-    expect(buildFairPlayUri({ form: 'content-period', contentId: 'c', periodIndex: 0 })).toBe('skd://c0000000000000000');
-    expect(buildFairPlayUri({ form: 'content-period', contentId: 'c', periodIndex: Number.MAX_SAFE_INTEGER })).toBe('skd://c001fffffffffffff');
+    expect(buildFairPlayUri({ form: 'content-period', contentId: 'c', periodIndex: 0 })).toBe(
+      'skd://c0000000000000000',
+    );
+    expect(buildFairPlayUri({ form: 'content-period', contentId: 'c', periodIndex: Number.MAX_SAFE_INTEGER })).toBe(
+      'skd://c001fffffffffffff',
+    );
     expect(buildFairPlayUri({ form: 'opaque', payload: 'a/b' })).toBe('skd://a/b');
   });
 
   it('says what it refuses when writing', () => {
-    const text = (name: string) => `${name} must be a non-empty string without '"', CR or LF (it ends up in a quoted URI)`;
-    expectHlsError(() => buildFairPlayUri(null as unknown as FairPlayUri), code, undefined, 'buildFairPlayUri takes a FairPlayUri or a template');
-    expectHlsError(() => buildFairPlayUri({ form: 'other' } as unknown as FairPlayUri), code, undefined, "form must be 'kid-iv', 'kid-base64', 'content-period' or 'opaque'");
-    expectHlsError(() => buildFairPlayUri({ form: 'kid-iv', kid, iv: new Uint8Array(17) }), code, undefined, 'the IV must be 16 bytes');
+    const text = (name: string) =>
+      `${name} must be a non-empty string without '"', CR or LF (it ends up in a quoted URI)`;
+    expectHlsError(
+      () => buildFairPlayUri(null as unknown as FairPlayUri),
+      code,
+      undefined,
+      'buildFairPlayUri takes a FairPlayUri or a template',
+    );
+    expectHlsError(
+      () => buildFairPlayUri({ form: 'other' } as unknown as FairPlayUri),
+      code,
+      undefined,
+      "form must be 'kid-iv', 'kid-base64', 'content-period' or 'opaque'",
+    );
+    expectHlsError(
+      () => buildFairPlayUri({ form: 'kid-iv', kid, iv: new Uint8Array(17) }),
+      code,
+      undefined,
+      'the IV must be 16 bytes',
+    );
     expectHlsError(() => buildFairPlayUri({ form: 'kid-iv', kid: 'x', iv }), code, undefined, 'not a UUID: "x"');
-    expectHlsError(() => buildFairPlayUri({ form: 'kid-base64', kid: 5 as unknown as string }), code, undefined, 'the KID must be a UUID string');
+    expectHlsError(
+      () => buildFairPlayUri({ form: 'kid-base64', kid: 5 as unknown as string }),
+      code,
+      undefined,
+      'the KID must be a UUID string',
+    );
     for (const periodIndex of [-1, 2 ** 53, 1.5, '1']) {
       expectHlsError(
         () => buildFairPlayUri({ form: 'content-period', contentId: 'c', periodIndex: periodIndex as number }),
@@ -192,18 +280,55 @@ describe('FairPlay URI forms at their limits', () => {
       );
     }
     for (const payload of ['', 'a"b', 'a\rb', 'a\nb', 3]) {
-      expectHlsError(() => buildFairPlayUri({ form: 'opaque', payload: payload as string }), code, undefined, text('payload'));
+      expectHlsError(
+        () => buildFairPlayUri({ form: 'opaque', payload: payload as string }),
+        code,
+        undefined,
+        text('payload'),
+      );
     }
-    expectHlsError(() => buildFairPlayUri({ form: 'content-period', contentId: '', periodIndex: 1 }), code, undefined, text('contentId'));
+    expectHlsError(
+      () => buildFairPlayUri({ form: 'content-period', contentId: '', periodIndex: 1 }),
+      code,
+      undefined,
+      text('contentId'),
+    );
     expectHlsError(() => buildFairPlayUri({ template: '' }), code, undefined, text('template'));
   });
 
   it('names the placeholder that is unknown or has no value', () => {
-    expectHlsError(() => buildFairPlayUri({ template: 'skd://{keyId}', kid }), code, undefined, 'unknown placeholder {keyId} in the FairPlay URI template');
-    expectHlsError(() => buildFairPlayUri({ template: 'skd://{toString}', kid }), code, undefined, 'unknown placeholder {toString} in the FairPlay URI template');
-    expectHlsError(() => buildFairPlayUri({ template: `skd://{${'k'.repeat(50)}}` }), code, undefined, `unknown placeholder {${'k'.repeat(40)}…} in the FairPlay URI template`);
-    for (const [placeholder, name] of [['kid', 'kid'], ['kidHex', 'kid'], ['kidBase64', 'kid'], ['ivHex', 'iv'], ['contentId', 'contentId'], ['periodIndexHex', 'periodIndex']]) {
-      expectHlsError(() => buildFairPlayUri({ template: `skd://{${placeholder}}` }), code, undefined, `the template uses {${name}…} but no ${name} was given`);
+    expectHlsError(
+      () => buildFairPlayUri({ template: 'skd://{keyId}', kid }),
+      code,
+      undefined,
+      'unknown placeholder {keyId} in the FairPlay URI template',
+    );
+    expectHlsError(
+      () => buildFairPlayUri({ template: 'skd://{toString}', kid }),
+      code,
+      undefined,
+      'unknown placeholder {toString} in the FairPlay URI template',
+    );
+    expectHlsError(
+      () => buildFairPlayUri({ template: `skd://{${'k'.repeat(50)}}` }),
+      code,
+      undefined,
+      `unknown placeholder {${'k'.repeat(40)}…} in the FairPlay URI template`,
+    );
+    for (const [placeholder, name] of [
+      ['kid', 'kid'],
+      ['kidHex', 'kid'],
+      ['kidBase64', 'kid'],
+      ['ivHex', 'iv'],
+      ['contentId', 'contentId'],
+      ['periodIndexHex', 'periodIndex'],
+    ]) {
+      expectHlsError(
+        () => buildFairPlayUri({ template: `skd://{${placeholder}}` }),
+        code,
+        undefined,
+        `the template uses {${name}…} but no ${name} was given`,
+      );
     }
     expect(buildFairPlayUri({ template: 'skd://fixed' })).toBe('skd://fixed');
   });
@@ -216,12 +341,29 @@ describe('buildFairPlayKeyLines', () => {
       media: `#EXT-X-KEY:${attributes}`,
       master: `#EXT-X-SESSION-KEY:${attributes}`,
     });
-    expect(buildFairPlayKeyLine({ uri: 'skd://a' })).toBe('#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://a",KEYFORMAT="com.apple.streamingkeydelivery",KEYFORMATVERSIONS="1"');
+    expect(buildFairPlayKeyLine({ uri: 'skd://a' })).toBe(
+      '#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://a",KEYFORMAT="com.apple.streamingkeydelivery",KEYFORMATVERSIONS="1"',
+    );
   });
 
   it('names the helper given no options, and refuses an unknown playlist', () => {
-    expectHlsError(() => buildFairPlayKeyLines(null as never), 'ERR_HLS_INVALID_INPUT', undefined, 'buildFairPlayKeyLines takes an options object');
-    expectHlsError(() => buildFairPlayKeyLine(undefined as never), 'ERR_HLS_INVALID_INPUT', undefined, 'buildFairPlayKeyLine takes an options object');
-    expectHlsError(() => buildFairPlayKeyLine({ uri: 'skd://a', playlist: 'variant' as 'media' }), 'ERR_HLS_INVALID_INPUT', undefined, "playlist must be 'media' or 'master'");
+    expectHlsError(
+      () => buildFairPlayKeyLines(null as never),
+      'ERR_HLS_INVALID_INPUT',
+      undefined,
+      'buildFairPlayKeyLines takes an options object',
+    );
+    expectHlsError(
+      () => buildFairPlayKeyLine(undefined as never),
+      'ERR_HLS_INVALID_INPUT',
+      undefined,
+      'buildFairPlayKeyLine takes an options object',
+    );
+    expectHlsError(
+      () => buildFairPlayKeyLine({ uri: 'skd://a', playlist: 'variant' as 'media' }),
+      'ERR_HLS_INVALID_INPUT',
+      undefined,
+      "playlist must be 'media' or 'master'",
+    );
   });
 });

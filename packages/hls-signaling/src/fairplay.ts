@@ -80,7 +80,10 @@ export function buildFairPlayUri(spec: FairPlayUri | FairPlayUriTemplate): strin
  */
 export function parseFairPlayUri(uri: string, expectedForm?: FairPlayUriForm): FairPlayUri {
   if (typeof uri !== 'string' || !uri.startsWith(SKD) || uri.length === SKD.length) {
-    throw new HlsSignalingError('ERR_HLS_INVALID_FAIRPLAY_URI', 'a FairPlay key URI starts with skd:// and has a payload');
+    throw new HlsSignalingError(
+      'ERR_HLS_INVALID_FAIRPLAY_URI',
+      'a FairPlay key URI starts with skd:// and has a payload',
+    );
   }
   const payload = uri.slice(SKD.length);
   const forms: FairPlayUriForm[] = expectedForm ? [expectedForm] : ['kid-iv', 'kid-base64', 'content-period', 'opaque'];
@@ -146,7 +149,10 @@ function fillTemplate(spec: FairPlayUriTemplate): string {
 
 function required<T>(value: T | undefined, name: string): T {
   if (value === undefined) {
-    throw new HlsSignalingError('ERR_HLS_INVALID_FAIRPLAY_URI', `the template uses {${name}…} but no ${name} was given`);
+    throw new HlsSignalingError(
+      'ERR_HLS_INVALID_FAIRPLAY_URI',
+      `the template uses {${name}…} but no ${name} was given`,
+    );
   }
   return value;
 }

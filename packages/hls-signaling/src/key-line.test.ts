@@ -34,11 +34,19 @@ describe('buildHlsKeyLine', () => {
 
   it('writes METHOD=NONE alone, and refuses attributes next to it', () => {
     expect(buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE' })).toBe('#EXT-X-KEY:METHOD=NONE');
-    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE', uri: 'x' }), 'ERR_HLS_FORBIDDEN_ATTRIBUTE', 'URI');
+    expectHlsError(
+      () => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE', uri: 'x' }),
+      'ERR_HLS_FORBIDDEN_ATTRIBUTE',
+      'URI',
+    );
   });
 
   it('refuses METHOD=NONE on EXT-X-SESSION-KEY and a missing URI', () => {
-    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-SESSION-KEY', method: 'NONE' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD');
+    expectHlsError(
+      () => buildHlsKeyLine({ tag: 'EXT-X-SESSION-KEY', method: 'NONE' }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'METHOD',
+    );
     expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128' }), 'ERR_HLS_MISSING_ATTRIBUTE', 'URI');
   });
 
@@ -63,8 +71,16 @@ describe('buildHlsKeyLine', () => {
   });
 
   it('refuses an unknown METHOD and tag', () => {
-    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'ROT13' as 'NONE' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD');
-    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-MAP' as 'EXT-X-KEY', method: 'NONE' }), 'ERR_HLS_INVALID_INPUT', undefined);
+    expectHlsError(
+      () => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'ROT13' as 'NONE' }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'METHOD',
+    );
+    expectHlsError(
+      () => buildHlsKeyLine({ tag: 'EXT-X-MAP' as 'EXT-X-KEY', method: 'NONE' }),
+      'ERR_HLS_INVALID_INPUT',
+      undefined,
+    );
   });
 });
 
@@ -87,13 +103,22 @@ describe('buildHlsKeyLines', () => {
   });
 
   it('refuses an attribute next to METHOD=NONE as the media line does', () => {
-    expectHlsError(() => buildHlsKeyLines({ method: 'NONE', uri: 'k' }), 'ERR_HLS_FORBIDDEN_ATTRIBUTE', 'URI', 'URI is not allowed with METHOD=NONE');
+    expectHlsError(
+      () => buildHlsKeyLines({ method: 'NONE', uri: 'k' }),
+      'ERR_HLS_FORBIDDEN_ATTRIBUTE',
+      'URI',
+      'URI is not allowed with METHOD=NONE',
+    );
   });
 
   it('refuses what either tag refuses: METHOD=NONE, a missing URI, a bad value', () => {
     expectHlsError(() => buildHlsKeyLines({ method: 'NONE' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD');
     expectHlsError(() => buildHlsKeyLines({ method: 'SAMPLE-AES' }), 'ERR_HLS_MISSING_ATTRIBUTE', 'URI');
-    expectHlsError(() => buildHlsKeyLines({ ...fields, keyFormatVersions: '0' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYFORMATVERSIONS');
+    expectHlsError(
+      () => buildHlsKeyLines({ ...fields, keyFormatVersions: '0' }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'KEYFORMATVERSIONS',
+    );
     expectHlsError(() => buildHlsKeyLines(null as unknown as HlsKeyLineFields), 'ERR_HLS_INVALID_INPUT', undefined);
   });
 });
@@ -159,7 +184,11 @@ const keyFormatVersions = fc
   .map((versions) => versions.join('/'));
 const otherAttribute = fc.oneof(
   fc.record({ name: fc.stringMatching(/^X-[A-Z0-9-]{1,8}$/), value: quotedText, quoted: fc.constant(true) }),
-  fc.record({ name: fc.stringMatching(/^X-[A-Z0-9-]{1,8}$/), value: fc.stringMatching(/^[A-Za-z0-9.x-]{1,12}$/), quoted: fc.constant(false) }),
+  fc.record({
+    name: fc.stringMatching(/^X-[A-Z0-9-]{1,8}$/),
+    value: fc.stringMatching(/^[A-Za-z0-9.x-]{1,12}$/),
+    quoted: fc.constant(false),
+  }),
 );
 const encryptedLine: fc.Arbitrary<HlsKeyLine> = fc.record(
   {
@@ -242,14 +271,24 @@ describe('key line values at their limits', () => {
     expect(parseHlsKeyLine(line('IV=0X1')).iv).toStrictEqual(Uint8Array.of(...new Uint8Array(15), 1));
     expect(parseHlsKeyLine(line(`IV=0x${'f'.repeat(32)}`)).iv).toStrictEqual(new Uint8Array(16).fill(0xff));
     for (const value of [`0x${zeros(33)}`, '0x', '00', 'x0x1', '0x1g']) {
-      expectHlsError(() => parseHlsKeyLine(line(`IV=${value}`)), 'ERR_HLS_INVALID_ATTRIBUTE', 'IV', 'IV must be a hexadecimal sequence of at most 128 bits');
+      expectHlsError(
+        () => parseHlsKeyLine(line(`IV=${value}`)),
+        'ERR_HLS_INVALID_ATTRIBUTE',
+        'IV',
+        'IV must be a hexadecimal sequence of at most 128 bits',
+      );
     }
   });
 
   it('reads a KEYID of exactly 32 hex digits, and refuses 31 or 33', () => {
     expect(parseHlsKeyLine(line(`KEYID=0X${'A'.repeat(32)}`)).keyId).toBe('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa');
     for (const value of [`0x${zeros(31)}`, `0x${zeros(33)}`, zeros(34), `0x${zeros(31)}g`, `y0x${zeros(32)}`]) {
-      expectHlsError(() => parseHlsKeyLine(line(`KEYID=${value}`)), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYID', 'KEYID must be 0x followed by 32 hex digits');
+      expectHlsError(
+        () => parseHlsKeyLine(line(`KEYID=${value}`)),
+        'ERR_HLS_INVALID_ATTRIBUTE',
+        'KEYID',
+        'KEYID must be 0x followed by 32 hex digits',
+      );
     }
   });
 
@@ -263,16 +302,36 @@ describe('key line values at their limits', () => {
         `KEYFORMATVERSIONS must be positive integers separated by '/', got ${JSON.stringify(value)}`,
       );
     }
-    expectHlsError(() => parseHlsKeyLine(line('KEYFORMATVERSIONS=""')), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYFORMATVERSIONS', 'KEYFORMATVERSIONS must be a non-empty string');
-    expectHlsError(() => parseHlsKeyLine(line('KEYFORMATVERSIONS=1')), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYFORMATVERSIONS', 'KEYFORMATVERSIONS must be a quoted string');
+    expectHlsError(
+      () => parseHlsKeyLine(line('KEYFORMATVERSIONS=""')),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'KEYFORMATVERSIONS',
+      'KEYFORMATVERSIONS must be a non-empty string',
+    );
+    expectHlsError(
+      () => parseHlsKeyLine(line('KEYFORMATVERSIONS=1')),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'KEYFORMATVERSIONS',
+      'KEYFORMATVERSIONS must be a quoted string',
+    );
   });
 
   it('ignores spaces, tabs, CR and LF after the line only, and reads nothing before the #', () => {
     expect(parseHlsKeyLine('#EXT-X-KEY:METHOD=NONE \t\r\n')).toStrictEqual({ tag: 'EXT-X-KEY', method: 'NONE' });
-    expectHlsError(() => parseHlsKeyLine(' #EXT-X-KEY:METHOD=NONE'), 'ERR_HLS_INVALID_LINE', undefined, 'not an #EXT-X-KEY or #EXT-X-SESSION-KEY line: " #EXT-X-KEY:METHOD=NONE"');
+    expectHlsError(
+      () => parseHlsKeyLine(' #EXT-X-KEY:METHOD=NONE'),
+      'ERR_HLS_INVALID_LINE',
+      undefined,
+      'not an #EXT-X-KEY or #EXT-X-SESSION-KEY line: " #EXT-X-KEY:METHOD=NONE"',
+    );
     expectHlsError(() => parseHlsKeyLine('#EXT-X-KEYS:METHOD=NONE'), 'ERR_HLS_INVALID_LINE', undefined);
     expectHlsError(() => parseHlsKeyLine('#EXT-X-KEY:METHOD=NONE\nURI="k"'), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD');
-    expectHlsError(() => parseHlsKeyLine(42 as unknown as string), 'ERR_HLS_INVALID_INPUT', undefined, 'parseHlsKeyLine takes a string');
+    expectHlsError(
+      () => parseHlsKeyLine(42 as unknown as string),
+      'ERR_HLS_INVALID_INPUT',
+      undefined,
+      'parseHlsKeyLine takes a string',
+    );
   });
 
   it('reads every field of a line exactly, unknown attributes included', () => {
@@ -294,22 +353,57 @@ describe('key line values at their limits', () => {
 
   it('says what is wrong with the line it is asked to write', () => {
     const base = { tag: 'EXT-X-KEY' as const, method: 'AES-128' as const, uri: 'k' };
-    expectHlsError(() => buildHlsKeyLine(null as unknown as HlsKeyLine), 'ERR_HLS_INVALID_INPUT', undefined, 'buildHlsKeyLine takes an HlsKeyLine object');
-    expectHlsError(() => buildHlsKeyLines(null as unknown as HlsKeyLineFields), 'ERR_HLS_INVALID_INPUT', undefined, 'buildHlsKeyLines takes an HlsKeyLineFields object');
-    expectHlsError(() => buildHlsKeyLine({ ...base, tag: 'EXT-X-MAP' as 'EXT-X-KEY' }), 'ERR_HLS_INVALID_INPUT', undefined, 'tag must be EXT-X-KEY or EXT-X-SESSION-KEY');
+    expectHlsError(
+      () => buildHlsKeyLine(null as unknown as HlsKeyLine),
+      'ERR_HLS_INVALID_INPUT',
+      undefined,
+      'buildHlsKeyLine takes an HlsKeyLine object',
+    );
+    expectHlsError(
+      () => buildHlsKeyLines(null as unknown as HlsKeyLineFields),
+      'ERR_HLS_INVALID_INPUT',
+      undefined,
+      'buildHlsKeyLines takes an HlsKeyLineFields object',
+    );
+    expectHlsError(
+      () => buildHlsKeyLine({ ...base, tag: 'EXT-X-MAP' as 'EXT-X-KEY' }),
+      'ERR_HLS_INVALID_INPUT',
+      undefined,
+      'tag must be EXT-X-KEY or EXT-X-SESSION-KEY',
+    );
     expectHlsError(
       () => buildHlsKeyLine({ ...base, method: 'aes-128' as 'AES-128' }),
       'ERR_HLS_INVALID_ATTRIBUTE',
       'METHOD',
       'METHOD must be one of NONE, AES-128, SAMPLE-AES, SAMPLE-AES-CTR, SAMPLE-AES-CENC, got "aes-128"',
     );
-    expectHlsError(() => buildHlsKeyLine({ ...base, uri: '' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'URI', 'URI must be a non-empty string');
-    expectHlsError(() => buildHlsKeyLine({ ...base, keyFormat: 7 as unknown as string }), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYFORMAT', 'KEYFORMAT must be a non-empty string');
+    expectHlsError(
+      () => buildHlsKeyLine({ ...base, uri: '' }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'URI',
+      'URI must be a non-empty string',
+    );
+    expectHlsError(
+      () => buildHlsKeyLine({ ...base, keyFormat: 7 as unknown as string }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'KEYFORMAT',
+      'KEYFORMAT must be a non-empty string',
+    );
     for (const iv of [new Uint8Array(15), new Uint8Array(17), 'x' as unknown as Uint8Array]) {
       expectHlsError(() => buildHlsKeyLine({ ...base, iv }), 'ERR_HLS_INVALID_ATTRIBUTE', 'IV', 'IV must be 16 bytes');
     }
-    expectHlsError(() => buildHlsKeyLine({ ...base, keyId: 'x' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYID', 'KEYID: not a UUID: "x"');
-    const error = expectHlsError(() => buildHlsKeyLine({ ...base, keyId: 5 as unknown as string }), 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYID', 'KEYID must be a UUID string');
+    expectHlsError(
+      () => buildHlsKeyLine({ ...base, keyId: 'x' }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'KEYID',
+      'KEYID: not a UUID: "x"',
+    );
+    const error = expectHlsError(
+      () => buildHlsKeyLine({ ...base, keyId: 5 as unknown as string }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'KEYID',
+      'KEYID must be a UUID string',
+    );
     expect(error.cause).toBeUndefined();
     expectHlsError(
       () => buildHlsKeyLine({ ...base, otherAttributes: [{ name: 'IV', value: '0x1', quoted: false }] }),
@@ -317,15 +411,31 @@ describe('key line values at their limits', () => {
       'IV',
       'IV has its own field in HlsKeyLine; it cannot be an other attribute',
     );
-    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'SAMPLE-AES' }), 'ERR_HLS_MISSING_ATTRIBUTE', 'URI', 'URI is required with METHOD=SAMPLE-AES');
-    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE', iv: new Uint8Array(16) }), 'ERR_HLS_FORBIDDEN_ATTRIBUTE', 'IV', 'IV is not allowed with METHOD=NONE');
-    expectHlsError(() => buildHlsKeyLine({ tag: 'EXT-X-SESSION-KEY', method: 'NONE' }), 'ERR_HLS_INVALID_ATTRIBUTE', 'METHOD', 'METHOD=NONE is not allowed on EXT-X-SESSION-KEY');
+    expectHlsError(
+      () => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'SAMPLE-AES' }),
+      'ERR_HLS_MISSING_ATTRIBUTE',
+      'URI',
+      'URI is required with METHOD=SAMPLE-AES',
+    );
+    expectHlsError(
+      () => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE', iv: new Uint8Array(16) }),
+      'ERR_HLS_FORBIDDEN_ATTRIBUTE',
+      'IV',
+      'IV is not allowed with METHOD=NONE',
+    );
+    expectHlsError(
+      () => buildHlsKeyLine({ tag: 'EXT-X-SESSION-KEY', method: 'NONE' }),
+      'ERR_HLS_INVALID_ATTRIBUTE',
+      'METHOD',
+      'METHOD=NONE is not allowed on EXT-X-SESSION-KEY',
+    );
   });
 
   it('refuses other attributes that are not attribute objects with its own error', () => {
     for (const otherAttributes of [[null], ['X-A=1'], 'X-A=1']) {
       expectHlsError(
-        () => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k', otherAttributes: otherAttributes as never }),
+        () =>
+          buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k', otherAttributes: otherAttributes as never }),
         'ERR_HLS_INVALID_INPUT',
         undefined,
         'each other attribute must be a { name, value, quoted } object',
@@ -335,17 +445,22 @@ describe('key line values at their limits', () => {
 
   it('refuses KEYFORMATVERSIONS that are not a string, even one that reads as a number', () => {
     expectHlsError(
-      () => buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k', keyFormatVersions: 5 as unknown as string }),
+      () =>
+        buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k', keyFormatVersions: 5 as unknown as string }),
       'ERR_HLS_INVALID_ATTRIBUTE',
       'KEYFORMATVERSIONS',
-      "KEYFORMATVERSIONS must be positive integers separated by '/', got \"5\"",
+      'KEYFORMATVERSIONS must be positive integers separated by \'/\', got "5"',
     );
   });
 
   it('writes a line with only a METHOD and URI, and METHOD=NONE alone', () => {
-    expect(buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k' })).toBe('#EXT-X-KEY:METHOD=AES-128,URI="k"');
+    expect(buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'AES-128', uri: 'k' })).toBe(
+      '#EXT-X-KEY:METHOD=AES-128,URI="k"',
+    );
     expect(buildHlsKeyLine({ tag: 'EXT-X-KEY', method: 'NONE' })).toBe('#EXT-X-KEY:METHOD=NONE');
-    expect(buildHlsKeyLines({ method: 'SAMPLE-AES', uri: 'k', keyId: '{00000000-0000-0000-0000-0000000000AB}' })).toStrictEqual({
+    expect(
+      buildHlsKeyLines({ method: 'SAMPLE-AES', uri: 'k', keyId: '{00000000-0000-0000-0000-0000000000AB}' }),
+    ).toStrictEqual({
       media: '#EXT-X-KEY:METHOD=SAMPLE-AES,URI="k",KEYID=0x000000000000000000000000000000AB',
       master: '#EXT-X-SESSION-KEY:METHOD=SAMPLE-AES,URI="k",KEYID=0x000000000000000000000000000000AB',
     });

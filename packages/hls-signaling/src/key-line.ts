@@ -13,7 +13,13 @@ export type HlsKeyTag = 'EXT-X-KEY' | 'EXT-X-SESSION-KEY';
 export type HlsKeyMethod = 'NONE' | 'AES-128' | 'SAMPLE-AES' | 'SAMPLE-AES-CTR' | 'SAMPLE-AES-CENC';
 
 /** Every {@link HlsKeyMethod}. */
-export const HLS_KEY_METHODS: readonly HlsKeyMethod[] = ['NONE', 'AES-128', 'SAMPLE-AES', 'SAMPLE-AES-CTR', 'SAMPLE-AES-CENC'];
+export const HLS_KEY_METHODS: readonly HlsKeyMethod[] = [
+  'NONE',
+  'AES-128',
+  'SAMPLE-AES',
+  'SAMPLE-AES-CTR',
+  'SAMPLE-AES-CENC',
+];
 
 /** A parsed or to-be-written `#EXT-X-KEY` / `#EXT-X-SESSION-KEY` line. */
 export interface HlsKeyLine {
@@ -118,7 +124,10 @@ function attributesOf(line: HlsKeyLineFields): HlsAttribute[] {
   }
   for (const other of line.otherAttributes ?? []) {
     if (typeof other !== 'object' || other === null) {
-      throw new HlsSignalingError('ERR_HLS_INVALID_INPUT', 'each other attribute must be a { name, value, quoted } object');
+      throw new HlsSignalingError(
+        'ERR_HLS_INVALID_INPUT',
+        'each other attribute must be a { name, value, quoted } object',
+      );
     }
     if ((KNOWN as readonly string[]).includes(other.name)) {
       throw new HlsSignalingError(

@@ -14,9 +14,18 @@ export function normalKid(kid: unknown, code: HlsSignalingErrorCode, attribute?:
   return readKid(kid, normalizeUuid, code, attribute);
 }
 
-function readKid<T>(kid: unknown, read: (kid: string) => T, code: HlsSignalingErrorCode, attribute: string | undefined): T {
+function readKid<T>(
+  kid: unknown,
+  read: (kid: string) => T,
+  code: HlsSignalingErrorCode,
+  attribute: string | undefined,
+): T {
   if (typeof kid !== 'string') {
-    throw new HlsSignalingError(code, `${attribute ?? 'the KID'} must be a UUID string`, attribute ? { attribute } : {});
+    throw new HlsSignalingError(
+      code,
+      `${attribute ?? 'the KID'} must be a UUID string`,
+      attribute ? { attribute } : {},
+    );
   }
   try {
     return read(kid);

@@ -28,7 +28,10 @@ describe('hls_line vectors (Axinom SPEKE 2.0 FairPlay)', () => {
       const uri = { form: 'kid-iv', kid: inputs.kid!, iv } as const;
       expect(buildFairPlayKeyLine({ uri })).toBe(expected.hls_media_line);
       expect(buildFairPlayKeyLine({ uri, playlist: 'master' })).toBe(expected.hls_master_line);
-      expect(buildFairPlayKeyLines({ uri })).toEqual({ media: expected.hls_media_line, master: expected.hls_master_line });
+      expect(buildFairPlayKeyLines({ uri })).toEqual({
+        media: expected.hls_media_line,
+        master: expected.hls_master_line,
+      });
       expect(decodeBase64Text(expected.hls_media_b64!)).toBe(expected.hls_media_line);
       expect(decodeBase64Text(expected.hls_master_b64!)).toBe(expected.hls_master_line);
     });
@@ -54,7 +57,9 @@ describe('hls_line vectors (Axinom SPEKE 2.0 FairPlay)', () => {
 });
 
 describe('Widevine HLS vectors (Axinom SPEKE 2.0)', () => {
-  const cases = ['axinom_speke2_widevine_signalling_98ee', 'axinom_speke2_widevine_signalling_53ab'].map((name) => vectorCase<string>(name));
+  const cases = ['axinom_speke2_widevine_signalling_98ee', 'axinom_speke2_widevine_signalling_53ab'].map((name) =>
+    vectorCase<string>(name),
+  );
   for (const { name, inputs, expected } of cases) {
     const pssh = fromBase64(expected.pssh_b64!);
 
@@ -106,7 +111,11 @@ describe('fairplay_uri vectors (PallyCon)', () => {
   });
 
   it('live: skd:// + content id + period index as 16 lower-case hex digits', () => {
-    const uri = buildFairPlayUri({ form: 'content-period', contentId: inputs.live_content_id!, periodIndex: liveIndex });
+    const uri = buildFairPlayUri({
+      form: 'content-period',
+      contentId: inputs.live_content_id!,
+      periodIndex: liveIndex,
+    });
     expect(uri).toBe(expected.live_uri);
     expect(Buffer.from(uri).toString('base64')).toBe(expected.live_urixkey_b64);
     expect(parseFairPlayUri(uri)).toEqual({

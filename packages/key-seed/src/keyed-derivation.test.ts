@@ -71,9 +71,13 @@ describe('deriveKeyId', () => {
     const cenc = deriveKeyId(secret, { contentId: 'x', trackType: 'HD' });
     const cbcs = deriveKeyId(secret, { contentId: 'x', trackType: 'HD', scheme: 'cbcs' });
     expect(cbcs).not.toBe(cenc);
-    expect(cbcs).toBe(asUuid(reference(secret, 'cpixkit/kid/v1', contextFields({ contentId: 'x', trackType: 'HD', scheme: 'cbcs' }))));
+    expect(cbcs).toBe(
+      asUuid(reference(secret, 'cpixkit/kid/v1', contextFields({ contentId: 'x', trackType: 'HD', scheme: 'cbcs' }))),
+    );
     expect(deriveKeyId(secret, { contentId: 'cpix-test-cid' })).toBe('8f429a94-eda0-b985-9c6b-307db86bab7e');
-    expect(() => deriveKeyId(secret, { contentId: 'x', scheme: '' })).toThrow(expect.objectContaining({ code: 'ERR_KEY_SEED_INVALID_INPUT' }));
+    expect(() => deriveKeyId(secret, { contentId: 'x', scheme: '' })).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY_SEED_INVALID_INPUT' }),
+    );
   });
 
   it('tells an absent period from period 0, and depends on the secret', () => {
@@ -89,7 +93,9 @@ describe('deriveKeyId', () => {
   });
 
   it('takes a secret of 16 bytes and refuses one of 15, naming no secret', () => {
-    expect(deriveKeyId(secret.subarray(0, 16), { contentId: 'x' })).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(deriveKeyId(secret.subarray(0, 16), { contentId: 'x' })).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
     const error = expectKeySeedError(
       () => deriveKeyId(secret.subarray(0, 15), { contentId: 'x' }),
       'ERR_KEY_SEED_SECRET_TOO_SHORT',
@@ -119,10 +125,26 @@ describe('deriveKeyId', () => {
     ['an empty content id', { contentId: '' }, 'contentId must be a non-empty string'],
     ['a content id that is not a string', { contentId: 42 }, 'contentId must be a non-empty string'],
     ['an empty track type', { contentId: 'x', trackType: '' }, 'trackType must be a non-empty string when given'],
-    ['a track type that is not a string', { contentId: 'x', trackType: 7 }, 'trackType must be a non-empty string when given'],
-    ['a negative period index', { contentId: 'x', periodIndex: -1 }, 'periodIndex must be a non-negative safe integer when given'],
-    ['a fractional period index', { contentId: 'x', periodIndex: 1.5 }, 'periodIndex must be a non-negative safe integer when given'],
-    ['a period index past 2^53 - 1', { contentId: 'x', periodIndex: 2 ** 53 }, 'periodIndex must be a non-negative safe integer when given'],
+    [
+      'a track type that is not a string',
+      { contentId: 'x', trackType: 7 },
+      'trackType must be a non-empty string when given',
+    ],
+    [
+      'a negative period index',
+      { contentId: 'x', periodIndex: -1 },
+      'periodIndex must be a non-negative safe integer when given',
+    ],
+    [
+      'a fractional period index',
+      { contentId: 'x', periodIndex: 1.5 },
+      'periodIndex must be a non-negative safe integer when given',
+    ],
+    [
+      'a period index past 2^53 - 1',
+      { contentId: 'x', periodIndex: 2 ** 53 },
+      'periodIndex must be a non-negative safe integer when given',
+    ],
   ])('refuses %s with ERR_KEY_SEED_INVALID_INPUT', (_, context, message) => {
     expectKeySeedError(() => deriveKeyId(secret, context as ContentKeyContext), 'ERR_KEY_SEED_INVALID_INPUT', message);
     expectKeySeedError(() => deriveIv(secret, context as ContentKeyContext), 'ERR_KEY_SEED_INVALID_INPUT', message);
@@ -176,7 +198,11 @@ describe('deriveIv', () => {
   });
 
   it('refuses a KID that is not a string', () => {
-    expectKeySeedError(() => deriveIv(secret, { kid: 42 as unknown as string }), 'ERR_KEY_SEED_INVALID_KID', 'the KID must be a UUID string');
+    expectKeySeedError(
+      () => deriveIv(secret, { kid: 42 as unknown as string }),
+      'ERR_KEY_SEED_INVALID_KID',
+      'the KID must be a UUID string',
+    );
   });
 
   it('refuses a short secret with a KID as with a content context', () => {

@@ -46,7 +46,11 @@ describe('parseKeySeed', () => {
   });
 
   it('refuses a seed that decodes to fewer than 30 bytes, saying how many it got', () => {
-    expectKeySeedError(() => parseKeySeed(seedHex.slice(0, 58)), 'ERR_KEY_SEED_TOO_SHORT', 'at least 30 bytes, this one decodes to 29');
+    expectKeySeedError(
+      () => parseKeySeed(seedHex.slice(0, 58)),
+      'ERR_KEY_SEED_TOO_SHORT',
+      'at least 30 bytes, this one decodes to 29',
+    );
     expectKeySeedError(() => parseKeySeed(seedBase64.slice(0, 36)), 'ERR_KEY_SEED_TOO_SHORT', 'decodes to 27');
   });
 

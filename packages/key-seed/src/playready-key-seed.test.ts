@@ -56,7 +56,12 @@ describe('deriveContentKey (PlayReady key seed)', () => {
         const s = Buffer.from(seed.subarray(0, 30));
         const be = Buffer.from(kid.replace(/-/g, ''), 'hex');
         // GUID order: first three fields byte-reversed, last eight bytes unchanged.
-        const k = Buffer.concat([be.subarray(0, 4).reverse(), be.subarray(4, 6).reverse(), be.subarray(6, 8).reverse(), be.subarray(8)]);
+        const k = Buffer.concat([
+          be.subarray(0, 4).reverse(),
+          be.subarray(4, 6).reverse(),
+          be.subarray(6, 8).reverse(),
+          be.subarray(8),
+        ]);
         const [a, b, c] = [sha(s, k), sha(s, k, s), sha(s, k, s, k)];
         const key = Buffer.alloc(16);
         for (let i = 0; i < 16; i++) key[i] = a[i]! ^ a[i + 16]! ^ b[i]! ^ b[i + 16]! ^ c[i]! ^ c[i + 16]!;
@@ -92,7 +97,11 @@ describe('deriveContentKey (PlayReady key seed)', () => {
   });
 
   it('refuses a KID that is not a string', () => {
-    expectKeySeedError(() => deriveContentKey(testSeed, 42 as unknown as string), 'ERR_KEY_SEED_INVALID_KID', 'the KID must be a UUID string');
+    expectKeySeedError(
+      () => deriveContentKey(testSeed, 42 as unknown as string),
+      'ERR_KEY_SEED_INVALID_KID',
+      'the KID must be a UUID string',
+    );
   });
 
   it('throws only KeySeedError for arbitrary input', () => {

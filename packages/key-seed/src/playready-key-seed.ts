@@ -52,7 +52,12 @@ export function deriveContentKey(seed: Uint8Array, kid: string): Uint8Array {
   const key = new Uint8Array(16);
   for (let i = 0; i < 16; i++) {
     key[i] =
-      a.charCodeAt(i) ^ a.charCodeAt(i + 16) ^ b.charCodeAt(i) ^ b.charCodeAt(i + 16) ^ c.charCodeAt(i) ^ c.charCodeAt(i + 16);
+      a.charCodeAt(i) ^
+      a.charCodeAt(i + 16) ^
+      b.charCodeAt(i) ^
+      b.charCodeAt(i + 16) ^
+      c.charCodeAt(i) ^
+      c.charCodeAt(i + 16);
   }
   return key;
 }

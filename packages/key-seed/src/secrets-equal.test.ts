@@ -27,7 +27,10 @@ describe('secretsEqual', () => {
   });
 
   it('refuses what is neither a string nor bytes with its own error', () => {
-    for (const [a, b] of [[42, 'x'], ['x', null]]) {
+    for (const [a, b] of [
+      [42, 'x'],
+      ['x', null],
+    ]) {
       expectKeySeedError(
         () => secretsEqual(a as string, b as string),
         'ERR_KEY_SEED_INVALID_INPUT',

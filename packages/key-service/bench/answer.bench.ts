@@ -31,16 +31,28 @@ const seedService = createKeyService();
 const storeService = createKeyService({ store: new MemoryKeyStore() });
 
 describe('answer a SPEKE v2 request, 2 keys × 3 DRM systems', () => {
-  bench('keys from the tenant key seed', async () => {
-    await seedService.answer({ tenant: seedTenant, dialect: 'speke-v2', body, baseUrl });
-  }, OPTIONS);
+  bench(
+    'keys from the tenant key seed',
+    async () => {
+      await seedService.answer({ tenant: seedTenant, dialect: 'speke-v2', body, baseUrl });
+    },
+    OPTIONS,
+  );
 
-  bench('keys from the tenant key seed, fresh KIDs on every request', async () => {
-    fresh = (fresh + 1) % freshBodies.length;
-    await seedService.answer({ tenant: seedTenant, dialect: 'speke-v2', body: freshBodies[fresh]!, baseUrl });
-  }, OPTIONS);
+  bench(
+    'keys from the tenant key seed, fresh KIDs on every request',
+    async () => {
+      fresh = (fresh + 1) % freshBodies.length;
+      await seedService.answer({ tenant: seedTenant, dialect: 'speke-v2', body: freshBodies[fresh]!, baseUrl });
+    },
+    OPTIONS,
+  );
 
-  bench('keys from an in-memory key store', async () => {
-    await storeService.answer({ tenant: storeTenant, dialect: 'speke-v2', body, baseUrl });
-  }, OPTIONS);
+  bench(
+    'keys from an in-memory key store',
+    async () => {
+      await storeService.answer({ tenant: storeTenant, dialect: 'speke-v2', body, baseUrl });
+    },
+    OPTIONS,
+  );
 });

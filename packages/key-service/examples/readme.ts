@@ -31,7 +31,12 @@ const request = `<?xml version="1.0" encoding="UTF-8"?>
   </cpix:ContentKeyUsageRuleList>
 </cpix:CPIX>`;
 
-const answer = await keyService.answer({ tenant, dialect: 'speke-v2', body: request, baseUrl: 'https://keys.example.com' });
+const answer = await keyService.answer({
+  tenant,
+  dialect: 'speke-v2',
+  body: request,
+  baseUrl: 'https://keys.example.com',
+});
 assert.equal(answer.headers['x-speke-version'], '2.0');
 assert.equal(answer.headers['x-speke-user-agent'], 'my-key-server/1.0');
 assert.equal(answer.keysIssued, 1);
@@ -43,6 +48,12 @@ assert.match(Buffer.from(pssh, 'base64').toString('utf16le'), /<CHECKSUM>w\+OZVr
 
 // Refusals carry an HTTP status and a stable code.
 await assert.rejects(
-  keyService.answer({ tenant, dialect: 'speke-v2', body: request.replace('version="2.3"', ''), baseUrl: 'https://keys.example.com' }),
-  (error) => error instanceof KeyServiceError && error.status === 422 && error.code === 'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
+  keyService.answer({
+    tenant,
+    dialect: 'speke-v2',
+    body: request.replace('version="2.3"', ''),
+    baseUrl: 'https://keys.example.com',
+  }),
+  (error) =>
+    error instanceof KeyServiceError && error.status === 422 && error.code === 'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
 );

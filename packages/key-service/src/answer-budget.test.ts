@@ -20,7 +20,13 @@ async function boundOf(tenant: Tenant, body: string): Promise<number> {
 
 describe('the answer size bound', () => {
   it('is never below the answer, and within a small factor of it', async () => {
-    const systemSets: (keyof typeof SYSTEM)[][] = [['widevine'], ['playready'], ['fairplay'], ['aes128'], ['widevine', 'playready', 'fairplay']];
+    const systemSets: (keyof typeof SYSTEM)[][] = [
+      ['widevine'],
+      ['playready'],
+      ['fairplay'],
+      ['aes128'],
+      ['widevine', 'playready', 'fairplay'],
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 6 }),
@@ -37,7 +43,10 @@ describe('the answer size bound', () => {
               playReady: { ...defaults.playReady, laUrl: 'https://pr.example/rightsmanager.asmx?a=1&b=2' },
             },
           });
-          const kids = Array.from({ length: keyCount }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
+          const kids = Array.from(
+            { length: keyCount },
+            (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+          );
           const body = spekeV2Request({
             contentId: 'c'.repeat(contentIdLength),
             keys: kids.map((kid) => ({ kid, scheme: 'cbcs' })),
@@ -55,8 +64,13 @@ describe('the answer size bound', () => {
   });
 
   it('refuses a PallyCon request with a 1 MB content id before writing any signalling', async () => {
-    const body = seed('pallyConDashVodRequest').replace(/(<cpix:CPIX[^>]*?\bid=")[^"]*"/, `$1${'c'.repeat(1_000_000)}"`);
-    await expect(service.answer({ tenant: testTenant(), dialect: 'pallycon-v2', body, baseUrl: BASE_URL })).rejects.toMatchObject({
+    const body = seed('pallyConDashVodRequest').replace(
+      /(<cpix:CPIX[^>]*?\bid=")[^"]*"/,
+      `$1${'c'.repeat(1_000_000)}"`,
+    );
+    await expect(
+      service.answer({ tenant: testTenant(), dialect: 'pallycon-v2', body, baseUrl: BASE_URL }),
+    ).rejects.toMatchObject({
       code: 'ERR_KEY_SERVICE_CONTENT_ID_TOO_LONG',
       status: 422,
     });
@@ -68,15 +82,22 @@ describe('the answer size bound', () => {
     const body = spekeV2Request({
       contentId: 'c'.repeat(1_024),
       keys: kids.map((kid) => ({ kid, scheme: 'cbcs' })),
-      systems: kids.flatMap((kid) => (['widevine', 'playready', 'fairplay'] as const).map((system) => ({ system, kid }))),
+      systems: kids.flatMap((kid) =>
+        (['widevine', 'playready', 'fairplay'] as const).map((system) => ({ system, kid })),
+      ),
     });
-    const store = { calls: 0, getKey: async () => undefined, getOrCreateKey: async () => {
+    const store = {
+      calls: 0,
+      getKey: async () => undefined,
+      getOrCreateKey: async () => {
         store.calls += 1;
         return new Uint8Array(16);
       },
     };
     const tenant = testTenant({ keySource: 'store', settings: { maxAnswerBytes: 256 * 1024 } });
-    await expect(createKeyService({ store }).answer({ tenant, dialect: 'speke-v2', body, baseUrl: BASE_URL })).rejects.toMatchObject({
+    await expect(
+      createKeyService({ store }).answer({ tenant, dialect: 'speke-v2', body, baseUrl: BASE_URL }),
+    ).rejects.toMatchObject({
       code: 'ERR_KEY_SERVICE_ANSWER_TOO_LARGE',
       status: 413,
     });
@@ -84,11 +105,18 @@ describe('the answer size bound', () => {
   });
 
   it('answers what fits the limit and refuses what does not', async () => {
-    const body = spekeV2Request({ keys: [{ kid: '11111111-2222-3333-4444-555555555555', scheme: 'cbcs' }], systems: [{ system: 'widevine', kid: '11111111-2222-3333-4444-555555555555' }] });
+    const body = spekeV2Request({
+      keys: [{ kid: '11111111-2222-3333-4444-555555555555', scheme: 'cbcs' }],
+      systems: [{ system: 'widevine', kid: '11111111-2222-3333-4444-555555555555' }],
+    });
     const bound = await boundOf(testTenant(), body);
     const exact = testTenant({ settings: { maxAnswerBytes: bound } });
-    await expect(service.answer({ tenant: exact, dialect: 'speke-v2', body, baseUrl: BASE_URL })).resolves.toMatchObject({ keysIssued: 1 });
+    await expect(
+      service.answer({ tenant: exact, dialect: 'speke-v2', body, baseUrl: BASE_URL }),
+    ).resolves.toMatchObject({ keysIssued: 1 });
     const under = testTenant({ settings: { maxAnswerBytes: bound - 1 } });
-    await expect(service.answer({ tenant: under, dialect: 'speke-v2', body, baseUrl: BASE_URL })).rejects.toMatchObject({ code: 'ERR_KEY_SERVICE_ANSWER_TOO_LARGE' });
+    await expect(service.answer({ tenant: under, dialect: 'speke-v2', body, baseUrl: BASE_URL })).rejects.toMatchObject(
+      { code: 'ERR_KEY_SERVICE_ANSWER_TOO_LARGE' },
+    );
   });
 });

@@ -75,7 +75,12 @@ function signalingObjectBytes(planned: PlannedSystem, plan: AnswerPlan, contentI
     }
     case 'fairplay': {
       const { uriForm, uriTemplate } = settings.fairPlay;
-      const copies = profile.pallyConStyle || uriForm === 'content-period' ? 1 : uriForm === 'template' ? occurrences(uriTemplate ?? '', '{contentId}') : 0;
+      const copies =
+        profile.pallyConStyle || uriForm === 'content-period'
+          ? 1
+          : uriForm === 'template'
+            ? occurrences(uriTemplate ?? '', '{contentId}')
+            : 0;
       return HLS_LINE + utf8Length(uriTemplate) + URI_ESCAPE * contentIdBytes * copies;
     }
     case 'aes128': {

@@ -1,10 +1,4 @@
-import type {
-  ContentKey,
-  ContentKeyUsageRule,
-  CpixDocument,
-  DrmSystem,
-  HlsSignalingData,
-} from '@cpixkit/cpix-model';
+import type { ContentKey, ContentKeyUsageRule, CpixDocument, DrmSystem, HlsSignalingData } from '@cpixkit/cpix-model';
 import { serializeCpix } from '@cpixkit/cpix-model';
 import type { HlsEncryptionScheme, HlsKeyLines } from '@cpixkit/hls-signaling';
 import { deriveIv } from '@cpixkit/key-seed';
@@ -20,7 +14,14 @@ import { type FairPlayUriInput, fairPlayUri, pallyConFairPlayUri } from './fairp
 import { issueContentKeys } from './key-source.js';
 import { signedKeyUrl } from './key-url.js';
 import { omitFields, withField } from './omit-fields.js';
-import { deriveKids, getByKid, lowerKid, type PlannedKey, type PlannedSystem, type SignalingSlot } from './request-plan.js';
+import {
+  deriveKids,
+  getByKid,
+  lowerKid,
+  type PlannedKey,
+  type PlannedSystem,
+  type SignalingSlot,
+} from './request-plan.js';
 import {
   aes128HlsLines,
   contentProtectionData,
@@ -132,7 +133,9 @@ class SystemFiller {
       case 'fairplay': {
         const input: FairPlayUriInput = { kid: issued.planned.kid, iv: issued.iv!, contentId: this.contentId };
         if (issued.planned.periodIndex !== undefined) input.periodIndex = issued.planned.periodIndex;
-        const uri = this.profile.pallyConStyle ? pallyConFairPlayUri(input) : fairPlayUri(this.context.tenant.settings.fairPlay, input);
+        const uri = this.profile.pallyConStyle
+          ? pallyConFairPlayUri(input)
+          : fairPlayUri(this.context.tenant.settings.fairPlay, input);
         this.fillHlsUri(system, slots, uri, SPEKE_KEY_FORMATS.fairPlay, () => fairPlayHlsLines(uri), hls);
         break;
       }
@@ -149,7 +152,8 @@ class SystemFiller {
         for (const slot of slots) {
           if (slot === 'pssh') system.pssh = box;
           else if (slot !== 'contentProtectionData') throw new Error(`unexpected slot ${slot} for ${planned.name}`);
-          else if (planned.system === 'common') system.contentProtectionData = { value: this.bytes.utf8(commonPsshXml(box)) };
+          else if (planned.system === 'common')
+            system.contentProtectionData = { value: this.bytes.utf8(commonPsshXml(box)) };
           else {
             const url = clearKeyLicenseUrl(this.context.tenant, this.context.baseUrl);
             system.contentProtectionData = { value: this.bytes.utf8(clearKeyLaurlXml(url)) };
@@ -196,13 +200,19 @@ class SystemFiller {
         system.pssh = signaling.pssh;
         break;
       case 'contentProtectionData':
-        system.contentProtectionData = { value: contentProtectionData(this.profile.contentProtectionForm, signaling, this.bytes) };
+        system.contentProtectionData = {
+          value: contentProtectionData(this.profile.contentProtectionForm, signaling, this.bytes),
+        };
         break;
       case 'hls-media':
       case 'hls-master': {
         const playlist = slot === 'hls-media' ? 'media' : 'master';
         const scheme = hlsScheme(planned);
-        hls(playlist, () => ('pro' in signaling ? playReadyHlsLines(signaling, scheme) : widevineHlsLines(signaling, planned.key.kid, scheme)));
+        hls(playlist, () =>
+          'pro' in signaling
+            ? playReadyHlsLines(signaling, scheme)
+            : widevineHlsLines(signaling, planned.key.kid, scheme),
+        );
         break;
       }
       default:
@@ -258,13 +268,26 @@ export async function answerDocument(
   if (checked.kidPolicy === 'derive') deriveKids(tenant, contentId, keys);
   const slots = systems.map((system) => settleSlots(system, profile.slots, warnings));
   checkClearKeyPolicy(systems, tenant);
-  checkAnswerBudget({ profile, tenant, contentId, keys: keys.length, systems, slots, requestBytes: context.requestBytes, baseUrl: context.baseUrl });
+  checkAnswerBudget({
+    profile,
+    tenant,
+    contentId,
+    keys: keys.length,
+    systems,
+    slots,
+    requestBytes: context.requestBytes,
+    baseUrl: context.baseUrl,
+  });
 
   const ivKeys = new Set(systems.filter((s) => s.system === 'fairplay' || s.system === 'aes128').map((s) => s.key));
   const clearKeys = clearKeyKeys(tenant, systems);
   const issuing =
     clearKeys.size === 0
-      ? issueContentKeys(tenant, keys.map((key) => key.kid), context.store)
+      ? issueContentKeys(
+          tenant,
+          keys.map((key) => key.kid),
+          context.store,
+        )
       : issueWithClearKeys(tenant, keys, clearKeys, context.store);
   const values = Array.isArray(issuing) ? issuing : await issuing;
   // The IVs are signalling too (FairPlay URIs and HLS lines carry them), the content keys are not.
@@ -273,8 +296,16 @@ export async function answerDocument(
   keys.forEach((planned, index) => {
     const value = values[index]!;
     const iv =
-      planned.source.explicitIV ?? (profile.ivForEveryKey || ivKeys.has(planned) ? deriveIv(tenant.derivationSecret, { kid: planned.kid }) : undefined);
-    issued.set(planned, { planned, value, iv: iv === undefined ? undefined : bytes.copy(iv), input: signalingInput(planned, value, contentId) });
+      planned.source.explicitIV ??
+      (profile.ivForEveryKey || ivKeys.has(planned)
+        ? deriveIv(tenant.derivationSecret, { kid: planned.kid })
+        : undefined);
+    issued.set(planned, {
+      planned,
+      value,
+      iv: iv === undefined ? undefined : bytes.copy(iv),
+      input: signalingInput(planned, value, contentId),
+    });
   });
 
   const filler = new SystemFiller(profile, context, contentId, warnings, bytes);

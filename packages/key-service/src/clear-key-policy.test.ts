@@ -14,17 +14,20 @@ const answer = (body: string, allowDrmKeys = false) =>
   });
 
 describe('keys of DRM systems over the clear-key URL', () => {
-  it.each(['widevine', 'playready', 'fairplay'] as const)('refuses a kid asked for %s and HLS AES-128', async (system) => {
-    const body = spekeV2Request({
-      keys: [{ kid: KID, scheme: 'cbcs' }],
-      systems: [
-        { system, kid: KID },
-        { system: 'aes128', kid: KID },
-      ],
-    });
-    await expect(answer(body)).rejects.toMatchObject({ code: 'ERR_KEY_SERVICE_AES128_DRM_KEY', status: 422 });
-    await expect(answer(body, true)).resolves.toMatchObject({ keysIssued: 1 });
-  });
+  it.each(['widevine', 'playready', 'fairplay'] as const)(
+    'refuses a kid asked for %s and HLS AES-128',
+    async (system) => {
+      const body = spekeV2Request({
+        keys: [{ kid: KID, scheme: 'cbcs' }],
+        systems: [
+          { system, kid: KID },
+          { system: 'aes128', kid: KID },
+        ],
+      });
+      await expect(answer(body)).rejects.toMatchObject({ code: 'ERR_KEY_SERVICE_AES128_DRM_KEY', status: 422 });
+      await expect(answer(body, true)).resolves.toMatchObject({ keysIssued: 1 });
+    },
+  );
 
   it('answers AES-128 and DRM systems on keys of their own', async () => {
     const body = spekeV2Request({

@@ -21,9 +21,14 @@ function badRequest(message: string): KeyServiceError {
 export function readLicenseRequest(body: string | Uint8Array | undefined, maxKids: number): string[] {
   if (body === undefined || body.length === 0) throw badRequest('the licence request has no body');
   if (body.length > CLEARKEY_LICENSE_REQUEST_MAX_BYTES) {
-    throw new KeyServiceError('ERR_KEY_SERVICE_BODY_TOO_LARGE', 413, `a licence request is at most ${CLEARKEY_LICENSE_REQUEST_MAX_BYTES} bytes`);
+    throw new KeyServiceError(
+      'ERR_KEY_SERVICE_BODY_TOO_LARGE',
+      413,
+      `a licence request is at most ${CLEARKEY_LICENSE_REQUEST_MAX_BYTES} bytes`,
+    );
   }
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const text =
+    typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   let request: unknown;
   try {
     request = JSON.parse(text);
@@ -37,7 +42,11 @@ export function readLicenseRequest(body: string | Uint8Array | undefined, maxKid
   if (type !== undefined && type !== 'temporary') throw badRequest('only "temporary" licences are issued');
   if (kids.length === 0) throw badRequest('the licence request lists no kids');
   if (kids.length > maxKids) {
-    throw new KeyServiceError('ERR_KEY_SERVICE_TOO_MANY_KEYS', 413, `the licence request lists ${kids.length} kids; at most ${maxKids}`);
+    throw new KeyServiceError(
+      'ERR_KEY_SERVICE_TOO_MANY_KEYS',
+      413,
+      `the licence request lists ${kids.length} kids; at most ${maxKids}`,
+    );
   }
   const uuids = kids.map((kid, index) => {
     if (typeof kid !== 'string' || !KID.test(kid)) throw badRequest(`kids[${index}] is not base64url of 16 bytes`);
@@ -59,14 +68,22 @@ function base64url(bytes: Uint8Array): string {
  * @throws {@link KeyServiceError} 403 `ERR_KEY_SERVICE_CLEARKEY_DISABLED`, 404 `ERR_KEY_SERVICE_KEY_NOT_FOUND`,
  *   the refusals of {@link readLicenseRequest}, 503 when the store is missing or fails.
  */
-export async function clearKeyLicense(tenant: Tenant, body: string | Uint8Array | undefined, store: KeyStore | undefined): Promise<ClearKeyLicense> {
+export async function clearKeyLicense(
+  tenant: Tenant,
+  body: string | Uint8Array | undefined,
+  store: KeyStore | undefined,
+): Promise<ClearKeyLicense> {
   if (!tenant.settings.clearKey.enabled) {
     throw new KeyServiceError('ERR_KEY_SERVICE_CLEARKEY_DISABLED', 403, 'ClearKey is not enabled for this tenant');
   }
   const kids = readLicenseRequest(body, tenant.settings.maxKeysPerRequest);
   const keys = await Promise.all(kids.map((kid) => issuedClearKey(tenant, kid, store)));
   if (keys.some((key) => key === undefined)) {
-    throw new KeyServiceError('ERR_KEY_SERVICE_KEY_NOT_FOUND', 404, 'no ClearKey key of this tenant answers the request');
+    throw new KeyServiceError(
+      'ERR_KEY_SERVICE_KEY_NOT_FOUND',
+      404,
+      'no ClearKey key of this tenant answers the request',
+    );
   }
   const jwks = kids.map((kid, index) => ({ kty: 'oct', kid: base64url(uuidToBytes(kid)), k: base64url(keys[index]!) }));
   return { body: JSON.stringify({ keys: jwks, type: 'temporary' }), keys: jwks.length };

@@ -30,10 +30,17 @@ function readWithMp4box(box: Uint8Array) {
   const ftyp = Buffer.concat([header(16, 'ftyp'), Buffer.from('isom', 'latin1'), Buffer.alloc(4)]);
   const file = Buffer.concat([ftyp, header(8 + box.length, 'moov'), box]);
   const reader = createFile();
-  reader.appendBuffer(MP4BoxBuffer.fromArrayBuffer(file.buffer.slice(file.byteOffset, file.byteOffset + file.length), 0));
+  reader.appendBuffer(
+    MP4BoxBuffer.fromArrayBuffer(file.buffer.slice(file.byteOffset, file.byteOffset + file.length), 0),
+  );
   reader.flush();
   const [pssh] = reader.moov!.psshs;
-  return { systemId: pssh!.system_id, version: pssh!.version, kids: pssh!.kid, data: pssh!.protection_data ?? new Uint8Array(0) };
+  return {
+    systemId: pssh!.system_id,
+    version: pssh!.version,
+    kids: pssh!.kid,
+    data: pssh!.protection_data ?? new Uint8Array(0),
+  };
 }
 
 /** The `<pssh>` of a `ContentProtectionData` fragment. */
@@ -53,14 +60,22 @@ describe('W3C common PSSH (system 1077efec-c0b2-4d02-ace3-3c1e52e2fb4b)', () => 
   const service = createKeyService();
   for (const dialect of ['speke-v2', 'speke-v1'] as const) {
     it(`${dialect}: a version 1 box listing the KID with no Data, in PSSH and in ContentProtectionData, as mp4box.js reads it`, async () => {
-      const body = dialect === 'speke-v2' ? spekeV2Request({ keys: [{ kid: KID }], systems: [{ system: 'common', kid: KID }] }) : SPEKE_V1_COMMON;
+      const body =
+        dialect === 'speke-v2'
+          ? spekeV2Request({ keys: [{ kid: KID }], systems: [{ system: 'common', kid: KID }] })
+          : SPEKE_V1_COMMON;
       const answer = await service.answer({ tenant: testTenant(), dialect, body, baseUrl: BASE_URL });
       const [system] = parseCpix(answer.body).document.drmSystemList!.drmSystems;
       const box = system!.pssh!;
       // size, 'pssh', version 1, flags 0, SystemID, KID_count 1, KID, DataSize 0: 52 bytes.
       expect(box).toHaveLength(52);
       expect(Buffer.from(box.subarray(8, 12)).toString('hex')).toBe('01000000');
-      expect(parsePsshBox(box)).toMatchObject({ systemId: COMMON_SYSTEM_ID, version: 1, keyIds: [KID], data: new Uint8Array(0) });
+      expect(parsePsshBox(box)).toMatchObject({
+        systemId: COMMON_SYSTEM_ID,
+        version: 1,
+        keyIds: [KID],
+        data: new Uint8Array(0),
+      });
       expect(readWithMp4box(box)).toEqual({
         systemId: COMMON_SYSTEM_ID.replaceAll('-', ''),
         version: 1,
@@ -73,22 +88,39 @@ describe('W3C common PSSH (system 1077efec-c0b2-4d02-ace3-3c1e52e2fb4b)', () => 
   }
 
   it('is answered for any tenant and beside any system: it says nothing but the KIDs', async () => {
-    const body = spekeV2Request({ keys: [{ kid: KID }], systems: [{ system: 'widevine', kid: KID }, { system: 'common', kid: KID }] });
+    const body = spekeV2Request({
+      keys: [{ kid: KID }],
+      systems: [
+        { system: 'widevine', kid: KID },
+        { system: 'common', kid: KID },
+      ],
+    });
     const answer = await service.answer({ tenant: testTenant(), dialect: 'speke-v2', body, baseUrl: BASE_URL });
     const { document } = parseCpix(answer.body);
     expect(parsePsshBox(document.drmSystemList!.drmSystems[1]!.pssh!).keyIds).toEqual([KID]);
-    expect(Buffer.compare(document.contentKeyList!.contentKeys[0]!.data!.secret!.plainValue!, deriveContentKey(TEST_KEY_SEED, KID))).toBe(0);
+    expect(
+      Buffer.compare(
+        document.contentKeyList!.contentKeys[0]!.data!.secret!.plainValue!,
+        deriveContentKey(TEST_KEY_SEED, KID),
+      ),
+    ).toBe(0);
   });
 });
 
 describe('ClearKey signalling (system e2719d58-a985-b3c9-781a-b030af78d30e)', () => {
-  const request = (systems: Parameters<typeof spekeV2Request>[0]['systems'], keys = [{ kid: KID }]) => spekeV2Request({ keys, systems });
+  const request = (systems: Parameters<typeof spekeV2Request>[0]['systems'], keys = [{ kid: KID }]) =>
+    spekeV2Request({ keys, systems });
 
   it("answers the tenant's licence URL in a DASH-IF Laurl and the W3C common box in PSSH, with a key of its own", async () => {
     const store = new MemoryKeyStore();
     const service = createKeyService({ store });
     const tenant = clearKeyTenant();
-    const answer = await service.answer({ tenant, dialect: 'speke-v2', body: request([{ system: 'clearkey', kid: KID }]), baseUrl: BASE_URL });
+    const answer = await service.answer({
+      tenant,
+      dialect: 'speke-v2',
+      body: request([{ system: 'clearkey', kid: KID }]),
+      baseUrl: BASE_URL,
+    });
     const { document } = parseCpix(answer.body);
     const [system] = document.drmSystemList!.drmSystems;
     expect(text(system!.contentProtectionData?.value)).toBe(
@@ -102,8 +134,15 @@ describe('ClearKey signalling (system e2719d58-a985-b3c9-781a-b030af78d30e)', ()
     expect(Buffer.compare(key, deriveContentKey(TEST_KEY_SEED, KID))).not.toBe(0);
     expect((await validateAgainstXsd(answer.body, '2.3')).errors).toEqual([]);
     // A second request for the KID gets the same key.
-    const again = await service.answer({ tenant, dialect: 'speke-v2', body: request([{ system: 'clearkey', kid: KID }]), baseUrl: BASE_URL });
-    expect(Buffer.compare(parseCpix(again.body).document.contentKeyList!.contentKeys[0]!.data!.secret!.plainValue!, key)).toBe(0);
+    const again = await service.answer({
+      tenant,
+      dialect: 'speke-v2',
+      body: request([{ system: 'clearkey', kid: KID }]),
+      baseUrl: BASE_URL,
+    });
+    expect(
+      Buffer.compare(parseCpix(again.body).document.contentKeyList!.contentKeys[0]!.data!.secret!.plainValue!, key),
+    ).toBe(0);
   });
 
   it('keeps the other keys of the request as they are, in request order', async () => {
@@ -128,7 +167,9 @@ describe('ClearKey signalling (system e2719d58-a985-b3c9-781a-b030af78d30e)', ()
         () => 'answered',
         (error: KeyServiceError) => `${error.status} ${error.code}`,
       );
-    expect(await refusal(testTenant(), request([{ system: 'clearkey', kid: KID }]))).toBe('422 ERR_KEY_SERVICE_CLEARKEY_DISABLED');
+    expect(await refusal(testTenant(), request([{ system: 'clearkey', kid: KID }]))).toBe(
+      '422 ERR_KEY_SERVICE_CLEARKEY_DISABLED',
+    );
     for (const other of ['widevine', 'playready', 'aes128'] as const) {
       const body = request([
         { system: 'clearkey', kid: KID },
@@ -140,7 +181,12 @@ describe('ClearKey signalling (system e2719d58-a985-b3c9-781a-b030af78d30e)', ()
 
   it('needs a key store, whatever the key source', async () => {
     const error = await createKeyService()
-      .answer({ tenant: clearKeyTenant(), dialect: 'speke-v2', body: request([{ system: 'clearkey', kid: KID }]), baseUrl: BASE_URL })
+      .answer({
+        tenant: clearKeyTenant(),
+        dialect: 'speke-v2',
+        body: request([{ system: 'clearkey', kid: KID }]),
+        baseUrl: BASE_URL,
+      })
       .catch((caught: KeyServiceError) => caught);
     expect(error).toMatchObject({ status: 503, code: 'ERR_KEY_SERVICE_NO_STORE' });
   });
@@ -154,7 +200,13 @@ describe('ClearKey licences', () => {
     const answer = await service.answer({
       tenant,
       dialect: 'speke-v2',
-      body: spekeV2Request({ keys: [{ kid: KID }, { kid: OTHER_KID }], systems: [{ system: 'clearkey', kid: KID }, { system: 'widevine', kid: OTHER_KID }] }),
+      body: spekeV2Request({
+        keys: [{ kid: KID }, { kid: OTHER_KID }],
+        systems: [
+          { system: 'clearkey', kid: KID },
+          { system: 'widevine', kid: OTHER_KID },
+        ],
+      }),
       baseUrl: BASE_URL,
     });
     const key = parseCpix(answer.body).document.contentKeyList!.contentKeys[0]!.data!.secret!.plainValue!;
@@ -168,15 +220,22 @@ describe('ClearKey licences', () => {
 
   it('answers the JSON Web Key set of the KIDs issued for ClearKey (base64url, no padding)', async () => {
     const { service, tenant, key } = await issued();
-    const license = await service.clearKeyLicense(tenant, JSON.stringify({ kids: [kidB64url(KID)], type: 'temporary' }));
-    expect(JSON.parse(license.body)).toEqual({ keys: [{ kty: 'oct', kid: kidB64url(KID), k: b64url(key) }], type: 'temporary' });
+    const license = await service.clearKeyLicense(
+      tenant,
+      JSON.stringify({ kids: [kidB64url(KID)], type: 'temporary' }),
+    );
+    expect(JSON.parse(license.body)).toEqual({
+      keys: [{ kty: 'oct', kid: kidB64url(KID), k: b64url(key) }],
+      type: 'temporary',
+    });
     expect(license.body).not.toContain('=');
     expect(license.keys).toBe(1);
   });
 
   it("never serves a key issued for another system, another tenant's key or a KID never issued: the same 404", async () => {
     const { service, tenant } = await issued();
-    const ask = (forTenant: Tenant, kids: string[]) => status(service.clearKeyLicense(forTenant, JSON.stringify({ kids: kids.map(kidB64url) })));
+    const ask = (forTenant: Tenant, kids: string[]) =>
+      status(service.clearKeyLicense(forTenant, JSON.stringify({ kids: kids.map(kidB64url) })));
     expect(await ask(tenant, [OTHER_KID])).toBe('404 ERR_KEY_SERVICE_KEY_NOT_FOUND');
     expect(await ask(tenant, ['99999999-9999-9999-9999-999999999999'])).toBe('404 ERR_KEY_SERVICE_KEY_NOT_FOUND');
     expect(await ask(tenant, [KID, OTHER_KID])).toBe('404 ERR_KEY_SERVICE_KEY_NOT_FOUND');
@@ -193,9 +252,13 @@ describe('ClearKey licences', () => {
     expect(await ask('{"kids":"x"}')).toBe('400 ERR_KEY_SERVICE_BAD_LICENSE_REQUEST');
     expect(await ask('{"kids":[]}')).toBe('400 ERR_KEY_SERVICE_BAD_LICENSE_REQUEST');
     expect(await ask('{"kids":["AAAA"]}')).toBe('400 ERR_KEY_SERVICE_BAD_LICENSE_REQUEST');
-    expect(await ask(JSON.stringify({ kids: [kid], type: 'persistent-license' }))).toBe('400 ERR_KEY_SERVICE_BAD_LICENSE_REQUEST');
+    expect(await ask(JSON.stringify({ kids: [kid], type: 'persistent-license' }))).toBe(
+      '400 ERR_KEY_SERVICE_BAD_LICENSE_REQUEST',
+    );
     const many = Array.from({ length: defaultTenantSettings().maxKeysPerRequest + 1 }, () => kid);
     expect(await ask(JSON.stringify({ kids: many }))).toBe('413 ERR_KEY_SERVICE_TOO_MANY_KEYS');
-    expect(await ask(JSON.stringify({ kids: [kid], padding: 'x'.repeat(20_000) }))).toBe('413 ERR_KEY_SERVICE_BODY_TOO_LARGE');
+    expect(await ask(JSON.stringify({ kids: [kid], padding: 'x'.repeat(20_000) }))).toBe(
+      '413 ERR_KEY_SERVICE_BODY_TOO_LARGE',
+    );
   });
 });

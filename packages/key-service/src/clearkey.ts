@@ -30,7 +30,11 @@ export function clearKeyKeys(tenant: Tenant, systems: readonly PlannedSystem[]):
   for (const system of systems) {
     if (system.system !== 'clearkey') continue;
     if (!tenant.settings.clearKey.enabled) {
-      throw new KeyServiceError('ERR_KEY_SERVICE_CLEARKEY_DISABLED', 422, `${system.label}: ClearKey is not enabled for this tenant`);
+      throw new KeyServiceError(
+        'ERR_KEY_SERVICE_CLEARKEY_DISABLED',
+        422,
+        `${system.label}: ClearKey is not enabled for this tenant`,
+      );
     }
     keys.add(system.key);
   }
@@ -53,7 +57,11 @@ export function clearKeyKeys(tenant: Tenant, systems: readonly PlannedSystem[]):
  *
  * @throws {@link KeyServiceError} 503 (rejects) when no store is configured or it fails.
  */
-export function issueClearKeys(tenant: Tenant, kids: readonly string[], store: KeyStore | undefined): Promise<Uint8Array[]> {
+export function issueClearKeys(
+  tenant: Tenant,
+  kids: readonly string[],
+  store: KeyStore | undefined,
+): Promise<Uint8Array[]> {
   return Promise.all(kids.map((kid) => storedContentKey(tenant, clearKeyEntry(kid), store)));
 }
 
@@ -66,8 +74,16 @@ export async function issueWithClearKeys(
 ): Promise<Uint8Array[]> {
   const others = keys.filter((key) => !clearKeys.has(key));
   const [clear, other] = await Promise.all([
-    issueClearKeys(tenant, [...clearKeys].map((key) => key.kid), store),
-    issueContentKeys(tenant, others.map((key) => key.kid), store),
+    issueClearKeys(
+      tenant,
+      [...clearKeys].map((key) => key.kid),
+      store,
+    ),
+    issueContentKeys(
+      tenant,
+      others.map((key) => key.kid),
+      store,
+    ),
   ]);
   const values = new Map<PlannedKey, Uint8Array>();
   [...clearKeys].forEach((key, index) => {
@@ -80,7 +96,11 @@ export async function issueWithClearKeys(
 }
 
 /** The ClearKey key issued under `kid`, or `undefined` when none was. */
-export function issuedClearKey(tenant: Tenant, kid: string, store: KeyStore | undefined): Promise<Uint8Array | undefined> {
+export function issuedClearKey(
+  tenant: Tenant,
+  kid: string,
+  store: KeyStore | undefined,
+): Promise<Uint8Array | undefined> {
   return storedKeyIfAny(tenant, clearKeyEntry(kid), store);
 }
 

@@ -36,7 +36,12 @@ export interface DialectProfile {
   writeVersion: CpixWriteVersion;
   /** `CPIX@id` (SPEKE v1, PallyCon, ATEME) or `CPIX@contentId` (SPEKE v2) carries the content id. */
   contentIdAttribute: 'id' | 'contentId';
-  check(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[], options: SpekeRequestOptions): CheckedRequest;
+  check(
+    document: CpixDocument,
+    tenant: Tenant,
+    warnings: KeyServiceWarning[],
+    options: SpekeRequestOptions,
+  ): CheckedRequest;
   /** What the dialect fills per DRM system (read by `settleSlots`). */
   slots: SlotTable;
   /** True when every key gets an `explicitIV`, not only FairPlay and AES-128 keys. */
@@ -171,7 +176,8 @@ const AXINOM_EARLIER_VERSIONS = new Set([undefined, '2.2']);
 function readSpekeV2Version(document: CpixDocument, rules: SpekeRules): CheckedRequest['answerAs'] {
   const contentIdAttribute = document.contentId === undefined ? 'id' : 'contentId';
   if (document.version === '2.3') return rules === 'axinom' ? { writeVersion: '2.3', contentIdAttribute } : undefined;
-  if (rules === 'axinom' && AXINOM_EARLIER_VERSIONS.has(document.version)) return { writeVersion: '2.0', contentIdAttribute };
+  if (rules === 'axinom' && AXINOM_EARLIER_VERSIONS.has(document.version))
+    return { writeVersion: '2.0', contentIdAttribute };
   refuse(
     'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
     document.version === undefined
@@ -186,9 +192,11 @@ function checkSpekeV2UsageRules(document: CpixDocument): void {
   rules.forEach((rule, index) => {
     const label = `ContentKeyUsageRule[${index + 1}]`;
     const trackType = rule.intendedTrackType;
-    if (trackType === undefined || trackType.trim() === '') refuse('ERR_KEY_SERVICE_MISSING_TRACK_TYPE', `${label}: intendedTrackType is required`);
+    if (trackType === undefined || trackType.trim() === '')
+      refuse('ERR_KEY_SERVICE_MISSING_TRACK_TYPE', `${label}: intendedTrackType is required`);
     if (trackType === 'ALL') {
-      if (rules.length > 1) refuse('ERR_KEY_SERVICE_ALL_NOT_ALONE', `${label}: intendedTrackType ALL must be the only usage rule`);
+      if (rules.length > 1)
+        refuse('ERR_KEY_SERVICE_ALL_NOT_ALONE', `${label}: intendedTrackType ALL must be the only usage rule`);
       return;
     }
     if ((rule.videoFilters?.length ?? 0) + (rule.audioFilters?.length ?? 0) === 0) {
@@ -203,14 +211,24 @@ function checkSpekeV2UsageRules(document: CpixDocument): void {
  * USP's CPIX 2.2 requests (no `version`, `id` as content id, no scheme, no usage rules), and
  * FairPlay on a `cenc` key answered with a warning.
  */
-function checkSpekeV2(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[], options: SpekeRequestOptions): CheckedRequest {
+function checkSpekeV2(
+  document: CpixDocument,
+  tenant: Tenant,
+  warnings: KeyServiceWarning[],
+  options: SpekeRequestOptions,
+): CheckedRequest {
   const aws = options.spekeRules === 'aws';
   const answerAs = readSpekeV2Version(document, options.spekeRules);
   const contentId = aws ? document.contentId : (document.contentId ?? document.id);
-  if (contentId === undefined || contentId.trim() === '') refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a SPEKE v2 request needs CPIX@contentId');
+  if (contentId === undefined || contentId.trim() === '')
+    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a SPEKE v2 request needs CPIX@contentId');
   checkContentId(contentId, MAX_CONTENT_ID_LENGTH.speke);
   if (document.id !== undefined && document.contentId !== undefined) {
-    warnings.push({ code: 'ID_IGNORED', path: '/CPIX/@id', message: 'CPIX@id is not part of SPEKE v2 and is not echoed' });
+    warnings.push({
+      code: 'ID_IGNORED',
+      path: '/CPIX/@id',
+      message: 'CPIX@id is not part of SPEKE v2 and is not echoed',
+    });
   }
   checkKeyCount(document, tenant);
   const keys = readContentKeys(requireList(document.contentKeyList?.contentKeys, 'ContentKeyList'), aws);
@@ -221,8 +239,16 @@ function checkSpekeV2(document: CpixDocument, tenant: Tenant, warnings: KeyServi
   for (const system of planned) {
     const scheme = system.key.scheme ?? 'cenc';
     if (system.system !== 'fairplay' || scheme === 'cbcs') continue;
-    if (aws) refuse('ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS', `${system.label}: FairPlay needs a cbcs key; kid ${system.key.kid} is ${scheme}`);
-    warnings.push({ code: 'FAIRPLAY_KEY_NOT_CBCS', path: system.label, message: `FairPlay plays cbcs keys; kid ${system.key.kid} is ${scheme}, answered as asked` });
+    if (aws)
+      refuse(
+        'ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS',
+        `${system.label}: FairPlay needs a cbcs key; kid ${system.key.kid} is ${scheme}`,
+      );
+    warnings.push({
+      code: 'FAIRPLAY_KEY_NOT_CBCS',
+      path: system.label,
+      message: `FairPlay plays cbcs keys; kid ${system.key.kid} is ${scheme}, answered as asked`,
+    });
   }
   const checked: CheckedRequest = { contentId, keys, systems: planned, kidPolicy: kidPolicyOf(tenant, options) };
   if (answerAs !== undefined) checked.answerAs = answerAs;
@@ -238,10 +264,14 @@ function kidPolicyOf(tenant: Tenant, options: SpekeRequestOptions): CheckedReque
 
 function checkSpekeV1(document: CpixDocument, tenant: Tenant, options: SpekeRequestOptions): CheckedRequest {
   if (document.version !== undefined) {
-    refuse('ERR_KEY_SERVICE_UNSUPPORTED_VERSION', `a SPEKE v1 request has no CPIX version; this one is version ${JSON.stringify(document.version.slice(0, 16))} (SPEKE v2?)`);
+    refuse(
+      'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
+      `a SPEKE v1 request has no CPIX version; this one is version ${JSON.stringify(document.version.slice(0, 16))} (SPEKE v2?)`,
+    );
   }
   const contentId = document.id;
-  if (contentId === undefined || contentId.trim() === '') refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a SPEKE v1 request needs CPIX@id');
+  if (contentId === undefined || contentId.trim() === '')
+    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a SPEKE v1 request needs CPIX@id');
   checkContentId(contentId, MAX_CONTENT_ID_LENGTH.speke);
   checkKeyCount(document, tenant);
   const keys = readContentKeys(requireList(document.contentKeyList?.contentKeys, 'ContentKeyList'), false);
@@ -260,7 +290,8 @@ function checkSpekeV1(document: CpixDocument, tenant: Tenant, options: SpekeRequ
  */
 function checkPallyCon(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[]): CheckedRequest {
   const contentId = document.id;
-  if (contentId === undefined || contentId.trim() === '') refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a PallyCon CPIX request needs CPIX@id (the content id)');
+  if (contentId === undefined || contentId.trim() === '')
+    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a PallyCon CPIX request needs CPIX@id (the content id)');
   checkContentId(contentId, MAX_CONTENT_ID_LENGTH.pallyCon);
   checkKeyCount(document, tenant);
   const keys = readContentKeys(requireList(document.contentKeyList?.contentKeys, 'ContentKeyList'), false);
@@ -270,7 +301,11 @@ function checkPallyCon(document: CpixDocument, tenant: Tenant, warnings: KeyServ
     const only = keys[0]!;
     return (kid: string, label: string): PlannedKey => {
       if (kid !== only.kid && lowerKid(kid) !== only.kid) {
-        warnings.push({ code: 'KID_MAPPED_TO_ONLY_KEY', path: label, message: `kid ${lowerKid(kid)} is answered with the request's only content key` });
+        warnings.push({
+          code: 'KID_MAPPED_TO_ONLY_KEY',
+          path: label,
+          message: `kid ${lowerKid(kid)} is answered with the request's only content key`,
+        });
       }
       return only;
     };

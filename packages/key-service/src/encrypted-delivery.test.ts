@@ -32,31 +32,63 @@ describe('encrypted delivery to the certificate of the request', () => {
     });
 
   it('encrypts every key for a 2048-bit SPEKE recipient; the recipient decrypts the seed keys', async () => {
-    const answer = await createKeyService().answer({ tenant: testTenant(), dialect: 'speke-v2', body: withRecipient(request(), fixtures.pem('rsa2048')), baseUrl: 'https://k.example' });
+    const answer = await createKeyService().answer({
+      tenant: testTenant(),
+      dialect: 'speke-v2',
+      body: withRecipient(request(), fixtures.pem('rsa2048')),
+      baseUrl: 'https://k.example',
+    });
     expect(answer.body).not.toContain('PlainValue');
     const { document } = parseCpix(answer.body);
     for (const key of document.contentKeyList!.contentKeys) expect(key.data?.secret?.encryptedValue).toBeDefined();
     expect(document.deliveryDataList!.deliveryData[0]).toMatchObject({ id: 'packager-1', description: 'packager' });
     const decrypted = await decryptContentKeys(document, { privateKey: fixtures.key('rsa2048') });
-    for (const key of decrypted.contentKeyList!.contentKeys) expect(key.data?.secret?.plainValue).toEqual(deriveContentKey(TEST_KEY_SEED, key.kid));
+    for (const key of decrypted.contentKeyList!.contentKeys)
+      expect(key.data?.secret?.plainValue).toEqual(deriveContentKey(TEST_KEY_SEED, key.kid));
     expect((await validateAgainstXsd(answer.body, '2.3')).errors).toEqual([]);
   });
 
   it('wraps the document key and the MAC key for the recipient with RSA-OAEP-MGF1P, as AWS and Axinom read them (checked with openssl)', async () => {
-    const answer = await createKeyService().answer({ tenant: testTenant(), dialect: 'speke-v2', body: withRecipient(request(), fixtures.pem('rsa2048')), baseUrl: 'https://k.example' });
+    const answer = await createKeyService().answer({
+      tenant: testTenant(),
+      dialect: 'speke-v2',
+      body: withRecipient(request(), fixtures.pem('rsa2048')),
+      baseUrl: 'https://k.example',
+    });
     const delivery = parseCpix(answer.body).document.deliveryDataList!.deliveryData[0]!;
     const macKey = delivery.macMethod!.key!;
     expect(macKey.algorithm).toBe('http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p');
     const unwrap = (wrapped: Uint8Array): Buffer =>
-      execFileSync('openssl', ['pkeyutl', '-decrypt', '-inkey', join(fixtures.dir, 'rsa2048.key'), '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha1'], { input: wrapped });
+      execFileSync(
+        'openssl',
+        [
+          'pkeyutl',
+          '-decrypt',
+          '-inkey',
+          join(fixtures.dir, 'rsa2048.key'),
+          '-pkeyopt',
+          'rsa_padding_mode:oaep',
+          '-pkeyopt',
+          'rsa_oaep_md:sha1',
+        ],
+        { input: wrapped },
+      );
     expect(unwrap(macKey.cipherValue)).toHaveLength(64);
     expect(unwrap(delivery.documentKeys[0]!.data!.secret!.encryptedValue!.cipherValue)).toHaveLength(32);
   });
 
   it('holds PallyCon recipients to 3072-bit keys', async () => {
     const answer = (pem: string, dialect: Dialect) =>
-      createKeyService().answer({ tenant: testTenant(), dialect, body: withRecipient(seed('pallyConDashVodRequest'), pem), baseUrl: 'https://k.example' });
-    await expect(answer(fixtures.pem('rsa2048'), 'pallycon-v2')).rejects.toMatchObject({ code: 'ERR_KEY_SERVICE_INVALID_RECIPIENT', status: 422 });
+      createKeyService().answer({
+        tenant: testTenant(),
+        dialect,
+        body: withRecipient(seed('pallyConDashVodRequest'), pem),
+        baseUrl: 'https://k.example',
+      });
+    await expect(answer(fixtures.pem('rsa2048'), 'pallycon-v2')).rejects.toMatchObject({
+      code: 'ERR_KEY_SERVICE_INVALID_RECIPIENT',
+      status: 422,
+    });
     const { body } = await answer(fixtures.pem('recipient1'), 'pallycon-v2');
     const decrypted = await decryptContentKeys(parseCpix(body).document, { privateKey: fixtures.key('recipient1') });
     expect(decrypted.contentKeyList!.contentKeys[0]!.data?.secret?.plainValue).toHaveLength(16);
@@ -65,7 +97,12 @@ describe('encrypted delivery to the certificate of the request', () => {
   it('refuses certificates that are not RSA or are SHA-1 signed', async () => {
     for (const name of ['ec', 'sha1']) {
       await expect(
-        createKeyService().answer({ tenant: testTenant(), dialect: 'speke-v2', body: withRecipient(request(), fixtures.pem(name)), baseUrl: 'https://k.example' }),
+        createKeyService().answer({
+          tenant: testTenant(),
+          dialect: 'speke-v2',
+          body: withRecipient(request(), fixtures.pem(name)),
+          baseUrl: 'https://k.example',
+        }),
       ).rejects.toMatchObject({ code: 'ERR_KEY_SERVICE_INVALID_RECIPIENT', status: 422 });
     }
   });

@@ -12,7 +12,12 @@ import { oneLine } from './read-request.js';
  * @throws {@link KeyServiceError} 422 `ERR_KEY_SERVICE_INVALID_RECIPIENT` for a certificate that is
  *   not RSA, too small, SHA-1 signed, expired or not a certificate at all.
  */
-export function encryptForRecipients(answer: CpixDocument, request: CpixDocument, minimumRsaKeySize: number, now: Date): CpixDocument {
+export function encryptForRecipients(
+  answer: CpixDocument,
+  request: CpixDocument,
+  minimumRsaKeySize: number,
+  now: Date,
+): CpixDocument {
   const recipients = request.deliveryDataList?.deliveryData ?? [];
   if (recipients.length === 0) return answer;
   try {
@@ -22,6 +27,11 @@ export function encryptForRecipients(answer: CpixDocument, request: CpixDocument
     );
   } catch (error) {
     if (!(error instanceof CpixError)) throw error;
-    throw new KeyServiceError('ERR_KEY_SERVICE_INVALID_RECIPIENT', 422, `the recipient certificate cannot be used: ${oneLine(error.message)}`, { cause: error });
+    throw new KeyServiceError(
+      'ERR_KEY_SERVICE_INVALID_RECIPIENT',
+      422,
+      `the recipient certificate cannot be used: ${oneLine(error.message)}`,
+      { cause: error },
+    );
   }
 }

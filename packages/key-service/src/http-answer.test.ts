@@ -77,16 +77,32 @@ describe('keyExchangeAnswer', () => {
     });
     expect(answer).toEqual({
       status: 200,
-      headers: { 'cache-control': 'no-store', 'content-type': 'application/xml; charset=utf-8', 'x-speke-version': '2.0' },
+      headers: {
+        'cache-control': 'no-store',
+        'content-type': 'application/xml; charset=utf-8',
+        'x-speke-version': '2.0',
+      },
       body: '<cpix:CPIX/>',
     });
   });
 
   it('lists the distinct warning codes in X-Cpixkit-Warnings, in the order they first occur', () => {
     const warnings = [
-      { code: 'PLACEHOLDER_REMOVED', path: 'DRMSystem[1]', message: 'FairPlay has no PSSH in this answer: the empty PSSH was removed' },
-      { code: 'NON_CANONICAL_BASE64', path: '/CPIX/ContentKeyList/ContentKey[2]/@explicitIV', message: 'read leniently' },
-      { code: 'PLACEHOLDER_REMOVED', path: 'DRMSystem[2]', message: 'FairPlay has no ContentProtectionData in this answer' },
+      {
+        code: 'PLACEHOLDER_REMOVED',
+        path: 'DRMSystem[1]',
+        message: 'FairPlay has no PSSH in this answer: the empty PSSH was removed',
+      },
+      {
+        code: 'NON_CANONICAL_BASE64',
+        path: '/CPIX/ContentKeyList/ContentKey[2]/@explicitIV',
+        message: 'read leniently',
+      },
+      {
+        code: 'PLACEHOLDER_REMOVED',
+        path: 'DRMSystem[2]',
+        message: 'FairPlay has no ContentProtectionData in this answer',
+      },
     ];
     expect(warningCodes(warnings)).toEqual(['PLACEHOLDER_REMOVED', 'NON_CANONICAL_BASE64']);
     const answer = keyExchangeAnswer({ body: '<cpix:CPIX/>', headers: {}, keysIssued: 1, warnings });

@@ -26,7 +26,12 @@ function asRequestError(error: unknown): unknown {
     error instanceof HlsSignalingError ||
     error instanceof PsshError
   ) {
-    return new KeyServiceError('ERR_KEY_SERVICE_INVALID_REQUEST', 422, `the request cannot be answered: ${oneLine(error.message)}`, { cause: error });
+    return new KeyServiceError(
+      'ERR_KEY_SERVICE_INVALID_REQUEST',
+      422,
+      `the request cannot be answered: ${oneLine(error.message)}`,
+      { cause: error },
+    );
   }
   return error;
 }
@@ -57,15 +62,28 @@ export function createKeyService(options: KeyServiceOptions = {}): KeyService {
       const { body } = request;
       const requestBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : (body?.byteLength ?? 0);
       const context = { tenant, baseUrl, now: now(), store, userAgent, requestBytes };
-      const options = { spekeRules: request.spekeRules === 'axinom' ? ('axinom' as const) : ('aws' as const), overrideKeyIds: request.overrideKeyIds === true };
+      const options = {
+        spekeRules: request.spekeRules === 'axinom' ? ('axinom' as const) : ('aws' as const),
+        overrideKeyIds: request.overrideKeyIds === true,
+      };
       try {
         if (dialect === 'anevia') {
           const warnings: KeyServiceWarning[] = [];
-          return await answerDocument(DIALECT_PROFILES['pallycon-v1'], aneviaRequest(request.params, tenant), warnings, context, options);
+          return await answerDocument(
+            DIALECT_PROFILES['pallycon-v1'],
+            aneviaRequest(request.params, tenant),
+            warnings,
+            context,
+            options,
+          );
         }
         const profile = DIALECT_PROFILES[dialect];
         if (profile === undefined) {
-          throw new KeyServiceError('ERR_KEY_SERVICE_INVALID_REQUEST', 400, `unknown dialect ${JSON.stringify(String(dialect).slice(0, 32))}`);
+          throw new KeyServiceError(
+            'ERR_KEY_SERVICE_INVALID_REQUEST',
+            400,
+            `unknown dialect ${JSON.stringify(String(dialect).slice(0, 32))}`,
+          );
         }
         const { document, warnings } = readRequest(request.body, tenant.settings.maxKeysPerRequest);
         return await answerDocument(profile, document, warnings, context, options);

@@ -4,7 +4,11 @@ import { KeyServiceError } from './errors.js';
 import type { KeyStore, Tenant } from './types.js';
 
 function noStore(): KeyServiceError {
-  return new KeyServiceError('ERR_KEY_SERVICE_NO_STORE', 503, 'this tenant keeps keys in a store, and none is configured');
+  return new KeyServiceError(
+    'ERR_KEY_SERVICE_NO_STORE',
+    503,
+    'this tenant keeps keys in a store, and none is configured',
+  );
 }
 
 function storeFailed(cause: unknown): KeyServiceError {
@@ -23,7 +27,11 @@ function randomContentKey(): Uint8Array {
  *
  * @throws {@link KeyServiceError} 503 (rejects) when the store is missing or fails.
  */
-export function issueContentKeys(tenant: Tenant, kids: string[], store: KeyStore | undefined): Uint8Array[] | Promise<Uint8Array[]> {
+export function issueContentKeys(
+  tenant: Tenant,
+  kids: string[],
+  store: KeyStore | undefined,
+): Uint8Array[] | Promise<Uint8Array[]> {
   if (tenant.keySource === 'seed') return kids.map((kid) => deriveContentKey(tenant.keySeed, kid));
   return Promise.all(kids.map((kid) => storedContentKey(tenant, kid, store)));
 }
@@ -42,7 +50,8 @@ export async function storedContentKey(tenant: Tenant, name: string, store: KeyS
   } catch (cause) {
     throw storeFailed(cause);
   }
-  if (!(key instanceof Uint8Array) || key.length !== 16) throw storeFailed(new Error('the store returned a key that is not 16 bytes'));
+  if (!(key instanceof Uint8Array) || key.length !== 16)
+    throw storeFailed(new Error('the store returned a key that is not 16 bytes'));
   return key;
 }
 
@@ -52,10 +61,15 @@ export async function storedContentKey(tenant: Tenant, name: string, store: KeyS
  *
  * @throws {@link KeyServiceError} 404 when the store has no such key, 503 when it fails.
  */
-export async function existingContentKey(tenant: Tenant, kid: string, store: KeyStore | undefined): Promise<Uint8Array> {
+export async function existingContentKey(
+  tenant: Tenant,
+  kid: string,
+  store: KeyStore | undefined,
+): Promise<Uint8Array> {
   if (tenant.keySource === 'seed') return deriveContentKey(tenant.keySeed, kid);
   const key = await storedKeyIfAny(tenant, kid, store);
-  if (key === undefined) throw new KeyServiceError('ERR_KEY_SERVICE_KEY_NOT_FOUND', 404, 'no key was issued for this KID');
+  if (key === undefined)
+    throw new KeyServiceError('ERR_KEY_SERVICE_KEY_NOT_FOUND', 404, 'no key was issued for this KID');
   return key;
 }
 
@@ -64,7 +78,11 @@ export async function existingContentKey(tenant: Tenant, kid: string, store: Key
  *
  * @throws {@link KeyServiceError} 503 (rejects) when the store is missing or fails.
  */
-export async function storedKeyIfAny(tenant: Tenant, name: string, store: KeyStore | undefined): Promise<Uint8Array | undefined> {
+export async function storedKeyIfAny(
+  tenant: Tenant,
+  name: string,
+  store: KeyStore | undefined,
+): Promise<Uint8Array | undefined> {
   if (store === undefined) throw noStore();
   try {
     return await store.getKey(tenant.id, name);

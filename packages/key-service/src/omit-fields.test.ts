@@ -20,6 +20,8 @@ describe('withField', () => {
   });
 
   it('starts from nothing when there is no source', () => {
-    expect(withField<{ contentKeys: number[] }, 'contentKeys'>(undefined, 'contentKeys', [1])).toEqual({ contentKeys: [1] });
+    expect(withField<{ contentKeys: number[] }, 'contentKeys'>(undefined, 'contentKeys', [1])).toEqual({
+      contentKeys: [1],
+    });
   });
 });

@@ -14,7 +14,11 @@ export function omitFields<T extends object, K extends keyof T & string>(source:
 }
 
 /** `{ ...source, [field]: value }`, copied as {@link omitFields} copies (`source` may be absent). */
-export function withField<T extends object, K extends keyof T & string>(source: T | undefined, field: K, value: T[K]): T {
+export function withField<T extends object, K extends keyof T & string>(
+  source: T | undefined,
+  field: K,
+  value: T[K],
+): T {
   const copy = (source === undefined ? {} : omitFields(source, [field])) as T;
   copy[field] = value;
   return copy;

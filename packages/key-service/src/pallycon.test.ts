@@ -13,8 +13,18 @@ const text = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? [])
 const pallyConTenant = () =>
   testTenant({
     settings: {
-      widevine: { provider: 'inkaentworks', contentId: 'none', protectionScheme: true, algorithm: false, trackType: false },
-      playReady: { headerVersion: '4.0.0.0', laUrl: 'https://license.pallycon.com/ri/licenseManager.do', includeChecksum: true },
+      widevine: {
+        provider: 'inkaentworks',
+        contentId: 'none',
+        protectionScheme: true,
+        algorithm: false,
+        trackType: false,
+      },
+      playReady: {
+        headerVersion: '4.0.0.0',
+        laUrl: 'https://license.pallycon.com/ri/licenseManager.do',
+        includeChecksum: true,
+      },
     },
   });
 
@@ -45,7 +55,8 @@ const CASES: [string, SeedName, SeedName, boolean][] = [
 describe('PallyCon CPIX API v2', () => {
   const service = createKeyService();
   const tenant = pallyConTenant();
-  const answer = (name: SeedName, dialect: Dialect = 'pallycon-v2') => service.answer({ tenant, dialect, body: seed(name), baseUrl: BASE_URL });
+  const answer = (name: SeedName, dialect: Dialect = 'pallycon-v2') =>
+    service.answer({ tenant, dialect, body: seed(name), baseUrl: BASE_URL });
 
   for (const [what, request, response, hadRules] of CASES) {
     it(`answers the ${what} sample with the shape of PallyCon's answer, and every value decodes consistently`, async () => {
@@ -64,7 +75,9 @@ describe('PallyCon CPIX API v2', () => {
     expect(document.contentKeyList!.contentKeys.map((k) => k.kid)).toEqual([kid]);
     expect(document.drmSystemList!.drmSystems.map((s) => s.kid)).toEqual([kid, kid]);
     expect(document.contentKeyUsageRuleList!.contentKeyUsageRules.map((r) => r.kid)).toEqual([kid]);
-    expect(reply.warnings).toContainEqual(expect.objectContaining({ code: 'KID_MAPPED_TO_ONLY_KEY', path: 'DRMSystem[2]' }));
+    expect(reply.warnings).toContainEqual(
+      expect.objectContaining({ code: 'KID_MAPPED_TO_ONLY_KEY', path: 'DRMSystem[2]' }),
+    );
   });
 
   it("writes PallyCon's Widevine data and live PlayReady header: content id + period in hex, track type, PERIOD_INDEX", async () => {
@@ -73,15 +86,26 @@ describe('PallyCon CPIX API v2', () => {
     const data = decodeWidevinePsshData(parsePsshBox(widevine!.pssh!).data);
     expect(data).toMatchObject({ algorithm: 1, provider: 'inkaentworks', trackType: 'HD', cryptoPeriodIndex: 128 });
     expect(text(data.contentId)).toBe('cpix-test-cid0000000000000080');
-    expect(Buffer.from(widevine!.contentProtectionData!.value).equals(Buffer.from(parsePsshBox(widevine!.pssh!).data))).toBe(true);
-    expect(Buffer.from(playReady!.pssh!).toString('utf16le')).toContain('<CUSTOMATTRIBUTES><PERIOD_INDEX>128</PERIOD_INDEX></CUSTOMATTRIBUTES>');
+    expect(
+      Buffer.from(widevine!.contentProtectionData!.value).equals(Buffer.from(parsePsshBox(widevine!.pssh!).data)),
+    ).toBe(true);
+    expect(Buffer.from(playReady!.pssh!).toString('utf16le')).toContain(
+      '<CUSTOMATTRIBUTES><PERIOD_INDEX>128</PERIOD_INDEX></CUSTOMATTRIBUTES>',
+    );
   });
 
   it('rotates keys: another period gets another KID and key, the same period the same ones', async () => {
     const live = seed('pallyConDashLiveRequest');
     const at = async (index: number) =>
       parseCpix(
-        (await service.answer({ tenant, dialect: 'pallycon-v2', body: live.replaceAll('index="128"', `index="${index}"`), baseUrl: BASE_URL })).body,
+        (
+          await service.answer({
+            tenant,
+            dialect: 'pallycon-v2',
+            body: live.replaceAll('index="128"', `index="${index}"`),
+            baseUrl: BASE_URL,
+          })
+        ).body,
       ).document.contentKeyList!.contentKeys[0]!;
     const [a, b, c] = [await at(128), await at(129), await at(128)];
     expect(a.kid).not.toBe(b.kid);
@@ -98,7 +122,11 @@ describe('PallyCon CPIX API v2', () => {
   });
 
   it('packages multi-key requests with one generated KID per track type, echoing rules and filters', async () => {
-    const kids = ['11111111-0000-0000-0000-000000000001', '11111111-0000-0000-0000-000000000002', '11111111-0000-0000-0000-000000000003'];
+    const kids = [
+      '11111111-0000-0000-0000-000000000001',
+      '11111111-0000-0000-0000-000000000002',
+      '11111111-0000-0000-0000-000000000003',
+    ];
     const tracks = [
       ['SD', '<cpix:VideoFilter maxPixels="442368"/>'],
       ['HD', '<cpix:VideoFilter minPixels="442369" maxPixels="2073600"/>'],
@@ -108,25 +136,34 @@ describe('PallyCon CPIX API v2', () => {
       <cpix:ContentKeyList>${kids.map((kid) => `<cpix:ContentKey kid="${kid}"/>`).join('')}</cpix:ContentKeyList>
       <cpix:DRMSystemList>${kids.map((kid) => `<cpix:DRMSystem kid="${kid}" systemId="edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"/>`).join('')}</cpix:DRMSystemList>
       <cpix:ContentKeyUsageRuleList>${kids
-        .map((kid, i) => `<cpix:ContentKeyUsageRule kid="${kid}" intendedTrackType="${tracks[i]![0]}">${tracks[i]![1]}</cpix:ContentKeyUsageRule>`)
+        .map(
+          (kid, i) =>
+            `<cpix:ContentKeyUsageRule kid="${kid}" intendedTrackType="${tracks[i]![0]}">${tracks[i]![1]}</cpix:ContentKeyUsageRule>`,
+        )
         .join('')}</cpix:ContentKeyUsageRuleList></cpix:CPIX>`;
     const reply = await service.answer({ tenant, dialect: 'pallycon-v2', body, baseUrl: BASE_URL });
     const { document } = await checkAnswer(reply.body, service, tenant);
     const expected = tracks.map(([trackType]) => deriveKeyId(TEST_SECRET, { contentId: 'multi-key', trackType }));
     expect(document.contentKeyList!.contentKeys.map((k) => k.kid)).toEqual(expected);
     expect(document.drmSystemList!.drmSystems.map((s) => s.kid)).toEqual(expected);
-    expect(document.contentKeyUsageRuleList!.contentKeyUsageRules.map((r) => [r.kid, r.intendedTrackType, r.videoFilters])).toEqual([
+    expect(
+      document.contentKeyUsageRuleList!.contentKeyUsageRules.map((r) => [r.kid, r.intendedTrackType, r.videoFilters]),
+    ).toEqual([
       [expected[0], 'SD', [{ maxPixels: 442368 }]],
       [expected[1], 'HD', [{ minPixels: 442369, maxPixels: 2073600 }]],
       [expected[2], 'AUDIO', undefined],
     ]);
-    const trackTypes = document.drmSystemList!.drmSystems.map((s) => decodeWidevinePsshData(parsePsshBox(s.pssh!).data).trackType);
+    const trackTypes = document.drmSystemList!.drmSystems.map(
+      (s) => decodeWidevinePsshData(parsePsshBox(s.pssh!).data).trackType,
+    );
     expect(trackTypes).toEqual(['SD', 'HD', 'AUDIO']);
   });
 
   it('says which asked-for elements are not part of its answer', async () => {
     const reply = await answer('pallyConHlsLiveRequest');
-    expect(reply.warnings).toContainEqual(expect.objectContaining({ code: 'PLACEHOLDER_REMOVED', path: 'DRMSystem[1]' }));
+    expect(reply.warnings).toContainEqual(
+      expect.objectContaining({ code: 'PLACEHOLDER_REMOVED', path: 'DRMSystem[1]' }),
+    );
   });
 
   it('refuses a request without content id', async () => {
@@ -151,7 +188,10 @@ describe('PallyCon CPIX API v1', () => {
     const tenant = pallyConTenant();
     for (const name of ['pallyConDashLiveRequest', 'pallyConHlsVodRequest'] as const) {
       const reply = await service.answer({ tenant, dialect: 'pallycon-v1', body: seed(name), baseUrl: BASE_URL });
-      for (const system of answerShape(reply.body).drmSystems) expect(system.elements).toEqual([system.systemId.startsWith('94ce') || system.systemId.startsWith('8137') ? 'URIExtXKey' : 'PSSH']);
+      for (const system of answerShape(reply.body).drmSystems)
+        expect(system.elements).toEqual([
+          system.systemId.startsWith('94ce') || system.systemId.startsWith('8137') ? 'URIExtXKey' : 'PSSH',
+        ]);
       await checkAnswer(reply.body, service, tenant);
     }
   });
@@ -162,7 +202,12 @@ describe('ATEME NEA-DVR GET', () => {
   const tenant = pallyConTenant();
 
   it('answers dash with the shape of the ATEME sample: one key, PlayReady and Widevine PSSH', async () => {
-    const reply = await service.answer({ tenant, dialect: 'anevia', params: { format: 'dash', contentId: 'test-cid' }, baseUrl: BASE_URL });
+    const reply = await service.answer({
+      tenant,
+      dialect: 'anevia',
+      params: { format: 'dash', contentId: 'test-cid' },
+      baseUrl: BASE_URL,
+    });
     expect(answerShape(reply.body)).toEqual(seedShape(seed('atemeDashResponse')));
     const { document } = await checkAnswer(reply.body, service, tenant);
     expect(document.id).toBe('test-cid');
@@ -170,7 +215,9 @@ describe('ATEME NEA-DVR GET', () => {
     expect(text(data.contentId)).toBe('test-cid');
     expect(data.trackType).toBe('HD');
     // The key is the one of the track type its Widevine data names.
-    expect(document.contentKeyList!.contentKeys[0]!.kid).toBe(deriveKeyId(TEST_SECRET, { contentId: 'test-cid', trackType: 'HD' }));
+    expect(document.contentKeyList!.contentKeys[0]!.kid).toBe(
+      deriveKeyId(TEST_SECRET, { contentId: 'test-cid', trackType: 'HD' }),
+    );
   });
 
   it('answers hls with FairPlay, plus AES-128 when the tenant enables it (and lets the clear-key URL carry the FairPlay key)', async () => {
@@ -182,16 +229,23 @@ describe('ATEME NEA-DVR GET', () => {
         params: { format: 'hls', contentId: 'test-cid' },
         baseUrl: BASE_URL,
       });
-    expect(answerShape((await hls(false)).body).drmSystems).toEqual([{ systemId: '94ce86fb-07ff-4f43-adb8-93d2fa968ca2', elements: ['URIExtXKey'] }]);
+    expect(answerShape((await hls(false)).body).drmSystems).toEqual([
+      { systemId: '94ce86fb-07ff-4f43-adb8-93d2fa968ca2', elements: ['URIExtXKey'] },
+    ]);
     const withAes = await hls(true);
-    expect(answerShape(withAes.body).drmSystems.map((s) => s.systemId)).toEqual(['94ce86fb-07ff-4f43-adb8-93d2fa968ca2', '81376844-f976-481e-a84e-cc25d39b0b33']);
+    expect(answerShape(withAes.body).drmSystems.map((s) => s.systemId)).toEqual([
+      '94ce86fb-07ff-4f43-adb8-93d2fa968ca2',
+      '81376844-f976-481e-a84e-cc25d39b0b33',
+    ]);
     await checkAnswer(withAes.body, service, testTenant());
   });
 
   it('gives the same content id the same key in the DASH and HLS answers', async () => {
     const key = async (format: 'dash' | 'hls') =>
-      parseCpix((await service.answer({ tenant, dialect: 'anevia', params: { format, contentId: 'c1' }, baseUrl: BASE_URL })).body).document.contentKeyList!
-        .contentKeys[0]!;
+      parseCpix(
+        (await service.answer({ tenant, dialect: 'anevia', params: { format, contentId: 'c1' }, baseUrl: BASE_URL }))
+          .body,
+      ).document.contentKeyList!.contentKeys[0]!;
     expect(await key('dash')).toEqual(await key('hls'));
   });
 
@@ -202,7 +256,9 @@ describe('ATEME NEA-DVR GET', () => {
     [{ format: 'dash' as const, contentId: 'x'.repeat(201) }],
     [undefined],
   ])('refuses bad path parameters %j with 400', async (params) => {
-    await expect(service.answer({ tenant, dialect: 'anevia', ...(params ? { params } : {}), baseUrl: BASE_URL })).rejects.toMatchObject({
+    await expect(
+      service.answer({ tenant, dialect: 'anevia', ...(params ? { params } : {}), baseUrl: BASE_URL }),
+    ).rejects.toMatchObject({
       code: 'ERR_KEY_SERVICE_INVALID_PARAMS',
       status: 400,
     });

@@ -53,7 +53,10 @@ export function readRequest(body: string | Uint8Array | undefined, maxKeys: numb
   if (isEmpty(body)) throw new KeyServiceError('ERR_KEY_SERVICE_EMPTY_BODY', 400, 'the request body is empty');
   let parsed: ReturnType<typeof parseCpix>;
   try {
-    parsed = parseCpix(body!, { maxBytes: MAX_REQUEST_BYTES, maxElements: ELEMENTS_BESIDES_KEYS + ELEMENTS_PER_KEY * maxKeys });
+    parsed = parseCpix(body!, {
+      maxBytes: MAX_REQUEST_BYTES,
+      maxElements: ELEMENTS_BESIDES_KEYS + ELEMENTS_PER_KEY * maxKeys,
+    });
   } catch (error) {
     if (!(error instanceof CpixError)) throw error;
     const [code, status] = CPIX_ERRORS[error.code] ?? ['ERR_KEY_SERVICE_INVALID_CPIX', 422];
@@ -64,11 +67,19 @@ export function readRequest(body: string | Uint8Array | undefined, maxKeys: numb
   const unknown = parsed.warnings.find((warning) => warning.code === 'UNKNOWN_ELEMENT');
   if (unknown !== undefined) {
     const name = unknown.path.slice(unknown.path.lastIndexOf('/') + 1, unknown.path.lastIndexOf('/') + 81);
-    throw new KeyServiceError('ERR_KEY_SERVICE_UNKNOWN_ELEMENT', 422, `the request has an element CPIX does not define: ${name} (at ${oneLine(unknown.path)})`);
+    throw new KeyServiceError(
+      'ERR_KEY_SERVICE_UNKNOWN_ELEMENT',
+      422,
+      `the request has an element CPIX does not define: ${name} (at ${oneLine(unknown.path)})`,
+    );
   }
   const invalidBase64 = parsed.warnings.find((warning) => warning.code === 'INVALID_BASE64');
   if (invalidBase64 !== undefined) {
-    throw new KeyServiceError('ERR_KEY_SERVICE_INVALID_BASE64', 422, `a value is not base64 (at ${invalidBase64.path})`);
+    throw new KeyServiceError(
+      'ERR_KEY_SERVICE_INVALID_BASE64',
+      422,
+      `a value is not base64 (at ${invalidBase64.path})`,
+    );
   }
   return {
     document: parsed.document,

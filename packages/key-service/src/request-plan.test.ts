@@ -19,7 +19,9 @@ describe('KIDs as the request writes them', () => {
     const lookup = strictKidLookup([key!], 'DRMSystemList');
     expect(lookup(KID, 'DRMSystem[1]')).toBe(key);
     expect(lookup(KID.toUpperCase(), 'DRMSystem[1]')).toBe(key);
-    expect(() => lookup(OTHER.toUpperCase(), 'DRMSystem[2]')).toThrow(`DRMSystem[2]: kid ${OTHER} is not in the ContentKeyList (DRMSystemList)`);
+    expect(() => lookup(OTHER.toUpperCase(), 'DRMSystem[2]')).toThrow(
+      `DRMSystem[2]: kid ${OTHER} is not in the ContentKeyList (DRMSystemList)`,
+    );
   });
 
   it('name one (system, key) pair once however they are spelled', () => {
@@ -29,6 +31,8 @@ describe('KIDs as the request writes them', () => {
       { kid: KID.toUpperCase(), systemId: WIDEVINE.toUpperCase() },
     ];
     expect(() => readDrmSystems(systems, strictKidLookup(keys, 'DRMSystemList'), true)).toThrow(KeyServiceError);
-    expect(() => readDrmSystems(systems, strictKidLookup(keys, 'DRMSystemList'), true)).toThrow(`DRMSystem[2]: a second Widevine DRMSystem for kid ${KID}`);
+    expect(() => readDrmSystems(systems, strictKidLookup(keys, 'DRMSystemList'), true)).toThrow(
+      `DRMSystem[2]: a second Widevine DRMSystem for kid ${KID}`,
+    );
   });
 });

@@ -92,7 +92,12 @@ export function getByKid<T>(map: ReadonlyMap<string, T>, kid: string): T | undef
 /** The signalled system of a system id, or `undefined` for one the engine does not signal. */
 export function signaledSystem(systemId: string): SignaledSystem | undefined {
   const key = findDrmSystem(systemId)?.key;
-  return key === 'widevine' || key === 'playready' || key === 'fairplay' || key === 'aes128' || key === 'clearkey' || key === 'common'
+  return key === 'widevine' ||
+    key === 'playready' ||
+    key === 'fairplay' ||
+    key === 'aes128' ||
+    key === 'clearkey' ||
+    key === 'common'
     ? key
     : undefined;
 }
@@ -104,7 +109,8 @@ export function requestedSlots(system: DrmSystem): SignalingSlot[] {
   if (system.contentProtectionData !== undefined) slots.push('contentProtectionData');
   if (system.uriExtXKey !== undefined) slots.push('uriExtXKey');
   for (const signaling of system.hlsSignalingData ?? []) {
-    const slot: SignalingSlot = signaling.playlist === undefined || signaling.playlist === 'media' ? 'hls-media' : 'hls-master';
+    const slot: SignalingSlot =
+      signaling.playlist === undefined || signaling.playlist === 'media' ? 'hls-media' : 'hls-master';
     if (!slots.includes(slot)) slots.push(slot);
   }
   if (system.smoothStreamingProtectionHeaderData !== undefined) slots.push('smoothStreaming');
@@ -115,7 +121,11 @@ export function requestedSlots(system: DrmSystem): SignalingSlot[] {
   return slots;
 }
 
-function refuse(code: ConstructorParameters<typeof KeyServiceError>[0], status: 400 | 413 | 422, message: string): never {
+function refuse(
+  code: ConstructorParameters<typeof KeyServiceError>[0],
+  status: 400 | 413 | 422,
+  message: string,
+): never {
   throw new KeyServiceError(code, status, message);
 }
 
@@ -130,9 +140,19 @@ export function requireList<T>(items: T[] | undefined, name: string): T[] {
 export function checkKeyCount(document: CpixDocument, tenant: Tenant): void {
   const count = document.contentKeyList?.contentKeys.length ?? 0;
   const max = tenant.settings.maxKeysPerRequest;
-  if (count > max) refuse('ERR_KEY_SERVICE_TOO_MANY_KEYS', 413, `the request asks for ${count} content keys; at most ${max} per request`);
+  if (count > max)
+    refuse(
+      'ERR_KEY_SERVICE_TOO_MANY_KEYS',
+      413,
+      `the request asks for ${count} content keys; at most ${max} per request`,
+    );
   const systems = document.drmSystemList?.drmSystems.length ?? 0;
-  if (systems > max * 8) refuse('ERR_KEY_SERVICE_TOO_MANY_KEYS', 413, `the request has ${systems} DRMSystem elements; at most ${max * 8} per request`);
+  if (systems > max * 8)
+    refuse(
+      'ERR_KEY_SERVICE_TOO_MANY_KEYS',
+      413,
+      `the request has ${systems} DRMSystem elements; at most ${max * 8} per request`,
+    );
 }
 
 const SCHEMES = new Set(['cenc', 'cbcs', 'cens', 'cbc1']);
@@ -146,16 +166,31 @@ export function readContentKeys(keys: ContentKey[], requireScheme: boolean): Pla
   return keys.map((source, index) => {
     const label = `ContentKey[${index + 1}]`;
     const kid = lowerKid(source.kid);
-    if (seen.has(kid)) refuse('ERR_KEY_SERVICE_DUPLICATE_KID', 422, `${label}: kid ${kid} occurs more than once in the ContentKeyList`);
+    if (seen.has(kid))
+      refuse('ERR_KEY_SERVICE_DUPLICATE_KID', 422, `${label}: kid ${kid} occurs more than once in the ContentKeyList`);
     seen.add(kid);
     if (source.explicitIV !== undefined && source.explicitIV.length !== 16) {
-      refuse('ERR_KEY_SERVICE_INVALID_IV', 422, `${label}: explicitIV must be 16 bytes, it is ${source.explicitIV.length}`);
+      refuse(
+        'ERR_KEY_SERVICE_INVALID_IV',
+        422,
+        `${label}: explicitIV must be 16 bytes, it is ${source.explicitIV.length}`,
+      );
     }
-    if (source.data !== undefined) refuse('ERR_KEY_SERVICE_KEY_PROVIDED', 422, `${label}: the request carries key data; the key server issues the keys`);
+    if (source.data !== undefined)
+      refuse(
+        'ERR_KEY_SERVICE_KEY_PROVIDED',
+        422,
+        `${label}: the request carries key data; the key server issues the keys`,
+      );
     const scheme = source.commonEncryptionScheme;
-    if (scheme === undefined && requireScheme) refuse('ERR_KEY_SERVICE_MISSING_SCHEME', 422, `${label}: commonEncryptionScheme is required`);
+    if (scheme === undefined && requireScheme)
+      refuse('ERR_KEY_SERVICE_MISSING_SCHEME', 422, `${label}: commonEncryptionScheme is required`);
     if (scheme !== undefined && !SCHEMES.has(scheme)) {
-      refuse('ERR_KEY_SERVICE_UNSUPPORTED_SCHEME', 422, `${label}: commonEncryptionScheme ${JSON.stringify(scheme.slice(0, 16))} is not cenc, cbcs, cens or cbc1`);
+      refuse(
+        'ERR_KEY_SERVICE_UNSUPPORTED_SCHEME',
+        422,
+        `${label}: commonEncryptionScheme ${JSON.stringify(scheme.slice(0, 16))} is not cenc, cbcs, cens or cbc1`,
+      );
     }
     const planned: PlannedKey = { source, requestKid: source.kid, kid, writtenKid: source.kid, periodAmbiguous: false };
     if (scheme !== undefined) planned.scheme = scheme;
@@ -169,7 +204,11 @@ export function readContentKeys(keys: ContentKey[], requireScheme: boolean): Pla
  * the KID as the request wrote it) lets a dialect send the rules of an unknown kid to a key
  * (PallyCon's single-key requests).
  */
-export function applyUsageRules(document: CpixDocument, keys: PlannedKey[], mapKid: (kid: string, label: string) => PlannedKey): void {
+export function applyUsageRules(
+  document: CpixDocument,
+  keys: PlannedKey[],
+  mapKid: (kid: string, label: string) => PlannedKey,
+): void {
   const periods = new Map<string, number | undefined>();
   for (const period of document.contentKeyPeriodList?.contentKeyPeriods ?? []) {
     if (period.id !== undefined) periods.set(period.id, period.index);
@@ -186,7 +225,11 @@ export function applyUsageRules(document: CpixDocument, keys: PlannedKey[], mapK
     }
     for (const filter of rule.keyPeriodFilters ?? []) {
       if (!periods.has(filter.periodId)) {
-        refuse('ERR_KEY_SERVICE_UNKNOWN_PERIOD', 422, `${label}: KeyPeriodFilter names period ${JSON.stringify(filter.periodId.slice(0, 80))}, which is not in the ContentKeyPeriodList`);
+        refuse(
+          'ERR_KEY_SERVICE_UNKNOWN_PERIOD',
+          422,
+          `${label}: KeyPeriodFilter names period ${JSON.stringify(filter.periodId.slice(0, 80))}, which is not in the ContentKeyPeriodList`,
+        );
       }
       const set = periodIndexes.get(key) ?? new Set<number | undefined>();
       set.add(periods.get(filter.periodId));
@@ -209,7 +252,12 @@ export function strictKidLookup(keys: PlannedKey[], element: string): (kid: stri
   const byKid = new Map(keys.map((key) => [key.kid, key]));
   return (kid, label) => {
     const key = getByKid(byKid, kid);
-    if (key === undefined) refuse('ERR_KEY_SERVICE_UNKNOWN_KID', 422, `${label}: kid ${lowerKid(kid)} is not in the ContentKeyList (${element})`);
+    if (key === undefined)
+      refuse(
+        'ERR_KEY_SERVICE_UNKNOWN_KID',
+        422,
+        `${label}: kid ${lowerKid(kid)} is not in the ContentKeyList (${element})`,
+      );
     return key;
   };
 }
@@ -226,7 +274,11 @@ export function deriveKids(tenant: Tenant, contentId: string, keys: PlannedKey[]
   const perScheme = tenant.settings.kidPerScheme;
   for (const key of keys) {
     if (key.periodAmbiguous) {
-      refuse('ERR_KEY_SERVICE_AMBIGUOUS_PERIOD', 422, `kid ${key.kid}: its usage rules name different key periods, so no KID can be derived for it`);
+      refuse(
+        'ERR_KEY_SERVICE_AMBIGUOUS_PERIOD',
+        422,
+        `kid ${key.kid}: its usage rules name different key periods, so no KID can be derived for it`,
+      );
     }
     const kid = deriveKeyId(tenant.derivationSecret, {
       contentId,
@@ -236,7 +288,11 @@ export function deriveKids(tenant: Tenant, contentId: string, keys: PlannedKey[]
     });
     const other = byDerived.get(kid);
     if (other !== undefined) {
-      refuse('ERR_KEY_SERVICE_KID_COLLISION', 422, `kids ${other.requestKid} and ${key.requestKid} have the same track type, key period and scheme, so they would get the same derived KID; give them distinct intendedTrackType values`);
+      refuse(
+        'ERR_KEY_SERVICE_KID_COLLISION',
+        422,
+        `kids ${other.requestKid} and ${key.requestKid} have the same track type, key period and scheme, so they would get the same derived KID; give them distinct intendedTrackType values`,
+      );
     }
     byDerived.set(kid, key);
     key.kid = kid;
@@ -258,12 +314,22 @@ export function readDrmSystems(
     const label = `DRMSystem[${index + 1}]`;
     const system = signaledSystem(source.systemId);
     if (system === undefined) {
-      refuse('ERR_KEY_SERVICE_UNSUPPORTED_SYSTEM', 422, `${label}: system id ${source.systemId} is not one this server signals (Widevine, PlayReady, FairPlay, HLS AES-128, ClearKey, W3C Common PSSH)`);
+      refuse(
+        'ERR_KEY_SERVICE_UNSUPPORTED_SYSTEM',
+        422,
+        `${label}: system id ${source.systemId} is not one this server signals (Widevine, PlayReady, FairPlay, HLS AES-128, ClearKey, W3C Common PSSH)`,
+      );
     }
-    if (system === 'aes128' && !allowAes128) refuse('ERR_KEY_SERVICE_AES128_DISABLED', 422, `${label}: HLS AES-128 is not enabled for this tenant`);
+    if (system === 'aes128' && !allowAes128)
+      refuse('ERR_KEY_SERVICE_AES128_DISABLED', 422, `${label}: HLS AES-128 is not enabled for this tenant`);
     const key = lookup(source.kid, label);
     const systemsOfKey = seen.get(key) ?? new Set<SignaledSystem>();
-    if (systemsOfKey.has(system)) refuse('ERR_KEY_SERVICE_DUPLICATE_DRM_SYSTEM', 422, `${label}: a second ${SYSTEM_NAMES[system]} DRMSystem for kid ${key.kid}`);
+    if (systemsOfKey.has(system))
+      refuse(
+        'ERR_KEY_SERVICE_DUPLICATE_DRM_SYSTEM',
+        422,
+        `${label}: a second ${SYSTEM_NAMES[system]} DRMSystem for kid ${key.kid}`,
+      );
     seen.set(key, systemsOfKey.add(system));
     return { source, system, key, requested: requestedSlots(source), label, name: SYSTEM_NAMES[system] };
   });

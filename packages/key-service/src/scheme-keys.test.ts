@@ -22,12 +22,23 @@ function pallyConRequest(contentId: string, options: { scheme?: string; trackTyp
   );
 }
 
-async function answer(body: string, dialect: Dialect, tenant: Tenant = testTenant(), extra: { overrideKeyIds?: boolean; spekeRules?: 'aws' | 'axinom' } = {}) {
+async function answer(
+  body: string,
+  dialect: Dialect,
+  tenant: Tenant = testTenant(),
+  extra: { overrideKeyIds?: boolean; spekeRules?: 'aws' | 'axinom' } = {},
+) {
   const reply = await createKeyService().answer({ tenant, dialect, body, baseUrl: BASE_URL, ...extra });
   const { document } = parseCpix(reply.body);
   const key = document.contentKeyList!.contentKeys[0]!;
-  const widevine = document.drmSystemList!.drmSystems.find((system) => system.systemId.toLowerCase() === WIDEVINE_SYSTEM_ID)!;
-  return { kid: key.kid, key: Buffer.from(key.data!.secret!.plainValue!).toString('hex'), data: decodeWidevinePsshData(parsePsshBox(widevine.pssh!).data) };
+  const widevine = document.drmSystemList!.drmSystems.find(
+    (system) => system.systemId.toLowerCase() === WIDEVINE_SYSTEM_ID,
+  )!;
+  return {
+    kid: key.kid,
+    key: Buffer.from(key.data!.secret!.plainValue!).toString('hex'),
+    data: decodeWidevinePsshData(parsePsshBox(widevine.pssh!).data),
+  };
 }
 
 describe('the Widevine data reflects the key scheme in every dialect', () => {
@@ -36,16 +47,22 @@ describe('the Widevine data reflects the key scheme in every dialect', () => {
     ['pallycon-v2', 'cbc1', undefined],
     ['pallycon-v2', 'cens', WidevineAlgorithm.AESCTR],
     ['pallycon-v2', 'cenc', WidevineAlgorithm.AESCTR],
-  ] as const)('%s, %s: protection_scheme for any scheme but cenc, algorithm never AESCTR for a CBC scheme', async (dialect, scheme, algorithm) => {
-    const { data } = await answer(pallyConRequest('movie', { scheme }), dialect);
-    expect(data.protectionScheme).toBe(scheme === 'cenc' ? undefined : scheme);
-    expect(data.algorithm).toBe(algorithm);
-  });
+  ] as const)(
+    '%s, %s: protection_scheme for any scheme but cenc, algorithm never AESCTR for a CBC scheme',
+    async (dialect, scheme, algorithm) => {
+      const { data } = await answer(pallyConRequest('movie', { scheme }), dialect);
+      expect(data.protectionScheme).toBe(scheme === 'cenc' ? undefined : scheme);
+      expect(data.algorithm).toBe(algorithm);
+    },
+  );
 
   it('SPEKE v2 writes protection_scheme for a cbcs key even when the tenant leaves it out for cenc', async () => {
-    const tenant = testTenant({ settings: { widevine: { contentId: 'none', protectionScheme: false, algorithm: true, trackType: false } } });
+    const tenant = testTenant({
+      settings: { widevine: { contentId: 'none', protectionScheme: false, algorithm: true, trackType: false } },
+    });
     const [kid] = TWO_KEYS;
-    const request = (scheme: string) => spekeV2Request({ keys: [{ kid, scheme }], systems: [{ system: 'widevine', kid, children: '<cpix:PSSH/>' }] });
+    const request = (scheme: string) =>
+      spekeV2Request({ keys: [{ kid, scheme }], systems: [{ system: 'widevine', kid, children: '<cpix:PSSH/>' }] });
     const cbcs = await answer(request('cbcs'), 'speke-v2', tenant);
     expect([cbcs.data.protectionScheme, cbcs.data.algorithm]).toEqual(['cbcs', undefined]);
     const cenc = await answer(request('cenc'), 'speke-v2', tenant);
@@ -78,7 +95,8 @@ describe('server-assigned KIDs', () => {
 
   it("derives Axinom's overridden KIDs per content, track type and scheme, the same on every request", async () => {
     const [kid] = TWO_KEYS;
-    const request = (scheme: string) => spekeV2Request({ keys: [{ kid, scheme }], systems: [{ system: 'widevine', kid, children: '<cpix:PSSH/>' }] });
+    const request = (scheme: string) =>
+      spekeV2Request({ keys: [{ kid, scheme }], systems: [{ system: 'widevine', kid, children: '<cpix:PSSH/>' }] });
     const options = { overrideKeyIds: true, spekeRules: 'axinom' } as const;
     const first = await answer(request('cenc'), 'speke-v2', testTenant(), options);
     expect(first.kid).not.toBe(kid);

@@ -38,7 +38,9 @@ export function placeholderHasValue(system: DrmSystem, slot: SignalingSlot): boo
     case 'hls-media':
     case 'hls-master': {
       const wanted = slot === 'hls-media' ? 'media' : 'master';
-      return (system.hlsSignalingData ?? []).some((hls) => (hls.playlist ?? 'media') === wanted && hls.value.length > 0);
+      return (system.hlsSignalingData ?? []).some(
+        (hls) => (hls.playlist ?? 'media') === wanted && hls.value.length > 0,
+      );
     }
     case 'smoothStreaming':
       return (system.smoothStreamingProtectionHeaderData?.trim().length ?? 0) > 0;
@@ -60,7 +62,8 @@ export function placeholderHasValue(system: DrmSystem, slot: SignalingSlot): boo
  */
 function schemeMismatch(planned: PlannedSystem, slot: SignalingSlot): string | undefined {
   const scheme = planned.key.scheme ?? 'cenc';
-  if (SMOOTH_STREAMING_SLOTS.includes(slot) && scheme !== 'cenc') return `Smooth Streaming plays only cenc keys; kid ${planned.key.kid} is ${scheme}`;
+  if (SMOOTH_STREAMING_SLOTS.includes(slot) && scheme !== 'cenc')
+    return `Smooth Streaming plays only cenc keys; kid ${planned.key.kid} is ${scheme}`;
   const commonEncryption = planned.system === 'widevine' || planned.system === 'playready';
   if (commonEncryption && HLS_SLOTS.includes(slot) && scheme !== 'cenc' && scheme !== 'cbcs') {
     return `HLS signals cenc and cbcs keys only; kid ${planned.key.kid} is ${scheme}`;
@@ -93,7 +96,12 @@ export function settleSlots(planned: PlannedSystem, table: SlotTable, warnings: 
   return filled;
 }
 
-function removePlaceholder(planned: PlannedSystem, slot: SignalingSlot, reason: string | typeof NOT_FILLED, warnings: KeyServiceWarning[]): void {
+function removePlaceholder(
+  planned: PlannedSystem,
+  slot: SignalingSlot,
+  reason: string | typeof NOT_FILLED,
+  warnings: KeyServiceWarning[],
+): void {
   const why = reason === NOT_FILLED ? `${planned.name} has no ${SLOT_NAMES[slot]} in this answer` : reason;
   if (placeholderHasValue(planned.source, slot)) {
     throw new KeyServiceError(

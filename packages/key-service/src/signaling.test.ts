@@ -41,7 +41,9 @@ describe('PlayReady signalling reproduces the vectors byte for byte', () => {
       expect(b64(signaling.pro)).toBe(expected.pro_b64);
       expect(b64(signaling.pssh)).toBe(expected.pssh_b64);
       if (expected.pssh_payload_only_b64 !== undefined) {
-        expect(b64(contentProtectionData('payload', signaling, new AnswerBytes()))).toBe(expected.pssh_payload_only_b64);
+        expect(b64(contentProtectionData('payload', signaling, new AnswerBytes()))).toBe(
+          expected.pssh_payload_only_b64,
+        );
       }
     });
   }
@@ -49,20 +51,35 @@ describe('PlayReady signalling reproduces the vectors byte for byte', () => {
   for (const vector of vectorCases('cpix_content_protection_data')) {
     it(`${vector.name} (SPEKE v2 ContentProtectionData)`, () => {
       const { inputs, expected } = vector;
-      const input: KeySignalingInput = { kid: String(inputs.kid), key: bytes(inputs.key_b64), scheme: 'cenc', contentId: 'abc123' };
+      const input: KeySignalingInput = {
+        kid: String(inputs.kid),
+        key: bytes(inputs.key_b64),
+        scheme: 'cenc',
+        contentId: 'abc123',
+      };
       const signaling = playReadySignaling(input, {
         settings: { headerVersion: '4.0.0.0', includeChecksum: false },
         periodIndexAttribute: false,
       })!;
       expect(signaling.wrmHeader).toBe(expected.wrmheader_xml);
       expect(b64(signaling.pssh)).toBe(expected.pssh_b64);
-      expect(text(contentProtectionData('xml', signaling, new AnswerBytes()))).toBe(expected.content_protection_data_xml);
+      expect(text(contentProtectionData('xml', signaling, new AnswerBytes()))).toBe(
+        expected.content_protection_data_xml,
+      );
     });
   }
 
   it('writes cbcs keys as AESCBC in a 4.3.0.0 header without checksum, whatever the setting', () => {
-    const input: KeySignalingInput = { kid: '98ee5596-cd3e-a20d-163a-e382420c6eff', key: new Uint8Array(16).fill(7), scheme: 'cbcs', contentId: 'c' };
-    const signaling = playReadySignaling(input, { settings: defaultTenantSettings().playReady, periodIndexAttribute: false })!;
+    const input: KeySignalingInput = {
+      kid: '98ee5596-cd3e-a20d-163a-e382420c6eff',
+      key: new Uint8Array(16).fill(7),
+      scheme: 'cbcs',
+      contentId: 'c',
+    };
+    const signaling = playReadySignaling(input, {
+      settings: defaultTenantSettings().playReady,
+      periodIndexAttribute: false,
+    })!;
     expect(signaling.version).toBe('4.3.0.0');
     expect(signaling.upgraded).toBe(true);
     expect(signaling.wrmHeader).toContain('ALGID="AESCBC"');
@@ -70,8 +87,15 @@ describe('PlayReady signalling reproduces the vectors byte for byte', () => {
   });
 
   it('has no PlayReady signalling for cens and cbc1 keys', () => {
-    const input: KeySignalingInput = { kid: '98ee5596-cd3e-a20d-163a-e382420c6eff', key: new Uint8Array(16), scheme: 'cens', contentId: 'c' };
-    expect(playReadySignaling(input, { settings: defaultTenantSettings().playReady, periodIndexAttribute: false })).toBeUndefined();
+    const input: KeySignalingInput = {
+      kid: '98ee5596-cd3e-a20d-163a-e382420c6eff',
+      key: new Uint8Array(16),
+      scheme: 'cens',
+      contentId: 'c',
+    };
+    expect(
+      playReadySignaling(input, { settings: defaultTenantSettings().playReady, periodIndexAttribute: false }),
+    ).toBeUndefined();
   });
 });
 
@@ -101,10 +125,14 @@ describe('Widevine signalling reproduces the vectors byte for byte', () => {
       expect(Buffer.from(signaling.data).toString('hex')).toBe(expected.widevine_data_hex);
       expect(b64(signaling.pssh)).toBe(expected.pssh_b64);
       if (expected.pssh_payload_only_b64 !== undefined) {
-        expect(b64(contentProtectionData('payload', signaling, new AnswerBytes()))).toBe(expected.pssh_payload_only_b64);
+        expect(b64(contentProtectionData('payload', signaling, new AnswerBytes()))).toBe(
+          expected.pssh_payload_only_b64,
+        );
       }
       if (expected.content_protection_data_b64 !== undefined) {
-        expect(b64(contentProtectionData('xml', signaling, new AnswerBytes()))).toBe(expected.content_protection_data_b64);
+        expect(b64(contentProtectionData('xml', signaling, new AnswerBytes()))).toBe(
+          expected.content_protection_data_b64,
+        );
       }
       if (expected.hls_media_line !== undefined) {
         expect(widevineHlsLines(signaling, input.kid, 'cenc')).toEqual({
@@ -127,30 +155,49 @@ describe('FairPlay URIs and lines reproduce the vectors', () => {
 
   it('PallyCon VOD: skd:// + base64 of the KID', () => {
     expect(pallyConFairPlayUri({ kid: String(inputs.vod_kid), iv, contentId: 'cpix-test-cid' })).toBe(expected.vod_uri);
-    expect(pallyConFairPlayUri({ kid: String(inputs.client_kid), iv, contentId: 'x' })).toBe(expected.client_json_key_uri);
+    expect(pallyConFairPlayUri({ kid: String(inputs.client_kid), iv, contentId: 'x' })).toBe(
+      expected.client_json_key_uri,
+    );
   });
 
   it('PallyCon live: skd:// + content id + period index in hex', () => {
-    const uri = pallyConFairPlayUri({ kid: String(inputs.vod_kid), iv, contentId: String(inputs.live_content_id), periodIndex: Number(inputs.live_period_index) });
+    const uri = pallyConFairPlayUri({
+      kid: String(inputs.vod_kid),
+      iv,
+      contentId: String(inputs.live_content_id),
+      periodIndex: Number(inputs.live_period_index),
+    });
     expect(uri).toBe(expected.live_uri);
     expect(Buffer.from(uri).toString('base64')).toBe(expected.live_urixkey_b64);
   });
 
   for (const vector of vectorCases('hls_line')) {
     it(`${vector.name}: kid-iv form, media and master lines`, () => {
-      const uri = fairPlayUri({ uriForm: 'kid-iv' }, { kid: String(vector.inputs.kid), iv: bytes(vector.inputs.explicit_iv_b64), contentId: 'abc123' });
-      expect(fairPlayHlsLines(uri)).toEqual({ media: vector.expected.hls_media_line, master: vector.expected.hls_master_line });
+      const uri = fairPlayUri(
+        { uriForm: 'kid-iv' },
+        { kid: String(vector.inputs.kid), iv: bytes(vector.inputs.explicit_iv_b64), contentId: 'abc123' },
+      );
+      expect(fairPlayHlsLines(uri)).toEqual({
+        media: vector.expected.hls_media_line,
+        master: vector.expected.hls_master_line,
+      });
     });
   }
 
   it('writes the other forms of the tenant settings', () => {
-    const input = { kid: '98ee5596-cd3e-a20d-163a-e382420c6eff', iv: new Uint8Array(16).fill(0xab), contentId: 'movie-1' };
+    const input = {
+      kid: '98ee5596-cd3e-a20d-163a-e382420c6eff',
+      iv: new Uint8Array(16).fill(0xab),
+      contentId: 'movie-1',
+    };
     expect(fairPlayUri({ uriForm: 'kid' }, input)).toBe('skd://98ee5596-cd3e-a20d-163a-e382420c6eff');
     expect(fairPlayUri({ uriForm: 'kid-base64' }, input)).toBe('skd://mO5Vls0+og0WOuOCQgxu/w==');
     expect(fairPlayUri({ uriForm: 'content-period' }, input)).toBe('skd://movie-1');
-    expect(fairPlayUri({ uriForm: 'content-period' }, { ...input, periodIndex: 255 })).toBe('skd://movie-100000000000000ff');
-    expect(fairPlayUri({ uriForm: 'template', uriTemplate: 'skd://keys.example/{contentId}/{kidHex}?iv={ivHex}' }, input)).toBe(
-      `skd://keys.example/movie-1/98ee5596cd3ea20d163ae382420c6eff?iv=${'AB'.repeat(16)}`,
+    expect(fairPlayUri({ uriForm: 'content-period' }, { ...input, periodIndex: 255 })).toBe(
+      'skd://movie-100000000000000ff',
     );
+    expect(
+      fairPlayUri({ uriForm: 'template', uriTemplate: 'skd://keys.example/{contentId}/{kidHex}?iv={ivHex}' }, input),
+    ).toBe(`skd://keys.example/movie-1/98ee5596cd3ea20d163ae382420c6eff?iv=${'AB'.repeat(16)}`);
   });
 });

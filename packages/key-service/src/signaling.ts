@@ -7,7 +7,13 @@ import {
   type HlsKeyLines,
   KEY_FORMATS,
 } from '@cpixkit/hls-signaling';
-import { encodePsshBox, encodeWidevinePsshData, WIDEVINE_SYSTEM_ID, WidevineAlgorithm, type WidevinePsshDataInit } from '@cpixkit/pssh';
+import {
+  encodePsshBox,
+  encodeWidevinePsshData,
+  WIDEVINE_SYSTEM_ID,
+  WidevineAlgorithm,
+  type WidevinePsshDataInit,
+} from '@cpixkit/pssh';
 import {
   buildWrmHeader,
   encodePlayReadyPsshBox,
@@ -106,7 +112,8 @@ export function widevineSignaling(input: KeySignalingInput, style: WidevineStyle
   }
   if (style.trackType && trackType !== undefined) init.trackType = trackType;
   if (style.cryptoPeriodIndex && periodIndex !== undefined) init.cryptoPeriodIndex = periodIndex;
-  if (scheme !== undefined && FOUR_CCS.has(scheme) && (style.protectionScheme || scheme !== 'cenc')) init.protectionScheme = scheme;
+  if (scheme !== undefined && FOUR_CCS.has(scheme) && (style.protectionScheme || scheme !== 'cenc'))
+    init.protectionScheme = scheme;
   const data = encodeWidevinePsshData(init);
   return { data, pssh: encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 0, data }) };
 }

@@ -24,12 +24,24 @@ describe('SPEKE routes', () => {
   });
 
   it("reads Axinom's paths by Axinom's rules, with its KID override; AWS's by AWS's, ignoring it", () => {
-    expect(spekeRequestOptions(route('/SpekeV2'), 'overrideKeyIds=true')).toEqual({ spekeRules: 'axinom', overrideKeyIds: true });
-    expect(spekeRequestOptions(route('/Speke'), 'a=1&overrideKeyIds=TRUE')).toEqual({ spekeRules: 'axinom', overrideKeyIds: true });
-    expect(spekeRequestOptions(route('/Speke'), 'overrideKeyIds=false')).toEqual({ spekeRules: 'axinom', overrideKeyIds: false });
+    expect(spekeRequestOptions(route('/SpekeV2'), 'overrideKeyIds=true')).toEqual({
+      spekeRules: 'axinom',
+      overrideKeyIds: true,
+    });
+    expect(spekeRequestOptions(route('/Speke'), 'a=1&overrideKeyIds=TRUE')).toEqual({
+      spekeRules: 'axinom',
+      overrideKeyIds: true,
+    });
+    expect(spekeRequestOptions(route('/Speke'), 'overrideKeyIds=false')).toEqual({
+      spekeRules: 'axinom',
+      overrideKeyIds: false,
+    });
     expect(spekeRequestOptions(route('/SpekeV2'), '')).toEqual({ spekeRules: 'axinom', overrideKeyIds: false });
     for (const path of ['/speke/v2.0/copyProtection', '/speke/v1.0/copyProtection', '/cpix/getKey']) {
-      expect(spekeRequestOptions(route(path), 'overrideKeyIds=true')).toEqual({ spekeRules: 'aws', overrideKeyIds: false });
+      expect(spekeRequestOptions(route(path), 'overrideKeyIds=true')).toEqual({
+        spekeRules: 'aws',
+        overrideKeyIds: false,
+      });
     }
   });
 

@@ -39,7 +39,8 @@ export interface SpekeRequestOptions {
  * @param query - the query string without `?` (`''` when none).
  */
 export function spekeRequestOptions(route: SpekeRoute, query: string): SpekeRequestOptions {
-  const override = route.rules === 'axinom' && new URLSearchParams(query).get('overrideKeyIds')?.toLowerCase() === 'true';
+  const override =
+    route.rules === 'axinom' && new URLSearchParams(query).get('overrideKeyIds')?.toLowerCase() === 'true';
   return { spekeRules: route.rules, overrideKeyIds: override };
 }
 

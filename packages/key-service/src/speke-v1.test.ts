@@ -22,7 +22,10 @@ describe('SPEKE v1', () => {
     it(`answers the AWS spec's ${request} with the shape of its sample response, element by element`, async () => {
       const reply = await answer(seed(request));
       expect(answerShape(reply.body)).toEqual(seedShape(seed(response)));
-      expect(reply.headers).toEqual({ 'content-type': 'application/xml; charset=utf-8', 'speke-user-agent': 'cpixkit-test/1' });
+      expect(reply.headers).toEqual({
+        'content-type': 'application/xml; charset=utf-8',
+        'speke-user-agent': 'cpixkit-test/1',
+      });
     });
   }
 
@@ -32,8 +35,13 @@ describe('SPEKE v1', () => {
     expect(counts).toMatchObject({ pssh: 2, smoothStreaming: 1, uriExtXKey: 2, keyUrls: 1, checksums: 2 });
     const [aes128, fairPlay] = document.drmSystemList!.drmSystems;
     expect([text(aes128!.speke?.keyFormat), text(aes128!.speke?.keyFormatVersions)]).toEqual(['identity', '1']);
-    expect([text(fairPlay!.speke?.keyFormat), text(fairPlay!.speke?.keyFormatVersions)]).toEqual(['com.apple.streamingkeydelivery', '1']);
-    expect(text(fairPlay!.uriExtXKey)).toBe('skd://98ee5596-cd3e-a20d-163a-e382420c6eff:3858F62230AC3C97C5300C664312C63F');
+    expect([text(fairPlay!.speke?.keyFormat), text(fairPlay!.speke?.keyFormatVersions)]).toEqual([
+      'com.apple.streamingkeydelivery',
+      '1',
+    ]);
+    expect(text(fairPlay!.uriExtXKey)).toBe(
+      'skd://98ee5596-cd3e-a20d-163a-e382420c6eff:3858F62230AC3C97C5300C664312C63F',
+    );
   });
 
   it('echoes CPIX@id and the request explicitIV, declares the speke prefix on the root and writes no version', async () => {

@@ -14,7 +14,10 @@ const b64 = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? []).
 
 /** Axinom's SPEKE 2.0 request without its FairPlay DRMSystems (which it asks for with cenc keys). */
 const axinomWithoutFairPlay = (): string =>
-  seed('axinomSpekeV2Request').replace(/<cpix:DRMSystem kid="[^"]+" systemId="94ce86fb[^"]*">[\s\S]*?<\/cpix:DRMSystem>\s*/g, '');
+  seed('axinomSpekeV2Request').replace(
+    /<cpix:DRMSystem kid="[^"]+" systemId="94ce86fb[^"]*">[\s\S]*?<\/cpix:DRMSystem>\s*/g,
+    '',
+  );
 
 /** Axinom's keys, so that the answer can be compared with Axinom's answer value for value. */
 const axinomStore = (): MemoryKeyStore =>
@@ -24,7 +27,10 @@ const axinomStore = (): MemoryKeyStore =>
   });
 
 function axinomTenant() {
-  return testTenant({ keySource: 'store', settings: { playReady: { headerVersion: '4.0.0.0', includeChecksum: false } } });
+  return testTenant({
+    keySource: 'store',
+    settings: { playReady: { headerVersion: '4.0.0.0', includeChecksum: false } },
+  });
 }
 
 function request(body: string, overrides: Partial<KeyServiceRequest> = {}): KeyServiceRequest {
@@ -60,7 +66,10 @@ describe('SPEKE v2: Axinom sample', () => {
   });
 
   it('answers Axinom FairPlay lines exactly once the keys are cbcs', async () => {
-    const body = seed('axinomSpekeV2Request').replace(/commonEncryptionScheme="cenc"/g, 'commonEncryptionScheme="cbcs"');
+    const body = seed('axinomSpekeV2Request').replace(
+      /commonEncryptionScheme="cenc"/g,
+      'commonEncryptionScheme="cbcs"',
+    );
     const answer = await createKeyService({ store: axinomStore() }).answer(request(body, { tenant: axinomTenant() }));
     const systems = parseCpix(answer.body).document.drmSystemList!.drmSystems;
     for (const vector of vectorCases('hls_line')) {
@@ -73,10 +82,14 @@ describe('SPEKE v2: Axinom sample', () => {
   it('keeps kids, schemes, usage rules and filters; writes canonical IVs, no CPIX@id, one PlainValue per key', async () => {
     const answer = await createKeyService().answer(request(axinomWithoutFairPlay()));
     expect(answer.body).not.toMatch(/<cpix:CPIX[^>]* id=/);
-    expect(answer.body).toMatch(/^<\?xml[^>]*>\n<cpix:CPIX xmlns:cpix="urn:dashif:org:cpix" xmlns:pskc="urn:ietf:params:xml:ns:keyprov:pskc" contentId="abc123" version="2.3">/);
+    expect(answer.body).toMatch(
+      /^<\?xml[^>]*>\n<cpix:CPIX xmlns:cpix="urn:dashif:org:cpix" xmlns:pskc="urn:ietf:params:xml:ns:keyprov:pskc" contentId="abc123" version="2.3">/,
+    );
     expect(answer.body.match(/<pskc:PlainValue>/g)).toHaveLength(2);
     const { document } = parseCpix(answer.body);
-    expect(document.contentKeyList!.contentKeys.map((k) => [k.kid, k.commonEncryptionScheme, b64(k.explicitIV)])).toEqual([
+    expect(
+      document.contentKeyList!.contentKeys.map((k) => [k.kid, k.commonEncryptionScheme, b64(k.explicitIV)]),
+    ).toEqual([
       ['98ee5596-cd3e-a20d-163a-e382420c6eff', 'cenc', 'OFj2IjCsPJFfMAxmQxLGPw=='],
       ['53abdba2-f210-43cb-bc90-f18f9a890a02', 'cenc', 'L6jzdXrXAFbCJGBuMrrKrA=='],
     ]);
@@ -129,7 +142,8 @@ describe('SPEKE v2: keys, IVs and rotation', () => {
     });
     const first = await createKeyService().answer(request(body));
     const second = await createKeyService().answer(request(body));
-    const keys = (answerBody: string) => parseCpix(answerBody).document.contentKeyList!.contentKeys.map((k) => b64(k.data?.secret?.plainValue));
+    const keys = (answerBody: string) =>
+      parseCpix(answerBody).document.contentKeyList!.contentKeys.map((k) => b64(k.data?.secret?.plainValue));
     expect(keys(first.body)).toEqual(keys(second.body));
     expect(new Set(keys(first.body)).size).toBe(2);
     expect(first.body).toContain('<cpix:ContentKeyPeriod id="p1" index="1"/>');
@@ -170,7 +184,9 @@ describe('SPEKE v2: keys, IVs and rotation', () => {
       keys: [{ kid: kid1 }, { kid: kid2 }],
       systems: [{ system: 'widevine', kid: kid1 }],
     });
-    await expect(createKeyService().answer(request(body, { tenant: testTenant({ settings: { kidPolicy: 'derive' } }) }))).rejects.toMatchObject({
+    await expect(
+      createKeyService().answer(request(body, { tenant: testTenant({ settings: { kidPolicy: 'derive' } }) })),
+    ).rejects.toMatchObject({
       code: 'ERR_KEY_SERVICE_KID_COLLISION',
       status: 422,
     });
@@ -197,7 +213,11 @@ describe('SPEKE v2: keys, IVs and rotation', () => {
     expect(counts.keyUrls).toBe(2);
     const line = text(parseCpix(answer.body).document.drmSystemList!.drmSystems[0]!.hlsSignalingData![0]!.value);
     const exp = Math.floor(now.getTime() / 1000) + tenant.settings.aes128.keyUrlTtlSeconds;
-    expect(line).toMatch(new RegExp(`^#EXT-X-KEY:METHOD=AES-128,URI="${BASE_URL}/keys/acme/${kid}\\?exp=${exp}&sig=[A-Za-z0-9_-]{43}",IV=0x[0-9A-F]{32}$`));
+    expect(line).toMatch(
+      new RegExp(
+        `^#EXT-X-KEY:METHOD=AES-128,URI="${BASE_URL}/keys/acme/${kid}\\?exp=${exp}&sig=[A-Za-z0-9_-]{43}",IV=0x[0-9A-F]{32}$`,
+      ),
+    );
   });
 
   it('fills only what a DRMSystem asks for, and everything it supports when it asks for nothing', async () => {
@@ -211,12 +231,21 @@ describe('SPEKE v2: keys, IVs and rotation', () => {
     });
     const systems = parseCpix((await createKeyService().answer(request(body))).body).document.drmSystemList!.drmSystems;
     expect(Object.keys(systems[0]!).sort()).toEqual(['kid', 'pssh', 'systemId']);
-    expect(Object.keys(systems[1]!).sort()).toEqual(['contentProtectionData', 'hlsSignalingData', 'kid', 'pssh', 'systemId']);
+    expect(Object.keys(systems[1]!).sort()).toEqual([
+      'contentProtectionData',
+      'hlsSignalingData',
+      'kid',
+      'pssh',
+      'systemId',
+    ]);
   });
 
   it('writes a 4.3.0.0 AESCBC PlayReady header for cbcs keys and says so', async () => {
     const [kid] = TWO_KEYS;
-    const body = spekeV2Request({ keys: [{ kid, scheme: 'cbcs' }], systems: [{ system: 'playready', kid, children: '<cpix:PSSH/>' }] });
+    const body = spekeV2Request({
+      keys: [{ kid, scheme: 'cbcs' }],
+      systems: [{ system: 'playready', kid, children: '<cpix:PSSH/>' }],
+    });
     const answer = await createKeyService().answer(request(body));
     expect(answer.warnings).toContainEqual(expect.objectContaining({ code: 'PLAYREADY_HEADER_4_3' }));
     await checkAnswer(answer.body, createKeyService(), testTenant());

@@ -44,7 +44,12 @@ describe('resolveTenantsConfig', () => {
           playReady: { headerVersion: '4.3.0.0', laUrl: 'https://pr.example/rightsmanager.asmx?a=1&b=2' },
           widevine: { provider: 'widevine_test', contentId: 'cpix-id' },
           fairPlay: { uriForm: 'template', uriTemplate: 'skd://fps.example/{kidHex}' },
-          aes128: { keyUriBase: 'https://cdn.example/keys/', keyUrlTtlSeconds: 3600, allowDrmKeys: true, keyUrlSecret: SECRET_B64 },
+          aes128: {
+            keyUriBase: 'https://cdn.example/keys/',
+            keyUrlTtlSeconds: 3600,
+            allowDrmKeys: true,
+            keyUrlSecret: SECRET_B64,
+          },
           kidPolicy: 'derive',
           kidPerScheme: false,
           maxKeysPerRequest: 8,
@@ -57,10 +62,20 @@ describe('resolveTenantsConfig', () => {
     const defaults = defaultTenantSettings();
     expect(tenant!.keySource).toBe('store');
     expect(tenant!.settings).toEqual({
-      playReady: { ...defaults.playReady, headerVersion: '4.3.0.0', laUrl: 'https://pr.example/rightsmanager.asmx?a=1&b=2' },
+      playReady: {
+        ...defaults.playReady,
+        headerVersion: '4.3.0.0',
+        laUrl: 'https://pr.example/rightsmanager.asmx?a=1&b=2',
+      },
       widevine: { ...defaults.widevine, provider: 'widevine_test', contentId: 'cpix-id' },
       fairPlay: { uriForm: 'template', uriTemplate: 'skd://fps.example/{kidHex}' },
-      aes128: { enabled: true, keyUriBase: 'https://cdn.example/keys', keyUrlTtlSeconds: 3600, allowDrmKeys: true, keyUrlSecret: Uint8Array.from(Buffer.alloc(32, 7)) },
+      aes128: {
+        enabled: true,
+        keyUriBase: 'https://cdn.example/keys',
+        keyUrlTtlSeconds: 3600,
+        allowDrmKeys: true,
+        keyUrlSecret: Uint8Array.from(Buffer.alloc(32, 7)),
+      },
       kidPolicy: 'derive',
       kidPerScheme: false,
       maxKeysPerRequest: 8,
@@ -77,23 +92,83 @@ describe('resolveTenantsConfig', () => {
     ['an unknown root key', { tenants: [], other: 1 }, '(root).other: unknown setting'],
     ['a bad tenant id', config({ id: 'a b' }), 'tenants[0].id: must be 1 to 64'],
     ['a short key seed', config({ keySeed: 'abcd' }), 'tenants[0].keySeed: must be hex or base64 of at least 30 bytes'],
-    ['a missing secret', config({ derivationSecret: undefined }), 'tenants[0].derivationSecret: must be a hex or base64 string'],
+    [
+      'a missing secret',
+      config({ derivationSecret: undefined }),
+      'tenants[0].derivationSecret: must be a hex or base64 string',
+    ],
     ['an unknown key source', config({ keySource: 'vault' }), 'tenants[0].keySource: must be one of "seed", "store"'],
-    ['an origin with a path', config({ settings: { cors: { allowedOrigins: ['https://player.example/'] } } }), 'tenants[0].settings.cors.allowedOrigins[0]: must be'],
-    ['an origin that is not http(s)', config({ settings: { cors: { allowedOrigins: ['file://x'] } } }), 'tenants[0].settings.cors.allowedOrigins[0]: must be'],
-    ['origins not in a list', config({ settings: { cors: { allowedOrigins: '*' } } }), 'tenants[0].settings.cors.allowedOrigins: must be a list'],
-    ['a plain token', config({ tokens: ['s3cret-token'] }), "tenants[0].tokens[0]: must be 'sha256:' followed by 64 hex digits"],
+    [
+      'an origin with a path',
+      config({ settings: { cors: { allowedOrigins: ['https://player.example/'] } } }),
+      'tenants[0].settings.cors.allowedOrigins[0]: must be',
+    ],
+    [
+      'an origin that is not http(s)',
+      config({ settings: { cors: { allowedOrigins: ['file://x'] } } }),
+      'tenants[0].settings.cors.allowedOrigins[0]: must be',
+    ],
+    [
+      'origins not in a list',
+      config({ settings: { cors: { allowedOrigins: '*' } } }),
+      'tenants[0].settings.cors.allowedOrigins: must be a list',
+    ],
+    [
+      'a plain token',
+      config({ tokens: ['s3cret-token'] }),
+      "tenants[0].tokens[0]: must be 'sha256:' followed by 64 hex digits",
+    ],
     ['a typo in settings', config({ settings: { playready: {} } }), 'tenants[0].settings.playready: unknown setting'],
-    ['an unknown header version', config({ settings: { playReady: { headerVersion: '4.4.0.0' } } }), 'tenants[0].settings.playReady.headerVersion: must be one of'],
-    ['custom attributes that are not XML', config({ settings: { playReady: { customAttributes: '<a>' } } }), 'tenants[0].settings.playReady: cannot be written in a PlayReady header'],
-    ['a template without template', config({ settings: { fairPlay: { uriForm: 'template' } } }), 'tenants[0].settings.fairPlay.uriTemplate: is required'],
-    ['a template with an unknown placeholder', config({ settings: { fairPlay: { uriForm: 'template', uriTemplate: 'skd://{nope}' } } }), 'tenants[0].settings.fairPlay.uriTemplate: unknown placeholder'],
-    ['a key URI base with a query', config({ settings: { aes128: { keyUriBase: 'https://cdn.example/k?x=1' } } }), 'tenants[0].settings.aes128.keyUriBase: must be an http(s) URL without query'],
-    ['a zero key limit', config({ settings: { maxKeysPerRequest: 0 } }), 'tenants[0].settings.maxKeysPerRequest: must be an integer from 1 to 10000'],
-    ['a string where a boolean belongs', config({ settings: { anevia: { hlsAes128: 'yes' } } }), 'tenants[0].settings.anevia.hlsAes128: must be true or false'],
-    ['ATEME AES-128 without allowDrmKeys', config({ settings: { anevia: { hlsAes128: true } } }), 'tenants[0].settings.anevia.hlsAes128: delivers the FairPlay key over the clear-key URL'],
-    ['a short key URL secret', config({ settings: { aes128: { keyUrlSecret: 'abcd' } } }), 'tenants[0].settings.aes128.keyUrlSecret: must be hex or base64'],
-    ['a zero answer bound', config({ settings: { maxAnswerBytes: 0 } }), 'tenants[0].settings.maxAnswerBytes: must be an integer from 1'],
+    [
+      'an unknown header version',
+      config({ settings: { playReady: { headerVersion: '4.4.0.0' } } }),
+      'tenants[0].settings.playReady.headerVersion: must be one of',
+    ],
+    [
+      'custom attributes that are not XML',
+      config({ settings: { playReady: { customAttributes: '<a>' } } }),
+      'tenants[0].settings.playReady: cannot be written in a PlayReady header',
+    ],
+    [
+      'a template without template',
+      config({ settings: { fairPlay: { uriForm: 'template' } } }),
+      'tenants[0].settings.fairPlay.uriTemplate: is required',
+    ],
+    [
+      'a template with an unknown placeholder',
+      config({ settings: { fairPlay: { uriForm: 'template', uriTemplate: 'skd://{nope}' } } }),
+      'tenants[0].settings.fairPlay.uriTemplate: unknown placeholder',
+    ],
+    [
+      'a key URI base with a query',
+      config({ settings: { aes128: { keyUriBase: 'https://cdn.example/k?x=1' } } }),
+      'tenants[0].settings.aes128.keyUriBase: must be an http(s) URL without query',
+    ],
+    [
+      'a zero key limit',
+      config({ settings: { maxKeysPerRequest: 0 } }),
+      'tenants[0].settings.maxKeysPerRequest: must be an integer from 1 to 10000',
+    ],
+    [
+      'a string where a boolean belongs',
+      config({ settings: { anevia: { hlsAes128: 'yes' } } }),
+      'tenants[0].settings.anevia.hlsAes128: must be true or false',
+    ],
+    [
+      'ATEME AES-128 without allowDrmKeys',
+      config({ settings: { anevia: { hlsAes128: true } } }),
+      'tenants[0].settings.anevia.hlsAes128: delivers the FairPlay key over the clear-key URL',
+    ],
+    [
+      'a short key URL secret',
+      config({ settings: { aes128: { keyUrlSecret: 'abcd' } } }),
+      'tenants[0].settings.aes128.keyUrlSecret: must be hex or base64',
+    ],
+    [
+      'a zero answer bound',
+      config({ settings: { maxAnswerBytes: 0 } }),
+      'tenants[0].settings.maxAnswerBytes: must be an integer from 1',
+    ],
   ])('refuses %s, naming the path', (_what, raw, message) => {
     const error = configError(raw);
     expect(error.code).toBe('ERR_KEY_SERVICE_CONFIG');
@@ -101,8 +176,14 @@ describe('resolveTenantsConfig', () => {
   });
 
   it('names the FairPlay URI forms as @cpixkit/hls-signaling does, and still reads their earlier spellings', () => {
-    const formOf = (uriForm: string) => resolveTenantsConfig(config({ settings: { fairPlay: { uriForm } } }))[0]!.settings.fairPlay.uriForm;
-    expect(['kid', 'kid-iv', 'kid-base64', 'content-period'].map(formOf)).toEqual(['kid', 'kid-iv', 'kid-base64', 'content-period']);
+    const formOf = (uriForm: string) =>
+      resolveTenantsConfig(config({ settings: { fairPlay: { uriForm } } }))[0]!.settings.fairPlay.uriForm;
+    expect(['kid', 'kid-iv', 'kid-base64', 'content-period'].map(formOf)).toEqual([
+      'kid',
+      'kid-iv',
+      'kid-base64',
+      'content-period',
+    ]);
     expect(['base64-kid', 'content-id'].map(formOf)).toEqual(['kid-base64', 'content-period']);
     expect(configError(config({ settings: { fairPlay: { uriForm: 'kid-hex' } } })).message).toBe(
       'tenants[0].settings.fairPlay.uriForm: must be one of "kid", "kid-iv", "kid-base64", "content-period", "template"',
@@ -115,7 +196,11 @@ describe('resolveTenantsConfig', () => {
   });
 
   it('never repeats a seed, secret or token in its messages', () => {
-    for (const raw of [config({ keySeed: `${SEED_HEX}zz` }), config({ derivationSecret: 'tooshort' }), config({ tokens: ['s3cret-token'] })]) {
+    for (const raw of [
+      config({ keySeed: `${SEED_HEX}zz` }),
+      config({ derivationSecret: 'tooshort' }),
+      config({ tokens: ['s3cret-token'] }),
+    ]) {
       const { message } = configError(raw);
       for (const secret of [SEED_HEX, 'tooshort', 's3cret-token']) expect(message).not.toContain(secret);
     }

@@ -11,7 +11,12 @@ const MAX_KEYS_LIMIT = 10_000;
 const MAX_ALLOWED_ORIGINS = 64;
 const MAX_ANSWER_BYTES_LIMIT = 64 * 1024 * 1024;
 /** Values used only to check, at load time, that PlayReady and FairPlay settings can be written. */
-const PROBE = { kid: '00000000-0000-0000-0000-000000000000', iv: new Uint8Array(16), contentId: 'probe', periodIndex: 0 };
+const PROBE = {
+  kid: '00000000-0000-0000-0000-000000000000',
+  iv: new Uint8Array(16),
+  contentId: 'probe',
+  periodIndex: 0,
+};
 
 type Raw = Record<string, unknown>;
 
@@ -98,7 +103,11 @@ function tokenHashes(value: unknown, path: string): Uint8Array[] | undefined {
   if (!Array.isArray(value)) throw configError(path, "must be a list of 'sha256:<hex>' token hashes");
   return value.map((item, index) => {
     const match = typeof item === 'string' ? TOKEN_HASH.exec(item) : null;
-    if (!match) throw configError(`${path}[${index}]`, "must be 'sha256:' followed by 64 hex digits (the token itself is never stored)");
+    if (!match)
+      throw configError(
+        `${path}[${index}]`,
+        "must be 'sha256:' followed by 64 hex digits (the token itself is never stored)",
+      );
     return Uint8Array.from(Buffer.from(match[1]!, 'hex'));
   });
 }
@@ -106,12 +115,40 @@ function tokenHashes(value: unknown, path: string): Uint8Array[] | undefined {
 function resolveSettings(value: unknown, path: string): TenantSettings {
   const defaults = defaultTenantSettings();
   if (value === undefined) return defaults;
-  const raw = object(value, path, ['playReady', 'widevine', 'fairPlay', 'aes128', 'kidPolicy', 'kidPerScheme', 'maxKeysPerRequest', 'maxAnswerBytes', 'anevia', 'clearKey', 'cors']);
+  const raw = object(value, path, [
+    'playReady',
+    'widevine',
+    'fairPlay',
+    'aes128',
+    'kidPolicy',
+    'kidPerScheme',
+    'maxKeysPerRequest',
+    'maxAnswerBytes',
+    'anevia',
+    'clearKey',
+    'cors',
+  ]);
 
-  const pr = object(raw.playReady ?? {}, `${path}.playReady`, ['headerVersion', 'laUrl', 'luiUrl', 'dsId', 'customAttributes', 'includeChecksum']);
+  const pr = object(raw.playReady ?? {}, `${path}.playReady`, [
+    'headerVersion',
+    'laUrl',
+    'luiUrl',
+    'dsId',
+    'customAttributes',
+    'includeChecksum',
+  ]);
   const playReady: TenantSettings['playReady'] = {
-    headerVersion: oneOf(pr.headerVersion, `${path}.playReady.headerVersion`, WRMHEADER_VERSIONS, defaults.playReady.headerVersion),
-    includeChecksum: boolean(pr.includeChecksum, `${path}.playReady.includeChecksum`, defaults.playReady.includeChecksum),
+    headerVersion: oneOf(
+      pr.headerVersion,
+      `${path}.playReady.headerVersion`,
+      WRMHEADER_VERSIONS,
+      defaults.playReady.headerVersion,
+    ),
+    includeChecksum: boolean(
+      pr.includeChecksum,
+      `${path}.playReady.includeChecksum`,
+      defaults.playReady.includeChecksum,
+    ),
   };
   for (const field of ['laUrl', 'luiUrl', 'dsId', 'customAttributes'] as const) {
     const text = optionalString(pr[field], `${path}.playReady.${field}`);
@@ -119,16 +156,39 @@ function resolveSettings(value: unknown, path: string): TenantSettings {
   }
   try {
     const { laUrl, luiUrl, dsId, customAttributes } = playReady;
-    buildWrmHeader({ version: playReady.headerVersion, keys: [{ kid: PROBE.kid }], laUrl, luiUrl, dsId, customAttributes });
+    buildWrmHeader({
+      version: playReady.headerVersion,
+      keys: [{ kid: PROBE.kid }],
+      laUrl,
+      luiUrl,
+      dsId,
+      customAttributes,
+    });
   } catch (error) {
-    if (error instanceof PlayReadyError) throw configError(`${path}.playReady`, `cannot be written in a PlayReady header: ${error.message}`);
+    if (error instanceof PlayReadyError)
+      throw configError(`${path}.playReady`, `cannot be written in a PlayReady header: ${error.message}`);
     throw error;
   }
 
-  const wv = object(raw.widevine ?? {}, `${path}.widevine`, ['provider', 'contentId', 'protectionScheme', 'algorithm', 'trackType']);
+  const wv = object(raw.widevine ?? {}, `${path}.widevine`, [
+    'provider',
+    'contentId',
+    'protectionScheme',
+    'algorithm',
+    'trackType',
+  ]);
   const widevine: TenantSettings['widevine'] = {
-    contentId: oneOf(wv.contentId, `${path}.widevine.contentId`, ['none', 'cpix-id', 'content-id-and-period'], defaults.widevine.contentId),
-    protectionScheme: boolean(wv.protectionScheme, `${path}.widevine.protectionScheme`, defaults.widevine.protectionScheme),
+    contentId: oneOf(
+      wv.contentId,
+      `${path}.widevine.contentId`,
+      ['none', 'cpix-id', 'content-id-and-period'],
+      defaults.widevine.contentId,
+    ),
+    protectionScheme: boolean(
+      wv.protectionScheme,
+      `${path}.widevine.protectionScheme`,
+      defaults.widevine.protectionScheme,
+    ),
     algorithm: boolean(wv.algorithm, `${path}.widevine.algorithm`, defaults.widevine.algorithm),
     trackType: boolean(wv.trackType, `${path}.widevine.trackType`, defaults.widevine.trackType),
   };
@@ -146,7 +206,8 @@ function resolveSettings(value: unknown, path: string): TenantSettings {
   };
   const uriTemplate = optionalString(fp.uriTemplate, `${path}.fairPlay.uriTemplate`);
   if (fairPlay.uriForm === 'template') {
-    if (uriTemplate === undefined) throw configError(`${path}.fairPlay.uriTemplate`, "is required with uriForm 'template'");
+    if (uriTemplate === undefined)
+      throw configError(`${path}.fairPlay.uriTemplate`, "is required with uriForm 'template'");
     if (!uriTemplate.startsWith('skd://')) throw configError(`${path}.fairPlay.uriTemplate`, 'must start with skd://');
     try {
       buildFairPlayUri({ template: uriTemplate, ...PROBE });
@@ -159,15 +220,27 @@ function resolveSettings(value: unknown, path: string): TenantSettings {
     throw configError(`${path}.fairPlay.uriTemplate`, "is only used with uriForm 'template'");
   }
 
-  const aes = object(raw.aes128 ?? {}, `${path}.aes128`, ['enabled', 'keyUriBase', 'keyUrlTtlSeconds', 'allowDrmKeys', 'keyUrlSecret']);
+  const aes = object(raw.aes128 ?? {}, `${path}.aes128`, [
+    'enabled',
+    'keyUriBase',
+    'keyUrlTtlSeconds',
+    'allowDrmKeys',
+    'keyUrlSecret',
+  ]);
   const aes128: TenantSettings['aes128'] = {
     enabled: boolean(aes.enabled, `${path}.aes128.enabled`, defaults.aes128.enabled),
-    keyUrlTtlSeconds: positiveInteger(aes.keyUrlTtlSeconds, `${path}.aes128.keyUrlTtlSeconds`, defaults.aes128.keyUrlTtlSeconds, 10 * 365 * 24 * 60 * 60),
+    keyUrlTtlSeconds: positiveInteger(
+      aes.keyUrlTtlSeconds,
+      `${path}.aes128.keyUrlTtlSeconds`,
+      defaults.aes128.keyUrlTtlSeconds,
+      10 * 365 * 24 * 60 * 60,
+    ),
     allowDrmKeys: boolean(aes.allowDrmKeys, `${path}.aes128.allowDrmKeys`, defaults.aes128.allowDrmKeys),
   };
   const keyUriBase = httpUrl(aes.keyUriBase, `${path}.aes128.keyUriBase`);
   if (keyUriBase !== undefined) aes128.keyUriBase = keyUriBase;
-  if (aes.keyUrlSecret !== undefined) aes128.keyUrlSecret = secretBytes(aes.keyUrlSecret, `${path}.aes128.keyUrlSecret`);
+  if (aes.keyUrlSecret !== undefined)
+    aes128.keyUrlSecret = secretBytes(aes.keyUrlSecret, `${path}.aes128.keyUrlSecret`);
 
   const an = object(raw.anevia ?? {}, `${path}.anevia`, ['hlsAes128']);
   const ck = object(raw.clearKey ?? {}, `${path}.clearKey`, ['enabled']);
@@ -175,7 +248,10 @@ function resolveSettings(value: unknown, path: string): TenantSettings {
   const hlsAes128 = boolean(an.hlsAes128, `${path}.anevia.hlsAes128`, defaults.anevia.hlsAes128);
   if (hlsAes128 && !aes128.allowDrmKeys) {
     // ATEME's HLS answer gives one key both FairPlay and the clear-key URL.
-    throw configError(`${path}.anevia.hlsAes128`, 'delivers the FairPlay key over the clear-key URL: set aes128.allowDrmKeys to accept that');
+    throw configError(
+      `${path}.anevia.hlsAes128`,
+      'delivers the FairPlay key over the clear-key URL: set aes128.allowDrmKeys to accept that',
+    );
   }
   return {
     playReady,
@@ -184,8 +260,18 @@ function resolveSettings(value: unknown, path: string): TenantSettings {
     aes128,
     kidPolicy: oneOf(raw.kidPolicy, `${path}.kidPolicy`, ['keep', 'derive'], defaults.kidPolicy),
     kidPerScheme: boolean(raw.kidPerScheme, `${path}.kidPerScheme`, defaults.kidPerScheme),
-    maxKeysPerRequest: positiveInteger(raw.maxKeysPerRequest, `${path}.maxKeysPerRequest`, defaults.maxKeysPerRequest, MAX_KEYS_LIMIT),
-    maxAnswerBytes: positiveInteger(raw.maxAnswerBytes, `${path}.maxAnswerBytes`, defaults.maxAnswerBytes, MAX_ANSWER_BYTES_LIMIT),
+    maxKeysPerRequest: positiveInteger(
+      raw.maxKeysPerRequest,
+      `${path}.maxKeysPerRequest`,
+      defaults.maxKeysPerRequest,
+      MAX_KEYS_LIMIT,
+    ),
+    maxAnswerBytes: positiveInteger(
+      raw.maxAnswerBytes,
+      `${path}.maxAnswerBytes`,
+      defaults.maxAnswerBytes,
+      MAX_ANSWER_BYTES_LIMIT,
+    ),
     anevia: { hlsAes128 },
     clearKey: { enabled: boolean(ck.enabled, `${path}.clearKey.enabled`, defaults.clearKey.enabled) },
     cors: { allowedOrigins: allowedOrigins(cors.allowedOrigins, `${path}.cors.allowedOrigins`) },
@@ -207,7 +293,10 @@ function allowedOrigins(value: unknown, path: string): string[] {
       origin = undefined;
     }
     if (origin === undefined || origin !== item || !/^https?:/.test(origin)) {
-      throw configError(`${path}[${index}]`, "must be '*' or an http(s) origin such as https://player.example.com (no path, no trailing slash)");
+      throw configError(
+        `${path}[${index}]`,
+        "must be '*' or an http(s) origin such as https://player.example.com (no path, no trailing slash)",
+      );
     }
     return origin;
   });
@@ -216,7 +305,10 @@ function allowedOrigins(value: unknown, path: string): string[] {
 function resolveTenant(value: unknown, path: string): Tenant {
   const raw = object(value, path, ['id', 'keySeed', 'derivationSecret', 'keySource', 'tokens', 'settings']);
   if (typeof raw.id !== 'string' || !TENANT_ID.test(raw.id)) {
-    throw configError(`${path}.id`, 'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    throw configError(
+      `${path}.id`,
+      'must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+    );
   }
   const tenant: Tenant = {
     id: raw.id,
@@ -253,7 +345,8 @@ export function resolveTenantsConfig(raw: unknown): Tenant[] {
   const tenants = list.map((item, index) => resolveTenant(item, `${path}[${index}]`));
   const seen = new Set<string>();
   tenants.forEach((tenant, index) => {
-    if (seen.has(tenant.id)) throw configError(`${path}[${index}].id`, `duplicate tenant id ${JSON.stringify(tenant.id)}`);
+    if (seen.has(tenant.id))
+      throw configError(`${path}[${index}].id`, `duplicate tenant id ${JSON.stringify(tenant.id)}`);
     seen.add(tenant.id);
   });
   return tenants;

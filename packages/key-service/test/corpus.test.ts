@@ -30,8 +30,18 @@ function mp4boxPssh(box: Uint8Array): { type: string; size: number; systemId: st
   const file = createFile();
   file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(box.slice().buffer, 0));
   file.flush();
-  const [read] = file.boxes as unknown as { type: string; size: number; system_id: string; protection_data?: Uint8Array }[];
-  return { type: read!.type, size: read!.size, systemId: normalizeUuid(read!.system_id), dataSize: read!.protection_data?.length ?? 0 };
+  const [read] = file.boxes as unknown as {
+    type: string;
+    size: number;
+    system_id: string;
+    protection_data?: Uint8Array;
+  }[];
+  return {
+    type: read!.type,
+    size: read!.size,
+    systemId: normalizeUuid(read!.system_id),
+    dataSize: read!.protection_data?.length ?? 0,
+  };
 }
 
 /** Checks a `pssh` box with mp4box.js: one whole box of the DRM system's id. */
@@ -53,7 +63,8 @@ function expectHlsLine(line: string, playlist: string): void {
   expect(line).toMatch(new RegExp(`^#${tag}:METHOD=(AES-128|SAMPLE-AES|SAMPLE-AES-CTR|SAMPLE-AES-CENC),`));
   expect(line).not.toMatch(/[\r\n]/);
   expect(line).toMatch(/,URI="[^"]+"/);
-  for (const [, name, value] of line.matchAll(/,(KEYFORMAT|KEYFORMATVERSIONS)=([^,]*)/g)) expect(value, name).toMatch(/^"[^"]*"$/);
+  for (const [, name, value] of line.matchAll(/,(KEYFORMAT|KEYFORMATVERSIONS)=([^,]*)/g))
+    expect(value, name).toMatch(/^"[^"]*"$/);
 }
 
 /** Every box of an answer (PSSH, ContentProtectionData, HLS data URIs) with mp4box.js, every HLS line by the m3u8 rules. */
@@ -64,7 +75,10 @@ function expectSignallingReadsIndependently(body: string): number {
       expectPsshBox(system.pssh, system.systemId);
       checked += 1;
     }
-    const fragment = system.contentProtectionData === undefined ? undefined : /<pssh xmlns="urn:mpeg:cenc:2013">([^<]+)<\/pssh>/.exec(text(system.contentProtectionData.value));
+    const fragment =
+      system.contentProtectionData === undefined
+        ? undefined
+        : /<pssh xmlns="urn:mpeg:cenc:2013">([^<]+)<\/pssh>/.exec(text(system.contentProtectionData.value));
     if (fragment) {
       expectPsshBox(Uint8Array.from(Buffer.from(fragment[1]!, 'base64')), system.systemId);
       checked += 1;
@@ -81,7 +95,8 @@ function expectSignallingReadsIndependently(body: string): number {
       const line = text(hls.value);
       expectHlsLine(line, hls.playlist ?? 'media');
       const dataUri = /URI="data:text\/plain;base64,([^"]+)"/.exec(line);
-      if (dataUri && normalizeUuid(system.systemId) === 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed') expectPsshBox(Uint8Array.from(Buffer.from(dataUri[1]!, 'base64')), system.systemId);
+      if (dataUri && normalizeUuid(system.systemId) === 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed')
+        expectPsshBox(Uint8Array.from(Buffer.from(dataUri[1]!, 'base64')), system.systemId);
       checked += 1;
     }
   }

@@ -6,12 +6,20 @@ import {
   parseSmoothStreamingProtectionHeader,
   parseWrmHeader,
 } from '@cpixkit/playready-header';
-import { decodeWidevinePsshData, findDrmSystem, normalizeUuid, PLAYREADY_SYSTEM_ID, parsePsshBox, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
+import {
+  decodeWidevinePsshData,
+  findDrmSystem,
+  normalizeUuid,
+  PLAYREADY_SYSTEM_ID,
+  parsePsshBox,
+  WIDEVINE_SYSTEM_ID,
+} from '@cpixkit/pssh';
 import { expect } from 'vitest';
 import type { KeyService, Tenant } from '../src/index.js';
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
-const CPD_XML = /^<pssh xmlns="urn:mpeg:cenc:2013">([A-Za-z0-9+/=]+)<\/pssh>(?:<pro xmlns="urn:microsoft:playready">([A-Za-z0-9+/=]+)<\/pro>)?$/;
+const CPD_XML =
+  /^<pssh xmlns="urn:mpeg:cenc:2013">([A-Za-z0-9+/=]+)<\/pssh>(?:<pro xmlns="urn:microsoft:playready">([A-Za-z0-9+/=]+)<\/pro>)?$/;
 
 /** What a decoded answer holds per key. */
 export interface AnsweredKey {
@@ -56,7 +64,13 @@ function checkPsshBox(box: Uint8Array, system: string, key: AnsweredKey, counts:
   else checkPro(pssh.data, key, counts);
 }
 
-async function checkKeyUrl(uri: string, key: AnsweredKey, service: KeyService, tenant: Tenant, counts: DecodedCounts): Promise<void> {
+async function checkKeyUrl(
+  uri: string,
+  key: AnsweredKey,
+  service: KeyService,
+  tenant: Tenant,
+  counts: DecodedCounts,
+): Promise<void> {
   const url = new URL(uri);
   const delivered = await service.deliverKey(tenant, `${url.pathname}${url.search}`);
   expect(Buffer.from(delivered).equals(Buffer.from(key.key))).toBe(true);
@@ -140,7 +154,8 @@ async function checkSystem(
     } else {
       expect(line.method).toBe(name === 'fairplay' ? 'SAMPLE-AES' : 'AES-128');
       await checkUri(line.uri!);
-      if (name === 'aes128' && line.iv !== undefined) expect(Buffer.from(line.iv).equals(Buffer.from(key.iv!))).toBe(true);
+      if (name === 'aes128' && line.iv !== undefined)
+        expect(Buffer.from(line.iv).equals(Buffer.from(key.iv!))).toBe(true);
     }
     counts.hls += 1;
   }
@@ -164,7 +179,15 @@ export async function checkAnswer(
     expect(value!.length).toBe(16);
     return { kid: normalizeUuid(key.kid), key: value!, iv: key.explicitIV };
   });
-  const counts: DecodedCounts = { pssh: 0, contentProtectionData: 0, hls: 0, smoothStreaming: 0, uriExtXKey: 0, checksums: 0, keyUrls: 0 };
+  const counts: DecodedCounts = {
+    pssh: 0,
+    contentProtectionData: 0,
+    hls: 0,
+    smoothStreaming: 0,
+    uriExtXKey: 0,
+    checksums: 0,
+    keyUrls: 0,
+  };
   for (const system of document.drmSystemList?.drmSystems ?? []) {
     const key = keys.find((k) => k.kid === normalizeUuid(system.kid));
     expect(key, `DRMSystem kid ${system.kid} is a content key`).toBeDefined();

@@ -11,7 +11,9 @@ export const TEST_SECRET = Uint8Array.from(Buffer.from('test-derivation-secret-0
  * HLS AES-128 and a DRM system together, as the AWS SPEKE v1 and PallyCon NCG samples ask
  * (`clear-key-policy.test.ts` checks the default, which refuses that).
  */
-export function testTenant(overrides: { id?: string; keySource?: Tenant['keySource']; settings?: Partial<TenantSettings> } = {}): Tenant {
+export function testTenant(
+  overrides: { id?: string; keySource?: Tenant['keySource']; settings?: Partial<TenantSettings> } = {},
+): Tenant {
   const defaults = defaultTenantSettings();
   return {
     id: overrides.id ?? 'acme',
@@ -29,7 +31,8 @@ export class MemoryKeyStore implements KeyStore {
   failing = false;
 
   constructor(preloaded: Record<string, string> = {}, tenantId = 'acme') {
-    for (const [kid, key] of Object.entries(preloaded)) this.keys.set(`${tenantId}/${kid}`, Uint8Array.from(Buffer.from(key, 'base64')));
+    for (const [kid, key] of Object.entries(preloaded))
+      this.keys.set(`${tenantId}/${kid}`, Uint8Array.from(Buffer.from(key, 'base64')));
   }
 
   async getOrCreateKey(tenantId: string, kid: string, create: () => Uint8Array): Promise<Uint8Array> {

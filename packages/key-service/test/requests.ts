@@ -1,4 +1,11 @@
-import { AES128_SYSTEM_ID, CLEARKEY_SYSTEM_ID, COMMON_SYSTEM_ID, FAIRPLAY_SYSTEM_ID, PLAYREADY_SYSTEM_ID, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
+import {
+  AES128_SYSTEM_ID,
+  CLEARKEY_SYSTEM_ID,
+  COMMON_SYSTEM_ID,
+  FAIRPLAY_SYSTEM_ID,
+  PLAYREADY_SYSTEM_ID,
+  WIDEVINE_SYSTEM_ID,
+} from '@cpixkit/pssh';
 
 /** System ids by short name, for building requests. */
 export const SYSTEM = {
@@ -35,7 +42,8 @@ export interface SpekeV2Request {
 }
 
 const SPEKE_V2_CHILDREN: Record<keyof typeof SYSTEM, string> = {
-  widevine: '<cpix:PSSH/><cpix:ContentProtectionData/><cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>',
+  widevine:
+    '<cpix:PSSH/><cpix:ContentProtectionData/><cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>',
   playready:
     '<cpix:PSSH/><cpix:ContentProtectionData/><cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/><cpix:SmoothStreamingProtectionHeaderData/>',
   fairplay: '<cpix:HLSSignalingData playlist="media"/><cpix:HLSSignalingData playlist="master"/>',
@@ -54,7 +62,10 @@ export function spekeV2Request(request: SpekeV2Request): string {
     })
     .join('');
   const systems = request.systems
-    .map(({ system, kid, children }) => `<cpix:DRMSystem kid="${kid}" systemId="${SYSTEM[system]}">${children ?? SPEKE_V2_CHILDREN[system]}</cpix:DRMSystem>`)
+    .map(
+      ({ system, kid, children }) =>
+        `<cpix:DRMSystem kid="${kid}" systemId="${SYSTEM[system]}">${children ?? SPEKE_V2_CHILDREN[system]}</cpix:DRMSystem>`,
+    )
     .join('');
   const periods =
     request.periods === undefined
@@ -65,7 +76,12 @@ export function spekeV2Request(request: SpekeV2Request): string {
     : `<cpix:ContentKeyUsageRuleList>${request.keys
         .map((key) => {
           const period = key.period === undefined ? '' : `<cpix:KeyPeriodFilter periodId="${key.period}"/>`;
-          const filter = key.filter === 'none' ? '' : key.filter === 'audio' ? '<cpix:AudioFilter/>' : '<cpix:VideoFilter maxPixels="2073600"/>';
+          const filter =
+            key.filter === 'none'
+              ? ''
+              : key.filter === 'audio'
+                ? '<cpix:AudioFilter/>'
+                : '<cpix:VideoFilter maxPixels="2073600"/>';
           return `<cpix:ContentKeyUsageRule kid="${key.kid}" intendedTrackType="${key.trackType ?? (key.filter === 'audio' ? 'AUDIO' : 'VIDEO')}">${period}${filter}</cpix:ContentKeyUsageRule>`;
         })
         .join('')}</cpix:ContentKeyUsageRuleList>`;

@@ -26,13 +26,27 @@ const TENANTS: [string, Tenant][] = [
     '4.3 headers, Widevine content id and track type, base64 skd',
     testTenant({
       settings: {
-        playReady: { headerVersion: '4.3.0.0', laUrl: 'https://pr.example/lic?a=1&b=2', customAttributes: '<TENANT>x</TENANT>', includeChecksum: true },
-        widevine: { provider: 'cpixkit', contentId: 'content-id-and-period', protectionScheme: true, algorithm: true, trackType: true },
+        playReady: {
+          headerVersion: '4.3.0.0',
+          laUrl: 'https://pr.example/lic?a=1&b=2',
+          customAttributes: '<TENANT>x</TENANT>',
+          includeChecksum: true,
+        },
+        widevine: {
+          provider: 'cpixkit',
+          contentId: 'content-id-and-period',
+          protectionScheme: true,
+          algorithm: true,
+          trackType: true,
+        },
         fairPlay: { uriForm: 'kid-base64' },
       },
     }),
   ],
-  ['derived KIDs, content-period skd', testTenant({ settings: { kidPolicy: 'derive', fairPlay: { uriForm: 'content-period' } } })],
+  [
+    'derived KIDs, content-period skd',
+    testTenant({ settings: { kidPolicy: 'derive', fairPlay: { uriForm: 'content-period' } } }),
+  ],
   ['stored keys', testTenant({ keySource: 'store' })],
 ];
 
@@ -47,7 +61,8 @@ describe('every PSSH, header, HLS line and key URI answered to a seed request de
         it(`${name} as ${dialect}, ${tenantName}`, async () => {
           const answer = await service.answer({ tenant, dialect, body: seed(name), baseUrl: 'https://keys.example' });
           const { counts } = await checkAnswer(answer.body, service, tenant);
-          const decoded = counts.pssh + counts.contentProtectionData + counts.hls + counts.smoothStreaming + counts.uriExtXKey;
+          const decoded =
+            counts.pssh + counts.contentProtectionData + counts.hls + counts.smoothStreaming + counts.uriExtXKey;
           expect(decoded).toBeGreaterThan(0);
           const again = await service.answer({ tenant, dialect, body: seed(name), baseUrl: 'https://keys.example' });
           expect(again.body).toBe(answer.body);
@@ -56,7 +71,10 @@ describe('every PSSH, header, HLS line and key URI answered to a seed request de
     }
 
     it(`axinomSpekeV2Request as speke-v2 with cbcs keys, ${tenantName}`, async () => {
-      const body = seed('axinomSpekeV2Request').replace(/commonEncryptionScheme="cenc"/g, 'commonEncryptionScheme="cbcs"');
+      const body = seed('axinomSpekeV2Request').replace(
+        /commonEncryptionScheme="cenc"/g,
+        'commonEncryptionScheme="cbcs"',
+      );
       const answer = await service.answer({ tenant, dialect: 'speke-v2', body, baseUrl: 'https://keys.example' });
       const { counts } = await checkAnswer(answer.body, service, tenant);
       expect(counts.hls).toBe(12);
@@ -65,7 +83,12 @@ describe('every PSSH, header, HLS line and key URI answered to a seed request de
 
   it("refuses Axinom's SPEKE 2.0 sample as it is: FairPlay with cenc keys", async () => {
     await expect(
-      createKeyService().answer({ tenant: testTenant(), dialect: 'speke-v2', body: seed('axinomSpekeV2Request'), baseUrl: 'https://keys.example' }),
+      createKeyService().answer({
+        tenant: testTenant(),
+        dialect: 'speke-v2',
+        body: seed('axinomSpekeV2Request'),
+        baseUrl: 'https://keys.example',
+      }),
     ).rejects.toMatchObject({ code: 'ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS', status: 422 });
   });
 
@@ -74,7 +97,9 @@ describe('every PSSH, header, HLS line and key URI answered to a seed request de
     expect(damaged.length).toBeGreaterThan(0);
     for (const sample of damaged) {
       for (const dialect of ['speke-v1', 'speke-v2'] as const) {
-        await expect(createKeyService().answer({ tenant: testTenant(), dialect, body: sample.xml, baseUrl: 'https://k.example' })).rejects.toMatchObject({
+        await expect(
+          createKeyService().answer({ tenant: testTenant(), dialect, body: sample.xml, baseUrl: 'https://k.example' }),
+        ).rejects.toMatchObject({
           status: expect.any(Number),
           code: expect.stringMatching(/^ERR_KEY_SERVICE_/),
         });

@@ -28,9 +28,17 @@ export function shapeOf(document: CpixDocument): CpixShape {
     root: (['id', 'contentId', 'version'] as const).filter((name) => document[name] !== undefined),
     contentKeys: (document.contentKeyList?.contentKeys ?? []).map((key) => ({
       attributes: (['kid', 'explicitIV', 'commonEncryptionScheme'] as const).filter((name) => key[name] !== undefined),
-      value: key.data?.secret?.plainValue !== undefined ? 'plain' : key.data?.secret?.encryptedValue !== undefined ? 'encrypted' : 'none',
+      value:
+        key.data?.secret?.plainValue !== undefined
+          ? 'plain'
+          : key.data?.secret?.encryptedValue !== undefined
+            ? 'encrypted'
+            : 'none',
     })),
-    drmSystems: (document.drmSystemList?.drmSystems ?? []).map((system) => ({ systemId: normalizeUuid(system.systemId), elements: elements(system) })),
+    drmSystems: (document.drmSystemList?.drmSystems ?? []).map((system) => ({
+      systemId: normalizeUuid(system.systemId),
+      elements: elements(system),
+    })),
     periods: document.contentKeyPeriodList?.contentKeyPeriods.map(({ id, index }) => ({ id, index })),
     rules: rules?.map((rule) => ({
       intendedTrackType: rule.intendedTrackType,

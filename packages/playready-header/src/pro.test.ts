@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { PlayReadyError } from './errors.js';
 import { decodePlayReadyObject, encodePlayReadyObject, encodePlayReadyPsshBox, PlayReadyRecordType } from './pro.js';
 
-const HEADER = '<WRMHEADER xmlns="http://schemas.microsoft.com/DRM/2007/03/PlayReadyHeader" version="4.3.0.0"><DATA></DATA></WRMHEADER>';
+const HEADER =
+  '<WRMHEADER xmlns="http://schemas.microsoft.com/DRM/2007/03/PlayReadyHeader" version="4.3.0.0"><DATA></DATA></WRMHEADER>';
 
 /** Asserts ERR_PLAYREADY_INVALID_OBJECT at `offset` (`null`: none), with a message matching `message` when given. */
 function expectObjectError(fn: () => unknown, offset?: number | null, message?: string): void {
@@ -48,10 +49,24 @@ describe('PlayReady Object', () => {
   it('wraps the PRO in a PlayReady pssh box, version 1 with KIDs when asked', () => {
     const pro = encodePlayReadyObject({ wrmHeader: HEADER });
     const v0 = encodePlayReadyPsshBox(HEADER);
-    expect(parsePsshBox(v0)).toStrictEqual({ systemId: PLAYREADY_SYSTEM_ID, version: 0, flags: 0, keyIds: [], data: pro, byteLength: 32 + pro.length });
+    expect(parsePsshBox(v0)).toStrictEqual({
+      systemId: PLAYREADY_SYSTEM_ID,
+      version: 0,
+      flags: 0,
+      keyIds: [],
+      data: pro,
+      byteLength: 32 + pro.length,
+    });
     const kid = '98ee5596-cd3e-a20d-163a-e382420c6eff';
     const v1 = encodePlayReadyPsshBox(HEADER, { keyIds: [kid] });
-    expect(parsePsshBox(v1)).toStrictEqual({ systemId: PLAYREADY_SYSTEM_ID, version: 1, flags: 0, keyIds: [kid], data: pro, byteLength: 52 + pro.length });
+    expect(parsePsshBox(v1)).toStrictEqual({
+      systemId: PLAYREADY_SYSTEM_ID,
+      version: 1,
+      flags: 0,
+      keyIds: [kid],
+      data: pro,
+      byteLength: 52 + pro.length,
+    });
     expect(parsePsshBox(encodePlayReadyPsshBox(HEADER, { version: 1 }))).toStrictEqual({
       systemId: PLAYREADY_SYSTEM_ID,
       version: 1,
@@ -60,9 +75,17 @@ describe('PlayReady Object', () => {
       data: pro,
       byteLength: 36 + pro.length,
     });
-    expectObjectError(() => encodePlayReadyPsshBox(HEADER, { version: 0, keyIds: [kid] }), null, 'a version 0 pssh box cannot list KIDs; use version 1');
+    expectObjectError(
+      () => encodePlayReadyPsshBox(HEADER, { version: 0, keyIds: [kid] }),
+      null,
+      'a version 0 pssh box cannot list KIDs; use version 1',
+    );
     expectObjectError(() => encodePlayReadyPsshBox(''), null, 'wrmHeader must be a non-empty string');
-    expectObjectError(() => encodePlayReadyPsshBox('x'.repeat(0x8000)), null, 'a record holds at most 65535 bytes, got 65536');
+    expectObjectError(
+      () => encodePlayReadyPsshBox('x'.repeat(0x8000)),
+      null,
+      'a record holds at most 65535 bytes, got 65536',
+    );
     expect(parsePsshBox(encodePlayReadyPsshBox('x'.repeat(0x7fff))).data).toHaveLength(10 + 0xfffe);
   });
 
@@ -117,19 +140,43 @@ describe('PlayReady Object', () => {
 
   it('names what it refuses', () => {
     expectObjectError(() => encodePlayReadyObject({ wrmHeader: '' }), null, 'wrmHeader must be a non-empty string');
-    expectObjectError(() => encodePlayReadyObject({} as { wrmHeader: string }), null, 'wrmHeader must be a non-empty string');
-    expectObjectError(() => encodePlayReadyObject([{ type: 1, value: new Uint8Array(0x10000) }]), null, 'a record holds at most 65535 bytes, got 65536');
-    expectObjectError(() => encodePlayReadyObject([{ type: 1, value: new Uint8Array(3) }]), null, 'a WRMHEADER record is UTF-16LE, so its length is even');
+    expectObjectError(
+      () => encodePlayReadyObject({} as { wrmHeader: string }),
+      null,
+      'wrmHeader must be a non-empty string',
+    );
+    expectObjectError(
+      () => encodePlayReadyObject([{ type: 1, value: new Uint8Array(0x10000) }]),
+      null,
+      'a record holds at most 65535 bytes, got 65536',
+    );
+    expectObjectError(
+      () => encodePlayReadyObject([{ type: 1, value: new Uint8Array(3) }]),
+      null,
+      'a WRMHEADER record is UTF-16LE, so its length is even',
+    );
     for (const type of [-1, 0x10000, 1.5]) {
-      expectObjectError(() => encodePlayReadyObject([{ type, value: new Uint8Array() }]), null, `record type must be a 16-bit unsigned integer, got ${type}`);
+      expectObjectError(
+        () => encodePlayReadyObject([{ type, value: new Uint8Array() }]),
+        null,
+        `record type must be a 16-bit unsigned integer, got ${type}`,
+      );
     }
-    expectObjectError(() => encodePlayReadyObject([{ type: 3, value: [1] as unknown as Uint8Array }]), null, 'record value must be a Uint8Array');
+    expectObjectError(
+      () => encodePlayReadyObject([{ type: 3, value: [1] as unknown as Uint8Array }]),
+      null,
+      'record value must be a Uint8Array',
+    );
     expectObjectError(
       () => encodePlayReadyObject(Array.from({ length: 0x10000 }, () => ({ type: 3, value: new Uint8Array() }))),
       null,
       'a PlayReady Object holds at most 65535 records, got 65536',
     );
-    expectObjectError(() => decodePlayReadyObject([6, 0, 0, 0, 0, 0] as unknown as Uint8Array), null, 'a PlayReady Object must be a Uint8Array');
+    expectObjectError(
+      () => decodePlayReadyObject([6, 0, 0, 0, 0, 0] as unknown as Uint8Array),
+      null,
+      'a PlayReady Object must be a Uint8Array',
+    );
   });
 
   it('writes 65535 records, the most a record count can say', () => {
@@ -147,22 +194,37 @@ describe('PlayReady Object', () => {
 
   it('reads the smallest object (6 bytes, no records) and refuses 5 bytes', () => {
     expect(decodePlayReadyObject(Uint8Array.of(6, 0, 0, 0, 0, 0))).toStrictEqual({ records: [], wrmHeader: undefined });
-    expectObjectError(() => decodePlayReadyObject(Uint8Array.of(5, 0, 0, 0, 0)), 0, 'a PlayReady Object has a 6-byte header, got 5 bytes (at byte 0)');
+    expectObjectError(
+      () => decodePlayReadyObject(Uint8Array.of(5, 0, 0, 0, 0)),
+      0,
+      'a PlayReady Object has a 6-byte header, got 5 bytes (at byte 0)',
+    );
   });
 
   it('says where and why the lengths disagree', () => {
     const pro = encodePlayReadyObject({ wrmHeader: HEADER });
-    expectObjectError(() => decodePlayReadyObject(pro.subarray(0, pro.length - 2)), 0, `Length says ${pro.length} bytes, the object has ${pro.length - 2} (at byte 0)`);
+    expectObjectError(
+      () => decodePlayReadyObject(pro.subarray(0, pro.length - 2)),
+      0,
+      `Length says ${pro.length} bytes, the object has ${pro.length - 2} (at byte 0)`,
+    );
     const cutHeader = Uint8Array.of(9, 0, 0, 0, 1, 0, 1, 0, 0);
     expectObjectError(() => decodePlayReadyObject(cutHeader), 6, 'record 1 of 1 is cut off (at byte 6)');
     const longRecord = Uint8Array.of(12, 0, 0, 0, 1, 0, 3, 0, 3, 0, 0, 0);
     expectObjectError(() => decodePlayReadyObject(longRecord), 8, 'record 1 claims 3 bytes, 2 left (at byte 8)');
     const exact = Uint8Array.of(12, 0, 0, 0, 1, 0, 3, 0, 2, 0, 7, 7);
-    expect(decodePlayReadyObject(exact)).toStrictEqual({ records: [{ type: 3, value: Uint8Array.of(7, 7) }], wrmHeader: undefined });
+    expect(decodePlayReadyObject(exact)).toStrictEqual({
+      records: [{ type: 3, value: Uint8Array.of(7, 7) }],
+      wrmHeader: undefined,
+    });
     const trailing = Uint8Array.of(12, 0, 0, 0, 1, 0, 3, 0, 1, 0, 7, 7);
     expectObjectError(() => decodePlayReadyObject(trailing), 11, '1 bytes after the last of 1 records (at byte 11)');
     const odd = Uint8Array.of(11, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0x3c);
-    expectObjectError(() => decodePlayReadyObject(odd), 10, 'the WRMHEADER record has an odd length, so it is not UTF-16 (at byte 10)');
+    expectObjectError(
+      () => decodePlayReadyObject(odd),
+      10,
+      'the WRMHEADER record has an odd length, so it is not UTF-16 (at byte 10)',
+    );
   });
 
   it('reads the first WRMHEADER record, without its byte order mark', () => {

@@ -29,11 +29,13 @@ const customAttributes = fc
   );
 
 function keyArbitrary(algId: fc.Arbitrary<PlayReadyAlgorithm | undefined>): fc.Arbitrary<WrmHeaderKey> {
-  return fc.record({ kid, algId, checksum: fc.option(checksum, { nil: undefined }) }).map(({ kid, algId, checksum }) => ({
-    kid,
-    ...(algId !== undefined && { algId }),
-    ...(checksum !== undefined && algId !== 'AESCBC' && { checksum }),
-  }));
+  return fc
+    .record({ kid, algId, checksum: fc.option(checksum, { nil: undefined }) })
+    .map(({ kid, algId, checksum }) => ({
+      kid,
+      ...(algId !== undefined && { algId }),
+      ...(checksum !== undefined && algId !== 'AESCBC' && { checksum }),
+    }));
 }
 
 const legacyAlgId = fc.constantFrom<PlayReadyAlgorithm>('AESCTR', 'COCKTAIL');
@@ -47,20 +49,32 @@ const decryptorSetup = fc.option(fc.constant('ONDEMAND' as const), { nil: undefi
 
 const header: fc.Arbitrary<WrmHeader> = fc
   .oneof(
-    fc.record({ version: fc.constant('4.0.0.0' as const), keys: fc.array(keyArbitrary(legacyAlgId), { minLength: 1, maxLength: 1 }), ...common }),
-    fc.record({ version: fc.constant('4.1.0.0' as const), keys: fc.array(keyArbitrary(legacyAlgId), { maxLength: 1 }), decryptorSetup, ...common }),
-    fc.record({ version: fc.constant('4.2.0.0' as const), keys: fc.array(keyArbitrary(legacyAlgId), { maxLength: 4 }), decryptorSetup, ...common }),
-    fc
-      .constantFrom<PlayReadyAlgorithm | undefined>('AESCTR', 'AESCBC', 'COCKTAIL', undefined)
-      .chain((algId) =>
-        fc.record({
-          version: fc.constant('4.3.0.0' as const),
-          keys: fc.array(keyArbitrary(fc.constant(algId)), { maxLength: 4 }),
-          decryptorSetup,
-          licenseRequested: fc.option(fc.boolean(), { nil: undefined }),
-          ...common,
-        }),
-      ),
+    fc.record({
+      version: fc.constant('4.0.0.0' as const),
+      keys: fc.array(keyArbitrary(legacyAlgId), { minLength: 1, maxLength: 1 }),
+      ...common,
+    }),
+    fc.record({
+      version: fc.constant('4.1.0.0' as const),
+      keys: fc.array(keyArbitrary(legacyAlgId), { maxLength: 1 }),
+      decryptorSetup,
+      ...common,
+    }),
+    fc.record({
+      version: fc.constant('4.2.0.0' as const),
+      keys: fc.array(keyArbitrary(legacyAlgId), { maxLength: 4 }),
+      decryptorSetup,
+      ...common,
+    }),
+    fc.constantFrom<PlayReadyAlgorithm | undefined>('AESCTR', 'AESCBC', 'COCKTAIL', undefined).chain((algId) =>
+      fc.record({
+        version: fc.constant('4.3.0.0' as const),
+        keys: fc.array(keyArbitrary(fc.constant(algId)), { maxLength: 4 }),
+        decryptorSetup,
+        licenseRequested: fc.option(fc.boolean(), { nil: undefined }),
+        ...common,
+      }),
+    ),
   )
   .map((h) => Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as unknown as WrmHeader);
 

@@ -47,8 +47,12 @@ describe('playready_pssh vectors', () => {
       const box = parsePsshBox(fromBase64(c.expected.pssh_b64));
       expect(box.systemId).toBe(PLAYREADY_SYSTEM_ID);
       const pro = decodePlayReadyObject(box.data);
-      const decoded = c.decoded as { playready_object: { record_count: number; records: { type: number; length: number }[] } };
-      expect(pro.records.map((r) => ({ type: r.type, length: r.value.length }))).toEqual(decoded.playready_object.records);
+      const decoded = c.decoded as {
+        playready_object: { record_count: number; records: { type: number; length: number }[] };
+      };
+      expect(pro.records.map((r) => ({ type: r.type, length: r.value.length }))).toEqual(
+        decoded.playready_object.records,
+      );
       expect(pro.wrmHeader).toBe(xml);
       const header = parseWrmHeader(pro.wrmHeader!);
       expect(header).toEqual({

@@ -73,7 +73,9 @@ export function buildWrmHeader(header: WrmHeader): string {
   if (v === 3 && resolved.length > 1) {
     const algIds = new Set(resolved.map((key) => key.algId));
     if (algIds.size > 1) {
-      invalid(`in a 4.3.0.0 header with several KIDs, ALGID is on every KID with one value, got ${[...algIds].join(', ')}`);
+      invalid(
+        `in a 4.3.0.0 header with several KIDs, ALGID is on every KID with one value, got ${[...algIds].join(', ')}`,
+      );
     }
   }
   if (header.decryptorSetup !== undefined) {
@@ -193,7 +195,10 @@ function resolveKey(key: WrmHeaderKey, version: WrmHeaderVersion): ResolvedKey {
     }
     const computed = computeKeyChecksum(key.kid, key.key);
     if (checksum !== undefined && checksum !== computed) {
-      throw new PlayReadyError('ERR_PLAYREADY_INVALID_KEY', `the CHECKSUM given for KID ${key.kid} does not match its key`);
+      throw new PlayReadyError(
+        'ERR_PLAYREADY_INVALID_KEY',
+        `the CHECKSUM given for KID ${key.kid} does not match its key`,
+      );
     }
     checksum = computed;
   }
@@ -226,7 +231,8 @@ function textElement(name: string, value: string | undefined): string {
 }
 
 function checkCustomAttributes(fragment: string): string {
-  if (typeof fragment !== 'string' || fragment.trim() === '') invalid('CUSTOMATTRIBUTES must be a non-empty XML fragment');
+  if (typeof fragment !== 'string' || fragment.trim() === '')
+    invalid('CUSTOMATTRIBUTES must be a non-empty XML fragment');
   if (NOT_XML_CHAR.test(fragment)) invalid('CUSTOMATTRIBUTES holds a character XML does not allow');
   const wrapper = parseXmlElement(`<CUSTOMATTRIBUTES>${fragment}</CUSTOMATTRIBUTES>`);
   const selfClosing = findSelfClosing(wrapper);

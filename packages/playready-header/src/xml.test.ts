@@ -28,7 +28,15 @@ describe('the WRMHEADER XML reader', () => {
       ]),
       children: [
         { name: 'B', attributes: new Map(), children: [], text: '', selfClosing: true, innerStart: 18, innerEnd: 18 },
-        { name: 'C', attributes: new Map([['z', '3']]), children: [], text: 'v', selfClosing: false, innerStart: 33, innerEnd: 34 },
+        {
+          name: 'C',
+          attributes: new Map([['z', '3']]),
+          children: [],
+          text: 'v',
+          selfClosing: false,
+          innerStart: 33,
+          innerEnd: 34,
+        },
       ],
       text: 'tu',
       selfClosing: false,

@@ -15,7 +15,8 @@ export interface XmlElement {
 }
 
 /** Characters XML 1.0 does not allow in a document, lone surrogates included. */
-export const NOT_XML_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const NOT_XML_CHAR =
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const NAME = /[A-Za-z_][\w.:-]*/y;
 const MAX_DEPTH = 64;
 
@@ -188,6 +189,9 @@ class XmlParser {
   }
 
   private fail(message: string, at = this.pos): never {
-    throw new PlayReadyError('ERR_PLAYREADY_INVALID_HEADER', `malformed WRMHEADER XML: ${message} (at character ${at})`);
+    throw new PlayReadyError(
+      'ERR_PLAYREADY_INVALID_HEADER',
+      `malformed WRMHEADER XML: ${message} (at character ${at})`,
+    );
   }
 }

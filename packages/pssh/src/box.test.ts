@@ -32,8 +32,15 @@ describe('encodePsshBox', () => {
     const data = Uint8Array.of(1, 2, 3);
     const bytes = encodePsshBox({ systemId: PLAYREADY_SYSTEM_ID, keyIds: [KID_A, KID_B], data });
     expect(hex(bytes)).toBe(
-      '00000047' + '70737368' + '01000000' + '9a04f07998404286ab92e65be0885f95' + '00000002' +
-        '12ea753c23e7bc024474b2b976c43beb' + '98ee5596cd3ea20d163ae382420c6eff' + '00000003' + '010203',
+      '00000047' +
+        '70737368' +
+        '01000000' +
+        '9a04f07998404286ab92e65be0885f95' +
+        '00000002' +
+        '12ea753c23e7bc024474b2b976c43beb' +
+        '98ee5596cd3ea20d163ae382420c6eff' +
+        '00000003' +
+        '010203',
     );
     expect(parsePsshBox(bytes)).toEqual({
       systemId: PLAYREADY_SYSTEM_ID,
@@ -48,28 +55,64 @@ describe('encodePsshBox', () => {
   it('defaults to version 0 without keyIds; an explicit version wins', () => {
     expect(parsePsshBox(encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: new Uint8Array() })).version).toBe(0);
     const v1 = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 1, data: new Uint8Array() });
-    expect(parsePsshBox(v1)).toStrictEqual({ systemId: WIDEVINE_SYSTEM_ID, version: 1, flags: 0, keyIds: [], data: new Uint8Array(), byteLength: 36 });
+    expect(parsePsshBox(v1)).toStrictEqual({
+      systemId: WIDEVINE_SYSTEM_ID,
+      version: 1,
+      flags: 0,
+      keyIds: [],
+      data: new Uint8Array(),
+      byteLength: 36,
+    });
   });
 
   it('accepts any UUID spelling and keeps flags', () => {
-    const bytes = encodePsshBox({ systemId: '{EDEF8BA9-79D6-4ACE-A3C8-27DCD51D21ED}', flags: 0x000102, data: Uint8Array.of(9) });
-    expect(parsePsshBox(bytes)).toStrictEqual({ systemId: WIDEVINE_SYSTEM_ID, version: 0, flags: 0x102, keyIds: [], data: Uint8Array.of(9), byteLength: 33 });
+    const bytes = encodePsshBox({
+      systemId: '{EDEF8BA9-79D6-4ACE-A3C8-27DCD51D21ED}',
+      flags: 0x000102,
+      data: Uint8Array.of(9),
+    });
+    expect(parsePsshBox(bytes)).toStrictEqual({
+      systemId: WIDEVINE_SYSTEM_ID,
+      version: 0,
+      flags: 0x102,
+      keyIds: [],
+      data: Uint8Array.of(9),
+      byteLength: 33,
+    });
   });
 
   it('refuses a version 0 box with KIDs, unknown versions, bad flags and bad ids', () => {
-    expectPsshError(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 0, keyIds: [KID_A], data: new Uint8Array() }), 'ERR_PSSH_INVALID_INPUT');
-    expectPsshError(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 2 as 1, data: new Uint8Array() }), 'ERR_PSSH_UNSUPPORTED_VERSION');
-    expectPsshError(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, flags: 1 << 24, data: new Uint8Array() }), 'ERR_PSSH_INVALID_INPUT');
+    expectPsshError(
+      () => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 0, keyIds: [KID_A], data: new Uint8Array() }),
+      'ERR_PSSH_INVALID_INPUT',
+    );
+    expectPsshError(
+      () => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 2 as 1, data: new Uint8Array() }),
+      'ERR_PSSH_UNSUPPORTED_VERSION',
+    );
+    expectPsshError(
+      () => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, flags: 1 << 24, data: new Uint8Array() }),
+      'ERR_PSSH_INVALID_INPUT',
+    );
     expectPsshError(() => encodePsshBox({ systemId: 'widevine', data: new Uint8Array() }), 'ERR_PSSH_INVALID_UUID');
-    expectPsshError(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, keyIds: ['nope'], data: new Uint8Array() }), 'ERR_PSSH_INVALID_UUID');
-    expectPsshError(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: 'AAAA' as unknown as Uint8Array }), 'ERR_PSSH_INVALID_INPUT');
+    expectPsshError(
+      () => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, keyIds: ['nope'], data: new Uint8Array() }),
+      'ERR_PSSH_INVALID_UUID',
+    );
+    expectPsshError(
+      () => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: 'AAAA' as unknown as Uint8Array }),
+      'ERR_PSSH_INVALID_INPUT',
+    );
   });
 });
 
 describe('allocatePsshBox', () => {
   it('writes the box encodePsshBox writes once the caller fills the Data in place', () => {
     const data = Uint8Array.of(1, 2, 3, 4, 5);
-    for (const init of [{ systemId: PLAYREADY_SYSTEM_ID }, { systemId: WIDEVINE_SYSTEM_ID, keyIds: [KID_A, KID_B], flags: 7 }]) {
+    for (const init of [
+      { systemId: PLAYREADY_SYSTEM_ID },
+      { systemId: WIDEVINE_SYSTEM_ID, keyIds: [KID_A, KID_B], flags: 7 },
+    ]) {
       const { box, dataOffset } = allocatePsshBox(init, data.length);
       expect(box.length - dataOffset).toBe(data.length);
       box.set(data, dataOffset);
@@ -78,11 +121,17 @@ describe('allocatePsshBox', () => {
   });
 
   it('refuses what encodePsshBox refuses, and a data length that is not a count of bytes', () => {
-    expectPsshError(() => allocatePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 0, keyIds: [KID_A] }, 0), 'ERR_PSSH_INVALID_INPUT');
+    expectPsshError(
+      () => allocatePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 0, keyIds: [KID_A] }, 0),
+      'ERR_PSSH_INVALID_INPUT',
+    );
     expectPsshError(() => allocatePsshBox({ systemId: 'widevine' }, 0), 'ERR_PSSH_INVALID_UUID');
     expectPsshError(() => allocatePsshBox({ systemId: WIDEVINE_SYSTEM_ID }, -1), 'ERR_PSSH_INVALID_INPUT');
     expectPsshError(() => allocatePsshBox({ systemId: WIDEVINE_SYSTEM_ID }, 1.5), 'ERR_PSSH_INVALID_INPUT');
-    expectPsshError(() => allocatePsshBox(undefined as unknown as Parameters<typeof allocatePsshBox>[0], 0), 'ERR_PSSH_INVALID_INPUT');
+    expectPsshError(
+      () => allocatePsshBox(undefined as unknown as Parameters<typeof allocatePsshBox>[0], 0),
+      'ERR_PSSH_INVALID_INPUT',
+    );
   });
 });
 
@@ -97,7 +146,14 @@ describe('parsePsshBox', () => {
     large.set(ascii('pssh'), 4);
     view.setBigUint64(8, BigInt(large.length));
     large.set(body, 16);
-    expect(parsePsshBox(large)).toStrictEqual({ systemId: WIDEVINE_SYSTEM_ID, version: 0, flags: 0, keyIds: [], data: Uint8Array.of(0x12, 0x10), byteLength: large.length });
+    expect(parsePsshBox(large)).toStrictEqual({
+      systemId: WIDEVINE_SYSTEM_ID,
+      version: 0,
+      flags: 0,
+      keyIds: [],
+      data: Uint8Array.of(0x12, 0x10),
+      byteLength: large.length,
+    });
     const toEnd = Uint8Array.from(sample);
     new DataView(toEnd.buffer).setUint32(0, 0);
     expect(parsePsshBox(toEnd).data).toEqual(Uint8Array.of(0x12, 0x10));
@@ -179,7 +235,9 @@ describe('parsePsshBoxes', () => {
 describe('encodePsshBox argument checks', () => {
   it('refuses a missing init object or a keyIds string with PsshError', () => {
     expect(() => encodePsshBox(undefined as unknown as Parameters<typeof encodePsshBox>[0])).toThrow(PsshError);
-    expect(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, keyIds: KID_A as unknown as string[], data: new Uint8Array() })).toThrow(PsshError);
+    expect(() =>
+      encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, keyIds: KID_A as unknown as string[], data: new Uint8Array() }),
+    ).toThrow(PsshError);
     expect(() => parsePsshBox('AAAA' as unknown as Uint8Array)).toThrow(PsshError);
   });
 });
@@ -190,7 +248,14 @@ describe('pssh box boundaries', () => {
   it('takes flags from 0 to 0xffffff and writes them after the version byte', () => {
     const widest = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 1, flags: 0xff_ffff, data });
     expect(hex(widest.subarray(8, 12))).toBe('01ffffff');
-    expect(parsePsshBox(widest)).toStrictEqual({ systemId: WIDEVINE_SYSTEM_ID, version: 1, flags: 0xff_ffff, keyIds: [], data, byteLength: 38 });
+    expect(parsePsshBox(widest)).toStrictEqual({
+      systemId: WIDEVINE_SYSTEM_ID,
+      version: 1,
+      flags: 0xff_ffff,
+      keyIds: [],
+      data,
+      byteLength: 38,
+    });
     expect(hex(encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, flags: 0, data }).subarray(8, 12))).toBe('00000000');
   });
 
@@ -204,15 +269,60 @@ describe('pssh box boundaries', () => {
   });
 
   it('names each refused argument in its message', () => {
-    expectPsshError(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 0, keyIds: [KID_A], data }), 'ERR_PSSH_INVALID_INPUT', null, 'a version 0 pssh box cannot list KIDs; use version 1');
-    expectPsshError(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 2 as 1, data }), 'ERR_PSSH_UNSUPPORTED_VERSION', null, 'pssh version must be 0 or 1, got 2');
-    expectPsshError(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: [1] as unknown as Uint8Array }), 'ERR_PSSH_INVALID_INPUT', null, 'pssh data must be a Uint8Array');
-    expectPsshError(() => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, keyIds: KID_A as unknown as string[], data }), 'ERR_PSSH_INVALID_INPUT', null, 'keyIds must be an array of UUID strings');
-    expectPsshError(() => encodePsshBox(null as unknown as Parameters<typeof encodePsshBox>[0]), 'ERR_PSSH_INVALID_INPUT', null, 'encodePsshBox takes { systemId, data, version?, flags?, keyIds? }');
-    expectPsshError(() => allocatePsshBox('x' as unknown as Parameters<typeof allocatePsshBox>[0], 0), 'ERR_PSSH_INVALID_INPUT', null, 'allocatePsshBox takes { systemId, version?, flags?, keyIds? }');
-    expectPsshError(() => allocatePsshBox({ systemId: WIDEVINE_SYSTEM_ID }, -1), 'ERR_PSSH_INVALID_INPUT', null, 'pssh data length must be a non-negative integer, got -1');
-    expectPsshError(() => parsePsshBox([0, 0, 0, 8] as unknown as Uint8Array), 'ERR_PSSH_INVALID_INPUT', null, 'pssh input must be a Uint8Array');
-    expectPsshError(() => parsePsshBoxes('AAAA' as unknown as Uint8Array), 'ERR_PSSH_INVALID_INPUT', null, 'pssh input must be a Uint8Array');
+    expectPsshError(
+      () => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 0, keyIds: [KID_A], data }),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'a version 0 pssh box cannot list KIDs; use version 1',
+    );
+    expectPsshError(
+      () => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 2 as 1, data }),
+      'ERR_PSSH_UNSUPPORTED_VERSION',
+      null,
+      'pssh version must be 0 or 1, got 2',
+    );
+    expectPsshError(
+      () => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: [1] as unknown as Uint8Array }),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'pssh data must be a Uint8Array',
+    );
+    expectPsshError(
+      () => encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, keyIds: KID_A as unknown as string[], data }),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'keyIds must be an array of UUID strings',
+    );
+    expectPsshError(
+      () => encodePsshBox(null as unknown as Parameters<typeof encodePsshBox>[0]),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'encodePsshBox takes { systemId, data, version?, flags?, keyIds? }',
+    );
+    expectPsshError(
+      () => allocatePsshBox('x' as unknown as Parameters<typeof allocatePsshBox>[0], 0),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'allocatePsshBox takes { systemId, version?, flags?, keyIds? }',
+    );
+    expectPsshError(
+      () => allocatePsshBox({ systemId: WIDEVINE_SYSTEM_ID }, -1),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'pssh data length must be a non-negative integer, got -1',
+    );
+    expectPsshError(
+      () => parsePsshBox([0, 0, 0, 8] as unknown as Uint8Array),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'pssh input must be a Uint8Array',
+    );
+    expectPsshError(
+      () => parsePsshBoxes('AAAA' as unknown as Uint8Array),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'pssh input must be a Uint8Array',
+    );
   });
 
   it('allocates an empty Data, and refuses a data length past 2^53 - 1', () => {
@@ -233,9 +343,23 @@ describe('pssh box boundaries', () => {
 
   it('reads a box of exactly 32 bytes (version 0, no Data) and of 36 (version 1, no KIDs, no Data)', () => {
     const v0 = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: new Uint8Array() });
-    expect(parsePsshBox(v0)).toStrictEqual({ systemId: WIDEVINE_SYSTEM_ID, version: 0, flags: 0, keyIds: [], data: new Uint8Array(), byteLength: 32 });
+    expect(parsePsshBox(v0)).toStrictEqual({
+      systemId: WIDEVINE_SYSTEM_ID,
+      version: 0,
+      flags: 0,
+      keyIds: [],
+      data: new Uint8Array(),
+      byteLength: 32,
+    });
     const v1 = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 1, data: new Uint8Array() });
-    expect(parsePsshBox(v1)).toStrictEqual({ systemId: WIDEVINE_SYSTEM_ID, version: 1, flags: 0, keyIds: [], data: new Uint8Array(), byteLength: 36 });
+    expect(parsePsshBox(v1)).toStrictEqual({
+      systemId: WIDEVINE_SYSTEM_ID,
+      version: 1,
+      flags: 0,
+      keyIds: [],
+      data: new Uint8Array(),
+      byteLength: 36,
+    });
   });
 
   it.each([
@@ -243,15 +367,35 @@ describe('pssh box boundaries', () => {
     ['DataSize', 23, 28],
   ])('refuses a version 0 box that ends inside its %s, pointing at where they start', (what, bodyLength, offset) => {
     const body = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: new Uint8Array() }).subarray(8, 8 + bodyLength);
-    expectPsshError(() => parsePsshBox(box('pssh', body)), 'ERR_PSSH_TRUNCATED', offset, `pssh box ends inside ${what}`);
+    expectPsshError(
+      () => parsePsshBox(box('pssh', body)),
+      'ERR_PSSH_TRUNCATED',
+      offset,
+      `pssh box ends inside ${what}`,
+    );
   });
 
   it('refuses a version 1 box that ends inside its KID_count, its KIDs or its DataSize', () => {
     const full = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, keyIds: [KID_A], data: new Uint8Array() });
     const body = full.subarray(8);
-    expectPsshError(() => parsePsshBox(box('pssh', body.subarray(0, 23))), 'ERR_PSSH_TRUNCATED', 28, 'pssh box ends inside KID_count');
-    expectPsshError(() => parsePsshBox(box('pssh', body.subarray(0, 24 + 15))), 'ERR_PSSH_TRUNCATED', 28, 'KID_count 1 does not fit the box');
-    expectPsshError(() => parsePsshBox(box('pssh', body.subarray(0, 24 + 16))), 'ERR_PSSH_TRUNCATED', 48, 'pssh box ends inside DataSize');
+    expectPsshError(
+      () => parsePsshBox(box('pssh', body.subarray(0, 23))),
+      'ERR_PSSH_TRUNCATED',
+      28,
+      'pssh box ends inside KID_count',
+    );
+    expectPsshError(
+      () => parsePsshBox(box('pssh', body.subarray(0, 24 + 15))),
+      'ERR_PSSH_TRUNCATED',
+      28,
+      'KID_count 1 does not fit the box',
+    );
+    expectPsshError(
+      () => parsePsshBox(box('pssh', body.subarray(0, 24 + 16))),
+      'ERR_PSSH_TRUNCATED',
+      48,
+      'pssh box ends inside DataSize',
+    );
     expect(parsePsshBox(full).keyIds).toStrictEqual([KID_A]);
   });
 
@@ -260,7 +404,12 @@ describe('pssh box boundaries', () => {
     for (const dataSize of [1, 3]) {
       const wrong = Uint8Array.from(sample);
       new DataView(wrong.buffer).setUint32(28, dataSize);
-      expectPsshError(() => parsePsshBox(wrong), 'ERR_PSSH_BAD_BOX', 28, `DataSize ${dataSize} disagrees with the box size (2 bytes left)`);
+      expectPsshError(
+        () => parsePsshBox(wrong),
+        'ERR_PSSH_BAD_BOX',
+        28,
+        `DataSize ${dataSize} disagrees with the box size (2 bytes left)`,
+      );
     }
   });
 
@@ -269,7 +418,12 @@ describe('pssh box boundaries', () => {
     for (const version of [2, 255]) {
       const unknown = Uint8Array.from(sample);
       unknown[8] = version;
-      expectPsshError(() => parsePsshBox(unknown), 'ERR_PSSH_UNSUPPORTED_VERSION', 8, `pssh version ${version} is not defined (0 or 1)`);
+      expectPsshError(
+        () => parsePsshBox(unknown),
+        'ERR_PSSH_UNSUPPORTED_VERSION',
+        8,
+        `pssh version ${version} is not defined (0 or 1)`,
+      );
     }
   });
 
@@ -281,11 +435,21 @@ describe('pssh box boundaries', () => {
   });
 
   it('needs 8 header bytes, and 16 when the size is 64-bit', () => {
-    expectPsshError(() => parsePsshBoxes(new Uint8Array(7)), 'ERR_PSSH_TRUNCATED', 0, 'a box header needs 8 bytes, 7 left');
+    expectPsshError(
+      () => parsePsshBoxes(new Uint8Array(7)),
+      'ERR_PSSH_TRUNCATED',
+      0,
+      'a box header needs 8 bytes, 7 left',
+    );
     const large = new Uint8Array(15);
     new DataView(large.buffer).setUint32(0, 1);
     large.set(ascii('free'), 4);
-    expectPsshError(() => parsePsshBoxes(large), 'ERR_PSSH_TRUNCATED', 0, 'a box with a 64-bit size needs 16 header bytes');
+    expectPsshError(
+      () => parsePsshBoxes(large),
+      'ERR_PSSH_TRUNCATED',
+      0,
+      'a box with a 64-bit size needs 16 header bytes',
+    );
   });
 
   it('refuses a 64-bit size smaller than its 16-byte header or past 2^53 - 1', () => {
@@ -298,32 +462,72 @@ describe('pssh box boundaries', () => {
     view.setBigUint64(8, 16n);
     expect(parsePsshBoxes(large)).toStrictEqual([]);
     view.setBigUint64(8, 2n ** 53n - 1n);
-    expectPsshError(() => parsePsshBoxes(large), 'ERR_PSSH_TRUNCATED', 0, `box 'free' claims ${2 ** 53 - 1} bytes, 16 left`);
+    expectPsshError(
+      () => parsePsshBoxes(large),
+      'ERR_PSSH_TRUNCATED',
+      0,
+      `box 'free' claims ${2 ** 53 - 1} bytes, 16 left`,
+    );
     view.setBigUint64(8, 2n ** 53n);
     expectPsshError(() => parsePsshBoxes(large), 'ERR_PSSH_BAD_BOX', 8, `64-bit box size ${2 ** 53} is too large`);
   });
 
   it('names a box that claims more bytes than there are, quoting a type that is not printable', () => {
     const free = box('free', new Uint8Array(4));
-    expectPsshError(() => parsePsshBoxes(free.subarray(0, 11)), 'ERR_PSSH_TRUNCATED', 0, "box 'free' claims 12 bytes, 11 left");
+    expectPsshError(
+      () => parsePsshBoxes(free.subarray(0, 11)),
+      'ERR_PSSH_TRUNCATED',
+      0,
+      "box 'free' claims 12 bytes, 11 left",
+    );
     const odd = Uint8Array.from(free);
     odd[7] = 0x0a;
-    expectPsshError(() => parsePsshBoxes(odd.subarray(0, 11)), 'ERR_PSSH_TRUNCATED', 0, `box '${JSON.stringify('fre\n')}' claims 12 bytes, 11 left`);
+    expectPsshError(
+      () => parsePsshBoxes(odd.subarray(0, 11)),
+      'ERR_PSSH_TRUNCATED',
+      0,
+      `box '${JSON.stringify('fre\n')}' claims 12 bytes, 11 left`,
+    );
   });
 
   it('counts from the start of the input when a fault comes after a first box', () => {
     const first = box('free', new Uint8Array(4));
-    expectPsshError(() => parsePsshBoxes(concat(first, new Uint8Array(3))), 'ERR_PSSH_TRUNCATED', 12, 'a box header needs 8 bytes, 3 left');
+    expectPsshError(
+      () => parsePsshBoxes(concat(first, new Uint8Array(3))),
+      'ERR_PSSH_TRUNCATED',
+      12,
+      'a box header needs 8 bytes, 3 left',
+    );
     const large = Uint8Array.of(0, 0, 0, 1, ...ascii('free'), 0, 0, 0);
-    expectPsshError(() => parsePsshBoxes(concat(first, large)), 'ERR_PSSH_TRUNCATED', 12, 'a box with a 64-bit size needs 16 header bytes');
+    expectPsshError(
+      () => parsePsshBoxes(concat(first, large)),
+      'ERR_PSSH_TRUNCATED',
+      12,
+      'a box with a 64-bit size needs 16 header bytes',
+    );
     const cut = box('free', new Uint8Array(8)).subarray(0, 10);
-    expectPsshError(() => parsePsshBoxes(concat(first, cut)), 'ERR_PSSH_TRUNCATED', 12, "box 'free' claims 16 bytes, 10 left");
+    expectPsshError(
+      () => parsePsshBoxes(concat(first, cut)),
+      'ERR_PSSH_TRUNCATED',
+      12,
+      "box 'free' claims 16 bytes, 10 left",
+    );
   });
 
   it('refuses another box where one pssh box is expected, and bytes after it', () => {
-    expectPsshError(() => parsePsshBox(box('free', new Uint8Array(24))), 'ERR_PSSH_BAD_BOX', 4, "expected a 'pssh' box, found 'free'");
+    expectPsshError(
+      () => parsePsshBox(box('free', new Uint8Array(24))),
+      'ERR_PSSH_BAD_BOX',
+      4,
+      "expected a 'pssh' box, found 'free'",
+    );
     const sample = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data });
-    expectPsshError(() => parsePsshBox(concat(sample, Uint8Array.of(0, 0))), 'ERR_PSSH_BAD_BOX', sample.length, '2 bytes after the pssh box; use parsePsshBoxes for several boxes');
+    expectPsshError(
+      () => parsePsshBox(concat(sample, Uint8Array.of(0, 0))),
+      'ERR_PSSH_BAD_BOX',
+      sample.length,
+      '2 bytes after the pssh box; use parsePsshBoxes for several boxes',
+    );
   });
 
   it('reads a pssh box that is a direct child of moov or moof only', () => {

@@ -58,10 +58,16 @@ export function encodePsshBox(init: PsshBoxInit): Uint8Array {
  * caller writes at `dataOffset`: for a payload built in place (a PlayReady Object, say) rather than
  * built apart and copied in, one allocation instead of two. Until then the Data is zeros.
  */
-export function allocatePsshBox(init: Omit<PsshBoxInit, 'data'>, dataLength: number): { box: Uint8Array; dataOffset: number } {
+export function allocatePsshBox(
+  init: Omit<PsshBoxInit, 'data'>,
+  dataLength: number,
+): { box: Uint8Array; dataOffset: number } {
   const layout = checkBoxInit(init, 'allocatePsshBox takes { systemId, version?, flags?, keyIds? }');
   if (!Number.isSafeInteger(dataLength) || dataLength < 0) {
-    throw new PsshError('ERR_PSSH_INVALID_INPUT', `pssh data length must be a non-negative integer, got ${String(dataLength)}`);
+    throw new PsshError(
+      'ERR_PSSH_INVALID_INPUT',
+      `pssh data length must be a non-negative integer, got ${String(dataLength)}`,
+    );
   }
   return writeBox(layout, dataLength);
 }
@@ -252,9 +258,13 @@ function readPsshBody(bytes: Uint8Array, boxStart: number, bodyStart: number, en
   const dataSize = readUint32(bytes, pos);
   pos += 4;
   if (dataSize !== end - pos) {
-    throw new PsshError('ERR_PSSH_BAD_BOX', `DataSize ${dataSize} disagrees with the box size (${end - pos} bytes left)`, {
-      offset: pos - 4,
-    });
+    throw new PsshError(
+      'ERR_PSSH_BAD_BOX',
+      `DataSize ${dataSize} disagrees with the box size (${end - pos} bytes left)`,
+      {
+        offset: pos - 4,
+      },
+    );
   }
   return {
     systemId,

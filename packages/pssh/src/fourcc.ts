@@ -6,7 +6,10 @@ export function fourCcToUint32(fourCc: string): number {
     throw new PsshError('ERR_PSSH_INVALID_INPUT', `a FourCC is 4 one-byte characters, got ${JSON.stringify(fourCc)}`);
   }
   return (
-    ((fourCc.charCodeAt(0) << 24) | (fourCc.charCodeAt(1) << 16) | (fourCc.charCodeAt(2) << 8) | fourCc.charCodeAt(3)) >>>
+    ((fourCc.charCodeAt(0) << 24) |
+      (fourCc.charCodeAt(1) << 16) |
+      (fourCc.charCodeAt(2) << 8) |
+      fourCc.charCodeAt(3)) >>>
     0
   );
 }

@@ -21,7 +21,10 @@ describe('decodePsshInput', () => {
 
   it('recognises hex boxes, with 0x, spaces and upper case, several at once', () => {
     const both = Uint8Array.from([...widevine, ...playready]);
-    const text = `0x${Buffer.from(both).toString('hex').toUpperCase().replace(/(.{8})/g, '$1 ')}`;
+    const text = `0x${Buffer.from(both)
+      .toString('hex')
+      .toUpperCase()
+      .replace(/(.{8})/g, '$1 ')}`;
     expect(decodePsshInput(text)).toStrictEqual({
       encoding: 'hex',
       kind: 'box',
@@ -32,8 +35,16 @@ describe('decodePsshInput', () => {
 
   it('takes anything else as a payload: base64, URL-safe base64, hex', () => {
     const payload = Uint8Array.from(Buffer.from('CAESEMu8OLa1DatT+CY+Brc4KqM=', 'base64'));
-    expect(decodePsshInput('CAESEMu8OLa1DatT+CY+Brc4KqM=')).toStrictEqual({ encoding: 'base64', kind: 'payload', bytes: payload });
-    expect(decodePsshInput('CAESEMu8OLa1DatT-CY-Brc4KqM')).toStrictEqual({ encoding: 'base64', kind: 'payload', bytes: payload });
+    expect(decodePsshInput('CAESEMu8OLa1DatT+CY+Brc4KqM=')).toStrictEqual({
+      encoding: 'base64',
+      kind: 'payload',
+      bytes: payload,
+    });
+    expect(decodePsshInput('CAESEMu8OLa1DatT-CY-Brc4KqM')).toStrictEqual({
+      encoding: 'base64',
+      kind: 'payload',
+      bytes: payload,
+    });
     expect(decodePsshInput('0801121012ea753c')).toStrictEqual({
       encoding: 'hex',
       kind: 'payload',
@@ -42,19 +53,36 @@ describe('decodePsshInput', () => {
   });
 
   it('prefers hex for a payload that is valid in both encodings', () => {
-    expect(decodePsshInput('deadbeef')).toStrictEqual({ encoding: 'hex', kind: 'payload', bytes: Uint8Array.of(0xde, 0xad, 0xbe, 0xef) });
+    expect(decodePsshInput('deadbeef')).toStrictEqual({
+      encoding: 'hex',
+      kind: 'payload',
+      bytes: Uint8Array.of(0xde, 0xad, 0xbe, 0xef),
+    });
   });
 
   it('takes a box that does not parse whole, or that is followed by other bytes, as a payload', () => {
     const cut = widevine.subarray(0, widevine.length - 1);
-    expect(decodePsshInput(Buffer.from(cut).toString('base64'))).toStrictEqual({ encoding: 'base64', kind: 'payload', bytes: cut });
+    expect(decodePsshInput(Buffer.from(cut).toString('base64'))).toStrictEqual({
+      encoding: 'base64',
+      kind: 'payload',
+      bytes: cut,
+    });
     const trailing = Uint8Array.from([...widevine, 0, 0, 0, 8, ...Buffer.from('free')]);
-    expect(decodePsshInput(Buffer.from(trailing).toString('hex'))).toStrictEqual({ encoding: 'hex', kind: 'payload', bytes: trailing });
+    expect(decodePsshInput(Buffer.from(trailing).toString('hex'))).toStrictEqual({
+      encoding: 'hex',
+      kind: 'payload',
+      bytes: trailing,
+    });
   });
 
   it('recognises the smallest box, 32 bytes (version 0, no Data)', () => {
     const smallest = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: new Uint8Array() });
-    expect(decodePsshInput(Buffer.from(smallest).toString('hex'))).toStrictEqual({ encoding: 'hex', kind: 'box', bytes: smallest, boxes: [located(smallest, 0)] });
+    expect(decodePsshInput(Buffer.from(smallest).toString('hex'))).toStrictEqual({
+      encoding: 'hex',
+      kind: 'box',
+      bytes: smallest,
+      boxes: [located(smallest, 0)],
+    });
   });
 
   it('takes 32 bytes named pssh that are not one box as a payload, and a 31-byte start of a box too', () => {
@@ -66,17 +94,32 @@ describe('decodePsshInput', () => {
   it('reads base64 of 4n + 2 and 4n + 3 characters, and refuses 4n + 1', () => {
     expect(decodePsshInput('AAE').bytes).toStrictEqual(Uint8Array.of(0, 1));
     expect(decodePsshInput('AQ').bytes).toStrictEqual(Uint8Array.of(1));
-    expectPsshError(() => decodePsshInput('AAAAA'), 'ERR_PSSH_INVALID_ENCODING', null, 'PSSH input is neither hex nor base64');
+    expectPsshError(
+      () => decodePsshInput('AAAAA'),
+      'ERR_PSSH_INVALID_ENCODING',
+      null,
+      'PSSH input is neither hex nor base64',
+    );
     expectPsshError(() => decodePsshInput('AAAAA=='), 'ERR_PSSH_INVALID_ENCODING');
   });
 
   it('refuses empty input, text in neither encoding, and text with junk around it', () => {
     expectPsshError(() => decodePsshInput(' \n '), 'ERR_PSSH_INVALID_INPUT', null, 'PSSH input is empty');
-    expectPsshError(() => decodePsshInput('not*base64'), 'ERR_PSSH_INVALID_ENCODING', null, 'PSSH input is neither hex nor base64');
+    expectPsshError(
+      () => decodePsshInput('not*base64'),
+      'ERR_PSSH_INVALID_ENCODING',
+      null,
+      'PSSH input is neither hex nor base64',
+    );
     expectPsshError(() => decodePsshInput('A'), 'ERR_PSSH_INVALID_ENCODING');
     expectPsshError(() => decodePsshInput('*CAESEA=='), 'ERR_PSSH_INVALID_ENCODING');
     expectPsshError(() => decodePsshInput('CAESEA==*'), 'ERR_PSSH_INVALID_ENCODING');
     expectPsshError(() => decodePsshInput('CAESEA==='), 'ERR_PSSH_INVALID_ENCODING');
-    expectPsshError(() => decodePsshInput(42 as unknown as string), 'ERR_PSSH_INVALID_INPUT', null, 'PSSH input must be a string');
+    expectPsshError(
+      () => decodePsshInput(42 as unknown as string),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'PSSH input must be a string',
+    );
   });
 });

@@ -11,15 +11,21 @@ const uuid = fc.uint8Array({ minLength: 16, maxLength: 16 }).map(bytesToUuid);
 const uint32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const int32 = fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff });
 const bytes = fc.uint8Array({ maxLength: 40 });
-const fourCc = fc.string({ unit: fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)), minLength: 4, maxLength: 4 });
+const fourCc = fc.string({
+  unit: fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)),
+  minLength: 4,
+  maxLength: 4,
+});
 
-const boxInit = fc.record({
-  systemId: uuid,
-  version: fc.constantFrom(0 as const, 1 as const),
-  flags: fc.integer({ min: 0, max: 0xff_ffff }),
-  keyIds: fc.array(uuid, { maxLength: 4 }),
-  data: fc.uint8Array({ maxLength: 300 }),
-}).map((init) => (init.version === 0 ? { ...init, keyIds: [] } : init));
+const boxInit = fc
+  .record({
+    systemId: uuid,
+    version: fc.constantFrom(0 as const, 1 as const),
+    flags: fc.integer({ min: 0, max: 0xff_ffff }),
+    keyIds: fc.array(uuid, { maxLength: 4 }),
+    data: fc.uint8Array({ maxLength: 300 }),
+  })
+  .map((init) => (init.version === 0 ? { ...init, keyIds: [] } : init));
 
 const widevineData: fc.Arbitrary<WidevinePsshData> = fc.record(
   {
@@ -50,7 +56,13 @@ const widevineData: fc.Arbitrary<WidevinePsshData> = fc.record(
 
 /** Fields with numbers the schema does not define, encoded. */
 const unknownField = fc
-  .tuple(fc.integer({ min: 16, max: 5000 }), fc.oneof(uint32.map((v) => ({ v })), bytes.map((b) => ({ b }))))
+  .tuple(
+    fc.integer({ min: 16, max: 5000 }),
+    fc.oneof(
+      uint32.map((v) => ({ v })),
+      bytes.map((b) => ({ b })),
+    ),
+  )
   .map(([fieldNumber, value]) => {
     const writer = new BinaryWriter();
     if ('v' in value) writer.tag(fieldNumber, WireType.Varint).uint32(value.v);
@@ -118,20 +130,25 @@ describe('properties', () => {
   });
 
   it('corrupted boxes and Widevine data only ever raise PsshError', () => {
-    const valid = fc.tuple(boxInit, widevineData).map(([init, data]) =>
-      encodePsshBox({ ...init, data: encodeWidevinePsshData(data) }),
-    );
+    const valid = fc
+      .tuple(boxInit, widevineData)
+      .map(([init, data]) => encodePsshBox({ ...init, data: encodeWidevinePsshData(data) }));
     fc.assert(
-      fc.property(valid, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat(), (box, edits, cut) => {
-        const corrupted = Uint8Array.from(box);
-        for (const [at, value] of edits) corrupted[at % corrupted.length] = value;
-        const truncated = corrupted.subarray(0, cut % (corrupted.length + 1));
-        for (const input of [corrupted, truncated]) {
-          onlyPsshError(() => parsePsshBox(input));
-          onlyPsshError(() => parsePsshBoxes(input));
-          onlyPsshError(() => decodeWidevinePsshData(input.subarray(32)));
-        }
-      }),
+      fc.property(
+        valid,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        (box, edits, cut) => {
+          const corrupted = Uint8Array.from(box);
+          for (const [at, value] of edits) corrupted[at % corrupted.length] = value;
+          const truncated = corrupted.subarray(0, cut % (corrupted.length + 1));
+          for (const input of [corrupted, truncated]) {
+            onlyPsshError(() => parsePsshBox(input));
+            onlyPsshError(() => parsePsshBoxes(input));
+            onlyPsshError(() => decodeWidevinePsshData(input.subarray(32)));
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });

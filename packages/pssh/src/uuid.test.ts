@@ -32,7 +32,8 @@ describe('uuid input types', () => {
 
 describe('uuid spellings', () => {
   const hex = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => Buffer.from(bytes).toString('hex'));
-  const dashed = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const dashed = (h: string) =>
+    `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 
   it('reads the dashed form in any case to the same bytes as the other spellings', () => {
     fc.assert(
@@ -92,7 +93,12 @@ describe('uuid boundaries', () => {
 
   it('quotes no more than 64 characters of what it refuses', () => {
     const long = 'z'.repeat(100);
-    expectPsshError(() => uuidToBytes(long), 'ERR_PSSH_INVALID_UUID', null, `not a UUID: ${JSON.stringify('z'.repeat(64))}`);
+    expectPsshError(
+      () => uuidToBytes(long),
+      'ERR_PSSH_INVALID_UUID',
+      null,
+      `not a UUID: ${JSON.stringify('z'.repeat(64))}`,
+    );
   });
 
   it('reads the urn prefix in any case, and braces around a dashed UUID', () => {
@@ -106,15 +112,27 @@ describe('uuid boundaries', () => {
   });
 
   it('says what it got instead of a string or 16 bytes', () => {
-    expectPsshError(() => uuidToBytes(42 as unknown as string), 'ERR_PSSH_INVALID_UUID', null, 'a UUID must be a string, got number');
+    expectPsshError(
+      () => uuidToBytes(42 as unknown as string),
+      'ERR_PSSH_INVALID_UUID',
+      null,
+      'a UUID must be a string, got number',
+    );
     expectPsshError(() => bytesToUuid(new Uint8Array(17)), 'ERR_PSSH_INVALID_UUID', null, 'a UUID is 16 bytes, got 17');
-    expectPsshError(() => bytesToUuid('x' as unknown as Uint8Array), 'ERR_PSSH_INVALID_UUID', null, 'a UUID is 16 bytes, got string');
+    expectPsshError(
+      () => bytesToUuid('x' as unknown as Uint8Array),
+      'ERR_PSSH_INVALID_UUID',
+      null,
+      'a UUID is 16 bytes, got string',
+    );
   });
 
   it('gives back a normal-form UUID as it is, and normalises every other accepted spelling', () => {
     expect(normalizeUuid('9a04f079-9840-4286-ab92-e65be0885f95')).toBe('9a04f079-9840-4286-ab92-e65be0885f95');
     expect(normalizeUuid('9A04F079-9840-4286-AB92-E65BE0885F95')).toBe('9a04f079-9840-4286-ab92-e65be0885f95');
-    expect(normalizeUuid('9a04f079-9840-4286-ab92-e65be0885f9g'.replace('g', 'F'))).toBe('9a04f079-9840-4286-ab92-e65be0885f9f');
+    expect(normalizeUuid('9a04f079-9840-4286-ab92-e65be0885f9g'.replace('g', 'F'))).toBe(
+      '9a04f079-9840-4286-ab92-e65be0885f9f',
+    );
     expectPsshError(() => normalizeUuid('9a04f079-9840-4286-ab92-e65be0885f9g'), 'ERR_PSSH_INVALID_UUID');
     expectPsshError(() => normalizeUuid('9a04f079_9840-4286-ab92-e65be0885f95'), 'ERR_PSSH_INVALID_UUID');
     expectPsshError(() => normalizeUuid(7 as unknown as string), 'ERR_PSSH_INVALID_UUID');

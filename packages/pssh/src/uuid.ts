@@ -59,7 +59,10 @@ export function uuidToBytes(uuid: string): Uint8Array {
   }
   const canonical = canonicalUuidBytes(uuid);
   if (canonical !== undefined) return canonical;
-  const bare = uuid.trim().replace(/^urn:uuid:/i, '').replace(/^\{(.*)\}$/, '$1');
+  const bare = uuid
+    .trim()
+    .replace(/^urn:uuid:/i, '')
+    .replace(/^\{(.*)\}$/, '$1');
   if (!UUID_PATTERN.test(bare)) {
     throw new PsshError('ERR_PSSH_INVALID_UUID', `not a UUID: ${JSON.stringify(uuid.slice(0, 64))}`);
   }
@@ -88,7 +91,10 @@ function isNormalUuid(uuid: string): boolean {
   // Stryker disable next-line AssignmentOperator: fast path: whatever makes it say no, the general path gives the same string
   for (let i = 0; i < 36; i += 1) {
     const code = uuid.charCodeAt(i);
-    const wanted = i === 8 || i === 13 || i === 18 || i === 23 ? code === 45 : (code >= 48 && code <= 57) || (code >= 97 && code <= 102);
+    const wanted =
+      i === 8 || i === 13 || i === 18 || i === 23
+        ? code === 45
+        : (code >= 48 && code <= 57) || (code >= 97 && code <= 102);
     if (!wanted) return false;
   }
   // Stryker disable next-line BooleanLiteral: fast path: whatever makes it say no, the general path gives the same string

@@ -62,9 +62,18 @@ describe('widevine_pssh vectors', () => {
     it(`${c.name}: decodePsshInput recognises the box and the bare payload`, () => {
       const asBox = decodePsshInput(String(c.expected.pssh_b64));
       const bytes = fromBase64(c.expected.pssh_b64);
-      expect(asBox).toStrictEqual({ encoding: 'base64', kind: 'box', bytes, boxes: [{ ...parsePsshBox(bytes), offset: 0 }] });
+      expect(asBox).toStrictEqual({
+        encoding: 'base64',
+        kind: 'box',
+        bytes,
+        boxes: [{ ...parsePsshBox(bytes), offset: 0 }],
+      });
       const asPayload = decodePsshInput(String(c.expected.widevine_data_hex));
-      expect(asPayload).toStrictEqual({ encoding: 'hex', kind: 'payload', bytes: fromHex(String(c.expected.widevine_data_hex)) });
+      expect(asPayload).toStrictEqual({
+        encoding: 'hex',
+        kind: 'payload',
+        bytes: fromHex(String(c.expected.widevine_data_hex)),
+      });
     });
   }
 });
@@ -90,8 +99,12 @@ describe('kid_encoding vectors (RFC 4122 byte order)', () => {
       expect(Buffer.from(uuidToBytes('cbbc38b6-b50d-ab53-f826-3e06b7382aa3')).toString('base64')).toBe(
         e.cbbc38b6_key_id_b64,
       );
-      expect(Buffer.from(uuidToBytes('12ea753c-23e7-bc02-4474-b2b976c43beb')).toString('base64')).toBe(e['12ea753c_be_b64']);
-      expect(`0x${toHex(uuidToBytes('98ee5596-cd3e-a20d-163a-e382420c6eff')).toUpperCase()}`).toBe(e['98ee5596_hls_keyid']);
+      expect(Buffer.from(uuidToBytes('12ea753c-23e7-bc02-4474-b2b976c43beb')).toString('base64')).toBe(
+        e['12ea753c_be_b64'],
+      );
+      expect(`0x${toHex(uuidToBytes('98ee5596-cd3e-a20d-163a-e382420c6eff')).toUpperCase()}`).toBe(
+        e['98ee5596_hls_keyid'],
+      );
       expect(bytesToUuid(fromHex(e.cbbc38b6_key_id_hex))).toBe('cbbc38b6-b50d-ab53-f826-3e06b7382aa3');
     });
   }
@@ -106,7 +119,14 @@ describe('playready_pssh vectors (box framing)', () => {
       expect(Buffer.from(box).toString('base64')).toBe(c.expected.pssh_b64);
       const parsed = parsePsshBox(fromBase64(c.expected.pssh_b64));
       const decoded = (c.decoded as { pssh_box: { box_size: number } }).pssh_box;
-      expect(parsed).toStrictEqual({ systemId: PLAYREADY_SYSTEM_ID, version, flags: 0, keyIds: [], data: pro, byteLength: decoded.box_size });
+      expect(parsed).toStrictEqual({
+        systemId: PLAYREADY_SYSTEM_ID,
+        version,
+        flags: 0,
+        keyIds: [],
+        data: pro,
+        byteLength: decoded.box_size,
+      });
     });
   }
 });

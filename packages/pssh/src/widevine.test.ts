@@ -98,7 +98,10 @@ describe('Widevine PSSH data', () => {
     expectPsshError(() => encodeWidevinePsshData({ protectionScheme: 'c€nc' }), 'ERR_PSSH_INVALID_INPUT');
     expectPsshError(() => encodeWidevinePsshData({ keyIds: ['abc'] }), 'ERR_PSSH_INVALID_UUID');
     expectPsshError(() => encodeWidevinePsshData({ provider: 5 as unknown as string }), 'ERR_PSSH_INVALID_INPUT');
-    expectPsshError(() => encodeWidevinePsshData({ groupIds: ['x' as unknown as Uint8Array] }), 'ERR_PSSH_INVALID_INPUT');
+    expectPsshError(
+      () => encodeWidevinePsshData({ groupIds: ['x' as unknown as Uint8Array] }),
+      'ERR_PSSH_INVALID_INPUT',
+    );
   });
 });
 
@@ -120,7 +123,12 @@ describe('Widevine PSSH data, field by field', () => {
     ['policy', '32'],
     ['video_feature', '7a'],
   ])('refuses a %s that is not UTF-8, at its field', (name, tag) => {
-    expectPsshError(() => decodeWidevinePsshData(fromHex(`0801${tag}02c328`)), 'ERR_PSSH_BAD_WIDEVINE_DATA', 2, `${name} is not valid UTF-8`);
+    expectPsshError(
+      () => decodeWidevinePsshData(fromHex(`0801${tag}02c328`)),
+      'ERR_PSSH_BAD_WIDEVINE_DATA',
+      2,
+      `${name} is not valid UTF-8`,
+    );
   });
 
   it.each([
@@ -135,60 +143,108 @@ describe('Widevine PSSH data, field by field', () => {
     expect(hex(widest)).toBe(`${tag}ffffffff0f`);
     expect(decodeWidevinePsshData(widest)).toStrictEqual({ keyIds: [], [name]: 0xffff_ffff });
     for (const value of [-1, 2 ** 32, 0.5]) {
-      expectPsshError(() => encodeWidevinePsshData({ [name]: value }), 'ERR_PSSH_INVALID_INPUT', null, `${name} must be a uint32, got ${value}`);
+      expectPsshError(
+        () => encodeWidevinePsshData({ [name]: value }),
+        'ERR_PSSH_INVALID_INPUT',
+        null,
+        `${name} must be a uint32, got ${value}`,
+      );
     }
   });
 
   it.each([
     ['algorithm', '08'],
     ['type', '58'],
-  ] as const)('writes %s as an int32 varint, negative values in ten bytes, and refuses what is outside', (name, tag) => {
-    expect(hex(encodeWidevinePsshData({ [name]: 0x7fff_ffff }))).toBe(`${tag}ffffffff07`);
-    const lowest = encodeWidevinePsshData({ [name]: -0x8000_0000 });
-    expect(hex(lowest)).toBe(`${tag}80808080f8ffffffff01`);
-    expect(decodeWidevinePsshData(lowest)).toStrictEqual({ keyIds: [], [name]: -0x8000_0000 });
-    for (const value of [-0x8000_0001, 0x8000_0000, 1.5]) {
-      expectPsshError(() => encodeWidevinePsshData({ [name]: value }), 'ERR_PSSH_INVALID_INPUT', null, `${name} must be an int32, got ${value}`);
-    }
-  });
+  ] as const)(
+    'writes %s as an int32 varint, negative values in ten bytes, and refuses what is outside',
+    (name, tag) => {
+      expect(hex(encodeWidevinePsshData({ [name]: 0x7fff_ffff }))).toBe(`${tag}ffffffff07`);
+      const lowest = encodeWidevinePsshData({ [name]: -0x8000_0000 });
+      expect(hex(lowest)).toBe(`${tag}80808080f8ffffffff01`);
+      expect(decodeWidevinePsshData(lowest)).toStrictEqual({ keyIds: [], [name]: -0x8000_0000 });
+      for (const value of [-0x8000_0001, 0x8000_0000, 1.5]) {
+        expectPsshError(
+          () => encodeWidevinePsshData({ [name]: value }),
+          'ERR_PSSH_INVALID_INPUT',
+          null,
+          `${name} must be an int32, got ${value}`,
+        );
+      }
+    },
+  );
 
   it('reads a varint field written with a length as an unknown field, for every varint field', () => {
     for (const fieldNumber of [1, 7, 9, 10, 11, 12]) {
       const input = Uint8Array.of((fieldNumber << 3) | 2, 1, 0x63);
-      expect(decodeWidevinePsshData(input)).toStrictEqual({ keyIds: [], unknownFields: [{ fieldNumber, wireType: 2, bytes: input }] });
+      expect(decodeWidevinePsshData(input)).toStrictEqual({
+        keyIds: [],
+        unknownFields: [{ fieldNumber, wireType: 2, bytes: input }],
+      });
     }
   });
 
   it('reads a bytes or string field written as a varint as an unknown field, for every such field', () => {
     for (const fieldNumber of [2, 3, 4, 5, 6, 8, 13, 14, 15]) {
       const input = Uint8Array.of(fieldNumber << 3, 5);
-      expect(decodeWidevinePsshData(input)).toStrictEqual({ keyIds: [], unknownFields: [{ fieldNumber, wireType: 0, bytes: input }] });
+      expect(decodeWidevinePsshData(input)).toStrictEqual({
+        keyIds: [],
+        unknownFields: [{ fieldNumber, wireType: 0, bytes: input }],
+      });
     }
   });
 
   it('copies bytes fields out of the input', () => {
-    const input = encodeWidevinePsshData({ contentId: Uint8Array.of(1), groupedLicense: Uint8Array.of(2), groupIds: [Uint8Array.of(3)] });
+    const input = encodeWidevinePsshData({
+      contentId: Uint8Array.of(1),
+      groupedLicense: Uint8Array.of(2),
+      groupIds: [Uint8Array.of(3)],
+    });
     const decoded = decodeWidevinePsshData(input);
     input.fill(0);
-    expect(decoded).toStrictEqual({ keyIds: [], contentId: Uint8Array.of(1), groupedLicense: Uint8Array.of(2), groupIds: [Uint8Array.of(3)] });
+    expect(decoded).toStrictEqual({
+      keyIds: [],
+      contentId: Uint8Array.of(1),
+      groupedLicense: Uint8Array.of(2),
+      groupIds: [Uint8Array.of(3)],
+    });
   });
 
   it('refuses a key_id of 15 or 17 bytes, saying how long it is', () => {
     for (const length of [15, 17]) {
       const input = Uint8Array.from([0x12, length, ...new Uint8Array(length)]);
-      expectPsshError(() => decodeWidevinePsshData(input), 'ERR_PSSH_BAD_WIDEVINE_DATA', 0, `key_id is ${length} bytes, expected 16`);
+      expectPsshError(
+        () => decodeWidevinePsshData(input),
+        'ERR_PSSH_BAD_WIDEVINE_DATA',
+        0,
+        `key_id is ${length} bytes, expected 16`,
+      );
     }
   });
 
   it('says why the wire reader gave up, and keeps its error as the cause', () => {
-    const error = expectPsshError(() => decodeWidevinePsshData(fromHex('0801' + '0880')), 'ERR_PSSH_BAD_WIDEVINE_DATA', 2, /^malformed Widevine PSSH data: .+ \(at byte 2\)$/);
+    const error = expectPsshError(
+      () => decodeWidevinePsshData(fromHex('0801' + '0880')),
+      'ERR_PSSH_BAD_WIDEVINE_DATA',
+      2,
+      /^malformed Widevine PSSH data: .+ \(at byte 2\)$/,
+    );
     expect(error.cause).toBeInstanceOf(Error);
     expect(error.message).toContain((error.cause as Error).message);
   });
 
   it('refuses a length-delimited field that runs past the end, known or unknown', () => {
-    expectPsshError(() => decodeWidevinePsshData(fromHex('2205' + '0102')), 'ERR_PSSH_BAD_WIDEVINE_DATA', 0, /^malformed Widevine PSSH data: premature EOF/);
-    expectPsshError(() => decodeWidevinePsshData(fromHex('0801' + '820105' + '0102')), 'ERR_PSSH_BAD_WIDEVINE_DATA', 2, 'malformed Widevine PSSH data: premature EOF');
+    expectPsshError(
+      () => decodeWidevinePsshData(fromHex('2205' + '0102')),
+      'ERR_PSSH_BAD_WIDEVINE_DATA',
+      0,
+      /^malformed Widevine PSSH data: premature EOF/,
+    );
+    expectPsshError(
+      () => decodeWidevinePsshData(fromHex('0801' + '820105' + '0102')),
+      'ERR_PSSH_BAD_WIDEVINE_DATA',
+      2,
+      'malformed Widevine PSSH data: premature EOF',
+    );
   });
 
   it('keeps a leading byte order mark in a string field, so the bytes come back the same', () => {
@@ -210,7 +266,9 @@ describe('Widevine PSSH data, field by field', () => {
     const decoded = decodeWidevinePsshData(bytes);
     bytes.fill(0);
     expect(decoded).toStrictEqual({ keyIds: [], entitledKeys: [entitled] });
-    expect(hex(encodeWidevinePsshData({ entitledKeys: [entitled] }))).toBe('7214' + '0a0101' + '120102' + '1a0103' + '220104' + '28ffffffff0f' + '3001');
+    expect(hex(encodeWidevinePsshData({ entitledKeys: [entitled] }))).toBe(
+      '7214' + '0a0101' + '120102' + '1a0103' + '220104' + '28ffffffff0f' + '3001',
+    );
   });
 
   it('keeps entitled-key fields of an unexpected wire type as unknown fields', () => {
@@ -232,25 +290,90 @@ describe('Widevine PSSH data, field by field', () => {
 
   it('names each argument it refuses', () => {
     for (const data of [null, 'CAE=']) {
-      expectPsshError(() => encodeWidevinePsshData(data as unknown as WidevinePsshData), 'ERR_PSSH_INVALID_INPUT', null, 'Widevine PSSH data must be an object');
+      expectPsshError(
+        () => encodeWidevinePsshData(data as unknown as WidevinePsshData),
+        'ERR_PSSH_INVALID_INPUT',
+        null,
+        'Widevine PSSH data must be an object',
+      );
     }
-    for (const [field, name] of [['provider', 'provider'], ['trackType', 'trackType'], ['policy', 'policy'], ['videoFeature', 'videoFeature']]) {
-      expectPsshError(() => encodeWidevinePsshData({ [field!]: 1 }), 'ERR_PSSH_INVALID_INPUT', null, `${name} must be a string`);
+    for (const [field, name] of [
+      ['provider', 'provider'],
+      ['trackType', 'trackType'],
+      ['policy', 'policy'],
+      ['videoFeature', 'videoFeature'],
+    ]) {
+      expectPsshError(
+        () => encodeWidevinePsshData({ [field!]: 1 }),
+        'ERR_PSSH_INVALID_INPUT',
+        null,
+        `${name} must be a string`,
+      );
     }
-    expectPsshError(() => encodeWidevinePsshData({ groupedLicense: 'x' as unknown as Uint8Array }), 'ERR_PSSH_INVALID_INPUT', null, 'groupedLicense must be a Uint8Array');
+    expectPsshError(
+      () => encodeWidevinePsshData({ groupedLicense: 'x' as unknown as Uint8Array }),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'groupedLicense must be a Uint8Array',
+    );
     for (const field of ['entitlementKeyId', 'keyId', 'key', 'iv']) {
-      expectPsshError(() => encodeWidevinePsshData({ entitledKeys: [{ [field]: 'x' }] }), 'ERR_PSSH_INVALID_INPUT', null, `entitledKeys.${field} must be a Uint8Array`);
+      expectPsshError(
+        () => encodeWidevinePsshData({ entitledKeys: [{ [field]: 'x' }] }),
+        'ERR_PSSH_INVALID_INPUT',
+        null,
+        `entitledKeys.${field} must be a Uint8Array`,
+      );
     }
     for (const entitled of [null, 'x']) {
-      expectPsshError(() => encodeWidevinePsshData({ entitledKeys: [entitled as unknown as object] }), 'ERR_PSSH_INVALID_INPUT', null, 'each entitled key must be an object');
+      expectPsshError(
+        () => encodeWidevinePsshData({ entitledKeys: [entitled as unknown as object] }),
+        'ERR_PSSH_INVALID_INPUT',
+        null,
+        'each entitled key must be an object',
+      );
     }
-    expectPsshError(() => encodeWidevinePsshData({ entitledKeys: [{ iv: [1] as unknown as Uint8Array }] }), 'ERR_PSSH_INVALID_INPUT', null, 'entitledKeys.iv must be a Uint8Array');
-    expectPsshError(() => encodeWidevinePsshData({ entitledKeys: [{ entitlementKeySizeBytes: -1 }] }), 'ERR_PSSH_INVALID_INPUT', null, 'entitledKeys.entitlementKeySizeBytes must be a uint32, got -1');
-    expectPsshError(() => encodeWidevinePsshData({ provider: 5 as unknown as string }), 'ERR_PSSH_INVALID_INPUT', null, 'provider must be a string');
-    expectPsshError(() => encodeWidevinePsshData({ contentId: 5 as unknown as string }), 'ERR_PSSH_INVALID_INPUT', null, 'contentId must be a Uint8Array');
-    expectPsshError(() => encodeWidevinePsshData({ groupIds: ['x' as unknown as Uint8Array] }), 'ERR_PSSH_INVALID_INPUT', null, 'groupIds must be a Uint8Array');
-    expectPsshError(() => encodeWidevinePsshData({ unknownFields: [{ fieldNumber: 20, wireType: 0 } as never] }), 'ERR_PSSH_INVALID_INPUT', null, 'unknown field 20 has no bytes');
-    expectPsshError(() => decodeWidevinePsshData('CAE=' as unknown as Uint8Array), 'ERR_PSSH_INVALID_INPUT', null, 'Widevine PSSH data must be a Uint8Array');
+    expectPsshError(
+      () => encodeWidevinePsshData({ entitledKeys: [{ iv: [1] as unknown as Uint8Array }] }),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'entitledKeys.iv must be a Uint8Array',
+    );
+    expectPsshError(
+      () => encodeWidevinePsshData({ entitledKeys: [{ entitlementKeySizeBytes: -1 }] }),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'entitledKeys.entitlementKeySizeBytes must be a uint32, got -1',
+    );
+    expectPsshError(
+      () => encodeWidevinePsshData({ provider: 5 as unknown as string }),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'provider must be a string',
+    );
+    expectPsshError(
+      () => encodeWidevinePsshData({ contentId: 5 as unknown as string }),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'contentId must be a Uint8Array',
+    );
+    expectPsshError(
+      () => encodeWidevinePsshData({ groupIds: ['x' as unknown as Uint8Array] }),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'groupIds must be a Uint8Array',
+    );
+    expectPsshError(
+      () => encodeWidevinePsshData({ unknownFields: [{ fieldNumber: 20, wireType: 0 } as never] }),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'unknown field 20 has no bytes',
+    );
+    expectPsshError(
+      () => decodeWidevinePsshData('CAE=' as unknown as Uint8Array),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'Widevine PSSH data must be a Uint8Array',
+    );
   });
 
   it('merges unknown fields in by their number, after known fields of the same number', () => {
@@ -278,10 +401,20 @@ describe('FourCC', () => {
 
   it('refuses what is not four one-byte characters, or not a uint32', () => {
     for (const text of ['cen', 'cenc1', 'c€nc', 'ce\u0100c']) {
-      expectPsshError(() => fourCcToUint32(text), 'ERR_PSSH_INVALID_INPUT', null, `a FourCC is 4 one-byte characters, got ${JSON.stringify(text)}`);
+      expectPsshError(
+        () => fourCcToUint32(text),
+        'ERR_PSSH_INVALID_INPUT',
+        null,
+        `a FourCC is 4 one-byte characters, got ${JSON.stringify(text)}`,
+      );
     }
     for (const value of [-1, 2 ** 32, 1.5]) {
-      expectPsshError(() => uint32ToFourCc(value), 'ERR_PSSH_INVALID_INPUT', null, `a FourCC is a uint32, got ${value}`);
+      expectPsshError(
+        () => uint32ToFourCc(value),
+        'ERR_PSSH_INVALID_INPUT',
+        null,
+        `a FourCC is a uint32, got ${value}`,
+      );
     }
   });
 });

@@ -133,72 +133,79 @@ export function encodeWidevinePsshData(data: WidevinePsshDataInit): Uint8Array {
  */
 export function decodeWidevinePsshData(bytes: Uint8Array): WidevinePsshData {
   const out: WidevinePsshData = { keyIds: [] };
-  readMessage(bytes, 0, (reader, fieldNumber, wireType, at, base) => {
-    switch (fieldNumber) {
-      case 1:
-        if (wireType !== WireType.Varint) return false;
-        out.algorithm = reader.int32();
-        return true;
-      case 2: {
-        if (wireType !== WireType.LengthDelimited) return false;
-        const kid = reader.bytes();
-        if (kid.length !== 16) {
-          throw new PsshError('ERR_PSSH_BAD_WIDEVINE_DATA', `key_id is ${kid.length} bytes, expected 16`, { offset: at });
+  readMessage(
+    bytes,
+    0,
+    (reader, fieldNumber, wireType, at, base) => {
+      switch (fieldNumber) {
+        case 1:
+          if (wireType !== WireType.Varint) return false;
+          out.algorithm = reader.int32();
+          return true;
+        case 2: {
+          if (wireType !== WireType.LengthDelimited) return false;
+          const kid = reader.bytes();
+          if (kid.length !== 16) {
+            throw new PsshError('ERR_PSSH_BAD_WIDEVINE_DATA', `key_id is ${kid.length} bytes, expected 16`, {
+              offset: at,
+            });
+          }
+          out.keyIds!.push(bytesToUuid(kid));
+          return true;
         }
-        out.keyIds!.push(bytesToUuid(kid));
-        return true;
+        case 3:
+          return readString(reader, wireType, at, 'provider', (v) => (out.provider = v));
+        case 4:
+          if (wireType !== WireType.LengthDelimited) return false;
+          out.contentId = reader.bytes().slice();
+          return true;
+        case 5:
+          return readString(reader, wireType, at, 'track_type', (v) => (out.trackType = v));
+        case 6:
+          return readString(reader, wireType, at, 'policy', (v) => (out.policy = v));
+        case 7:
+          if (wireType !== WireType.Varint) return false;
+          out.cryptoPeriodIndex = reader.uint32() >>> 0;
+          return true;
+        case 8:
+          if (wireType !== WireType.LengthDelimited) return false;
+          out.groupedLicense = reader.bytes().slice();
+          return true;
+        case 9:
+          if (wireType !== WireType.Varint) return false;
+          out.protectionScheme = uint32ToFourCc(reader.uint32() >>> 0);
+          return true;
+        case 10:
+          if (wireType !== WireType.Varint) return false;
+          out.cryptoPeriodSeconds = reader.uint32() >>> 0;
+          return true;
+        case 11:
+          if (wireType !== WireType.Varint) return false;
+          out.type = reader.int32();
+          return true;
+        case 12:
+          if (wireType !== WireType.Varint) return false;
+          out.keySequence = reader.uint32() >>> 0;
+          return true;
+        case 13:
+          if (wireType !== WireType.LengthDelimited) return false;
+          (out.groupIds ??= []).push(reader.bytes().slice());
+          return true;
+        case 14: {
+          if (wireType !== WireType.LengthDelimited) return false;
+          const message = reader.bytes();
+          (out.entitledKeys ??= []).push(decodeEntitledKey(message, base + reader.pos - message.length));
+          return true;
+        }
+        case 15:
+          return readString(reader, wireType, at, 'video_feature', (v) => (out.videoFeature = v));
+        // Stryker disable next-line ConditionalExpression: without the default case the callback returns undefined, as falsy as false
+        default:
+          return false;
       }
-      case 3:
-        return readString(reader, wireType, at, 'provider', (v) => (out.provider = v));
-      case 4:
-        if (wireType !== WireType.LengthDelimited) return false;
-        out.contentId = reader.bytes().slice();
-        return true;
-      case 5:
-        return readString(reader, wireType, at, 'track_type', (v) => (out.trackType = v));
-      case 6:
-        return readString(reader, wireType, at, 'policy', (v) => (out.policy = v));
-      case 7:
-        if (wireType !== WireType.Varint) return false;
-        out.cryptoPeriodIndex = reader.uint32() >>> 0;
-        return true;
-      case 8:
-        if (wireType !== WireType.LengthDelimited) return false;
-        out.groupedLicense = reader.bytes().slice();
-        return true;
-      case 9:
-        if (wireType !== WireType.Varint) return false;
-        out.protectionScheme = uint32ToFourCc(reader.uint32() >>> 0);
-        return true;
-      case 10:
-        if (wireType !== WireType.Varint) return false;
-        out.cryptoPeriodSeconds = reader.uint32() >>> 0;
-        return true;
-      case 11:
-        if (wireType !== WireType.Varint) return false;
-        out.type = reader.int32();
-        return true;
-      case 12:
-        if (wireType !== WireType.Varint) return false;
-        out.keySequence = reader.uint32() >>> 0;
-        return true;
-      case 13:
-        if (wireType !== WireType.LengthDelimited) return false;
-        (out.groupIds ??= []).push(reader.bytes().slice());
-        return true;
-      case 14: {
-        if (wireType !== WireType.LengthDelimited) return false;
-        const message = reader.bytes();
-        (out.entitledKeys ??= []).push(decodeEntitledKey(message, base + reader.pos - message.length));
-        return true;
-      }
-      case 15:
-        return readString(reader, wireType, at, 'video_feature', (v) => (out.videoFeature = v));
-      // Stryker disable next-line ConditionalExpression: without the default case the callback returns undefined, as falsy as false
-      default:
-        return false;
-    }
-  }, (unknown) => (out.unknownFields ??= []).push(unknown));
+    },
+    (unknown) => (out.unknownFields ??= []).push(unknown),
+  );
   return out;
 }
 
@@ -221,17 +228,22 @@ function encodeEntitledKey(entitled: WidevineEntitledKey): Uint8Array {
 function decodeEntitledKey(bytes: Uint8Array, baseOffset: number): WidevineEntitledKey {
   const out: WidevineEntitledKey = {};
   const names = ['entitlementKeyId', 'keyId', 'key', 'iv'] as const;
-  readMessage(bytes, baseOffset, (reader, fieldNumber, wireType) => {
-    if (fieldNumber >= 1 && fieldNumber <= 4 && wireType === WireType.LengthDelimited) {
-      out[names[fieldNumber - 1]!] = reader.bytes().slice();
-      return true;
-    }
-    if (fieldNumber === 5 && wireType === WireType.Varint) {
-      out.entitlementKeySizeBytes = reader.uint32() >>> 0;
-      return true;
-    }
-    return false;
-  }, (unknown) => (out.unknownFields ??= []).push(unknown));
+  readMessage(
+    bytes,
+    baseOffset,
+    (reader, fieldNumber, wireType) => {
+      if (fieldNumber >= 1 && fieldNumber <= 4 && wireType === WireType.LengthDelimited) {
+        out[names[fieldNumber - 1]!] = reader.bytes().slice();
+        return true;
+      }
+      if (fieldNumber === 5 && wireType === WireType.Varint) {
+        out.entitlementKeySizeBytes = reader.uint32() >>> 0;
+        return true;
+      }
+      return false;
+    },
+    (unknown) => (out.unknownFields ??= []).push(unknown),
+  );
   return out;
 }
 
@@ -269,7 +281,6 @@ function readMessage(
     }
   }
 }
-
 
 function readString(
   reader: BinaryReader,
@@ -311,7 +322,12 @@ function addString(add: (n: number, w: FieldWriter) => void, n: number, value: s
   add(n, (w) => w.tag(n, WireType.LengthDelimited).string(value));
 }
 
-function addBytes(add: (n: number, w: FieldWriter) => void, n: number, value: Uint8Array | undefined, name: string): void {
+function addBytes(
+  add: (n: number, w: FieldWriter) => void,
+  n: number,
+  value: Uint8Array | undefined,
+  name: string,
+): void {
   if (value === undefined) return;
   if (!(value instanceof Uint8Array)) throw new PsshError('ERR_PSSH_INVALID_INPUT', `${name} must be a Uint8Array`);
   add(n, (w) => w.tag(n, WireType.LengthDelimited).bytes(value));

@@ -12,7 +12,11 @@ type Call =
   | { kind: 'raw'; value: Uint8Array };
 
 const call: fc.Arbitrary<Call> = fc.oneof(
-  fc.record({ kind: fc.constant('tag' as const), fieldNumber: fc.integer({ min: 1, max: 2 ** 29 - 1 }), wireType: fc.integer({ min: 0, max: 5 }) }),
+  fc.record({
+    kind: fc.constant('tag' as const),
+    fieldNumber: fc.integer({ min: 1, max: 2 ** 29 - 1 }),
+    wireType: fc.integer({ min: 0, max: 5 }),
+  }),
   fc.record({ kind: fc.constant('uint32' as const), value: fc.integer({ min: 0, max: 0xffff_ffff }) }),
   fc.record({ kind: fc.constant('int32' as const), value: fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff }) }),
   fc.record({ kind: fc.constant('bytes' as const), value: fc.uint8Array({ maxLength: 300 }) }),
@@ -50,13 +54,17 @@ describe('WireWriter', () => {
     expect(varint(16_384)).toEqual([0x80, 0x80, 0x01]);
     expect(varint(0xffff_ffff)).toEqual([0xff, 0xff, 0xff, 0xff, 0x0f]);
     expect([...new WireWriter().int32(127).finish()]).toEqual([0x7f]);
-    expect([...new WireWriter().int32(-0x8000_0000).finish()]).toEqual([0x80, 0x80, 0x80, 0x80, 0xf8, 0xff, 0xff, 0xff, 0xff, 0x01]);
+    expect([...new WireWriter().int32(-0x8000_0000).finish()]).toEqual([
+      0x80, 0x80, 0x80, 0x80, 0xf8, 0xff, 0xff, 0xff, 0xff, 0x01,
+    ]);
     expect([...new WireWriter().tag(15, 2).finish()]).toEqual([0x7a]);
     expect([...new WireWriter().tag(16, 0).finish()]).toEqual([0x80, 0x01]);
   });
 
   it('writes lone surrogates as U+FFFD and negative int32 as ten bytes', () => {
     expect([...new WireWriter().string('\uD800').finish()]).toEqual([3, 0xef, 0xbf, 0xbd]);
-    expect([...new WireWriter().int32(-1).finish()]).toEqual([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+    expect([...new WireWriter().int32(-1).finish()]).toEqual([
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+    ]);
   });
 });

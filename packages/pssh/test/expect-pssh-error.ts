@@ -7,7 +7,12 @@ import { PsshError, type PsshErrorCode } from '../src/errors.js';
  * no offset), and when given a `message`: exactly that text (followed by ` (at byte <offset>)` when there
  * is an offset), or text matching that pattern; returns the error.
  */
-export function expectPsshError(fn: () => unknown, code: PsshErrorCode, offset?: number | null, message?: string | RegExp): PsshError {
+export function expectPsshError(
+  fn: () => unknown,
+  code: PsshErrorCode,
+  offset?: number | null,
+  message?: string | RegExp,
+): PsshError {
   const error = thrownBy(fn, PsshError);
   expect(error.name).toBe('PsshError');
   expect(error.code).toBe(code);

@@ -59,8 +59,11 @@ export async function cpixVerify(argument: string, options: CpixVerifyOptions): 
       valid: result.valid && trusted,
       ...(result.code !== undefined && { code: result.code }),
       ...(result.reason !== undefined && { reason: result.reason }),
-      ...(result.valid && !trusted && { code: 'ERR_CLI_SIGNATURE_INVALID', reason: 'signed by another certificate than --cert' }),
-      signer: result.certificate ? { subject: result.certificate.subject, fingerprint256: result.certificate.fingerprint256 } : null,
+      ...(result.valid &&
+        !trusted && { code: 'ERR_CLI_SIGNATURE_INVALID', reason: 'signed by another certificate than --cert' }),
+      signer: result.certificate
+        ? { subject: result.certificate.subject, fingerprint256: result.certificate.fingerprint256 }
+        : null,
     };
   });
   if (options.json) {
@@ -73,11 +76,16 @@ export async function cpixVerify(argument: string, options: CpixVerifyOptions): 
       s.signer?.subject.replace(/\n/g, ', ') ?? '-',
       s.valid ? (s.signer?.fingerprint256 ?? '-') : `${s.code ?? ''} ${s.reason ?? ''}`.trim(),
     ]);
-    writeResult(signatures.length === 0 ? 'no signature' : formatTable([['RESULT', 'TARGET', 'SIGNER', 'FINGERPRINT / REASON'], ...rows], style.dim));
+    writeResult(
+      signatures.length === 0
+        ? 'no signature'
+        : formatTable([['RESULT', 'TARGET', 'SIGNER', 'FINGERPRINT / REASON'], ...rows], style.dim),
+    );
   }
   if (signatures.length === 0) throw new CliError('ERR_CLI_SIGNATURE_INVALID', 'the document carries no signature');
   const failed = signatures.filter((s) => !s.valid).length;
-  if (failed > 0) throw new CliError('ERR_CLI_SIGNATURE_INVALID', `${failed} of ${signatures.length} signatures do not verify`);
+  if (failed > 0)
+    throw new CliError('ERR_CLI_SIGNATURE_INVALID', `${failed} of ${signatures.length} signatures do not verify`);
 }
 
 function fingerprintOf(certificate: Buffer): string {

@@ -48,13 +48,32 @@ export async function cpixValidate(argument: string, options: CpixValidateOption
     const { document, warnings } = parseCpix(input.xml);
     schemaVersion = schemaVersionOf(document);
     const idNotXmlName = warnings.some((warning) => warning.code === 'ID_NOT_NCNAME' && warning.path === '/CPIX/@id');
-    if (options.xsd !== false) problems.push(...(await schemaProblems(input.xml, schemaVersion)).filter((problem) => !(idNotXmlName && isCpixIdProblem(problem))));
+    if (options.xsd !== false)
+      problems.push(
+        ...(await schemaProblems(input.xml, schemaVersion)).filter(
+          (problem) => !(idNotXmlName && isCpixIdProblem(problem)),
+        ),
+      );
     for (const warning of warnings) {
-      if (idNotXmlName && warning.code === 'ID_NOT_NCNAME' && warning.path === '/CPIX/@id') problems.push(CPIX_ID_DEVIATION);
-      else problems.push({ source: 'reading', severity: 'warning', code: warning.code, path: warning.path, message: warning.message });
+      if (idNotXmlName && warning.code === 'ID_NOT_NCNAME' && warning.path === '/CPIX/@id')
+        problems.push(CPIX_ID_DEVIATION);
+      else
+        problems.push({
+          source: 'reading',
+          severity: 'warning',
+          code: warning.code,
+          path: warning.path,
+          message: warning.message,
+        });
     }
     for (const problem of validateCpix(document)) {
-      problems.push({ source: 'semantic', severity: problem.severity, code: problem.code, path: problem.path, message: problem.message });
+      problems.push({
+        source: 'semantic',
+        severity: problem.severity,
+        code: problem.code,
+        path: problem.path,
+        message: problem.message,
+      });
     }
   } catch (error) {
     if (!(error instanceof CpixError)) throw error;
@@ -69,7 +88,13 @@ export async function cpixValidate(argument: string, options: CpixValidateOption
   if (options.strict) for (const problem of problems) problem.severity = 'error';
 
   const errors = problems.filter((problem) => problem.severity === 'error').length;
-  const result: CpixValidateResult = { valid: errors === 0, schemaVersion, errors, warnings: problems.length - errors, problems };
+  const result: CpixValidateResult = {
+    valid: errors === 0,
+    schemaVersion,
+    errors,
+    warnings: problems.length - errors,
+    problems,
+  };
   if (options.json) writeJson(result);
   else writeResult(render(result, input.path ?? 'stdin'));
   if (errors > 0) {
@@ -86,12 +111,15 @@ const CPIX_ID_DEVIATION: ValidationProblem = {
   severity: 'warning',
   code: 'ID_NOT_NCNAME',
   path: '/CPIX/@id',
-  message: 'CPIX@id is not an XML name: a content id echoed as SPEKE v1, PallyCon and ATEME clients expect, not schema-valid',
+  message:
+    'CPIX@id is not an XML name: a content id echoed as SPEKE v1, PallyCon and ATEME clients expect, not schema-valid',
 };
 
 /** The schema's error on the root's `id` attribute. */
 function isCpixIdProblem(problem: ValidationProblem): boolean {
-  return problem.source === 'schema' && /^Element '\{urn:dashif:org:cpix\}CPIX', attribute 'id': /.test(problem.message);
+  return (
+    problem.source === 'schema' && /^Element '\{urn:dashif:org:cpix\}CPIX', attribute 'id': /.test(problem.message)
+  );
 }
 
 /** The schema's verdict, from xmllint (WebAssembly), loaded only here. */
@@ -101,16 +129,23 @@ async function schemaProblems(xml: string, version: '2.3' | '2.4'): Promise<Vali
     fileName,
     contents: readFileSync(new URL(`./schema/${version}/${fileName}`, import.meta.url), 'utf8'),
   }));
-  const result = await validateXML({ xml: { fileName: 'document.xml', contents: xml }, schema: schema!, preload, maxMemoryPages: 1024 });
+  const result = await validateXML({
+    xml: { fileName: 'document.xml', contents: xml },
+    schema: schema!,
+    preload,
+    maxMemoryPages: 1024,
+  });
   // libxml2 follows an enumeration error with a "No precomputed value available" note on the same value.
-  return result.errors.filter((error) => !error.message.includes('No precomputed value available')).map((error) => ({
-    source: 'schema' as const,
-    severity: 'error' as const,
-    code: 'XSD',
-    ...(error.loc !== null && { line: error.loc.lineNumber }),
-    // xmllint prefixes every message with its category ("Schemas validity error : ").
-    message: error.message.trim().replace(/^Schemas [a-z]+ error : /, ''),
-  }));
+  return result.errors
+    .filter((error) => !error.message.includes('No precomputed value available'))
+    .map((error) => ({
+      source: 'schema' as const,
+      severity: 'error' as const,
+      code: 'XSD',
+      ...(error.loc !== null && { line: error.loc.lineNumber }),
+      // xmllint prefixes every message with its category ("Schemas validity error : ").
+      message: error.message.trim().replace(/^Schemas [a-z]+ error : /, ''),
+    }));
 }
 
 function render(result: CpixValidateResult, name: string): string {

@@ -70,11 +70,16 @@ export interface CpixEncryptOptions {
 export async function cpixEncrypt(argument: string, options: CpixEncryptOptions): Promise<void> {
   const input = await readCpixInput(argument);
   const { document } = parseCpix(input.xml);
-  if (!hasPlainKeys(document)) throw new CliError('ERR_CLI_INVALID_DOCUMENT', 'the document has no content key in clear to encrypt');
-  const recipients: CertificateInput[] | undefined = options.recipient?.map((path) => Uint8Array.from(readFile(path).bytes));
+  if (!hasPlainKeys(document))
+    throw new CliError('ERR_CLI_INVALID_DOCUMENT', 'the document has no content key in clear to encrypt');
+  const recipients: CertificateInput[] | undefined = options.recipient?.map((path) =>
+    Uint8Array.from(readFile(path).bytes),
+  );
   const encrypted = encryptContentKeys(document, {
     ...(recipients !== undefined && { recipients }),
-    ...(options.minRsaBits !== undefined && { certificatePolicy: { minimumRsaKeySize: parseIndex(options.minRsaBits, '--min-rsa-bits') } }),
+    ...(options.minRsaBits !== undefined && {
+      certificatePolicy: { minimumRsaKeySize: parseIndex(options.minRsaBits, '--min-rsa-bits') },
+    }),
   });
   const xml = serializeCpix(encrypted, { version: writeVersionOf(encrypted), unrepresentable: 'keep' });
   emitDocument(xml, false, options);

@@ -83,7 +83,12 @@ function lineFor(
   switch (drm) {
     case 'widevine': {
       const data = encodeWidevinePsshData({ keyIds: [kid], protectionScheme: scheme });
-      return buildWidevineKeyLine({ pssh: encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data }), kid, scheme, playlist });
+      return buildWidevineKeyLine({
+        pssh: encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data }),
+        kid,
+        scheme,
+        playlist,
+      });
     }
     case 'playready': {
       const header = headerFromOptions({ ...options, kid: [kid] }, scheme === 'cbcs' ? { algId: 'AESCBC' } : {});

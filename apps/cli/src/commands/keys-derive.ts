@@ -42,6 +42,9 @@ export function keysDerive(options: KeysDeriveOptions): void {
     return;
   }
   const style = stdoutStyle();
-  const rows = [['KID', 'KEY (hex)', 'KEY (base64)', 'CHECKSUM'], ...keys.map((k) => [k.kid, k.key.hex, k.key.base64, k.checksum])];
+  const rows = [
+    ['KID', 'KEY (hex)', 'KEY (base64)', 'CHECKSUM'],
+    ...keys.map((k) => [k.kid, k.key.hex, k.key.base64, k.checksum]),
+  ];
   writeResult(formatTable(rows, style.bold));
 }

@@ -90,11 +90,17 @@ function selectKeys(document: CpixDocument, only: string[] | undefined): Packagi
     if (wanted && !wanted.includes(kid)) continue;
     const secret = key.data?.secret;
     if (!secret?.plainValue) {
-      const reason = secret?.encryptedValue ? 'is encrypted: give --private-key or --pkcs12' : 'has no value (a request, not a response?)';
+      const reason = secret?.encryptedValue
+        ? 'is encrypted: give --private-key or --pkcs12'
+        : 'has no value (a request, not a response?)';
       throw new CliError('ERR_CLI_INVALID_DOCUMENT', `content key ${kid} ${reason}`);
     }
     const trackTypes = [
-      ...new Set(rules.filter((rule) => normalizeUuid(rule.kid) === kid).flatMap((rule) => (rule.intendedTrackType ? [rule.intendedTrackType] : []))),
+      ...new Set(
+        rules
+          .filter((rule) => normalizeUuid(rule.kid) === kid)
+          .flatMap((rule) => (rule.intendedTrackType ? [rule.intendedTrackType] : [])),
+      ),
     ];
     keys.push({
       kid,
@@ -107,7 +113,10 @@ function selectKeys(document: CpixDocument, only: string[] | undefined): Packagi
     });
   }
   if (keys.length === 0) {
-    throw new CliError('ERR_CLI_INVALID_DOCUMENT', wanted ? 'no content key with the KIDs given by --kid' : 'the document has no content key');
+    throw new CliError(
+      'ERR_CLI_INVALID_DOCUMENT',
+      wanted ? 'no content key with the KIDs given by --kid' : 'the document has no content key',
+    );
   }
   return keys;
 }
@@ -118,7 +127,11 @@ function schemeOf(document: CpixDocument, keys: PackagingKey[]): string {
       .filter((key) => keys.some((k) => k.kid === normalizeUuid(key.kid)))
       .map((key) => key.commonEncryptionScheme ?? 'cenc'),
   );
-  if (schemes.size > 1) throw new CliError('ERR_CLI_INVALID_DOCUMENT', `the keys use several schemes (${[...schemes].join(', ')}); select keys with --kid`);
+  if (schemes.size > 1)
+    throw new CliError(
+      'ERR_CLI_INVALID_DOCUMENT',
+      `the keys use several schemes (${[...schemes].join(', ')}); select keys with --kid`,
+    );
   return [...schemes][0] ?? 'cenc';
 }
 
@@ -153,7 +166,12 @@ function keyUri(systems: DrmSystem[]): string | undefined {
   return undefined;
 }
 
-function build(packager: Exclude<Packager, 'nginx-vod'>, keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
+function build(
+  packager: Exclude<Packager, 'nginx-vod'>,
+  keys: PackagingKey[],
+  scheme: string,
+  signalling: (kid: string) => Signalling,
+): string[] {
   switch (packager) {
     case 'shaka-packager':
       return shakaPackager(keys, scheme, signalling);
@@ -173,7 +191,9 @@ function build(packager: Exclude<Packager, 'nginx-vod'>, keys: PackagingKey[], s
  * and for FairPlay `--protection_systems FairPlay` with the key URI in `--hls_key_uri`, which serves every key.
  */
 function shakaPackager(keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
-  const labelled = keys.flatMap((key) => (key.trackTypes.length === 0 ? [{ label: '', key }] : key.trackTypes.map((label) => ({ label, key }))));
+  const labelled = keys.flatMap((key) =>
+    key.trackTypes.length === 0 ? [{ label: '', key }] : key.trackTypes.map((label) => ({ label, key })),
+  );
   for (const { label } of labelled) {
     const sharing = labelled.filter((entry) => entry.label === label);
     if (sharing.length > 1) {
@@ -203,11 +223,14 @@ function shakaFairPlay(keys: PackagingKey[], signalling: (kid: string) => Signal
   const uris = keys.map((key) => signalling(key.kid).fairPlayUri);
   if (uris.every((uri) => uri === undefined)) return [];
   if (uris.some((uri) => uri === undefined)) {
-    throw unsupported('Shaka Packager signals FairPlay for every key, and the document has a FairPlay key URI for only some of the keys: select keys with --kid');
+    throw unsupported(
+      'Shaka Packager signals FairPlay for every key, and the document has a FairPlay key URI for only some of the keys: select keys with --kid',
+    );
   }
   const distinct = [...new Set(uris)];
   if (distinct.length === 1) return ['--protection_systems', 'FairPlay', '--hls_key_uri', distinct[0]!];
-  if (keys.every((key, index) => uris[index] === buildFairPlayUri({ form: 'kid-base64', kid: key.kid }))) return ['--protection_systems', 'FairPlay'];
+  if (keys.every((key, index) => uris[index] === buildFairPlayUri({ form: 'kid-base64', kid: key.kid })))
+    return ['--protection_systems', 'FairPlay'];
   throw unsupported(
     `Shaka Packager takes one --hls_key_uri for all keys, and the keys' FairPlay URIs differ (${distinct.join(', ')}): select one key with --kid and run the packager once per key`,
   );
@@ -229,21 +252,32 @@ function mp4split(keys: PackagingKey[], scheme: string, signalling: (kid: string
   const found = signalling(key.kid);
   const args: string[] = [];
   const widevine = found.pssh.get(WIDEVINE_SYSTEM_ID);
-  if (widevine) args.push(`--widevine.key=${key.kidHex}:${key.keyHex}`, `--widevine.drm_specific_data=${toBase64(parsePsshBox(widevine).data)}`);
+  if (widevine)
+    args.push(
+      `--widevine.key=${key.kidHex}:${key.keyHex}`,
+      `--widevine.drm_specific_data=${toBase64(parsePsshBox(widevine).data)}`,
+    );
   const playready = found.pssh.get(PLAYREADY_SYSTEM_ID);
   if (playready) {
-    args.push(`--iss.key=${key.kidHex}:${key.keyHex}`, `--iss.drm_specific_data=${toBase64(parsePsshBox(playready).data)}`);
+    args.push(
+      `--iss.key=${key.kidHex}:${key.keyHex}`,
+      `--iss.drm_specific_data=${toBase64(parsePsshBox(playready).data)}`,
+    );
     if (found.playReadyLaUrl !== undefined) args.push(`--iss.license_server_url=${found.playReadyLaUrl}`);
   }
   const hlsUri = found.fairPlayUri ?? found.aes128Uri;
   if (hlsUri !== undefined) {
-    if (!key.ivHex) throw new CliError('ERR_CLI_INVALID_DOCUMENT', `content key ${key.kid} has no explicitIV, which HLS needs`);
+    if (!key.ivHex)
+      throw new CliError('ERR_CLI_INVALID_DOCUMENT', `content key ${key.kid} has no explicitIV, which HLS needs`);
     args.push(`--hls.key=:${key.keyHex}`, `--hls.key_iv=${key.ivHex}`, `--hls.license_server_url=${hlsUri}`);
     if (found.fairPlayUri !== undefined) args.push('--hls.playout=sample_aes_streamingkeydelivery');
   }
   if (args.length === 0) args.push(`--iss.key=${key.kidHex}:${key.keyHex}`);
   if (scheme !== 'cenc' && found.fairPlayUri === undefined) {
-    throw new CliError('ERR_CLI_INVALID_DOCUMENT', `mp4split takes the ${scheme} scheme from a CPIX document only: use --mpd.cpix=<file>`);
+    throw new CliError(
+      'ERR_CLI_INVALID_DOCUMENT',
+      `mp4split takes the ${scheme} scheme from a CPIX document only: use --mpd.cpix=<file>`,
+    );
   }
   return args;
 }
@@ -265,13 +299,21 @@ function bento4(keys: PackagingKey[], scheme: string, signalling: (kid: string) 
       );
     }
   }
-  const specs = filtered.map(({ key, filter }) => `${filter ? `${filter}:` : ''}${key.kidHex}:${key.keyHex}${key.ivHex ? `:${key.ivHex}` : ''}`);
+  const specs = filtered.map(
+    ({ key, filter }) => `${filter ? `${filter}:` : ''}${key.kidHex}:${key.keyHex}${key.ivHex ? `:${key.ivHex}` : ''}`,
+  );
   const args = [`--encryption-key=${specs.join(',')}`, `--encryption-cenc-scheme=${scheme}`];
   const found = keys.map((key) => signalling(key.kid));
-  const payload = (systemId: string) => found.map((s) => s.pssh.get(systemId)).map((box) => (box ? toBase64(parsePsshBox(box).data) : undefined));
-  const fairPlayUri = oneForAll(found.map((s) => s.fairPlayUri), '--fairplay-key-uri', 'FairPlay key URIs');
+  const payload = (systemId: string) =>
+    found.map((s) => s.pssh.get(systemId)).map((box) => (box ? toBase64(parsePsshBox(box).data) : undefined));
+  const fairPlayUri = oneForAll(
+    found.map((s) => s.fairPlayUri),
+    '--fairplay-key-uri',
+    'FairPlay key URIs',
+  );
   const hls = fairPlayUri !== undefined;
-  if (hls && scheme !== 'cbcs') throw new CliError('ERR_CLI_INVALID_DOCUMENT', 'mp4dash --hls (FairPlay) needs the cbcs scheme');
+  if (hls && scheme !== 'cbcs')
+    throw new CliError('ERR_CLI_INVALID_DOCUMENT', 'mp4dash --hls (FairPlay) needs the cbcs scheme');
   const widevine = oneForAll(payload(WIDEVINE_SYSTEM_ID), '--widevine-header', 'Widevine PSSH data');
   if (widevine !== undefined) {
     const header = hls ? widevineHeaderFields(Buffer.from(widevine, 'base64')) : `#${widevine}`;
@@ -294,7 +336,9 @@ function mp4dashFilter(key: PackagingKey): 'audio' | 'video' | undefined {
 function oneForAll(values: (string | undefined)[], option: string, what: string): string | undefined {
   const distinct = new Set(values);
   if (distinct.size > 1) {
-    throw unsupported(`mp4dash takes one ${option} for all tracks, and the keys' ${what} differ: select one key with --kid and run mp4dash once per key`);
+    throw unsupported(
+      `mp4dash takes one ${option} for all tracks, and the keys' ${what} differ: select one key with --kid and run mp4dash once per key`,
+    );
   }
   return values[0];
 }
@@ -339,7 +383,14 @@ function nginxVodDrmAnswer(keys: PackagingKey[], signalling: (kid: string) => Si
   }
   const key = keys[0]!;
   const pssh = [...signalling(key.kid).pssh].map(([uuid, box]) => ({ uuid, data: toBase64(parsePsshBox(box).data) }));
-  return [{ key: key.keyBase64, key_id: Buffer.from(key.kidHex, 'hex').toString('base64'), ...(key.ivBase64 ? { iv: key.ivBase64 } : {}), pssh }];
+  return [
+    {
+      key: key.keyBase64,
+      key_id: Buffer.from(key.kidHex, 'hex').toString('base64'),
+      ...(key.ivBase64 ? { iv: key.ivBase64 } : {}),
+      pssh,
+    },
+  ];
 }
 
 /**
@@ -354,10 +405,21 @@ function ffmpeg(keys: PackagingKey[], scheme: string, signalling: (kid: string) 
   const key = keys[0]!;
   const aes128 = signalling(key.kid).aes128Uri;
   if (aes128 !== undefined) {
-    return ['-hls_enc', '1', '-hls_enc_key', key.keyHex, '-hls_enc_key_url', aes128, ...(key.ivHex ? ['-hls_enc_iv', key.ivHex] : [])];
+    return [
+      '-hls_enc',
+      '1',
+      '-hls_enc_key',
+      key.keyHex,
+      '-hls_enc_key_url',
+      aes128,
+      ...(key.ivHex ? ['-hls_enc_iv', key.ivHex] : []),
+    ];
   }
   if (scheme !== 'cenc') {
-    throw new CliError('ERR_CLI_INVALID_DOCUMENT', `ffmpeg's MP4 muxer encrypts with cenc (AES-CTR) only, the key uses ${scheme}`);
+    throw new CliError(
+      'ERR_CLI_INVALID_DOCUMENT',
+      `ffmpeg's MP4 muxer encrypts with cenc (AES-CTR) only, the key uses ${scheme}`,
+    );
   }
   return ['-encryption_scheme', 'cenc-aes-ctr', '-encryption_key', key.keyHex, '-encryption_kid', key.kidHex];
 }
@@ -371,7 +433,8 @@ function commandLines(args: string[]): string[] {
   const lines: string[] = [];
   for (const [index, arg] of args.entries()) {
     const previous = args[index - 1];
-    const isValue = !arg.startsWith('-') && previous !== undefined && previous.startsWith('-') && !previous.includes('=');
+    const isValue =
+      !arg.startsWith('-') && previous !== undefined && previous.startsWith('-') && !previous.includes('=');
     if (isValue && lines.length > 0) lines[lines.length - 1] += ` ${shellQuote(arg)}`;
     else lines.push(shellQuote(arg));
   }

@@ -81,7 +81,10 @@ function decodeBinary(bytes: Uint8Array, showKeys: boolean): Pick<PsshDecodeResu
   if (!startsLikeBox(bytes)) return { boxes: [], payloads: [describePayload(bytes, 0, showKeys)] };
   const boxes: LocatedPsshBox[] = parsePsshBoxes(bytes);
   if (boxes.length === 0) {
-    throw new CliError('ERR_CLI_NO_PSSH', `no pssh box in ${bytes.length} bytes (looked at the top level, moov and moof)`);
+    throw new CliError(
+      'ERR_CLI_NO_PSSH',
+      `no pssh box in ${bytes.length} bytes (looked at the top level, moov and moof)`,
+    );
   }
   return { boxes: boxes.map((box) => describeBox(box, 0, showKeys)), payloads: [] };
 }

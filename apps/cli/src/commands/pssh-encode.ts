@@ -65,7 +65,8 @@ export function psshEncode(options: PsshEncodeOptions): void {
   let wrmHeader: string | undefined;
   let defaultVersion: 0 | 1;
   if (options.psshData !== undefined) {
-    if (hasWidevineFields(options)) throw new CliError('ERR_CLI_USAGE', '--pssh-data cannot be combined with Widevine data options');
+    if (hasWidevineFields(options))
+      throw new CliError('ERR_CLI_USAGE', '--pssh-data cannot be combined with Widevine data options');
     data = parseBytes(options.psshData, '--pssh-data');
     defaultVersion = keyIds.length > 0 ? 1 : 0;
   } else if (systemId === WIDEVINE_SYSTEM_ID) {
@@ -76,13 +77,22 @@ export function psshEncode(options: PsshEncodeOptions): void {
     data = encodePlayReadyObject({ wrmHeader });
     defaultVersion = 0;
   } else {
-    if (hasWidevineFields(options)) throw new CliError('ERR_CLI_USAGE', 'Widevine data options need --widevine-system-id');
+    if (hasWidevineFields(options))
+      throw new CliError('ERR_CLI_USAGE', 'Widevine data options need --widevine-system-id');
     data = new Uint8Array(0);
     defaultVersion = keyIds.length > 0 ? 1 : 0;
   }
   const version = options.psshVersion === undefined ? defaultVersion : boxVersion(options.psshVersion);
-  if (version === 0 && keyIds.length > 0 && wrmHeader === undefined && (options.psshData !== undefined || systemId !== WIDEVINE_SYSTEM_ID)) {
-    throw new CliError('ERR_CLI_USAGE', 'a version 0 box cannot list KIDs and its data does not carry them; use --pssh-version 1');
+  if (
+    version === 0 &&
+    keyIds.length > 0 &&
+    wrmHeader === undefined &&
+    (options.psshData !== undefined || systemId !== WIDEVINE_SYSTEM_ID)
+  ) {
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      'a version 0 box cannot list KIDs and its data does not carry them; use --pssh-version 1',
+    );
   }
   const box = encodePsshBox({ systemId, version, keyIds: version === 1 ? keyIds : [], data });
 
@@ -155,12 +165,16 @@ function widevineData(options: PsshEncodeOptions, keyIds: string[]): WidevinePss
 
 function parseHexContentId(text: string): Uint8Array {
   if (!/^(?:[0-9a-f]{2})+$/i.test(text)) {
-    throw new CliError('ERR_CLI_INVALID_INPUT', '--content-id is hex (as in pssh-box.py); use --content-id-string for text');
+    throw new CliError(
+      'ERR_CLI_INVALID_INPUT',
+      '--content-id is hex (as in pssh-box.py); use --content-id-string for text',
+    );
   }
   return Uint8Array.from(Buffer.from(text, 'hex'));
 }
 
 function boxVersion(text: string): 0 | 1 {
-  if (text !== '0' && text !== '1') throw new CliError('ERR_CLI_USAGE', `--pssh-version must be 0 or 1, got ${JSON.stringify(text)}`);
+  if (text !== '0' && text !== '1')
+    throw new CliError('ERR_CLI_USAGE', `--pssh-version must be 0 or 1, got ${JSON.stringify(text)}`);
   return Number(text) as 0 | 1;
 }

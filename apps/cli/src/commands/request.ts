@@ -61,7 +61,8 @@ const FAILURES = new Set([
  */
 export async function request(options: RequestOptions): Promise<void> {
   const drmSystems = options.drm ?? [];
-  if (drmSystems.length === 0) throw new CliError('ERR_CLI_USAGE', 'give --drm, e.g. --drm widevine,playready,fairplay');
+  if (drmSystems.length === 0)
+    throw new CliError('ERR_CLI_USAGE', 'give --drm, e.g. --drm widevine,playready,fairplay');
   const client = new CpixClient({
     url: options.url,
     dialect: options.dialect,
@@ -80,7 +81,9 @@ export async function request(options: RequestOptions): Promise<void> {
       ...(options.trackTypes !== undefined && { tracks: options.trackTypes }),
       ...(options.period !== undefined && { periods: options.period.map((index) => parseIndex(index, '--period')) }),
       ...(options.kid !== undefined && { kids: options.kid.map(parseKid) }),
-      ...(options.recipientCert !== undefined && { recipientCertificate: Uint8Array.from(readFile(options.recipientCert).bytes) }),
+      ...(options.recipientCert !== undefined && {
+        recipientCertificate: Uint8Array.from(readFile(options.recipientCert).bytes),
+      }),
     });
   } catch (error) {
     throw asCliError(error);
@@ -89,22 +92,36 @@ export async function request(options: RequestOptions): Promise<void> {
   }
 
   if (options.out !== undefined) {
-    writeFileSync(options.out, serializeCpix(result.document, { version: writeVersionOf(result.document), unrepresentable: 'keep' }));
+    writeFileSync(
+      options.out,
+      serializeCpix(result.document, { version: writeVersionOf(result.document), unrepresentable: 'keep' }),
+    );
   }
   const show = options.showKeys === true;
   if (options.format === 'pallycon') {
     const json = toPallyConJson(result);
-    writeJson(show ? json : { ...json, content_key_list: json.content_key_list.map((key) => ({ ...key, key_hex: HIDDEN, key_b64: HIDDEN })) });
+    writeJson(
+      show
+        ? json
+        : {
+            ...json,
+            content_key_list: json.content_key_list.map((key) => ({ ...key, key_hex: HIDDEN, key_b64: HIDDEN })),
+          },
+    );
   } else if (options.json) {
     const { document: _document, ...rest } = result;
-    writeJson(show ? rest : { ...rest, keys: rest.keys.map((key) => ({ ...key, key: { hex: HIDDEN, base64: HIDDEN } })) });
+    writeJson(
+      show ? rest : { ...rest, keys: rest.keys.map((key) => ({ ...key, key: { hex: HIDDEN, base64: HIDDEN } })) },
+    );
   } else {
     writeResult(render(result, show));
   }
 }
 
 function authOf(options: RequestOptions): { auth?: ClientAuth } {
-  const given = [options.token !== undefined, options.user !== undefined, options.sigv4 === true].filter(Boolean).length;
+  const given = [options.token !== undefined, options.user !== undefined, options.sigv4 === true].filter(
+    Boolean,
+  ).length;
   if (given > 1) throw new CliError('ERR_CLI_USAGE', 'give only one of --token, --user, --sigv4');
   if (options.sigv4) return { auth: { type: 'aws-sigv4' } };
   if (options.user !== undefined) {
@@ -116,7 +133,10 @@ function authOf(options: RequestOptions): { auth?: ClientAuth } {
   if (options.token !== undefined) {
     const token = readSecret(options.token, '--token');
     // PallyCon and ATEME carry their KMS token in the URL; SPEKE servers take a bearer token.
-    const type = options.dialect === 'pallycon-v1' || options.dialect === 'pallycon-v2' || options.dialect === 'anevia' ? 'enc-token' : 'bearer';
+    const type =
+      options.dialect === 'pallycon-v1' || options.dialect === 'pallycon-v2' || options.dialect === 'anevia'
+        ? 'enc-token'
+        : 'bearer';
     return { auth: { type, token } };
   }
   return {};
@@ -126,7 +146,8 @@ function headersOf(headers: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const header of headers) {
     const colon = header.indexOf(':');
-    if (colon <= 0) throw new CliError('ERR_CLI_USAGE', `--header takes "Name: value", got ${JSON.stringify(header.slice(0, 40))}`);
+    if (colon <= 0)
+      throw new CliError('ERR_CLI_USAGE', `--header takes "Name: value", got ${JSON.stringify(header.slice(0, 40))}`);
     out[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
   }
   return out;
@@ -135,9 +156,20 @@ function headersOf(headers: string[]): Record<string, string> {
 function asCliError(error: unknown): unknown {
   if (!(error instanceof CpixClientError)) return error;
   const exitCode: ExitCode =
-    error.code === 'ERR_CLIENT_INVALID_OPTION' ? EXIT.USAGE : FAILURES.has(error.code) ? EXIT.FAILED : EXIT.INVALID_INPUT;
-  const server = [error.status !== undefined ? `HTTP ${error.status}` : undefined, error.serverCode, error.serverMessage].filter(Boolean);
-  const detail = server.length > 0 && !error.message.includes(error.serverMessage ?? '\u0000') ? ` (server: ${server.join(', ')})` : '';
+    error.code === 'ERR_CLIENT_INVALID_OPTION'
+      ? EXIT.USAGE
+      : FAILURES.has(error.code)
+        ? EXIT.FAILED
+        : EXIT.INVALID_INPUT;
+  const server = [
+    error.status !== undefined ? `HTTP ${error.status}` : undefined,
+    error.serverCode,
+    error.serverMessage,
+  ].filter(Boolean);
+  const detail =
+    server.length > 0 && !error.message.includes(error.serverMessage ?? '\u0000')
+      ? ` (server: ${server.join(', ')})`
+      : '';
   return new CliError(error.code, `${error.message}${detail}`, { exitCode, cause: error });
 }
 
@@ -154,7 +186,11 @@ function render(result: ContentKeysResult, show: boolean): string {
     key.iv?.hex ?? '-',
     key.drm.map((drm) => drm.name).join(', ') || '-',
   ]);
-  const lines = [style.bold(head.join('  ·  ')), '', formatTable([['KID', 'TRACK TYPE', 'PERIOD', 'KEY', 'IV', 'DRM'], ...rows], style.dim)];
+  const lines = [
+    style.bold(head.join('  ·  ')),
+    '',
+    formatTable([['KID', 'TRACK TYPE', 'PERIOD', 'KEY', 'IV', 'DRM'], ...rows], style.dim),
+  ];
   for (const key of result.keys) {
     for (const drm of key.drm) {
       const parts: Array<[string, string | undefined]> = [
@@ -166,12 +202,17 @@ function render(result: ContentKeysResult, show: boolean): string {
       ];
       const present = parts.filter((part): part is [string, string] => part[1] !== undefined);
       if (present.length === 0) continue;
-      lines.push('', style.bold(`${key.kid.uuid} ${drm.name}`), ...present.map(([name, value]) => `  ${name}: ${value}`));
+      lines.push(
+        '',
+        style.bold(`${key.kid.uuid} ${drm.name}`),
+        ...present.map(([name, value]) => `  ${name}: ${value}`),
+      );
     }
   }
   if (result.warnings.length > 0) {
     lines.push('', style.bold(`Warnings (${result.warnings.length})`));
-    for (const warning of result.warnings) lines.push(`  ${style.yellow(warning.code)}  ${warning.path}: ${warning.message}`);
+    for (const warning of result.warnings)
+      lines.push(`  ${style.yellow(warning.code)}  ${warning.path}: ${warning.message}`);
   }
   return lines.join('\n');
 }

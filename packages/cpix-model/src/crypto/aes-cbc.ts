@@ -16,12 +16,20 @@ export function encryptAes256Cbc(key: Uint8Array, plaintext: Uint8Array): Uint8A
  */
 export function decryptAes256Cbc(key: Uint8Array, cipherValue: Uint8Array, path: string): Uint8Array {
   if (cipherValue.length < 2 * BLOCK || cipherValue.length % BLOCK !== 0) {
-    throw new CpixError('ERR_CPIX_DECRYPTION_FAILED', `CipherValue of ${cipherValue.length} bytes is not an IV followed by whole AES blocks`, { path });
+    throw new CpixError(
+      'ERR_CPIX_DECRYPTION_FAILED',
+      `CipherValue of ${cipherValue.length} bytes is not an IV followed by whole AES blocks`,
+      { path },
+    );
   }
   try {
     const decipher = createDecipheriv('aes-256-cbc', key, cipherValue.subarray(0, BLOCK));
     return new Uint8Array(Buffer.concat([decipher.update(cipherValue.subarray(BLOCK)), decipher.final()]));
   } catch (cause) {
-    throw new CpixError('ERR_CPIX_DECRYPTION_FAILED', 'AES-256-CBC decryption failed (bad padding: encrypted under another key)', { path, cause });
+    throw new CpixError(
+      'ERR_CPIX_DECRYPTION_FAILED',
+      'AES-256-CBC decryption failed (bad padding: encrypted under another key)',
+      { path, cause },
+    );
   }
 }

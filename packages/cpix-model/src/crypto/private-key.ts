@@ -17,7 +17,8 @@ function isPkcs12(input: PrivateKeyInput): input is Pkcs12Input {
 /** Loads a private key; node-forge is imported only for PKCS#12 input. Never echoes key material in errors. */
 export async function loadPrivateKey(input: PrivateKeyInput): Promise<KeyObject> {
   if (input instanceof KeyObject) {
-    if (input.type !== 'private') throw new CpixError('ERR_CPIX_PRIVATE_KEY_INVALID', `Expected a private key, got a ${input.type} key`);
+    if (input.type !== 'private')
+      throw new CpixError('ERR_CPIX_PRIVATE_KEY_INVALID', `Expected a private key, got a ${input.type} key`);
     return input;
   }
   if (typeof input === 'string') {
@@ -30,7 +31,10 @@ export async function loadPrivateKey(input: PrivateKeyInput): Promise<KeyObject>
   if (isPkcs12(input) && input.pkcs12 instanceof Uint8Array && typeof input.password === 'string') {
     return createPrivateKey(await pkcs12PrivateKeyPem(input));
   }
-  throw new CpixError('ERR_CPIX_PRIVATE_KEY_INVALID', 'A private key must be PEM text, a KeyObject or { pkcs12, password }');
+  throw new CpixError(
+    'ERR_CPIX_PRIVATE_KEY_INVALID',
+    'A private key must be PEM text, a KeyObject or { pkcs12, password }',
+  );
 }
 
 async function pkcs12PrivateKeyPem({ pkcs12, password }: Pkcs12Input): Promise<string> {
@@ -41,7 +45,11 @@ async function pkcs12PrivateKeyPem({ pkcs12, password }: Pkcs12Input): Promise<s
     store = forge.pkcs12.pkcs12FromAsn1(asn1, password);
   } catch (cause) {
     // node-forge reports a wrong password and a damaged file alike ("Invalid password?", ASN.1 errors).
-    throw new CpixError('ERR_CPIX_PRIVATE_KEY_INVALID', 'PKCS#12 file could not be opened (wrong password or not PKCS#12)', { cause });
+    throw new CpixError(
+      'ERR_CPIX_PRIVATE_KEY_INVALID',
+      'PKCS#12 file could not be opened (wrong password or not PKCS#12)',
+      { cause },
+    );
   }
   const { pkcs8ShroudedKeyBag, keyBag } = forge.pki.oids;
   for (const bagType of [pkcs8ShroudedKeyBag, keyBag]) {

@@ -86,13 +86,63 @@ function multiDrm(keys: number): [SystemName, string[]][] {
 
 /** The PallyCon seed requests and their answers' elements, in the v1 and v2 dialects. */
 const PALLYCON_SEEDS: [SeedName, [SystemName, string[]][], [SystemName, string[]][]][] = [
-  ['pallyConDashLiveRequest', [['playready', ['PSSH']], ['widevine', ['PSSH']]], [['playready', [CPD, 'PSSH', 'speke:protectionHeader']], ['widevine', [CPD, 'PSSH']]]],
+  [
+    'pallyConDashLiveRequest',
+    [
+      ['playready', ['PSSH']],
+      ['widevine', ['PSSH']],
+    ],
+    [
+      ['playready', [CPD, 'PSSH', 'speke:protectionHeader']],
+      ['widevine', [CPD, 'PSSH']],
+    ],
+  ],
   ['pallyConHlsLiveRequest', [['fairplay', [URI]]], [['fairplay', [...HLS, URI]]]],
-  ['pallyConDashVodRequest', [['playready', ['PSSH']], ['widevine', ['PSSH']]], [['playready', [CPD, 'PSSH', 'speke:protectionHeader']], ['widevine', [CPD, 'PSSH']]]],
-  ['pallyConHlsVodRequest', [['fairplay', [URI]], ['aes128', [URI]]], [['fairplay', [...HLS, URI]], ['aes128', [URI]]]],
-  ['pallyCon2DashVodRequest', [['playready', ['PSSH']], ['widevine', ['PSSH']]], [['playready', [CPD, 'PSSH', 'speke:protectionHeader']], ['widevine', [CPD, 'PSSH']]]],
+  [
+    'pallyConDashVodRequest',
+    [
+      ['playready', ['PSSH']],
+      ['widevine', ['PSSH']],
+    ],
+    [
+      ['playready', [CPD, 'PSSH', 'speke:protectionHeader']],
+      ['widevine', [CPD, 'PSSH']],
+    ],
+  ],
+  [
+    'pallyConHlsVodRequest',
+    [
+      ['fairplay', [URI]],
+      ['aes128', [URI]],
+    ],
+    [
+      ['fairplay', [...HLS, URI]],
+      ['aes128', [URI]],
+    ],
+  ],
+  [
+    'pallyCon2DashVodRequest',
+    [
+      ['playready', ['PSSH']],
+      ['widevine', ['PSSH']],
+    ],
+    [
+      ['playready', [CPD, 'PSSH', 'speke:protectionHeader']],
+      ['widevine', [CPD, 'PSSH']],
+    ],
+  ],
   ['pallyCon2HlsVodRequest', [['fairplay', [URI]]], [['fairplay', [...HLS, URI]]]],
-  ['pallyCon2DashLiveRequest', [['playready', ['PSSH']], ['widevine', ['PSSH']]], [['playready', [CPD, 'PSSH', 'speke:protectionHeader']], ['widevine', [CPD, 'PSSH']]]],
+  [
+    'pallyCon2DashLiveRequest',
+    [
+      ['playready', ['PSSH']],
+      ['widevine', ['PSSH']],
+    ],
+    [
+      ['playready', [CPD, 'PSSH', 'speke:protectionHeader']],
+      ['widevine', [CPD, 'PSSH']],
+    ],
+  ],
   ['pallyCon2HlsLiveRequest', [['fairplay', [URI]]], [['fairplay', [...HLS, URI]]]],
 ];
 
@@ -104,27 +154,51 @@ export const CORPUS: CorpusCase[] = [
     request: { file: 'speke-v2-fairplay-placeholders.xml' },
     path: AWS_V2,
     headers: V2_HEADERS,
-    expected: { status: 200, systems: [['fairplay', HLS], ['fairplay', HLS]], warnings: ['PLACEHOLDER_REMOVED'], kids: 'kept' },
+    expected: {
+      status: 200,
+      systems: [
+        ['fairplay', HLS],
+        ['fairplay', HLS],
+      ],
+      warnings: ['PLACEHOLDER_REMOVED'],
+      kids: 'kept',
+    },
   },
-  ...([
-    [1, 1],
-    [3, 2],
-    [5, 3],
-    [8, 2],
-  ] as const).map(([video, audio]): CorpusCase => ({
-    name: `SPEKE v2: FairPlay beside Widevine and PlayReady, ${video} video and ${audio} audio keys`,
-    request: { file: `speke-v2-widevine-fairplay-playready-${video}-video-${audio}-audio.xml` },
-    path: AWS_V2,
-    headers: V2_HEADERS,
-    expected: { status: 200, systems: multiDrm(video + audio), warnings: ['PLACEHOLDER_REMOVED', 'PLAYREADY_HEADER_4_3'], kids: 'kept' },
-  })),
+  ...(
+    [
+      [1, 1],
+      [3, 2],
+      [5, 3],
+      [8, 2],
+    ] as const
+  ).map(
+    ([video, audio]): CorpusCase => ({
+      name: `SPEKE v2: FairPlay beside Widevine and PlayReady, ${video} video and ${audio} audio keys`,
+      request: { file: `speke-v2-widevine-fairplay-playready-${video}-video-${audio}-audio.xml` },
+      path: AWS_V2,
+      headers: V2_HEADERS,
+      expected: {
+        status: 200,
+        systems: multiDrm(video + audio),
+        warnings: ['PLACEHOLDER_REMOVED', 'PLAYREADY_HEADER_4_3'],
+        kids: 'kept',
+      },
+    }),
+  ),
   // 2. Placeholders of other DRM systems.
   {
     name: 'SPEKE v2: Widevine asked for Smooth Streaming data',
     request: { file: 'speke-v2-widevine-smooth-streaming.xml' },
     path: AWS_V2,
     headers: V2_HEADERS,
-    expected: { status: 200, systems: [['widevine', [CPD, 'PSSH']], ['playready', [CPD, 'PSSH', MSS]]], warnings: ['PLACEHOLDER_REMOVED'] },
+    expected: {
+      status: 200,
+      systems: [
+        ['widevine', [CPD, 'PSSH']],
+        ['playready', [CPD, 'PSSH', MSS]],
+      ],
+      warnings: ['PLACEHOLDER_REMOVED'],
+    },
   },
   {
     name: 'SPEKE v2: HLS AES-128 with PSSH and ContentProtectionData placeholders',
@@ -138,7 +212,11 @@ export const CORPUS: CorpusCase[] = [
     request: { file: 'speke-v2-playready-cbcs-smooth-streaming.xml' },
     path: AWS_V2,
     headers: V2_HEADERS,
-    expected: { status: 200, systems: [['playready', DASH_AND_HLS]], warnings: ['PLACEHOLDER_REMOVED_FOR_SCHEME', 'PLAYREADY_HEADER_4_3'] },
+    expected: {
+      status: 200,
+      systems: [['playready', DASH_AND_HLS]],
+      warnings: ['PLACEHOLDER_REMOVED_FOR_SCHEME', 'PLAYREADY_HEADER_4_3'],
+    },
   },
   // 3. SPEKE v1 with all six placeholders in every DRMSystem.
   {
@@ -168,13 +246,20 @@ export const CORPUS: CorpusCase[] = [
   },
   // 6. Axinom's routes.
   {
-    name: "Axinom /SpekeV2: the SPEKE 2.0 sample as printed (FairPlay on cenc keys)",
+    name: 'Axinom /SpekeV2: the SPEKE 2.0 sample as printed (FairPlay on cenc keys)',
     request: { seed: 'axinomSpekeV2Request' },
     path: '/SpekeV2',
     headers: V2_HEADERS,
     expected: {
       status: 200,
-      systems: [['fairplay', HLS], ['fairplay', HLS], ['playready', [...DASH_AND_HLS, MSS]], ['playready', [...DASH_AND_HLS, MSS]], ['widevine', DASH_AND_HLS], ['widevine', DASH_AND_HLS]],
+      systems: [
+        ['fairplay', HLS],
+        ['fairplay', HLS],
+        ['playready', [...DASH_AND_HLS, MSS]],
+        ['playready', [...DASH_AND_HLS, MSS]],
+        ['widevine', DASH_AND_HLS],
+        ['widevine', DASH_AND_HLS],
+      ],
       warnings: ['NON_CANONICAL_BASE64', 'FAIRPLAY_KEY_NOT_CBCS'],
       kids: 'kept',
       root: { contentId: 'abc123', version: '2.3' },
@@ -194,7 +279,14 @@ export const CORPUS: CorpusCase[] = [
     headers: V2_HEADERS,
     expected: {
       status: 200,
-      systems: [['fairplay', HLS], ['fairplay', HLS], ['playready', [...DASH_AND_HLS, MSS]], ['playready', [...DASH_AND_HLS, MSS]], ['widevine', DASH_AND_HLS], ['widevine', DASH_AND_HLS]],
+      systems: [
+        ['fairplay', HLS],
+        ['fairplay', HLS],
+        ['playready', [...DASH_AND_HLS, MSS]],
+        ['playready', [...DASH_AND_HLS, MSS]],
+        ['widevine', DASH_AND_HLS],
+        ['widevine', DASH_AND_HLS],
+      ],
       warnings: ['NON_CANONICAL_BASE64', 'FAIRPLAY_KEY_NOT_CBCS'],
       kids: 'derived',
     },
@@ -206,7 +298,11 @@ export const CORPUS: CorpusCase[] = [
     headers: V2_HEADERS,
     expected: {
       status: 200,
-      systems: [['fairplay', HLS], ['playready', [...DASH_AND_HLS, MSS]], ['widevine', DASH_AND_HLS]],
+      systems: [
+        ['fairplay', HLS],
+        ['playready', [...DASH_AND_HLS, MSS]],
+        ['widevine', DASH_AND_HLS],
+      ],
       warnings: ['FAIRPLAY_KEY_NOT_CBCS'],
       kids: 'kept',
       root: { id: 'test_ch1', version: null },
@@ -219,7 +315,11 @@ export const CORPUS: CorpusCase[] = [
     headers: V2_HEADERS,
     expected: {
       status: 200,
-      systems: [['fairplay', HLS], ['playready', [...DASH_AND_HLS, MSS]], ['widevine', DASH_AND_HLS]],
+      systems: [
+        ['fairplay', HLS],
+        ['playready', [...DASH_AND_HLS, MSS]],
+        ['widevine', DASH_AND_HLS],
+      ],
       warnings: ['FAIRPLAY_KEY_NOT_CBCS'],
       root: { id: 'test_ch1', version: null },
     },
@@ -245,7 +345,11 @@ export const CORPUS: CorpusCase[] = [
     headers: V1_HEADERS,
     expected: {
       status: 200,
-      systems: [['fairplay', SPEKE_V1_HLS], ['playready', ['PSSH', 'speke:protectionHeader']], ['widevine', ['PSSH']]],
+      systems: [
+        ['fairplay', SPEKE_V1_HLS],
+        ['playready', ['PSSH', 'speke:protectionHeader']],
+        ['widevine', ['PSSH']],
+      ],
       warnings: [],
       kids: 'kept',
       root: { id: 'test_ch1', version: null },
@@ -258,7 +362,11 @@ export const CORPUS: CorpusCase[] = [
     headers: V1_HEADERS,
     expected: {
       status: 200,
-      systems: [['fairplay', SPEKE_V1_HLS], ['playready', ['PSSH', 'speke:protectionHeader']], ['widevine', ['PSSH']]],
+      systems: [
+        ['fairplay', SPEKE_V1_HLS],
+        ['playready', ['PSSH', 'speke:protectionHeader']],
+        ['widevine', ['PSSH']],
+      ],
       warnings: [],
       kids: 'derived',
     },
@@ -270,7 +378,11 @@ export const CORPUS: CorpusCase[] = [
     headers: V1_HEADERS,
     expected: {
       status: 200,
-      systems: [['fairplay', SPEKE_V1_HLS], ['playready', ['PSSH', 'speke:protectionHeader']], ['widevine', ['PSSH']]],
+      systems: [
+        ['fairplay', SPEKE_V1_HLS],
+        ['playready', ['PSSH', 'speke:protectionHeader']],
+        ['widevine', ['PSSH']],
+      ],
       warnings: [],
       kids: 'kept',
     },
@@ -281,7 +393,12 @@ export const CORPUS: CorpusCase[] = [
     request: { file: 'speke-v2-update-history.xml' },
     path: AWS_V2,
     headers: V2_HEADERS,
-    expected: { status: 200, systems: [['widevine', ['PSSH']]], warnings: ['INCOMPLETE_UPDATE_HISTORY_ITEM'], echoes: ['source="packager-7"'] },
+    expected: {
+      status: 200,
+      systems: [['widevine', ['PSSH']]],
+      warnings: ['INCOMPLETE_UPDATE_HISTORY_ITEM'],
+      echoes: ['source="packager-7"'],
+    },
   },
   {
     name: 'SPEKE v2: foreign attributes and elements are echoed',
@@ -292,7 +409,17 @@ export const CORPUS: CorpusCase[] = [
       status: 200,
       systems: [['widevine', ['PSSH']]],
       warnings: [],
-      echoes: ['acme:tenant="blue"', 'acme:label="main"', '<acme:Hint', 'acme:policy="p1"', '<acme:License', 'server="https://license.example/wv"', 'acme:tier="gold"', '<acme:Trailer', 'note="kept"'],
+      echoes: [
+        'acme:tenant="blue"',
+        'acme:label="main"',
+        '<acme:Hint',
+        'acme:policy="p1"',
+        '<acme:License',
+        'server="https://license.example/wv"',
+        'acme:tier="gold"',
+        '<acme:Trailer',
+        'note="kept"',
+      ],
     },
   },
   // 8. The AWS specification's samples as printed (DRMSysList, DRMSys) and as meant.
@@ -313,7 +440,12 @@ export const CORPUS: CorpusCase[] = [
       headers: V1_HEADERS,
       expected: {
         status: 200,
-        systems: [['aes128', SPEKE_V1_HLS], ['fairplay', SPEKE_V1_HLS], ['widevine', ['PSSH']], ['playready', ['PSSH', 'speke:protectionHeader']]],
+        systems: [
+          ['aes128', SPEKE_V1_HLS],
+          ['fairplay', SPEKE_V1_HLS],
+          ['widevine', ['PSSH']],
+          ['playready', ['PSSH', 'speke:protectionHeader']],
+        ],
         warnings: [],
         kids: 'kept',
         root: { id: 'abc123', version: null },
@@ -322,8 +454,18 @@ export const CORPUS: CorpusCase[] = [
   ),
   // PallyCon: every seed request in both API versions, schemes, content ids.
   ...PALLYCON_SEEDS.flatMap(([seed, v1, v2]): CorpusCase[] => [
-    { name: `PallyCon v1: ${seed}`, request: { seed }, path: '/v1/cpix/pallycon/getKey/{token}', expected: { status: 200, systems: v1, warnings: pallyConWarnings(seed), kids: 'derived' } },
-    { name: `PallyCon v2: ${seed}`, request: { seed }, path: '/v2/cpix/pallycon/getKey/{token}', expected: { status: 200, systems: v2, warnings: pallyConWarnings(seed), kids: 'derived' } },
+    {
+      name: `PallyCon v1: ${seed}`,
+      request: { seed },
+      path: '/v1/cpix/pallycon/getKey/{token}',
+      expected: { status: 200, systems: v1, warnings: pallyConWarnings(seed), kids: 'derived' },
+    },
+    {
+      name: `PallyCon v2: ${seed}`,
+      request: { seed },
+      path: '/v2/cpix/pallycon/getKey/{token}',
+      expected: { status: 200, systems: v2, warnings: pallyConWarnings(seed), kids: 'derived' },
+    },
   ]),
   {
     name: 'PallyCon v2: a cbcs key, with a ProtectionHeader placeholder',
@@ -331,7 +473,11 @@ export const CORPUS: CorpusCase[] = [
     path: '/v2/cpix/pallycon/getKey/{token}',
     expected: {
       status: 200,
-      systems: [['widevine', [CPD, 'PSSH']], ['playready', [CPD, 'PSSH']], ['fairplay', [...HLS, URI]]],
+      systems: [
+        ['widevine', [CPD, 'PSSH']],
+        ['playready', [CPD, 'PSSH']],
+        ['fairplay', [...HLS, URI]],
+      ],
       warnings: ['PLAYREADY_HEADER_4_3', 'PLACEHOLDER_REMOVED_FOR_SCHEME'],
       kids: 'derived',
     },
@@ -346,7 +492,16 @@ export const CORPUS: CorpusCase[] = [
       name: `PallyCon v1: content id ${id}, not an XML name, echoed in CPIX@id`,
       request: { file },
       path: '/v1/cpix/pallycon/getKey/{token}',
-      expected: { status: 200, systems: [['widevine', ['PSSH']], ['playready', ['PSSH']]], warnings: ['ID_NOT_NCNAME'], kids: 'derived', root: { id, version: null } },
+      expected: {
+        status: 200,
+        systems: [
+          ['widevine', ['PSSH']],
+          ['playready', ['PSSH']],
+        ],
+        warnings: ['ID_NOT_NCNAME'],
+        kids: 'derived',
+        root: { id, version: null },
+      },
     }),
   ),
   {
@@ -363,8 +518,10 @@ export const CORPUS: CorpusCase[] = [
  * write FairPlay's children out of order and ask for its inapplicable PSSH and ContentProtectionData.
  */
 function pallyConWarnings(seed: SeedName): string[] {
-  if (seed === 'pallyConHlsLiveRequest' || seed === 'pallyCon2HlsLiveRequest') return ['CHILD_ORDER', 'PLACEHOLDER_REMOVED'];
-  if (seed === 'pallyConDashLiveRequest' || seed === 'pallyConHlsVodRequest' || seed === 'pallyCon2DashLiveRequest') return ['KID_MAPPED_TO_ONLY_KEY'];
+  if (seed === 'pallyConHlsLiveRequest' || seed === 'pallyCon2HlsLiveRequest')
+    return ['CHILD_ORDER', 'PLACEHOLDER_REMOVED'];
+  if (seed === 'pallyConDashLiveRequest' || seed === 'pallyConHlsVodRequest' || seed === 'pallyCon2DashLiveRequest')
+    return ['KID_MAPPED_TO_ONLY_KEY'];
   return [];
 }
 
@@ -383,7 +540,11 @@ export function engineRequest(corpusCase: CorpusCase): Omit<KeyServiceRequest, '
   if (pallyCon) return { dialect: `pallycon-v${pallyCon[1]}` as Dialect, body };
   const route = SPEKE_ROUTES.find((candidate) => candidate.path === path);
   if (route === undefined) throw new Error(`no SPEKE route ${path}`);
-  return { dialect: spekeDialectOf(route, corpusCase.headers?.['x-speke-version']), body, ...spekeRequestOptions(route, query) };
+  return {
+    dialect: spekeDialectOf(route, corpusCase.headers?.['x-speke-version']),
+    body,
+    ...spekeRequestOptions(route, query),
+  };
 }
 
 /** The KIDs of the request's `ContentKey`s, lower-case. */
@@ -396,7 +557,12 @@ function requestKids(body: string): string[] {
  * elements, the `X-Cpixkit-Warnings` codes, the KIDs, the root and the echoes; for a refusal the
  * code (in `X-Cpixkit-Error` and the body) and what its reason names.
  */
-export function expectCorpusAnswer(corpusCase: CorpusCase, status: number, headers: Record<string, string | undefined>, body: string): void {
+export function expectCorpusAnswer(
+  corpusCase: CorpusCase,
+  status: number,
+  headers: Record<string, string | undefined>,
+  body: string,
+): void {
   const { expected } = corpusCase;
   expect(status, body.slice(0, 300)).toBe(expected.status);
   if (expected.status !== 200) {
@@ -406,10 +572,14 @@ export function expectCorpusAnswer(corpusCase: CorpusCase, status: number, heade
     return;
   }
   const shape = answerShape(body);
-  expect(shape.drmSystems).toEqual(expected.systems.map(([system, elements]) => ({ systemId: SYSTEM_IDS[system], elements: [...elements].sort() })));
+  expect(shape.drmSystems).toEqual(
+    expected.systems.map(([system, elements]) => ({ systemId: SYSTEM_IDS[system], elements: [...elements].sort() })),
+  );
   const listed = headers['x-cpixkit-warnings'];
   expect(listed === undefined ? [] : listed.split(', ').sort()).toEqual([...expected.warnings].sort());
-  const answered = [...body.matchAll(/<cpix:ContentKey\b[^>]*?\bkid="([^"]+)"/g)].map((match) => normalizeUuid(match[1]!));
+  const answered = [...body.matchAll(/<cpix:ContentKey\b[^>]*?\bkid="([^"]+)"/g)].map((match) =>
+    normalizeUuid(match[1]!),
+  );
   const asked = requestKids(corpusBody(corpusCase.request));
   if (expected.kids === 'kept') expect(answered).toEqual(asked);
   if (expected.kids === 'derived') for (const kid of answered) expect(asked).not.toContain(kid);
