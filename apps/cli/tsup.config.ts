@@ -24,29 +24,45 @@ const external = ['@cpixkit/server'];
 
 // commander and @bufbuild/protobuf are bundled too: resolving and reading their files at every start costs
 // more than their bytes (`@bufbuild/protobuf/wire` alone is 19 modules, of which the box decoder needs 4).
-// commander is CommonJS and requires Node built-ins, which an ES module bundle can only do through createRequire.
 const noExternal = ['commander', '@bufbuild/protobuf'];
-const banner = {
-  js: [
-    '#!/usr/bin/env node',
-    "import { createRequire as createRequireForCommander } from 'node:module';",
-    'const require = createRequireForCommander(import.meta.url);',
-  ].join('\n'),
-};
+
+const banner = { js: '#!/usr/bin/env node' };
 
 /**
- * commander requires node:child_process when it loads, only to spawn executable subcommands, which cpixkit
- * has none of; loading it (and net, dgram…) cost every start. Its one use, `spawn`, now loads it when called.
+ * Node built-ins are taken with process.getBuiltinModule instead of `import`: an ES module namespace of a
+ * built-in reads every lazy export it has (node:fs its promises and streams, node:util its argument parser,
+ * diff and worker threads, node:process its reporter), which was a third of `cpixkit pssh decode`'s own
+ * start. Each built-in becomes a module of one pure read per export, so the bundle keeps only the reads of
+ * the names it imports. commander imports node:child_process only to spawn executable subcommands, which
+ * cpixkit has none of: its one use, `spawn`, loads the module when called.
  */
-const deferChildProcess: NonNullable<Options['esbuildPlugins']>[number] = {
-  name: 'defer-child-process',
+const builtinsOnDemand: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'builtins-on-demand',
   setup(build) {
     // tsup's own plugin, which would take `node:` imports first, is off (removeNodeProtocol: false in the preset).
-    build.onResolve({ filter: /^node:child_process$/ }, ({ importer }) =>
-      /[\\/]commander[\\/]/.test(importer) ? { path: 'child_process', namespace: 'deferred' } : undefined,
-    );
+    build.onResolve({ filter: /^node:/ }, ({ path, importer }) => ({
+      path,
+      namespace: path === 'node:child_process' && /[\\/]commander[\\/]/.test(importer) ? 'deferred' : 'builtin',
+      sideEffects: false,
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, ({ path }) => {
+      const names = Object.keys(process.getBuiltinModule(path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+      const id = JSON.stringify(path);
+      return {
+        contents: [
+          `const builtin$ = process.getBuiltinModule(${id});`,
+          'const read$ = (name) => builtin$[name];',
+          'export default builtin$;',
+          ...names.filter((name) => name !== 'default').map((name) => `export const ${name} = /* @__PURE__ */ read$('${name}');`),
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
     build.onLoad({ filter: /.*/, namespace: 'deferred' }, () => ({
-      contents: "exports.spawn = (...args) => require('node:child_process').spawn(...args);",
+      contents: [
+        "export const spawn = (...args) => process.getBuiltinModule('node:child_process').spawn(...args);",
+        'export default { spawn };',
+      ].join('\n'),
       loader: 'js',
     }));
   },
@@ -56,5 +72,5 @@ const deferChildProcess: NonNullable<Options['esbuildPlugins']>[number] = {
 // dynamic import(): `cpixkit pssh decode` starts without parsing XML, HTTP or server code.
 export default applicationConfig(
   { cli: 'src/cli.ts' },
-  { banner, splitting: true, external, noExternal, esbuildPlugins: [deferChildProcess], onSuccess: copySchemas },
+  { banner, splitting: true, external, noExternal, esbuildPlugins: [builtinsOnDemand], onSuccess: copySchemas },
 );

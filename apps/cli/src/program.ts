@@ -23,18 +23,18 @@ function addPlayReadyHeaderOptions(command: Command): Command {
     .option('--decryptor-setup', 'write DECRYPTORSETUP ONDEMAND (4.1 and later)');
 }
 
-/** Builds the `cpixkit` command tree. */
-export function buildProgram(): Command {
-  const program = new Command('cpixkit')
-    .description('Request, inspect and convert CPIX documents, PSSH boxes, PlayReady headers and HLS key lines.')
-    .version(version)
-    .showHelpAfterError('(run with --help for usage)')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 success, 1 usage error, 2 invalid input, 3 failure (file, network, server).\n' +
-        'Keys are shown as **** unless --show-keys is given.\n',
-    );
+const fileArgument = '<file>';
+const fileHelp = 'the CPIX document: a path, @path, or - for stdin';
 
+function addPrivateKeyOptions(command: Command): Command {
+  return command
+    .option('--private-key <file>', 'PEM private key (PKCS#1 or PKCS#8, unencrypted)')
+    .option('--pkcs12 <file>', 'PKCS#12 (.p12/.pfx) file holding the private key')
+    .option('--password <password>', 'PKCS#12 password: the text, @file or env:NAME');
+}
+
+/** Adds `pssh decode` and `pssh encode`. */
+function addPsshCommands(program: Command): void {
   const pssh = program.command('pssh').description('decode and encode ISO-BMFF pssh boxes');
   pssh
     .command('decode')
@@ -95,7 +95,10 @@ export function buildProgram(): Command {
       ),
     )
     .action(async (options) => (await import('./commands/pssh-encode.js')).psshEncode(options));
+}
 
+/** Adds `playready header`. */
+function addPlayReadyCommands(program: Command): void {
   const playready = program.command('playready').description('PlayReady headers');
   addPlayReadyHeaderOptions(
     playready
@@ -115,7 +118,10 @@ export function buildProgram(): Command {
       ),
     )
     .action(async (options) => (await import('./commands/playready-header.js')).playReadyHeader(options));
+}
 
+/** Adds `keys derive`. */
+function addKeysCommands(program: Command): void {
   program
     .command('keys')
     .description('content keys')
@@ -130,7 +136,10 @@ export function buildProgram(): Command {
       examples('cpixkit keys derive --key-seed env:KEY_SEED --kid 339c45b5-fb6d-4bd9-994c-eabd9d41c95b --show-keys'),
     )
     .action(async (options) => (await import('./commands/keys-derive.js')).keysDerive(options));
+}
 
+/** Adds `hls`. */
+function addHlsCommand(program: Command): void {
   addPlayReadyHeaderOptions(
     program
       .command('hls')
@@ -168,17 +177,13 @@ export function buildProgram(): Command {
       ),
     )
     .action(async (options) => (await import('./commands/hls.js')).hls(options));
+}
 
+/** Adds `cpix validate|inspect|decrypt|encrypt|sign|verify`. */
+function addCpixCommands(program: Command): void {
   const cpix = program
     .command('cpix')
     .description('validate, inspect, decrypt, encrypt, sign and verify CPIX documents');
-  const fileArgument = '<file>';
-  const fileHelp = 'the CPIX document: a path, @path, or - for stdin';
-  const addPrivateKeyOptions = (command: Command): Command =>
-    command
-      .option('--private-key <file>', 'PEM private key (PKCS#1 or PKCS#8, unencrypted)')
-      .option('--pkcs12 <file>', 'PKCS#12 (.p12/.pfx) file holding the private key')
-      .option('--password <password>', 'PKCS#12 password: the text, @file or env:NAME');
   cpix
     .command('validate')
     .description(
@@ -262,7 +267,10 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .addHelpText('after', examples('cpixkit cpix verify signed.cpix --cert signer.pem'))
     .action(async (file: string, options) => (await import('./commands/cpix-signature.js')).cpixVerify(file, options));
+}
 
+/** Adds `packager-args`. */
+function addPackagerArgsCommand(program: Command): void {
   addPrivateKeyOptions(
     program
       .command('packager-args')
@@ -286,7 +294,10 @@ export function buildProgram(): Command {
       ),
     )
     .action(async (file: string, options) => (await import('./commands/packager-args.js')).packagerArgs(file, options));
+}
 
+/** Adds `request`. */
+function addRequestCommand(program: Command): void {
   addPrivateKeyOptions(
     program
       .command('request')
@@ -334,7 +345,10 @@ export function buildProgram(): Command {
       ),
     )
     .action(async (options) => (await import('./commands/request.js')).request(options));
+}
 
+/** Adds `serve`. */
+function addServeCommand(program: Command): void {
   program
     .command('serve')
     .description(
@@ -355,6 +369,36 @@ export function buildProgram(): Command {
         examples('cpixkit serve', 'cpixkit serve --port 9000 --config tenants.yaml --log-level warn'),
     )
     .action(async (options) => (await import('./commands/serve.js')).serve(options));
+}
 
+const COMMANDS: Readonly<Record<string, (program: Command) => void>> = {
+  pssh: addPsshCommands,
+  playready: addPlayReadyCommands,
+  keys: addKeysCommands,
+  hls: addHlsCommand,
+  cpix: addCpixCommands,
+  'packager-args': addPackagerArgsCommand,
+  request: addRequestCommand,
+  serve: addServeCommand,
+};
+
+/**
+ * Builds the `cpixkit` command tree. Given the command-line arguments (after the script), it builds only
+ * the top-level command they name, when they name one: commander's own cost grows with every command and
+ * option built, and a one-shot run needs one branch. Help for the whole program still has every command.
+ */
+export function buildProgram(args: readonly string[] = []): Command {
+  const program = new Command('cpixkit')
+    .description('Request, inspect and convert CPIX documents, PSSH boxes, PlayReady headers and HLS key lines.')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 usage error, 2 invalid input, 3 failure (file, network, server).\n' +
+        'Keys are shown as **** unless --show-keys is given.\n',
+    );
+  const first = args[0] ?? '';
+  const named = Object.hasOwn(COMMANDS, first) ? [COMMANDS[first]!] : Object.values(COMMANDS);
+  for (const addCommand of named) addCommand(program);
   return program;
 }

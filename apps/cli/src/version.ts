@@ -1,4 +1,5 @@
-import { createRequire } from 'node:module';
+// Bundled into the CLI: no package.json is read at run time.
+import packageJson from '../package.json' with { type: 'json' };
 
-/** The CLI's own version, from its package.json (next to `dist/`). */
-export const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+/** The CLI's own version, from its package.json. */
+export const version: string = packageJson.version;

@@ -1,4 +1,3 @@
-import { createCipheriv } from 'node:crypto';
 import { PlayReadyError } from './errors.js';
 import { kidToGuidBytes } from './kid.js';
 
@@ -14,6 +13,9 @@ export function computeKeyChecksum(kid: string, key: Uint8Array): string {
       `an AESCTR content key is 16 bytes, got ${key instanceof Uint8Array ? key.length : typeof key}`,
     );
   }
+  // node:crypto is loaded on the first checksum, not with the package: reading and writing headers never
+  // needs it, and loading it is most of what `cpixkit pssh decode` would otherwise spend on PlayReady.
+  const { createCipheriv } = process.getBuiltinModule('node:crypto');
   // Stryker disable next-line BooleanLiteral: padding would only add a second block after the 8 bytes used
   const cipher = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
   const block = Buffer.concat([cipher.update(kidToGuidBytes(kid)), cipher.final()]);
