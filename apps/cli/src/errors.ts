@@ -1,3 +1,7 @@
+import type { CpixClientErrorCode } from '@cpixkit/client';
+import type { PlayReadyErrorCode } from '@cpixkit/playready-header';
+import type { PsshErrorCode } from '@cpixkit/pssh';
+
 /** Process exit codes of `cpixkit`. */
 export const EXIT = Object.freeze({
   /** The command did what was asked. */
@@ -38,18 +42,24 @@ export type CliErrorCode =
   | 'ERR_CLI_SERVER_NOT_INSTALLED';
 
 /**
+ * Codes of library errors the CLI reports as its own, with its exit code and the offset in the whole input:
+ * faults `pssh decode` finds inside a box, and the client's refusals in `request`.
+ */
+export type LibraryErrorCode = PsshErrorCode | PlayReadyErrorCode | CpixClientErrorCode;
+
+/**
  * The one error type of the CLI itself. `exitCode` says how the process ends; `offset` is the byte offset
  * of the fault in the input, when it has one. Messages never contain keys, key seeds or tokens.
  */
 export class CliError extends Error {
   override readonly name = 'CliError';
-  /** A {@link CliErrorCode}, or the code of a library error the CLI re-located in its input. */
-  readonly code: CliErrorCode | `ERR_${string}`;
+  /** A {@link CliErrorCode}, or the {@link LibraryErrorCode} of the library that found the fault. */
+  readonly code: CliErrorCode | LibraryErrorCode;
   readonly exitCode: ExitCode;
   readonly offset: number | undefined;
 
   constructor(
-    code: CliErrorCode | `ERR_${string}`,
+    code: CliErrorCode | LibraryErrorCode,
     message: string,
     options: { exitCode?: ExitCode; offset?: number; cause?: unknown } = {},
   ) {
@@ -58,17 +68,6 @@ export class CliError extends Error {
     this.exitCode = options.exitCode ?? (code === 'ERR_CLI_USAGE' ? EXIT.USAGE : EXIT.INVALID_INPUT);
     this.offset = options.offset;
   }
-}
-
-/**
- * A library error whose byte offset is relative to a part of the input (a PlayReady Object inside a box,
- * a box inside a file), moved to `base + offset` in the whole input.
- */
-export function relocate(error: unknown, base: number): unknown {
-  if (!isLibraryError(error)) return error;
-  if (error.offset === undefined) return error;
-  const message = error.message.replace(/ \(at byte \d+\)$/, '');
-  return new CliError(error.code as `ERR_${string}`, message, { offset: base + error.offset, cause: error });
 }
 
 /** Errors of the cpixkit libraries: an `Error` whose `code` starts with `ERR_`. */

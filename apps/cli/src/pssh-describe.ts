@@ -3,18 +3,26 @@ import {
   findDrmSystem,
   type LocatedPsshBox,
   PLAYREADY_SYSTEM_ID,
+  PsshError,
+  type PsshErrorCode,
   type WidevinePsshData,
   WIDEVINE_SYSTEM_ID,
 } from '@cpixkit/pssh';
-import { decodePlayReadyObject, parseWrmHeader, PlayReadyRecordType, type WrmHeader } from '@cpixkit/playready-header';
-import { relocate } from './errors.js';
+import {
+  decodePlayReadyObject,
+  PlayReadyError,
+  type PlayReadyErrorCode,
+  PlayReadyRecordType,
+  parseWrmHeader,
+  type WrmHeader,
+} from '@cpixkit/playready-header';
 import { HIDDEN } from './io.js';
 import type { Style } from './style.js';
 import { toBase64, toHex } from './values.js';
 
 /** A decoding fault inside a box's data, kept in the description (the command still exits 2). */
 export interface DescribedError {
-  code: string;
+  code: PsshErrorCode | PlayReadyErrorCode;
   message: string;
   offset?: number;
 }
@@ -139,7 +147,7 @@ export function describeWrmHeaderXml(xml: string, offset: number): DescribedPayl
   try {
     out.playready = { size: out.size, records: [], header: parseWrmHeader(xml) };
   } catch (error) {
-    out.error = toDescribedError(error);
+    out.error = describeError(error, 0);
   }
   return out;
 }
@@ -157,7 +165,7 @@ function describeData(systemId: string, bytes: Uint8Array, offset: number, showK
     if (systemId === WIDEVINE_SYSTEM_ID) out.widevine = describeWidevine(decodeWidevinePsshData(bytes), showKeys);
     if (systemId === PLAYREADY_SYSTEM_ID) out.playready = describePlayReady(bytes);
   } catch (error) {
-    out.error = toDescribedError(relocate(error, offset));
+    out.error = describeError(error, offset);
   }
   return out;
 }
@@ -224,15 +232,16 @@ function describePlayReady(bytes: Uint8Array): DescribedPlayReady {
   return out;
 }
 
-function toDescribedError(error: unknown): DescribedError {
-  if (!(error instanceof Error)) throw error;
-  const code = (error as { code?: unknown }).code;
-  const offset = (error as { offset?: unknown }).offset;
-  if (typeof code !== 'string') throw error;
+/**
+ * A decoding fault of a box's data, its byte offset (relative to the data) moved by `base` into the whole
+ * input. Anything but the decoders' own errors is a defect and propagates.
+ */
+function describeError(error: unknown, base: number): DescribedError {
+  if (!(error instanceof PsshError || error instanceof PlayReadyError)) throw error;
   return {
-    code,
+    code: error.code,
     message: error.message.replace(/ \(at byte \d+\)$/, ''),
-    ...(typeof offset === 'number' && { offset }),
+    ...(error.offset !== undefined && { offset: base + error.offset }),
   };
 }
 

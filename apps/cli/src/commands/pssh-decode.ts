@@ -44,7 +44,7 @@ export async function psshDecode(argument: string, options: PsshDecodeOptions): 
   }
   const failed = [...result.boxes, ...result.payloads].find((item) => item.error);
   if (failed?.error) {
-    throw new CliError(failed.error.code as `ERR_${string}`, failed.error.message, {
+    throw new CliError(failed.error.code, failed.error.message, {
       ...(failed.error.offset !== undefined && { offset: failed.error.offset }),
     });
   }
