@@ -1,6 +1,7 @@
 import type { CpixDocument, CpixWriteVersion } from '@cpixkit/cpix-model';
 import { checkContentId, MAX_CONTENT_ID_LENGTH } from './content-id.js';
 import { KeyServiceError } from './errors.js';
+import type { FairPlayUriStyle } from './fairplay-uri.js';
 import {
   applyUsageRules,
   checkKeyCount,
@@ -44,12 +45,23 @@ export interface DialectProfile {
   ): CheckedRequest;
   /** What the dialect fills per DRM system (read by `settleSlots`). */
   slots: SlotTable;
-  /** True when every key gets an `explicitIV`, not only FairPlay and AES-128 keys. */
-  ivForEveryKey: boolean;
+  /**
+   * Which content keys carry an `explicitIV`: `every-key` (PallyCon), or `keys-with-iv-signaling`,
+   * the keys of FairPlay and HLS AES-128 systems, whose URIs and lines carry the IV. A key the
+   * request gave an IV always carries it.
+   */
+  explicitIvs: 'every-key' | 'keys-with-iv-signaling';
+  /** Widevine and PlayReady `ContentProtectionData`: a CPIX XML fragment (`xml`) or PallyCon's bare PSSH data (`payload`). */
   contentProtectionForm: ContentProtectionForm;
+  /** The fields of the Widevine PSSH data. */
   widevineStyle(tenant: Tenant): WidevineStyle;
-  /** PallyCon's PERIOD_INDEX custom attribute and FairPlay URI forms. */
-  pallyConStyle: boolean;
+  /** True when the PlayReady header of a key of a key period gets `<PERIOD_INDEX>n</PERIOD_INDEX>` in its CUSTOMATTRIBUTES (PallyCon). */
+  playReadyPeriodIndex: boolean;
+  /**
+   * The FairPlay `skd://` URI: in the tenant's form (`tenant`, `settings.fairPlay`), or PallyCon's
+   * (`pallycon`: `skd://<base64 KID>` for VOD keys, `skd://<content id><period index hex>` for live ones).
+   */
+  fairPlayUriStyle: FairPlayUriStyle;
   /** Smallest RSA key of a recipient certificate for encrypted delivery (SPEKE uses 2048-bit certificates). */
   minimumRsaKeySize: number;
   headers(userAgent: string): Record<string, string>;
@@ -324,10 +336,11 @@ const SPEKE_V2: DialectProfile = {
   contentIdAttribute: 'contentId',
   check: checkSpekeV2,
   slots: SPEKE_V2_SLOTS,
-  ivForEveryKey: false,
+  explicitIvs: 'keys-with-iv-signaling',
   contentProtectionForm: 'xml',
   widevineStyle: settingsWidevineStyle,
-  pallyConStyle: false,
+  playReadyPeriodIndex: false,
+  fairPlayUriStyle: 'tenant',
   minimumRsaKeySize: 2048,
   headers: (userAgent) => ({ 'content-type': CONTENT_TYPE, 'x-speke-version': '2.0', 'x-speke-user-agent': userAgent }),
 };
@@ -337,10 +350,11 @@ const SPEKE_V1: DialectProfile = {
   contentIdAttribute: 'id',
   check: (document, tenant, _warnings, options) => checkSpekeV1(document, tenant, options),
   slots: SPEKE_V1_SLOTS,
-  ivForEveryKey: false,
+  explicitIvs: 'keys-with-iv-signaling',
   contentProtectionForm: 'xml',
   widevineStyle: settingsWidevineStyle,
-  pallyConStyle: false,
+  playReadyPeriodIndex: false,
+  fairPlayUriStyle: 'tenant',
   minimumRsaKeySize: 2048,
   headers: (userAgent) => ({ 'content-type': CONTENT_TYPE, 'speke-user-agent': userAgent }),
 };
@@ -351,10 +365,11 @@ function pallyConProfile(table: SlotTable): DialectProfile {
     contentIdAttribute: 'id',
     check: checkPallyCon,
     slots: table,
-    ivForEveryKey: true,
+    explicitIvs: 'every-key',
     contentProtectionForm: 'payload',
     widevineStyle: pallyConWidevineStyle,
-    pallyConStyle: true,
+    playReadyPeriodIndex: true,
+    fairPlayUriStyle: 'pallycon',
     minimumRsaKeySize: 3072,
     headers: () => ({ 'content-type': CONTENT_TYPE }),
   };
