@@ -1,6 +1,14 @@
 import type { ContentKey, ContentKeyUsageRule, CpixDocument, DrmSystem, HlsSignalingData } from '@cpixkit/cpix-model';
 import { serializeCpix } from '@cpixkit/cpix-model';
-import type { HlsEncryptionScheme, HlsKeyLines } from '@cpixkit/hls-signaling';
+import {
+  buildAes128KeyLines,
+  buildFairPlayKeyLines,
+  buildPlayReadyKeyLines,
+  buildWidevineKeyLines,
+  type HlsEncryptionScheme,
+  type HlsKeyLines,
+  KEY_FORMATS,
+} from '@cpixkit/hls-signaling';
 import { deriveIv } from '@cpixkit/key-seed';
 import { checkAnswerBudget } from './answer-budget.js';
 import { AnswerBytes } from './answer-bytes.js';
@@ -23,17 +31,12 @@ import {
   type SignalingSlot,
 } from './request-plan.js';
 import {
-  aes128HlsLines,
   contentProtectionData,
-  fairPlayHlsLines,
   type KeySignalingInput,
   type PlayReadySignaling,
-  playReadyHlsLines,
   playReadySignaling,
-  SPEKE_KEY_FORMATS,
   type WidevineSignaling,
   type WidevineStyle,
-  widevineHlsLines,
   widevineSignaling,
 } from './signaling.js';
 import { settleSlots } from './signaling-slots.js';
@@ -143,14 +146,14 @@ class SystemFiller {
           this.profile.fairPlayUriStyle === 'pallycon'
             ? pallyConFairPlayUri(input)
             : fairPlayUri(this.context.tenant.settings.fairPlay, input);
-        this.fillHlsUri(system, slots, uri, SPEKE_KEY_FORMATS.fairPlay, () => fairPlayHlsLines(uri), hls);
+        this.fillHlsUri(system, slots, uri, KEY_FORMATS.fairPlay, () => buildFairPlayKeyLines({ uri }), hls);
         break;
       }
       case 'aes128': {
         const { tenant, baseUrl, now } = this.context;
         const url = signedKeyUrl(tenant, issued.planned.kid, baseUrl, now);
         const iv = this.ivOf(issued);
-        this.fillHlsUri(system, slots, url, SPEKE_KEY_FORMATS.aes128, () => aes128HlsLines(url, iv), hls);
+        this.fillHlsUri(system, slots, url, KEY_FORMATS.identity, () => buildAes128KeyLines({ uri: url, iv }), hls);
         break;
       }
       case 'common':
@@ -224,8 +227,8 @@ class SystemFiller {
         const scheme = hlsScheme(planned);
         hls(playlist, () =>
           'pro' in signaling
-            ? playReadyHlsLines(signaling, scheme)
-            : widevineHlsLines(signaling, planned.key.kid, scheme),
+            ? buildPlayReadyKeyLines({ pro: signaling.pro, scheme })
+            : buildWidevineKeyLines({ pssh: signaling.pssh, kid: planned.key.kid, scheme }),
         );
         break;
       }
@@ -235,6 +238,10 @@ class SystemFiller {
     }
   }
 
+  /**
+   * Fills the slots of a system signalled by a key URI (FairPlay, HLS AES-128): `URIExtXKey`, the
+   * HLS lines, and SPEKE v1's `speke:KeyFormat` (`keyFormat`) and `speke:KeyFormatVersions`.
+   */
   private fillHlsUri(
     system: DrmSystem,
     slots: SignalingSlot[],
