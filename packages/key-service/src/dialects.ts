@@ -1,6 +1,6 @@
 import type { CpixDocument, CpixWriteVersion } from '@cpixkit/cpix-model';
 import { checkContentId, MAX_CONTENT_ID_LENGTH } from './content-id.js';
-import { KeyServiceError } from './errors.js';
+import { refuse } from './errors.js';
 import type { FairPlayUriStyle } from './fairplay-uri.js';
 import {
   applyUsageRules,
@@ -68,10 +68,6 @@ export interface DialectProfile {
 }
 
 const CONTENT_TYPE = 'application/xml; charset=utf-8';
-
-function refuse(code: ConstructorParameters<typeof KeyServiceError>[0], message: string): never {
-  throw new KeyServiceError(code, 422, message);
-}
 
 function settingsWidevineStyle(tenant: Tenant): WidevineStyle {
   const { widevine } = tenant.settings;
@@ -192,6 +188,7 @@ function readSpekeV2Version(document: CpixDocument, rules: SpekeRules): CheckedR
     return { writeVersion: '2.0', contentIdAttribute };
   refuse(
     'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
+    422,
     document.version === undefined
       ? 'a SPEKE v2 request is a CPIX 2.3 document (version="2.3"); this one has no version (SPEKE v1?)'
       : `a SPEKE v2 request is a CPIX 2.3 document; this one is version ${JSON.stringify(document.version.slice(0, 16))}`,
@@ -205,14 +202,18 @@ function checkSpekeV2UsageRules(document: CpixDocument): void {
     const label = `ContentKeyUsageRule[${index + 1}]`;
     const trackType = rule.intendedTrackType;
     if (trackType === undefined || trackType.trim() === '')
-      refuse('ERR_KEY_SERVICE_MISSING_TRACK_TYPE', `${label}: intendedTrackType is required`);
+      refuse('ERR_KEY_SERVICE_MISSING_TRACK_TYPE', 422, `${label}: intendedTrackType is required`);
     if (trackType === 'ALL') {
       if (rules.length > 1)
-        refuse('ERR_KEY_SERVICE_ALL_NOT_ALONE', `${label}: intendedTrackType ALL must be the only usage rule`);
+        refuse('ERR_KEY_SERVICE_ALL_NOT_ALONE', 422, `${label}: intendedTrackType ALL must be the only usage rule`);
       return;
     }
     if ((rule.videoFilters?.length ?? 0) + (rule.audioFilters?.length ?? 0) === 0) {
-      refuse('ERR_KEY_SERVICE_RULE_WITHOUT_FILTER', `${label}: a usage rule needs a VideoFilter or an AudioFilter`);
+      refuse(
+        'ERR_KEY_SERVICE_RULE_WITHOUT_FILTER',
+        422,
+        `${label}: a usage rule needs a VideoFilter or an AudioFilter`,
+      );
     }
   });
 }
@@ -233,7 +234,7 @@ function checkSpekeV2(
   const answerAs = readSpekeV2Version(document, options.spekeRules);
   const contentId = aws ? document.contentId : (document.contentId ?? document.id);
   if (contentId === undefined || contentId.trim() === '')
-    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a SPEKE v2 request needs CPIX@contentId');
+    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 422, 'a SPEKE v2 request needs CPIX@contentId');
   checkContentId(contentId, MAX_CONTENT_ID_LENGTH.speke);
   if (document.id !== undefined && document.contentId !== undefined) {
     warnings.push({
@@ -254,6 +255,7 @@ function checkSpekeV2(
     if (aws)
       refuse(
         'ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS',
+        422,
         `${system.label}: FairPlay needs a cbcs key; kid ${system.key.kid} is ${scheme}`,
       );
     warnings.push({
@@ -278,12 +280,13 @@ function checkSpekeV1(document: CpixDocument, tenant: Tenant, options: SpekeRequ
   if (document.version !== undefined) {
     refuse(
       'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
+      422,
       `a SPEKE v1 request has no CPIX version; this one is version ${JSON.stringify(document.version.slice(0, 16))} (SPEKE v2?)`,
     );
   }
   const contentId = document.id;
   if (contentId === undefined || contentId.trim() === '')
-    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a SPEKE v1 request needs CPIX@id');
+    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 422, 'a SPEKE v1 request needs CPIX@id');
   checkContentId(contentId, MAX_CONTENT_ID_LENGTH.speke);
   checkKeyCount(document, tenant);
   const keys = readContentKeys(requireList(document.contentKeyList?.contentKeys, 'ContentKeyList'), false);
@@ -303,7 +306,7 @@ function checkSpekeV1(document: CpixDocument, tenant: Tenant, options: SpekeRequ
 function checkPallyCon(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[]): CheckedRequest {
   const contentId = document.id;
   if (contentId === undefined || contentId.trim() === '')
-    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a PallyCon CPIX request needs CPIX@id (the content id)');
+    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 422, 'a PallyCon CPIX request needs CPIX@id (the content id)');
   checkContentId(contentId, MAX_CONTENT_ID_LENGTH.pallyCon);
   checkKeyCount(document, tenant);
   const keys = readContentKeys(requireList(document.contentKeyList?.contentKeys, 'ContentKeyList'), false);

@@ -84,3 +84,17 @@ export class KeyServiceError extends Error {
     this.status = status;
   }
 }
+
+/** Throws the {@link KeyServiceError} of a refused request. */
+export function refuse(code: KeyServiceErrorCode, status: KeyServiceErrorStatus, message: string): never {
+  throw new KeyServiceError(code, status, message);
+}
+
+/** Longest reason a refusal carries, in characters. */
+const MAX_REASON_LENGTH = 300;
+
+/** Text folded onto one line of at most 300 characters, for reasons built from other text (a parser's message, say). */
+export function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH - 3)}...` : line;
+}

@@ -6,10 +6,10 @@ import { aneviaRequest } from './anevia.js';
 import { answerDocument } from './answer.js';
 import { clearKeyLicense } from './clearkey-license.js';
 import { DIALECT_PROFILES } from './dialects.js';
-import { KeyServiceError } from './errors.js';
+import { KeyServiceError, oneLine } from './errors.js';
 import { existingContentKey } from './key-source.js';
 import { invalidKeyUrl, verifyKeyPath } from './key-url.js';
-import { oneLine, readRequest } from './read-request.js';
+import { readRequest } from './read-request.js';
 import type { KeyService, KeyServiceOptions, KeyServiceRequest, KeyServiceWarning, Tenant } from './types.js';
 
 /** `X-Speke-User-Agent` / `Speke-User-Agent` when the caller names none. */

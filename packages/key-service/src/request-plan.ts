@@ -1,7 +1,7 @@
 import type { ContentKey, CpixDocument, DrmSystem } from '@cpixkit/cpix-model';
 import { deriveKeyId } from '@cpixkit/key-seed';
 import { findDrmSystem, normalizeUuid } from '@cpixkit/pssh';
-import { KeyServiceError } from './errors.js';
+import { refuse } from './errors.js';
 import type { Tenant } from './types.js';
 
 /** The DRM systems the engine signals. */
@@ -119,14 +119,6 @@ export function requestedSlots(system: DrmSystem): SignalingSlot[] {
   if (system.speke?.keyFormat !== undefined) slots.push('speke:KeyFormat');
   if (system.speke?.keyFormatVersions !== undefined) slots.push('speke:KeyFormatVersions');
   return slots;
-}
-
-function refuse(
-  code: ConstructorParameters<typeof KeyServiceError>[0],
-  status: 400 | 413 | 422,
-  message: string,
-): never {
-  throw new KeyServiceError(code, status, message);
 }
 
 /** Refuses a request whose list is absent or empty. */
