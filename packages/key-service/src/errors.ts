@@ -69,12 +69,11 @@ export type KeyServiceErrorCode =
  */
 export class KeyServiceError extends Error {
   override readonly name = 'KeyServiceError';
-  /** One of {@link KeyServiceErrorCode}, or a front end's own `ERR_KEY_SERVICE_*` code. */
-  readonly code: KeyServiceErrorCode | `ERR_KEY_SERVICE_${string}`;
+  readonly code: KeyServiceErrorCode;
   readonly status: KeyServiceErrorStatus;
 
   constructor(
-    code: KeyServiceErrorCode | `ERR_KEY_SERVICE_${string}`,
+    code: KeyServiceErrorCode,
     status: KeyServiceErrorStatus,
     message: string,
     options: { cause?: unknown } = {},
