@@ -39,7 +39,10 @@ export interface KeyDeliveryAnswer {
   body: Uint8Array;
 }
 
-/** How every cpixkit front end answers a verified key-delivery URL (`KeyService.deliverKey`). */
+/**
+ * The answer to a verified key-delivery URL (`KeyService.deliverKey`), as the Lambda sends it; the
+ * server's `/keys` route sets the same headers on its own reply.
+ */
 export function keyDeliveryAnswer(key: Uint8Array): KeyDeliveryAnswer {
   return {
     status: 200,

@@ -46,7 +46,7 @@ export const SLOT_NAMES: Record<SignalingSlot, string> = {
 
 /** One content key of the answer. */
 export interface PlannedKey {
-  /** The request's element (absent for keys the engine adds itself, as for ATEME GET requests). */
+  /** The request's element (for an ATEME GET request, the one `aneviaRequest` builds). */
   source: ContentKey;
   /** The KID as the request wrote it. */
   requestKid: string;
