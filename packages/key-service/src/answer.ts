@@ -10,6 +10,7 @@ import {
   KEY_FORMATS,
 } from '@cpixkit/hls-signaling';
 import { deriveIv } from '@cpixkit/key-seed';
+import { normalizeUuid } from '@cpixkit/pssh';
 import { checkAnswerBudget } from './answer-budget.js';
 import { AnswerBytes } from './answer-bytes.js';
 import { checkClearKeyPolicy } from './clear-key-policy.js';
@@ -22,14 +23,7 @@ import { type FairPlayUriInput, fairPlayUri, pallyConFairPlayUri } from './fairp
 import { issueContentKeys } from './key-source.js';
 import { signedKeyUrl } from './key-url.js';
 import { omitFields, withField } from './omit-fields.js';
-import {
-  deriveKids,
-  getByKid,
-  lowerKid,
-  type PlannedKey,
-  type PlannedSystem,
-  type SignalingSlot,
-} from './request-plan.js';
+import { deriveKids, getByKid, type PlannedKey, type PlannedSystem, type SignalingSlot } from './request-plan.js';
 import {
   contentProtectionData,
   type KeySignalingInput,
@@ -341,7 +335,7 @@ export async function answerDocument(
     return key;
   });
 
-  const keyOfKid = new Map(keys.map((key) => [lowerKid(key.requestKid), key]));
+  const keyOfKid = new Map(keys.map((key) => [normalizeUuid(key.requestKid), key]));
   const ruleKid = (rule: ContentKeyUsageRule): string => (getByKid(keyOfKid, rule.kid) ?? keys[0]!).writtenKid;
   const { contentKeyList, drmSystemList, contentKeyUsageRuleList } = document;
   // Built field by field rather than from conditional spreads: each spread copies through a slow

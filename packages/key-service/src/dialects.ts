@@ -1,11 +1,11 @@
 import type { CpixDocument, CpixWriteVersion } from '@cpixkit/cpix-model';
+import { normalizeUuid } from '@cpixkit/pssh';
 import { checkContentId, MAX_CONTENT_ID_LENGTH } from './content-id.js';
 import { refuse } from './errors.js';
 import type { FairPlayUriStyle } from './fairplay-uri.js';
 import {
   applyUsageRules,
   checkKeyCount,
-  lowerKid,
   type PlannedKey,
   type PlannedSystem,
   readContentKeys,
@@ -315,11 +315,11 @@ function checkPallyCon(document: CpixDocument, tenant: Tenant, warnings: KeyServ
     if (keys.length > 1) return strictKidLookup(keys, element);
     const only = keys[0]!;
     return (kid: string, label: string): PlannedKey => {
-      if (kid !== only.kid && lowerKid(kid) !== only.kid) {
+      if (kid !== only.kid && normalizeUuid(kid) !== only.kid) {
         warnings.push({
           code: 'KID_MAPPED_TO_ONLY_KEY',
           path: label,
-          message: `kid ${lowerKid(kid)} is answered with the request's only content key`,
+          message: `kid ${normalizeUuid(kid)} is answered with the request's only content key`,
         });
       }
       return only;

@@ -76,17 +76,12 @@ export interface PlannedSystem {
   name: string;
 }
 
-/** The lower-case spelling of a request UUID (the parser already checked the syntax). */
-export function lowerKid(kid: string): string {
-  return normalizeUuid(kid);
-}
-
 /**
  * The entry of a request KID in a map keyed by lower-case KIDs. The KID is looked up as written
  * first: requests almost always write the lower-case spelling, which then needs no normalising.
  */
 export function getByKid<T>(map: ReadonlyMap<string, T>, kid: string): T | undefined {
-  return map.get(kid) ?? map.get(lowerKid(kid));
+  return map.get(kid) ?? map.get(normalizeUuid(kid));
 }
 
 /** The signalled system of a system id, or `undefined` for one the engine does not signal. */
@@ -157,7 +152,7 @@ export function readContentKeys(keys: ContentKey[], requireScheme: boolean): Pla
   const seen = new Set<string>();
   return keys.map((source, index) => {
     const label = `ContentKey[${index + 1}]`;
-    const kid = lowerKid(source.kid);
+    const kid = normalizeUuid(source.kid);
     if (seen.has(kid))
       refuse('ERR_KEY_SERVICE_DUPLICATE_KID', 422, `${label}: kid ${kid} occurs more than once in the ContentKeyList`);
     seen.add(kid);
@@ -248,7 +243,7 @@ export function strictKidLookup(keys: PlannedKey[], element: string): (kid: stri
       refuse(
         'ERR_KEY_SERVICE_UNKNOWN_KID',
         422,
-        `${label}: kid ${lowerKid(kid)} is not in the ContentKeyList (${element})`,
+        `${label}: kid ${normalizeUuid(kid)} is not in the ContentKeyList (${element})`,
       );
     return key;
   };

@@ -8,11 +8,11 @@ import {
   type HlsPlaylist,
 } from '@cpixkit/hls-signaling';
 import { buildWrmHeader, encodePlayReadyObject } from '@cpixkit/playready-header';
-import { encodePsshBox, encodeWidevinePsshData, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
+import { encodePsshBox, encodeWidevinePsshData, normalizeUuid, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
 import { CliError } from '../errors.js';
 import { writeJson, writeResult } from '../io.js';
 import { headerFromOptions, type PlayReadyHeaderOptions } from '../playready-options.js';
-import { parseBytes, parseIndex, parseKid } from '../values.js';
+import { parseBytes, parseIndex } from '../values.js';
 
 /** DRM names `cpixkit hls --drm` takes. */
 export const HLS_DRMS = ['widevine', 'playready', 'fairplay', 'aes128'] as const;
@@ -48,7 +48,7 @@ export interface HlsLineResult {
  */
 export function hls(options: HlsOptions): void {
   const drms = checkDrms(options.drm ?? []);
-  const kids = (options.kid ?? []).map(parseKid);
+  const kids = (options.kid ?? []).map(normalizeUuid);
   if (kids.length === 0) throw new CliError('ERR_CLI_USAGE', 'give at least one --kid');
   const scheme: HlsEncryptionScheme = options.scheme ?? 'cenc';
   const playlists: HlsPlaylist[] = options.playlist === 'both' ? ['media', 'master'] : [options.playlist ?? 'media'];

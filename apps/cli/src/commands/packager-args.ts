@@ -15,7 +15,7 @@ import { readCpixInput } from '../cpix-document.js';
 import { privateKeyInput, type PrivateKeyOptions } from '../credentials.js';
 import { CliError } from '../errors.js';
 import { HIDDEN, writeJson, writeResult } from '../io.js';
-import { parseKid, toBase64, toHex } from '../values.js';
+import { toBase64, toHex } from '../values.js';
 
 /** Options of `cpixkit packager-args`. */
 export interface PackagerArgsOptions extends PrivateKeyOptions {
@@ -82,7 +82,7 @@ function unsupported(message: string): CliError {
 }
 
 function selectKeys(document: CpixDocument, only: string[] | undefined): PackagingKey[] {
-  const wanted = only?.map(parseKid);
+  const wanted = only?.map(normalizeUuid);
   const rules = document.contentKeyUsageRuleList?.contentKeyUsageRules ?? [];
   const keys: PackagingKey[] = [];
   for (const key of document.contentKeyList?.contentKeys ?? []) {
