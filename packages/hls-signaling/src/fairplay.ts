@@ -3,7 +3,7 @@ import { excerpt, isQuotable } from './attribute-list.js';
 import { HlsSignalingError } from './errors.js';
 import { KEY_FORMATS } from './key-formats.js';
 import { buildHlsKeyLine, buildHlsKeyLines, type HlsKeyLineFields, type HlsKeyLines } from './key-line.js';
-import { checkOptions, type HlsPlaylist, tagFor } from './line-options.js';
+import { checkOptions, type HlsKeyLinePlaylist, tagFor } from './line-options.js';
 import { readKid, upperHex } from './uuid.js';
 
 /**
@@ -198,7 +198,7 @@ export interface FairPlayKeyLineOptions {
   /** The `skd://` URI, or what to build it from. */
   uri: string | FairPlayUri | FairPlayUriTemplate;
   /** `media` (EXT-X-KEY, default) or `master` (EXT-X-SESSION-KEY). */
-  playlist?: HlsPlaylist;
+  playlist?: HlsKeyLinePlaylist;
   /** Also write an `IV` attribute. Axinom and PallyCon leave it out (the IV travels in the URI or the segments). */
   iv?: Uint8Array;
   /** Default `1`. */

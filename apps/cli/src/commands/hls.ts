@@ -5,7 +5,7 @@ import {
   buildPlayReadyKeyLine,
   buildWidevineKeyLine,
   type HlsEncryptionScheme,
-  type HlsPlaylist,
+  type HlsKeyLinePlaylist,
 } from '@cpixkit/hls-signaling';
 import { buildWrmHeader, encodePlayReadyObject } from '@cpixkit/playready-header';
 import { encodePsshBox, encodeWidevinePsshData, normalizeUuid, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
@@ -24,7 +24,7 @@ export type HlsDrm = (typeof HLS_DRMS)[number];
 export interface HlsOptions extends PlayReadyHeaderOptions {
   drm?: string[];
   scheme?: HlsEncryptionScheme;
-  playlist?: HlsPlaylist | 'both';
+  playlist?: HlsKeyLinePlaylist | 'both';
   iv?: string;
   keyUri?: string;
   skd?: string;
@@ -37,7 +37,7 @@ export interface HlsOptions extends PlayReadyHeaderOptions {
 export interface HlsLineResult {
   drm: HlsDrm;
   kid: string;
-  playlist: HlsPlaylist;
+  playlist: HlsKeyLinePlaylist;
   line: string;
 }
 
@@ -51,7 +51,8 @@ export function hls(options: HlsOptions): void {
   const kids = (options.kid ?? []).map(normalizeUuid);
   if (kids.length === 0) throw new CliError('ERR_CLI_USAGE', 'give at least one --kid');
   const scheme: HlsEncryptionScheme = options.scheme ?? 'cenc';
-  const playlists: HlsPlaylist[] = options.playlist === 'both' ? ['media', 'master'] : [options.playlist ?? 'media'];
+  const playlists: HlsKeyLinePlaylist[] =
+    options.playlist === 'both' ? ['media', 'master'] : [options.playlist ?? 'media'];
   const iv = options.iv === undefined ? undefined : parseBytes(options.iv, '--iv', 16);
   if (drms.includes('aes128') && options.keyUri === undefined) {
     throw new CliError('ERR_CLI_USAGE', '--drm aes128 needs --key-uri (where players fetch the key)');
@@ -75,7 +76,7 @@ export function hls(options: HlsOptions): void {
 function lineFor(
   drm: HlsDrm,
   kid: string,
-  playlist: HlsPlaylist,
+  playlist: HlsKeyLinePlaylist,
   scheme: HlsEncryptionScheme,
   iv: Uint8Array | undefined,
   options: HlsOptions,
