@@ -378,10 +378,13 @@ function pallyConProfile(table: SlotTable): DialectProfile {
   };
 }
 
-/** The profiles of the POSTed dialects (ATEME GET requests are built by `anevia.ts` and answered as PallyCon v1). */
-export const DIALECT_PROFILES: Record<Exclude<Dialect, 'anevia'>, DialectProfile> = {
+const PALLYCON_V1 = pallyConProfile(PALLYCON_V1_SLOTS);
+
+/** The profile of each dialect. ATEME GET requests, whose CPIX request `anevia.ts` builds, are answered as PallyCon v1. */
+export const DIALECT_PROFILES: Record<Dialect, DialectProfile> = {
   'speke-v2': SPEKE_V2,
   'speke-v1': SPEKE_V1,
-  'pallycon-v1': pallyConProfile(PALLYCON_V1_SLOTS),
+  'pallycon-v1': PALLYCON_V1,
   'pallycon-v2': pallyConProfile(PALLYCON_V2_SLOTS),
+  anevia: PALLYCON_V1,
 };
