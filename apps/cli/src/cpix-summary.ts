@@ -25,8 +25,8 @@ export interface SummaryDrmSystem {
   kid: string;
   systemId: string;
   systemName: string | null;
-  /** Which signalling the entry carries: `PSSH`, `ContentProtectionData`, `HLS media`, `HLS master`… */
-  signalling: string[];
+  /** Which signaling the entry carries: `PSSH`, `ContentProtectionData`, `HLS media`, `HLS master`… */
+  signaling: string[];
   /** The HLS lines, decoded. */
   hls: Array<{ playlist: string; line: string }>;
 }
@@ -113,23 +113,23 @@ export function summarise(document: CpixDocument, warnings: CpixWarning[], showK
 }
 
 function summariseDrmSystem(system: DrmSystem): SummaryDrmSystem {
-  const signalling: string[] = [];
-  if (system.pssh) signalling.push('PSSH');
-  if (system.contentProtectionData) signalling.push('ContentProtectionData');
+  const signaling: string[] = [];
+  if (system.pssh) signaling.push('PSSH');
+  if (system.contentProtectionData) signaling.push('ContentProtectionData');
   const hls = (system.hlsSignalingData ?? []).map((data) => ({
     playlist: data.playlist ?? 'media',
     line: Buffer.from(data.value).toString('utf8'),
   }));
-  for (const { playlist } of hls) signalling.push(`HLS ${playlist}`);
-  if (system.uriExtXKey) signalling.push('URIExtXKey');
-  if (system.smoothStreamingProtectionHeaderData !== undefined) signalling.push('SmoothStreaming');
-  if (system.hdsSignalingData) signalling.push('HDS');
-  if (system.speke?.protectionHeader) signalling.push('speke:ProtectionHeader');
+  for (const { playlist } of hls) signaling.push(`HLS ${playlist}`);
+  if (system.uriExtXKey) signaling.push('URIExtXKey');
+  if (system.smoothStreamingProtectionHeaderData !== undefined) signaling.push('SmoothStreaming');
+  if (system.hdsSignalingData) signaling.push('HDS');
+  if (system.speke?.protectionHeader) signaling.push('speke:ProtectionHeader');
   return {
     kid: system.kid,
     systemId: system.systemId,
     systemName: findDrmSystem(system.systemId)?.name ?? null,
-    signalling,
+    signaling,
     hls,
   };
 }
@@ -195,9 +195,9 @@ export function renderSummary(summary: CpixSummary, style: Style): string {
     summary.drmSystems.map((system) => [
       system.kid,
       system.systemName ?? system.systemId,
-      system.signalling.join(', ') || '-',
+      system.signaling.join(', ') || '-',
     ]),
-    ['KID', 'SYSTEM', 'SIGNALLING'],
+    ['KID', 'SYSTEM', 'SIGNALING'],
   );
   if (summary.periods.length > 0) {
     section(

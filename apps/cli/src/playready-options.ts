@@ -6,9 +6,10 @@ import {
   type WrmHeaderKey,
   type WrmHeaderVersion,
 } from '@cpixkit/playready-header';
+import { normalizeUuid } from '@cpixkit/pssh';
 import { CliError } from './errors.js';
 import { readSecret } from './io.js';
-import { parseBytes, parseKid } from './values.js';
+import { parseBytes } from './values.js';
 
 /** The PlayReady header options shared by `playready header`, `pssh encode` and `hls`. */
 export interface PlayReadyHeaderOptions {
@@ -50,7 +51,7 @@ export function headerFromOptions(
   options: PlayReadyHeaderOptions,
   defaults: { algId?: PlayReadyAlgorithm } = {},
 ): WrmHeader {
-  const kids = (options.kid ?? []).map(parseKid);
+  const kids = (options.kid ?? []).map(normalizeUuid);
   const keys = contentKeys(kids, options);
   // A key is given to compute CHECKSUMs, which exist for AESCTR only (ALGID is optional from 4.3 on).
   const algId =

@@ -1,14 +1,8 @@
-import { normalizeUuid } from '@cpixkit/pssh';
 import { CliError } from './errors.js';
 
 const HEX = /^(?:0x)?((?:[0-9a-f]{2})+)$/i;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
-
-/** A KID in any spelling (`12ea753c-23e7-…`, 32 hex digits, braces, `urn:uuid:`), as a lower-case UUID. */
-export function parseKid(text: string): string {
-  return normalizeUuid(text);
-}
 
 /**
  * Bytes given as hex (optionally `0x`) or base64 (standard or URL-safe). Text that is valid hex of the

@@ -27,7 +27,7 @@ export type CpixClientErrorCode =
    * Widevine data, PlayReady header, HLS `KEYID` or FairPlay `skd://` URI naming another KID, or a
    * PlayReady `CHECKSUM` of another key.
    */
-  | 'ERR_CLIENT_SIGNALLING_MISMATCH'
+  | 'ERR_CLIENT_SIGNALING_MISMATCH'
   /** The content keys came encrypted and could not be decrypted (no private key given, or decryption failed). */
   | 'ERR_CLIENT_ENCRYPTED_RESPONSE';
 

@@ -14,7 +14,7 @@ export {
   type PreparedKeyRequest,
 } from './request.js';
 export { type ReadKeyResponseOptions, readKeyResponse } from './response.js';
-export type { ByteForms, ContentKeyResult, ContentKeysResult, DrmSignalling, KeyIdForms } from './results.js';
+export type { ByteForms, ContentKeyResult, ContentKeysResult, DrmSignaling, KeyIdForms } from './results.js';
 export { type Environment, resolveSigV4, type SigV4Credentials, signSigV4 } from './sigv4.js';
 export {
   SPEKE_V2_AUDIO_PRESETS,

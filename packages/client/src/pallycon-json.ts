@@ -1,4 +1,4 @@
-import type { ContentKeyResult, ContentKeysResult, DrmSignalling } from './results.js';
+import type { ContentKeyResult, ContentKeysResult, DrmSignaling } from './results.js';
 
 /** One entry of `content_key_list` in PallyCon's CPIX API client output. */
 export interface PallyConContentKeyJson {
@@ -21,8 +21,8 @@ export interface PallyConJson {
   content_key_list: PallyConContentKeyJson[];
 }
 
-function signallingOf(key: ContentKeyResult, drm: DrmSignalling['drm']): DrmSignalling | undefined {
-  return key.drm.find((signalling) => signalling.drm === drm);
+function signalingOf(key: ContentKeyResult, drm: DrmSignaling['drm']): DrmSignaling | undefined {
+  return key.drm.find((signaling) => signaling.drm === drm);
 }
 
 /**
@@ -37,9 +37,9 @@ export function toPallyConJson(result: ContentKeysResult): PallyConJson {
   return {
     content_id: result.contentId,
     content_key_list: result.keys.map((key) => {
-      const widevine = signallingOf(key, 'widevine');
-      const playready = signallingOf(key, 'playready');
-      const fairplay = signallingOf(key, 'fairplay');
+      const widevine = signalingOf(key, 'widevine');
+      const playready = signalingOf(key, 'playready');
+      const fairplay = signalingOf(key, 'fairplay');
       return {
         ...(multiKey ? { track_type: key.trackType ?? '' } : {}),
         key_id_hex: key.kid.hex,

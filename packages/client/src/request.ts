@@ -105,7 +105,7 @@ function invalid(message: string, cause?: unknown): CpixClientError {
  * the AWS and Axinom samples do. The PallyCon API fills every element by itself, so PallyCon
  * requests carry empty `DRMSystem`s like PallyCon's own clients send.
  */
-function requestedSignalling(dialect: CpixDialect, target: DrmTarget): Partial<DrmSystem> {
+function requestedSignaling(dialect: CpixDialect, target: DrmTarget): Partial<DrmSystem> {
   const hls = () => [
     { playlist: 'media' as const, value: EMPTY },
     { playlist: 'master' as const, value: EMPTY },
@@ -333,7 +333,7 @@ export function buildKeyRequest(request: KeyRequest, dialect: CpixDialect): Prep
     contentKeyList: { contentKeys: kids.map((kid) => ({ kid, commonEncryptionScheme: scheme })) },
     drmSystemList: {
       drmSystems: kids.flatMap((kid) =>
-        drmSystems.map((target) => ({ kid, systemId: target.systemId, ...requestedSignalling(dialect, target) })),
+        drmSystems.map((target) => ({ kid, systemId: target.systemId, ...requestedSignaling(dialect, target) })),
       ),
     },
     ...(periods.length > 0

@@ -278,10 +278,10 @@ describe('readKeyResponse: answers that do not answer the request', () => {
       ),
       /the PlayReady header CHECKSUM of the PSSH of DRMSystem PlayReady for kid 12ea753c-.* does not match the content key$/,
     ],
-  ] as const)('refuses %s (ERR_CLIENT_SIGNALLING_MISMATCH)', async (_name, dialect, request, answer, message) => {
+  ] as const)('refuses %s (ERR_CLIENT_SIGNALING_MISMATCH)', async (_name, dialect, request, answer, message) => {
     await expect(read(dialect, request as KeyRequest, answer)).rejects.toMatchObject({
       name: 'CpixClientError',
-      code: 'ERR_CLIENT_SIGNALLING_MISMATCH',
+      code: 'ERR_CLIENT_SIGNALING_MISMATCH',
       message: expect.stringMatching(message),
     });
   });
@@ -330,7 +330,7 @@ describe('readKeyResponse: answers that cannot be used', () => {
     ['no content key at all', vod.replace(/<cpix:ContentKeyList>[\s\S]*<\/cpix:ContentKeyList>/, ''), /no content key/],
   ])('refuses %s', async (_name, answer, message) => {
     await expect(read('pallycon-v2', request, answer)).rejects.toMatchObject({
-      code: expect.stringMatching(/^ERR_CLIENT_(MALFORMED_RESPONSE|RESPONSE_MISMATCH|SIGNALLING_MISMATCH)$/),
+      code: expect.stringMatching(/^ERR_CLIENT_(MALFORMED_RESPONSE|RESPONSE_MISMATCH|SIGNALING_MISMATCH)$/),
       message: expect.stringMatching(message),
     });
   });

@@ -11,7 +11,7 @@ import { CpixClientError } from './errors.js';
 import type { KeySlot, PreparedKeyRequest } from './request.js';
 import type { ContentKeyResult, ContentKeysResult, KeyIdForms } from './results.js';
 import { jsonErrorOf, redact } from './server-message.js';
-import { readDrmSignalling } from './signalling.js';
+import { readDrmSignaling } from './signaling.js';
 
 /** Options of {@link readKeyResponse}. */
 export interface ReadKeyResponseOptions {
@@ -224,9 +224,9 @@ export async function readKeyResponse(
     }
 
     const systems = (document.drmSystemList?.drmSystems ?? []).filter((system) => normalizeUuid(system.kid) === kid);
-    const drm = systems.map((system) => readDrmSignalling(system, kid, value, scheme));
+    const drm = systems.map((system) => readDrmSignaling(system, kid, value, scheme));
     for (const target of prepared.drmSystems) {
-      if (!drm.some((signalling) => signalling.systemId === target.systemId)) {
+      if (!drm.some((signaling) => signaling.systemId === target.systemId)) {
         throw mismatch(`the answer has no DRMSystem for ${target.name} and ${slot ? describeSlot(slot) : where}`);
       }
     }

@@ -19,7 +19,7 @@ export interface ByteForms {
 }
 
 /** The signalling of one DRM system for one key, decoded from its `DRMSystem`. Binary values are base64. */
-export interface DrmSignalling {
+export interface DrmSignaling {
   /** Lower-case system id. */
   systemId: string;
   /** `widevine`, `playready`, `fairplay`, `aes128`... when the system is known. */
@@ -64,7 +64,7 @@ export interface ContentKeyResult {
   /** The KID the request sent for this key, when the server assigned another (PallyCon, KID override). */
   requestedKid?: string;
   /** Signalling per DRM system, in the order of the answer's `DRMSystem`s. */
-  drm: DrmSignalling[];
+  drm: DrmSignaling[];
 }
 
 /** What a key request returns. */

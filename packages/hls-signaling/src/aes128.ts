@@ -1,6 +1,6 @@
 import { KEY_FORMATS } from './key-formats.js';
 import { buildHlsKeyLine, buildHlsKeyLines, type HlsKeyLineFields, type HlsKeyLines } from './key-line.js';
-import { checkOptions, type HlsPlaylist, tagFor } from './line-options.js';
+import { checkOptions, type HlsKeyLinePlaylist, tagFor } from './line-options.js';
 
 /** Options of {@link buildAes128KeyLine}. */
 export interface Aes128KeyLineOptions {
@@ -11,7 +11,7 @@ export interface Aes128KeyLineOptions {
   /** Write `KEYFORMAT="identity",KEYFORMATVERSIONS="1"` (the default when absent, so optional). */
   explicitKeyFormat?: boolean;
   /** `media` (EXT-X-KEY, default) or `master` (EXT-X-SESSION-KEY). */
-  playlist?: HlsPlaylist;
+  playlist?: HlsKeyLinePlaylist;
 }
 
 /** A clear-key AES-128 (whole-segment AES-CBC) line: `METHOD=AES-128,URI="…"[,IV=0x…][,KEYFORMAT="identity",KEYFORMATVERSIONS="1"]`. */

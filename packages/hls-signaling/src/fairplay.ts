@@ -1,10 +1,10 @@
-import { bytesToUuid } from '@cpixkit/pssh';
+import { bytesToUuid, normalizeUuid, uuidToBytes } from '@cpixkit/pssh';
 import { excerpt, isQuotable } from './attribute-list.js';
 import { HlsSignalingError } from './errors.js';
 import { KEY_FORMATS } from './key-formats.js';
 import { buildHlsKeyLine, buildHlsKeyLines, type HlsKeyLineFields, type HlsKeyLines } from './key-line.js';
-import { checkOptions, type HlsPlaylist, tagFor } from './line-options.js';
-import { kidBytes, normalKid, upperHex } from './uuid.js';
+import { checkOptions, type HlsKeyLinePlaylist, tagFor } from './line-options.js';
+import { readKid, upperHex } from './uuid.js';
 
 /**
  * The `skd://` URI forms seen at key servers:
@@ -53,7 +53,7 @@ export function buildFairPlayUri(spec: FairPlayUri | FairPlayUriTemplate): strin
   if ('template' in spec) return fillTemplate(spec);
   switch (spec.form) {
     case 'kid-iv':
-      return `${SKD}${kidString(spec.kid)}:${upperHex(checkIv(spec.iv))}`;
+      return `${SKD}${fairPlayKid(spec.kid)}:${upperHex(checkIv(spec.iv))}`;
     case 'kid-base64':
       return `${SKD}${Buffer.from(fairPlayKidBytes(spec.kid)).toString('base64')}`;
     case 'content-period':
@@ -128,7 +128,7 @@ function readForm(form: FairPlayUriForm, payload: string): FairPlayUri | undefin
 function fillTemplate(spec: FairPlayUriTemplate): string {
   const template = checkText(spec.template, 'template');
   const values: Record<string, () => string> = {
-    kid: () => kidString(required(spec.kid, 'kid')),
+    kid: () => fairPlayKid(required(spec.kid, 'kid')),
     kidHex: () => Buffer.from(fairPlayKidBytes(required(spec.kid, 'kid'))).toString('hex'),
     kidBase64: () => Buffer.from(fairPlayKidBytes(required(spec.kid, 'kid'))).toString('base64'),
     ivHex: () => upperHex(checkIv(required(spec.iv, 'iv'))),
@@ -158,11 +158,11 @@ function required<T>(value: T | undefined, name: string): T {
 }
 
 function fairPlayKidBytes(kid: unknown): Uint8Array {
-  return kidBytes(kid, 'ERR_HLS_INVALID_FAIRPLAY_URI');
+  return readKid(kid, uuidToBytes, 'ERR_HLS_INVALID_FAIRPLAY_URI');
 }
 
-function kidString(kid: unknown): string {
-  return normalKid(kid, 'ERR_HLS_INVALID_FAIRPLAY_URI');
+function fairPlayKid(kid: unknown): string {
+  return readKid(kid, normalizeUuid, 'ERR_HLS_INVALID_FAIRPLAY_URI');
 }
 
 function checkIv(iv: unknown): Uint8Array {
@@ -198,7 +198,7 @@ export interface FairPlayKeyLineOptions {
   /** The `skd://` URI, or what to build it from. */
   uri: string | FairPlayUri | FairPlayUriTemplate;
   /** `media` (EXT-X-KEY, default) or `master` (EXT-X-SESSION-KEY). */
-  playlist?: HlsPlaylist;
+  playlist?: HlsKeyLinePlaylist;
   /** Also write an `IV` attribute. Axinom and PallyCon leave it out (the IV travels in the URI or the segments). */
   iv?: Uint8Array;
   /** Default `1`. */

@@ -24,6 +24,6 @@ export {
   type HlsKeyTag,
   parseHlsKeyLine,
 } from './key-line.js';
-export type { HlsEncryptionScheme, HlsPlaylist } from './line-options.js';
+export type { HlsEncryptionScheme, HlsKeyLinePlaylist } from './line-options.js';
 export { buildPlayReadyKeyLine, buildPlayReadyKeyLines, type PlayReadyKeyLineOptions } from './playready.js';
 export { buildWidevineKeyLine, buildWidevineKeyLines, type WidevineKeyLineOptions } from './widevine.js';

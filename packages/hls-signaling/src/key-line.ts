@@ -1,7 +1,7 @@
-import { bytesToUuid } from '@cpixkit/pssh';
+import { bytesToUuid, uuidToBytes } from '@cpixkit/pssh';
 import { excerpt, formatAttributeList, type HlsAttribute, parseAttributeList } from './attribute-list.js';
 import { HlsSignalingError } from './errors.js';
-import { kidBytes, upperHex } from './uuid.js';
+import { readKid, upperHex } from './uuid.js';
 
 /** The two tags that carry keys: `EXT-X-KEY` (media playlists), `EXT-X-SESSION-KEY` (master/multivariant playlists). */
 export type HlsKeyTag = 'EXT-X-KEY' | 'EXT-X-SESSION-KEY';
@@ -108,7 +108,7 @@ function attributesOf(line: HlsKeyLineFields): HlsAttribute[] {
   if (line.keyId !== undefined) {
     attributes.push({
       name: 'KEYID',
-      value: `0x${upperHex(kidBytes(line.keyId, 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYID'))}`,
+      value: `0x${upperHex(readKid(line.keyId, uuidToBytes, 'ERR_HLS_INVALID_ATTRIBUTE', 'KEYID'))}`,
       quoted: false,
     });
   }

@@ -2,7 +2,7 @@ import { buildDataUri } from './data-uri.js';
 import { HlsSignalingError } from './errors.js';
 import { KEY_FORMATS } from './key-formats.js';
 import { buildHlsKeyLine, buildHlsKeyLines, type HlsKeyLineFields, type HlsKeyLines } from './key-line.js';
-import { checkOptions, type HlsEncryptionScheme, type HlsPlaylist, methodFor, tagFor } from './line-options.js';
+import { checkOptions, type HlsEncryptionScheme, type HlsKeyLinePlaylist, methodFor, tagFor } from './line-options.js';
 
 /** Options of {@link buildPlayReadyKeyLine}. */
 export interface PlayReadyKeyLineOptions {
@@ -11,7 +11,7 @@ export interface PlayReadyKeyLineOptions {
   /** `cenc` → METHOD=SAMPLE-AES-CTR, `cbcs` → METHOD=SAMPLE-AES (Microsoft's "HLS Static Keys" cases). */
   scheme: HlsEncryptionScheme;
   /** `media` (EXT-X-KEY, default) or `master` (EXT-X-SESSION-KEY; its PRO should list every KID). */
-  playlist?: HlsPlaylist;
+  playlist?: HlsKeyLinePlaylist;
   /** Also write `KEYID=0x…`; Microsoft's samples leave it out. */
   kid?: string;
 }

@@ -1,25 +1,11 @@
-import { normalizeUuid, PsshError, uuidToBytes } from '@cpixkit/pssh';
+import { PsshError } from '@cpixkit/pssh';
 import { HlsSignalingError, type HlsSignalingErrorCode } from './errors.js';
 
-/** The 16 RFC 4122 bytes of a KID string, with the fault reported as this package's error. */
-export function kidBytes(kid: unknown, code: HlsSignalingErrorCode, attribute?: string): Uint8Array {
-  return readKid(kid, uuidToBytes, code, attribute);
-}
-
 /**
- * The lower-case dashed spelling of a KID string (the string itself when it already is), with the
- * fault reported as this package's error.
+ * A KID string read by one of `@cpixkit/pssh`'s UUID readers (`uuidToBytes`, `normalizeUuid`), with
+ * a fault reported as this package's error, of `code`, naming `attribute` when given.
  */
-export function normalKid(kid: unknown, code: HlsSignalingErrorCode, attribute?: string): string {
-  return readKid(kid, normalizeUuid, code, attribute);
-}
-
-function readKid<T>(
-  kid: unknown,
-  read: (kid: string) => T,
-  code: HlsSignalingErrorCode,
-  attribute: string | undefined,
-): T {
+export function readKid<T>(kid: unknown, read: (kid: string) => T, code: HlsSignalingErrorCode, attribute?: string): T {
   if (typeof kid !== 'string') {
     throw new HlsSignalingError(
       code,

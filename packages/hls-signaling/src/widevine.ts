@@ -3,7 +3,7 @@ import { buildDataUri } from './data-uri.js';
 import { HlsSignalingError } from './errors.js';
 import { KEY_FORMATS } from './key-formats.js';
 import { buildHlsKeyLine, buildHlsKeyLines, type HlsKeyLineFields, type HlsKeyLines } from './key-line.js';
-import { checkOptions, type HlsEncryptionScheme, type HlsPlaylist, methodFor, tagFor } from './line-options.js';
+import { checkOptions, type HlsEncryptionScheme, type HlsKeyLinePlaylist, methodFor, tagFor } from './line-options.js';
 
 /** Options of {@link buildWidevineKeyLine}. */
 export interface WidevineKeyLineOptions {
@@ -14,7 +14,7 @@ export interface WidevineKeyLineOptions {
   /** `cenc` → METHOD=SAMPLE-AES-CTR, `cbcs` → METHOD=SAMPLE-AES. */
   scheme: HlsEncryptionScheme;
   /** `media` (EXT-X-KEY, default) or `master` (EXT-X-SESSION-KEY). */
-  playlist?: HlsPlaylist;
+  playlist?: HlsKeyLinePlaylist;
 }
 
 /**

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PsshError } from '@cpixkit/pssh';
 import { expectKeySeedError } from '../test/expect-key-seed-error.js';
-import { type ContentKeyContext, deriveIv, deriveKeyId, KeySeedError } from './index.js';
+import { type KeyIdContext, deriveIv, deriveKeyId, KeySeedError } from './index.js';
 
 // 32-byte secret 00 01 02 … 1f.
 const secret = Uint8Array.from({ length: 32 }, (_, i) => i);
@@ -20,7 +20,7 @@ function reference(key: Uint8Array, label: string, fields: Buffer[]): Buffer {
   return createHmac('sha256', key).update(message).digest().subarray(0, 16);
 }
 
-function contextFields({ contentId, trackType, periodIndex, scheme }: ContentKeyContext): Buffer[] {
+function contextFields({ contentId, trackType, periodIndex, scheme }: KeyIdContext): Buffer[] {
   const period = Buffer.alloc(periodIndex === undefined ? 0 : 8);
   if (periodIndex !== undefined) period.writeBigUInt64BE(BigInt(periodIndex));
   const fields = [Buffer.from(contentId, 'utf8'), Buffer.from(trackType ?? '', 'utf8'), period];
@@ -146,15 +146,15 @@ describe('deriveKeyId', () => {
       'periodIndex must be a non-negative safe integer when given',
     ],
   ])('refuses %s with ERR_KEY_SEED_INVALID_INPUT', (_, context, message) => {
-    expectKeySeedError(() => deriveKeyId(secret, context as ContentKeyContext), 'ERR_KEY_SEED_INVALID_INPUT', message);
-    expectKeySeedError(() => deriveIv(secret, context as ContentKeyContext), 'ERR_KEY_SEED_INVALID_INPUT', message);
+    expectKeySeedError(() => deriveKeyId(secret, context as KeyIdContext), 'ERR_KEY_SEED_INVALID_INPUT', message);
+    expectKeySeedError(() => deriveIv(secret, context as KeyIdContext), 'ERR_KEY_SEED_INVALID_INPUT', message);
   });
 
   it('throws only KeySeedError for arbitrary input', () => {
     fc.assert(
       fc.property(fc.anything(), fc.anything(), (key, context) => {
         try {
-          deriveKeyId(key as Uint8Array, context as ContentKeyContext);
+          deriveKeyId(key as Uint8Array, context as KeyIdContext);
         } catch (error) {
           expect(error).toBeInstanceOf(KeySeedError);
         }
@@ -216,7 +216,7 @@ describe('deriveIv', () => {
     fc.assert(
       fc.property(fc.anything(), (context) => {
         try {
-          deriveIv(secret, context as ContentKeyContext);
+          deriveIv(secret, context as KeyIdContext);
         } catch (error) {
           expect(error).toBeInstanceOf(KeySeedError);
         }

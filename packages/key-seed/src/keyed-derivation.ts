@@ -14,7 +14,7 @@ export const DERIVATION_LABELS = {
 } as const;
 
 /** What a server-assigned KID (or IV) is derived from. */
-export interface ContentKeyContext {
+export interface KeyIdContext {
   /** The CPIX content id; any non-empty string, compared byte-for-byte as UTF-8. */
   contentId: string;
   /** Track type such as `SD`, `HD`, `UHD1`, `AUDIO`; case-sensitive, non-empty when given. */
@@ -29,7 +29,7 @@ export interface ContentKeyContext {
 }
 
 /** The IV is derived from a KID, or from the same context a KID is derived from. */
-export type IvContext = { kid: string } | ContentKeyContext;
+export type IvContext = { kid: string } | KeyIdContext;
 
 const encoder = new TextEncoder();
 
@@ -70,7 +70,7 @@ function hmacFirst16(secret: Uint8Array, label: Uint8Array, fields: Uint8Array[]
   return Uint8Array.from(createHmac('sha256', secret).update(message).digest().subarray(0, 16));
 }
 
-function contextFields(context: ContentKeyContext): Uint8Array[] {
+function contextFields(context: KeyIdContext): Uint8Array[] {
   if (typeof context !== 'object' || context === null) {
     throw new KeySeedError('ERR_KEY_SEED_INVALID_INPUT', 'the derivation context must be an object');
   }
@@ -106,14 +106,14 @@ function contextFields(context: ContentKeyContext): Uint8Array[] {
  * @param secret - at least 16 bytes (a tenant's key seed will do; the label keeps the outputs apart).
  * @throws {@link KeySeedError} `ERR_KEY_SEED_SECRET_TOO_SHORT` or `ERR_KEY_SEED_INVALID_INPUT`.
  */
-export function deriveKeyId(secret: Uint8Array, context: ContentKeyContext): string {
+export function deriveKeyId(secret: Uint8Array, context: KeyIdContext): string {
   return bytesToUuid(hmacFirst16(secret, LABEL_BYTES.keyId, contextFields(context)));
 }
 
 /**
  * A deterministic 16-byte IV (for FairPlay and AES-128 `explicitIV`). Given `{ kid }` it is the first
  * 16 bytes of `HMAC-SHA-256(secret, F("cpixkit/iv/kid/v1") ‖ F(KID bytes, RFC 4122 order))`; given a
- * {@link ContentKeyContext} it is built like {@link deriveKeyId} with the label `cpixkit/iv/content/v1`.
+ * {@link KeyIdContext} it is built like {@link deriveKeyId} with the label `cpixkit/iv/content/v1`.
  *
  * @throws {@link KeySeedError} `ERR_KEY_SEED_SECRET_TOO_SHORT`, `ERR_KEY_SEED_INVALID_KID` or
  *   `ERR_KEY_SEED_INVALID_INPUT`.

@@ -76,7 +76,7 @@ function signalingObjectBytes(planned: PlannedSystem, plan: AnswerPlan, contentI
     case 'fairplay': {
       const { uriForm, uriTemplate } = settings.fairPlay;
       const copies =
-        profile.pallyConStyle || uriForm === 'content-period'
+        profile.fairPlayUriStyle === 'pallycon' || uriForm === 'content-period'
           ? 1
           : uriForm === 'template'
             ? occurrences(uriTemplate ?? '', '{contentId}')

@@ -1,7 +1,16 @@
 import type { ContentKey, ContentKeyUsageRule, CpixDocument, DrmSystem, HlsSignalingData } from '@cpixkit/cpix-model';
 import { serializeCpix } from '@cpixkit/cpix-model';
-import type { HlsEncryptionScheme, HlsKeyLines } from '@cpixkit/hls-signaling';
+import {
+  buildAes128KeyLines,
+  buildFairPlayKeyLines,
+  buildPlayReadyKeyLines,
+  buildWidevineKeyLines,
+  type HlsEncryptionScheme,
+  type HlsKeyLines,
+  KEY_FORMATS,
+} from '@cpixkit/hls-signaling';
 import { deriveIv } from '@cpixkit/key-seed';
+import { normalizeUuid } from '@cpixkit/pssh';
 import { checkAnswerBudget } from './answer-budget.js';
 import { AnswerBytes } from './answer-bytes.js';
 import { checkClearKeyPolicy } from './clear-key-policy.js';
@@ -14,26 +23,14 @@ import { type FairPlayUriInput, fairPlayUri, pallyConFairPlayUri } from './fairp
 import { issueContentKeys } from './key-source.js';
 import { signedKeyUrl } from './key-url.js';
 import { omitFields, withField } from './omit-fields.js';
+import { deriveKids, getByKid, type PlannedKey, type PlannedSystem, type SignalingSlot } from './request-plan.js';
 import {
-  deriveKids,
-  getByKid,
-  lowerKid,
-  type PlannedKey,
-  type PlannedSystem,
-  type SignalingSlot,
-} from './request-plan.js';
-import {
-  aes128HlsLines,
   contentProtectionData,
-  fairPlayHlsLines,
   type KeySignalingInput,
   type PlayReadySignaling,
-  playReadyHlsLines,
   playReadySignaling,
-  SPEKE_KEY_FORMATS,
   type WidevineSignaling,
   type WidevineStyle,
-  widevineHlsLines,
   widevineSignaling,
 } from './signaling.js';
 import { settleSlots } from './signaling-slots.js';
@@ -72,8 +69,14 @@ const SIGNALING_FIELDS = [
 interface IssuedKey {
   planned: PlannedKey;
   value: Uint8Array;
+  /** The `explicitIV` written, once the request, the dialect's policy or the key's signalling gave it one. */
   iv: Uint8Array | undefined;
   input: KeySignalingInput;
+}
+
+/** The IV of a key derived from its KID, in the answer's bytes (FairPlay URIs and HLS lines carry it). */
+function derivedIv(tenant: Tenant, planned: PlannedKey, bytes: AnswerBytes): Uint8Array {
+  return bytes.copy(deriveIv(tenant.derivationSecret, { kid: planned.kid }));
 }
 
 /** The HLS scheme of a Widevine or PlayReady key; `settleSlots` gives HLS slots only to `cenc` and `cbcs` keys. */
@@ -131,18 +134,20 @@ class SystemFiller {
         break;
       }
       case 'fairplay': {
-        const input: FairPlayUriInput = { kid: issued.planned.kid, iv: issued.iv!, contentId: this.contentId };
+        const input: FairPlayUriInput = { kid: issued.planned.kid, iv: this.ivOf(issued), contentId: this.contentId };
         if (issued.planned.periodIndex !== undefined) input.periodIndex = issued.planned.periodIndex;
-        const uri = this.profile.pallyConStyle
-          ? pallyConFairPlayUri(input)
-          : fairPlayUri(this.context.tenant.settings.fairPlay, input);
-        this.fillHlsUri(system, slots, uri, SPEKE_KEY_FORMATS.fairPlay, () => fairPlayHlsLines(uri), hls);
+        const uri =
+          this.profile.fairPlayUriStyle === 'pallycon'
+            ? pallyConFairPlayUri(input)
+            : fairPlayUri(this.context.tenant.settings.fairPlay, input);
+        this.fillHlsUri(system, slots, uri, KEY_FORMATS.fairPlay, () => buildFairPlayKeyLines({ uri }), hls);
         break;
       }
       case 'aes128': {
         const { tenant, baseUrl, now } = this.context;
         const url = signedKeyUrl(tenant, issued.planned.kid, baseUrl, now);
-        this.fillHlsUri(system, slots, url, SPEKE_KEY_FORMATS.aes128, () => aes128HlsLines(url, issued.iv), hls);
+        const iv = this.ivOf(issued);
+        this.fillHlsUri(system, slots, url, KEY_FORMATS.identity, () => buildAes128KeyLines({ uri: url, iv }), hls);
         break;
       }
       case 'common':
@@ -165,10 +170,16 @@ class SystemFiller {
     return system;
   }
 
+  /** The key's IV for its signalling: given, or derived now and then written in its `ContentKey` too. */
+  private ivOf(issued: IssuedKey): Uint8Array {
+    issued.iv ??= derivedIv(this.context.tenant, issued.planned, this.bytes);
+    return issued.iv;
+  }
+
   private playReady(planned: PlannedSystem, issued: IssuedKey): PlayReadySignaling {
     const signaling = playReadySignaling(issued.input, {
       settings: this.context.tenant.settings.playReady,
-      periodIndexAttribute: this.profile.pallyConStyle,
+      periodIndexAttribute: this.profile.playReadyPeriodIndex,
     });
     if (signaling === undefined) {
       throw new KeyServiceError(
@@ -210,8 +221,8 @@ class SystemFiller {
         const scheme = hlsScheme(planned);
         hls(playlist, () =>
           'pro' in signaling
-            ? playReadyHlsLines(signaling, scheme)
-            : widevineHlsLines(signaling, planned.key.kid, scheme),
+            ? buildPlayReadyKeyLines({ pro: signaling.pro, scheme })
+            : buildWidevineKeyLines({ pssh: signaling.pssh, kid: planned.key.kid, scheme }),
         );
         break;
       }
@@ -221,6 +232,10 @@ class SystemFiller {
     }
   }
 
+  /**
+   * Fills the slots of a system signalled by a key URI (FairPlay, HLS AES-128): `URIExtXKey`, the
+   * HLS lines, and SPEKE v1's `speke:KeyFormat` (`keyFormat`) and `speke:KeyFormatVersions`.
+   */
   private fillHlsUri(
     system: DrmSystem,
     slots: SignalingSlot[],
@@ -279,7 +294,6 @@ export async function answerDocument(
     baseUrl: context.baseUrl,
   });
 
-  const ivKeys = new Set(systems.filter((s) => s.system === 'fairplay' || s.system === 'aes128').map((s) => s.key));
   const clearKeys = clearKeyKeys(tenant, systems);
   const issuing =
     clearKeys.size === 0
@@ -291,19 +305,21 @@ export async function answerDocument(
       : issueWithClearKeys(tenant, keys, clearKeys, context.store);
   const values = Array.isArray(issuing) ? issuing : await issuing;
   // The IVs are signalling too (FairPlay URIs and HLS lines carry them), the content keys are not.
+  // Keys of FairPlay and AES-128 systems get theirs when their signalling is written (`ivOf`).
   const bytes = new AnswerBytes();
   const issued = new Map<PlannedKey, IssuedKey>();
   keys.forEach((planned, index) => {
     const value = values[index]!;
-    const iv =
-      planned.source.explicitIV ??
-      (profile.ivForEveryKey || ivKeys.has(planned)
-        ? deriveIv(tenant.derivationSecret, { kid: planned.kid })
-        : undefined);
+    const { explicitIV } = planned.source;
     issued.set(planned, {
       planned,
       value,
-      iv: iv === undefined ? undefined : bytes.copy(iv),
+      iv:
+        explicitIV !== undefined
+          ? bytes.copy(explicitIV)
+          : profile.explicitIvs === 'every-key'
+            ? derivedIv(tenant, planned, bytes)
+            : undefined,
       input: signalingInput(planned, value, contentId),
     });
   });
@@ -319,7 +335,7 @@ export async function answerDocument(
     return key;
   });
 
-  const keyOfKid = new Map(keys.map((key) => [lowerKid(key.requestKid), key]));
+  const keyOfKid = new Map(keys.map((key) => [normalizeUuid(key.requestKid), key]));
   const ruleKid = (rule: ContentKeyUsageRule): string => (getByKid(keyOfKid, rule.kid) ?? keys[0]!).writtenKid;
   const { contentKeyList, drmSystemList, contentKeyUsageRuleList } = document;
   // Built field by field rather than from conditional spreads: each spread copies through a slow

@@ -1,10 +1,11 @@
 import type { CpixDocument, CpixWriteVersion } from '@cpixkit/cpix-model';
+import { normalizeUuid } from '@cpixkit/pssh';
 import { checkContentId, MAX_CONTENT_ID_LENGTH } from './content-id.js';
-import { KeyServiceError } from './errors.js';
+import { refuse } from './errors.js';
+import type { FairPlayUriStyle } from './fairplay-uri.js';
 import {
   applyUsageRules,
   checkKeyCount,
-  lowerKid,
   type PlannedKey,
   type PlannedSystem,
   readContentKeys,
@@ -44,22 +45,29 @@ export interface DialectProfile {
   ): CheckedRequest;
   /** What the dialect fills per DRM system (read by `settleSlots`). */
   slots: SlotTable;
-  /** True when every key gets an `explicitIV`, not only FairPlay and AES-128 keys. */
-  ivForEveryKey: boolean;
+  /**
+   * Which content keys carry an `explicitIV`: `every-key` (PallyCon), or `keys-with-iv-signaling`,
+   * the keys of FairPlay and HLS AES-128 systems, whose URIs and lines carry the IV. A key the
+   * request gave an IV always carries it.
+   */
+  explicitIvs: 'every-key' | 'keys-with-iv-signaling';
+  /** Widevine and PlayReady `ContentProtectionData`: a CPIX XML fragment (`xml`) or PallyCon's bare PSSH data (`payload`). */
   contentProtectionForm: ContentProtectionForm;
+  /** The fields of the Widevine PSSH data. */
   widevineStyle(tenant: Tenant): WidevineStyle;
-  /** PallyCon's PERIOD_INDEX custom attribute and FairPlay URI forms. */
-  pallyConStyle: boolean;
+  /** True when the PlayReady header of a key of a key period gets `<PERIOD_INDEX>n</PERIOD_INDEX>` in its CUSTOMATTRIBUTES (PallyCon). */
+  playReadyPeriodIndex: boolean;
+  /**
+   * The FairPlay `skd://` URI: in the tenant's form (`tenant`, `settings.fairPlay`), or PallyCon's
+   * (`pallycon`: `skd://<base64 KID>` for VOD keys, `skd://<content id><period index hex>` for live ones).
+   */
+  fairPlayUriStyle: FairPlayUriStyle;
   /** Smallest RSA key of a recipient certificate for encrypted delivery (SPEKE uses 2048-bit certificates). */
   minimumRsaKeySize: number;
   headers(userAgent: string): Record<string, string>;
 }
 
 const CONTENT_TYPE = 'application/xml; charset=utf-8';
-
-function refuse(code: ConstructorParameters<typeof KeyServiceError>[0], message: string): never {
-  throw new KeyServiceError(code, 422, message);
-}
 
 function settingsWidevineStyle(tenant: Tenant): WidevineStyle {
   const { widevine } = tenant.settings;
@@ -180,6 +188,7 @@ function readSpekeV2Version(document: CpixDocument, rules: SpekeRules): CheckedR
     return { writeVersion: '2.0', contentIdAttribute };
   refuse(
     'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
+    422,
     document.version === undefined
       ? 'a SPEKE v2 request is a CPIX 2.3 document (version="2.3"); this one has no version (SPEKE v1?)'
       : `a SPEKE v2 request is a CPIX 2.3 document; this one is version ${JSON.stringify(document.version.slice(0, 16))}`,
@@ -193,14 +202,18 @@ function checkSpekeV2UsageRules(document: CpixDocument): void {
     const label = `ContentKeyUsageRule[${index + 1}]`;
     const trackType = rule.intendedTrackType;
     if (trackType === undefined || trackType.trim() === '')
-      refuse('ERR_KEY_SERVICE_MISSING_TRACK_TYPE', `${label}: intendedTrackType is required`);
+      refuse('ERR_KEY_SERVICE_MISSING_TRACK_TYPE', 422, `${label}: intendedTrackType is required`);
     if (trackType === 'ALL') {
       if (rules.length > 1)
-        refuse('ERR_KEY_SERVICE_ALL_NOT_ALONE', `${label}: intendedTrackType ALL must be the only usage rule`);
+        refuse('ERR_KEY_SERVICE_ALL_NOT_ALONE', 422, `${label}: intendedTrackType ALL must be the only usage rule`);
       return;
     }
     if ((rule.videoFilters?.length ?? 0) + (rule.audioFilters?.length ?? 0) === 0) {
-      refuse('ERR_KEY_SERVICE_RULE_WITHOUT_FILTER', `${label}: a usage rule needs a VideoFilter or an AudioFilter`);
+      refuse(
+        'ERR_KEY_SERVICE_RULE_WITHOUT_FILTER',
+        422,
+        `${label}: a usage rule needs a VideoFilter or an AudioFilter`,
+      );
     }
   });
 }
@@ -221,7 +234,7 @@ function checkSpekeV2(
   const answerAs = readSpekeV2Version(document, options.spekeRules);
   const contentId = aws ? document.contentId : (document.contentId ?? document.id);
   if (contentId === undefined || contentId.trim() === '')
-    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a SPEKE v2 request needs CPIX@contentId');
+    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 422, 'a SPEKE v2 request needs CPIX@contentId');
   checkContentId(contentId, MAX_CONTENT_ID_LENGTH.speke);
   if (document.id !== undefined && document.contentId !== undefined) {
     warnings.push({
@@ -242,6 +255,7 @@ function checkSpekeV2(
     if (aws)
       refuse(
         'ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS',
+        422,
         `${system.label}: FairPlay needs a cbcs key; kid ${system.key.kid} is ${scheme}`,
       );
     warnings.push({
@@ -266,12 +280,13 @@ function checkSpekeV1(document: CpixDocument, tenant: Tenant, options: SpekeRequ
   if (document.version !== undefined) {
     refuse(
       'ERR_KEY_SERVICE_UNSUPPORTED_VERSION',
+      422,
       `a SPEKE v1 request has no CPIX version; this one is version ${JSON.stringify(document.version.slice(0, 16))} (SPEKE v2?)`,
     );
   }
   const contentId = document.id;
   if (contentId === undefined || contentId.trim() === '')
-    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a SPEKE v1 request needs CPIX@id');
+    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 422, 'a SPEKE v1 request needs CPIX@id');
   checkContentId(contentId, MAX_CONTENT_ID_LENGTH.speke);
   checkKeyCount(document, tenant);
   const keys = readContentKeys(requireList(document.contentKeyList?.contentKeys, 'ContentKeyList'), false);
@@ -291,7 +306,7 @@ function checkSpekeV1(document: CpixDocument, tenant: Tenant, options: SpekeRequ
 function checkPallyCon(document: CpixDocument, tenant: Tenant, warnings: KeyServiceWarning[]): CheckedRequest {
   const contentId = document.id;
   if (contentId === undefined || contentId.trim() === '')
-    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 'a PallyCon CPIX request needs CPIX@id (the content id)');
+    refuse('ERR_KEY_SERVICE_MISSING_CONTENT_ID', 422, 'a PallyCon CPIX request needs CPIX@id (the content id)');
   checkContentId(contentId, MAX_CONTENT_ID_LENGTH.pallyCon);
   checkKeyCount(document, tenant);
   const keys = readContentKeys(requireList(document.contentKeyList?.contentKeys, 'ContentKeyList'), false);
@@ -300,11 +315,11 @@ function checkPallyCon(document: CpixDocument, tenant: Tenant, warnings: KeyServ
     if (keys.length > 1) return strictKidLookup(keys, element);
     const only = keys[0]!;
     return (kid: string, label: string): PlannedKey => {
-      if (kid !== only.kid && lowerKid(kid) !== only.kid) {
+      if (kid !== only.kid && normalizeUuid(kid) !== only.kid) {
         warnings.push({
           code: 'KID_MAPPED_TO_ONLY_KEY',
           path: label,
-          message: `kid ${lowerKid(kid)} is answered with the request's only content key`,
+          message: `kid ${normalizeUuid(kid)} is answered with the request's only content key`,
         });
       }
       return only;
@@ -324,10 +339,11 @@ const SPEKE_V2: DialectProfile = {
   contentIdAttribute: 'contentId',
   check: checkSpekeV2,
   slots: SPEKE_V2_SLOTS,
-  ivForEveryKey: false,
+  explicitIvs: 'keys-with-iv-signaling',
   contentProtectionForm: 'xml',
   widevineStyle: settingsWidevineStyle,
-  pallyConStyle: false,
+  playReadyPeriodIndex: false,
+  fairPlayUriStyle: 'tenant',
   minimumRsaKeySize: 2048,
   headers: (userAgent) => ({ 'content-type': CONTENT_TYPE, 'x-speke-version': '2.0', 'x-speke-user-agent': userAgent }),
 };
@@ -337,10 +353,11 @@ const SPEKE_V1: DialectProfile = {
   contentIdAttribute: 'id',
   check: (document, tenant, _warnings, options) => checkSpekeV1(document, tenant, options),
   slots: SPEKE_V1_SLOTS,
-  ivForEveryKey: false,
+  explicitIvs: 'keys-with-iv-signaling',
   contentProtectionForm: 'xml',
   widevineStyle: settingsWidevineStyle,
-  pallyConStyle: false,
+  playReadyPeriodIndex: false,
+  fairPlayUriStyle: 'tenant',
   minimumRsaKeySize: 2048,
   headers: (userAgent) => ({ 'content-type': CONTENT_TYPE, 'speke-user-agent': userAgent }),
 };
@@ -351,19 +368,23 @@ function pallyConProfile(table: SlotTable): DialectProfile {
     contentIdAttribute: 'id',
     check: checkPallyCon,
     slots: table,
-    ivForEveryKey: true,
+    explicitIvs: 'every-key',
     contentProtectionForm: 'payload',
     widevineStyle: pallyConWidevineStyle,
-    pallyConStyle: true,
+    playReadyPeriodIndex: true,
+    fairPlayUriStyle: 'pallycon',
     minimumRsaKeySize: 3072,
     headers: () => ({ 'content-type': CONTENT_TYPE }),
   };
 }
 
-/** The profiles of the POSTed dialects (ATEME GET requests are built by `anevia.ts` and answered as PallyCon v1). */
-export const DIALECT_PROFILES: Record<Exclude<Dialect, 'anevia'>, DialectProfile> = {
+const PALLYCON_V1 = pallyConProfile(PALLYCON_V1_SLOTS);
+
+/** The profile of each dialect. ATEME GET requests, whose CPIX request `anevia.ts` builds, are answered as PallyCon v1. */
+export const DIALECT_PROFILES: Record<Dialect, DialectProfile> = {
   'speke-v2': SPEKE_V2,
   'speke-v1': SPEKE_V1,
-  'pallycon-v1': pallyConProfile(PALLYCON_V1_SLOTS),
+  'pallycon-v1': PALLYCON_V1,
   'pallycon-v2': pallyConProfile(PALLYCON_V2_SLOTS),
+  anevia: PALLYCON_V1,
 };

@@ -1,6 +1,5 @@
 import { CpixError, type CpixDocument, encryptContentKeys } from '@cpixkit/cpix-model';
-import { KeyServiceError } from './errors.js';
-import { oneLine } from './read-request.js';
+import { KeyServiceError, oneLine } from './errors.js';
 
 /**
  * When the request's `DeliveryDataList` names recipients (their X.509 certificates), the answer's

@@ -69,12 +69,11 @@ export type KeyServiceErrorCode =
  */
 export class KeyServiceError extends Error {
   override readonly name = 'KeyServiceError';
-  /** One of {@link KeyServiceErrorCode}, or a front end's own `ERR_KEY_SERVICE_*` code. */
-  readonly code: KeyServiceErrorCode | `ERR_KEY_SERVICE_${string}`;
+  readonly code: KeyServiceErrorCode;
   readonly status: KeyServiceErrorStatus;
 
   constructor(
-    code: KeyServiceErrorCode | `ERR_KEY_SERVICE_${string}`,
+    code: KeyServiceErrorCode,
     status: KeyServiceErrorStatus,
     message: string,
     options: { cause?: unknown } = {},
@@ -83,4 +82,18 @@ export class KeyServiceError extends Error {
     this.code = code;
     this.status = status;
   }
+}
+
+/** Throws the {@link KeyServiceError} of a refused request. */
+export function refuse(code: KeyServiceErrorCode, status: KeyServiceErrorStatus, message: string): never {
+  throw new KeyServiceError(code, status, message);
+}
+
+/** Longest reason a refusal carries, in characters. */
+const MAX_REASON_LENGTH = 300;
+
+/** Text folded onto one line of at most 300 characters, for reasons built from other text (a parser's message, say). */
+export function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH - 3)}...` : line;
 }

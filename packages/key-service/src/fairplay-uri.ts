@@ -1,6 +1,9 @@
 import { buildFairPlayUri } from '@cpixkit/hls-signaling';
 import type { TenantSettings } from './types.js';
 
+/** Whose forms a dialect's FairPlay URIs take: the tenant's (`settings.fairPlay`), or PallyCon's ({@link pallyConFairPlayUri}). */
+export type FairPlayUriStyle = 'tenant' | 'pallycon';
+
 /** What a FairPlay `skd://` URI may be built from. */
 export interface FairPlayUriInput {
   kid: string;

@@ -38,9 +38,9 @@ describe('refusalAnswer', () => {
 
 describe('refusalOf', () => {
   it('keeps the status, code and message of a KeyServiceError', () => {
-    expect(refusalOf(new KeyServiceError('ERR_KEY_SERVICE_Y', 422, 'why'))).toEqual({
+    expect(refusalOf(new KeyServiceError('ERR_KEY_SERVICE_INVALID_REQUEST', 422, 'why'))).toEqual({
       status: 422,
-      code: 'ERR_KEY_SERVICE_Y',
+      code: 'ERR_KEY_SERVICE_INVALID_REQUEST',
       message: 'why',
     });
   });

@@ -1,4 +1,4 @@
-import { KeyServiceError } from './errors.js';
+import { KeyServiceError, oneLine } from './errors.js';
 import type { KeyServiceAnswer, KeyServiceWarning } from './types.js';
 
 /** An HTTP answer a front end (the fastify server, the Lambda) sends as is. */
@@ -39,7 +39,10 @@ export interface KeyDeliveryAnswer {
   body: Uint8Array;
 }
 
-/** How every cpixkit front end answers a verified key-delivery URL (`KeyService.deliverKey`). */
+/**
+ * The answer to a verified key-delivery URL (`KeyService.deliverKey`), as the Lambda sends it; the
+ * server's `/keys` route sets the same headers on its own reply.
+ */
 export function keyDeliveryAnswer(key: Uint8Array): KeyDeliveryAnswer {
   return {
     status: 200,
@@ -57,13 +60,6 @@ export interface Refusal {
 
 /** Seconds a client is asked to wait (`Retry-After`) before retrying a 503. */
 export const RETRY_AFTER_SECONDS = 5;
-
-const MAX_MESSAGE_LENGTH = 300;
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH - 3)}...` : line;
-}
 
 /**
  * How every cpixkit front end answers a refusal: its status, a `text/plain` body

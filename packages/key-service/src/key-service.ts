@@ -6,11 +6,11 @@ import { aneviaRequest } from './anevia.js';
 import { answerDocument } from './answer.js';
 import { clearKeyLicense } from './clearkey-license.js';
 import { DIALECT_PROFILES } from './dialects.js';
-import { KeyServiceError } from './errors.js';
+import { KeyServiceError, oneLine } from './errors.js';
 import { existingContentKey } from './key-source.js';
 import { invalidKeyUrl, verifyKeyPath } from './key-url.js';
-import { oneLine, readRequest } from './read-request.js';
-import type { KeyService, KeyServiceOptions, KeyServiceRequest, KeyServiceWarning, Tenant } from './types.js';
+import { type ReadRequest, readRequest } from './read-request.js';
+import type { KeyService, KeyServiceOptions, KeyServiceRequest, Tenant } from './types.js';
 
 /** `X-Speke-User-Agent` / `Speke-User-Agent` when the caller names none. */
 const DEFAULT_USER_AGENT = 'cpixkit-key-service';
@@ -67,16 +67,6 @@ export function createKeyService(options: KeyServiceOptions = {}): KeyService {
         overrideKeyIds: request.overrideKeyIds === true,
       };
       try {
-        if (dialect === 'anevia') {
-          const warnings: KeyServiceWarning[] = [];
-          return await answerDocument(
-            DIALECT_PROFILES['pallycon-v1'],
-            aneviaRequest(request.params, tenant),
-            warnings,
-            context,
-            options,
-          );
-        }
         const profile = DIALECT_PROFILES[dialect];
         if (profile === undefined) {
           throw new KeyServiceError(
@@ -85,7 +75,10 @@ export function createKeyService(options: KeyServiceOptions = {}): KeyService {
             `unknown dialect ${JSON.stringify(String(dialect).slice(0, 32))}`,
           );
         }
-        const { document, warnings } = readRequest(request.body, tenant.settings.maxKeysPerRequest);
+        const { document, warnings }: ReadRequest =
+          dialect === 'anevia'
+            ? { document: aneviaRequest(request.params, tenant), warnings: [] }
+            : readRequest(request.body, tenant.settings.maxKeysPerRequest);
         return await answerDocument(profile, document, warnings, context, options);
       } catch (error) {
         throw asRequestError(error);

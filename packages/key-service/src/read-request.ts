@@ -1,5 +1,5 @@
 import { CpixError, type CpixDocument, parseCpix } from '@cpixkit/cpix-model';
-import { KeyServiceError, type KeyServiceErrorCode, type KeyServiceErrorStatus } from './errors.js';
+import { KeyServiceError, type KeyServiceErrorCode, type KeyServiceErrorStatus, oneLine } from './errors.js';
 import type { KeyServiceWarning } from './types.js';
 
 /** Largest request body read, in bytes: CPIX requests are a few kilobytes. */
@@ -88,10 +88,4 @@ export function readRequest(body: string | Uint8Array | undefined, maxKeys: numb
       .filter((warning) => warning.code !== 'DELIVERY_DATA_WITHOUT_DOCUMENT_KEY')
       .map(({ code, path, message }) => ({ code, path, message })),
   };
-}
-
-/** One line of at most 300 characters, for messages built from parser text. */
-export function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }

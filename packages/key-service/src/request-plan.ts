@@ -1,7 +1,7 @@
 import type { ContentKey, CpixDocument, DrmSystem } from '@cpixkit/cpix-model';
 import { deriveKeyId } from '@cpixkit/key-seed';
 import { findDrmSystem, normalizeUuid } from '@cpixkit/pssh';
-import { KeyServiceError } from './errors.js';
+import { refuse } from './errors.js';
 import type { Tenant } from './types.js';
 
 /** The DRM systems the engine signals. */
@@ -46,7 +46,7 @@ export const SLOT_NAMES: Record<SignalingSlot, string> = {
 
 /** One content key of the answer. */
 export interface PlannedKey {
-  /** The request's element (absent for keys the engine adds itself, as for ATEME GET requests). */
+  /** The request's element (for an ATEME GET request, the one `aneviaRequest` builds). */
   source: ContentKey;
   /** The KID as the request wrote it. */
   requestKid: string;
@@ -76,17 +76,12 @@ export interface PlannedSystem {
   name: string;
 }
 
-/** The lower-case spelling of a request UUID (the parser already checked the syntax). */
-export function lowerKid(kid: string): string {
-  return normalizeUuid(kid);
-}
-
 /**
  * The entry of a request KID in a map keyed by lower-case KIDs. The KID is looked up as written
  * first: requests almost always write the lower-case spelling, which then needs no normalising.
  */
 export function getByKid<T>(map: ReadonlyMap<string, T>, kid: string): T | undefined {
-  return map.get(kid) ?? map.get(lowerKid(kid));
+  return map.get(kid) ?? map.get(normalizeUuid(kid));
 }
 
 /** The signalled system of a system id, or `undefined` for one the engine does not signal. */
@@ -119,14 +114,6 @@ export function requestedSlots(system: DrmSystem): SignalingSlot[] {
   if (system.speke?.keyFormat !== undefined) slots.push('speke:KeyFormat');
   if (system.speke?.keyFormatVersions !== undefined) slots.push('speke:KeyFormatVersions');
   return slots;
-}
-
-function refuse(
-  code: ConstructorParameters<typeof KeyServiceError>[0],
-  status: 400 | 413 | 422,
-  message: string,
-): never {
-  throw new KeyServiceError(code, status, message);
 }
 
 /** Refuses a request whose list is absent or empty. */
@@ -165,7 +152,7 @@ export function readContentKeys(keys: ContentKey[], requireScheme: boolean): Pla
   const seen = new Set<string>();
   return keys.map((source, index) => {
     const label = `ContentKey[${index + 1}]`;
-    const kid = lowerKid(source.kid);
+    const kid = normalizeUuid(source.kid);
     if (seen.has(kid))
       refuse('ERR_KEY_SERVICE_DUPLICATE_KID', 422, `${label}: kid ${kid} occurs more than once in the ContentKeyList`);
     seen.add(kid);
@@ -256,7 +243,7 @@ export function strictKidLookup(keys: PlannedKey[], element: string): (kid: stri
       refuse(
         'ERR_KEY_SERVICE_UNKNOWN_KID',
         422,
-        `${label}: kid ${lowerKid(kid)} is not in the ContentKeyList (${element})`,
+        `${label}: kid ${normalizeUuid(kid)} is not in the ContentKeyList (${element})`,
       );
     return key;
   };

@@ -1,3 +1,4 @@
+import { buildFairPlayKeyLines, buildWidevineKeyLines } from '@cpixkit/hls-signaling';
 import { describe, expect, it } from 'vitest';
 import { vectorCases } from '../../../tooling/src/fixtures.js';
 import { AnswerBytes } from './answer-bytes.js';
@@ -5,12 +6,10 @@ import { fairPlayUri, pallyConFairPlayUri } from './fairplay-uri.js';
 import { defaultTenantSettings } from './settings.js';
 import {
   contentProtectionData,
-  fairPlayHlsLines,
   type KeySignalingInput,
   periodIndexHex,
   playReadySignaling,
   type WidevineStyle,
-  widevineHlsLines,
   widevineSignaling,
 } from './signaling.js';
 
@@ -135,7 +134,7 @@ describe('Widevine signalling reproduces the vectors byte for byte', () => {
         );
       }
       if (expected.hls_media_line !== undefined) {
-        expect(widevineHlsLines(signaling, input.kid, 'cenc')).toEqual({
+        expect(buildWidevineKeyLines({ pssh: signaling.pssh, kid: input.kid, scheme: 'cenc' })).toEqual({
           media: expected.hls_media_line,
           master: expected.hls_master_line,
         });
@@ -177,7 +176,7 @@ describe('FairPlay URIs and lines reproduce the vectors', () => {
         { uriForm: 'kid-iv' },
         { kid: String(vector.inputs.kid), iv: bytes(vector.inputs.explicit_iv_b64), contentId: 'abc123' },
       );
-      expect(fairPlayHlsLines(uri)).toEqual({
+      expect(buildFairPlayKeyLines({ uri })).toEqual({
         media: vector.expected.hls_media_line,
         master: vector.expected.hls_master_line,
       });

@@ -1,13 +1,4 @@
 import {
-  buildAes128KeyLines,
-  buildFairPlayKeyLines,
-  buildPlayReadyKeyLines,
-  buildWidevineKeyLines,
-  type HlsEncryptionScheme,
-  type HlsKeyLines,
-  KEY_FORMATS,
-} from '@cpixkit/hls-signaling';
-import {
   encodePsshBox,
   encodeWidevinePsshData,
   WIDEVINE_SYSTEM_ID,
@@ -176,26 +167,3 @@ export function contentProtectionData(
   if (form === 'xml') return bytes.utf8(contentProtectionXml(signaling));
   return 'pro' in signaling ? signaling.pro : signaling.data;
 }
-
-/** Widevine `#EXT-X-KEY` (media) and `#EXT-X-SESSION-KEY` (master) lines. */
-export function widevineHlsLines(signaling: WidevineSignaling, kid: string, scheme: HlsEncryptionScheme): HlsKeyLines {
-  return buildWidevineKeyLines({ pssh: signaling.pssh, kid, scheme });
-}
-
-/** PlayReady lines. */
-export function playReadyHlsLines(signaling: PlayReadySignaling, scheme: HlsEncryptionScheme): HlsKeyLines {
-  return buildPlayReadyKeyLines({ pro: signaling.pro, scheme });
-}
-
-/** FairPlay lines for an `skd://` URI. */
-export function fairPlayHlsLines(uri: string): HlsKeyLines {
-  return buildFairPlayKeyLines({ uri });
-}
-
-/** AES-128 lines for a key URL, with the key's IV. */
-export function aes128HlsLines(uri: string, iv: Uint8Array | undefined): HlsKeyLines {
-  return buildAes128KeyLines(iv !== undefined ? { uri, iv } : { uri });
-}
-
-/** SPEKE v1 `speke:KeyFormat` values. */
-export const SPEKE_KEY_FORMATS = { fairPlay: KEY_FORMATS.fairPlay, aes128: KEY_FORMATS.identity } as const;

@@ -92,17 +92,20 @@ describe('every PSSH, header, HLS line and key URI answered to a seed request de
     ).rejects.toMatchObject({ code: 'ERR_KEY_SERVICE_FAIRPLAY_NEEDS_CBCS', status: 422 });
   });
 
-  it('refuses the damaged copies of seed 004 (list elements lost) with a 4xx, not a 500', async () => {
+  // Neither copy is XML: the request's ends inside its root, the response's lost its root's start tag.
+  const damagedRefusals: Record<string, { status: number; code: string }> = {
+    '004#1': { status: 400, code: 'ERR_KEY_SERVICE_NOT_XML' },
+    '004#2': { status: 400, code: 'ERR_KEY_SERVICE_NOT_XML' },
+  };
+
+  it('refuses the damaged copies of seed 004 (list elements lost) as not XML, 400', async () => {
     const damaged = seedSamples().filter((sample) => sample.name.startsWith('004'));
-    expect(damaged.length).toBeGreaterThan(0);
+    expect(damaged.map((sample) => sample.name)).toEqual(Object.keys(damagedRefusals));
     for (const sample of damaged) {
       for (const dialect of ['speke-v1', 'speke-v2'] as const) {
         await expect(
           createKeyService().answer({ tenant: testTenant(), dialect, body: sample.xml, baseUrl: 'https://k.example' }),
-        ).rejects.toMatchObject({
-          status: expect.any(Number),
-          code: expect.stringMatching(/^ERR_KEY_SERVICE_/),
-        });
+        ).rejects.toMatchObject(damagedRefusals[sample.name]!);
       }
     }
   });

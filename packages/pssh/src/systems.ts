@@ -38,15 +38,15 @@ export type DrmSystemKey =
   | 'primetime'
   | 'aes128';
 
-/** A DRM system: its system id (lower-case UUID), display name and short key. */
-export interface DrmSystem {
+/** A DRM system cpixkit knows by name: its system id (lower-case UUID), display name and short key. */
+export interface KnownDrmSystem {
   readonly id: string;
   readonly name: string;
   readonly key: DrmSystemKey;
 }
 
 /** Every DRM system cpixkit knows by name, in the order of the exported constants. */
-export const DRM_SYSTEMS: readonly DrmSystem[] = Object.freeze(
+export const DRM_SYSTEMS: readonly KnownDrmSystem[] = Object.freeze(
   (
     [
       { id: WIDEVINE_SYSTEM_ID, name: 'Widevine', key: 'widevine' },
@@ -59,7 +59,7 @@ export const DRM_SYSTEMS: readonly DrmSystem[] = Object.freeze(
       { id: WISEPLAY_SYSTEM_ID, name: 'WisePlay', key: 'wiseplay' },
       { id: PRIMETIME_SYSTEM_ID, name: 'Adobe Primetime', key: 'primetime' },
       { id: AES128_SYSTEM_ID, name: 'HLS AES-128', key: 'aes128' },
-    ] satisfies DrmSystem[]
+    ] satisfies KnownDrmSystem[]
   ).map((system) => Object.freeze(system)),
 );
 
@@ -80,7 +80,7 @@ export function systemIdBytes(id: string): Uint8Array {
  * The known DRM system with this system id, in any spelling `normalizeUuid` accepts (any case, with or
  * without dashes, braces or `urn:uuid:`); `undefined` when the id is unknown or not a UUID at all.
  */
-export function findDrmSystem(id: string): DrmSystem | undefined {
+export function findDrmSystem(id: string): KnownDrmSystem | undefined {
   // Looked up as written first: ids almost always come in the lower-case form the map is keyed by.
   const system = BY_ID.get(id);
   if (system !== undefined) return system;

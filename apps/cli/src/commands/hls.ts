@@ -5,14 +5,14 @@ import {
   buildPlayReadyKeyLine,
   buildWidevineKeyLine,
   type HlsEncryptionScheme,
-  type HlsPlaylist,
+  type HlsKeyLinePlaylist,
 } from '@cpixkit/hls-signaling';
 import { buildWrmHeader, encodePlayReadyObject } from '@cpixkit/playready-header';
-import { encodePsshBox, encodeWidevinePsshData, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
+import { encodePsshBox, encodeWidevinePsshData, normalizeUuid, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
 import { CliError } from '../errors.js';
 import { writeJson, writeResult } from '../io.js';
 import { headerFromOptions, type PlayReadyHeaderOptions } from '../playready-options.js';
-import { parseBytes, parseIndex, parseKid } from '../values.js';
+import { parseBytes, parseIndex } from '../values.js';
 
 /** DRM names `cpixkit hls --drm` takes. */
 export const HLS_DRMS = ['widevine', 'playready', 'fairplay', 'aes128'] as const;
@@ -24,7 +24,7 @@ export type HlsDrm = (typeof HLS_DRMS)[number];
 export interface HlsOptions extends PlayReadyHeaderOptions {
   drm?: string[];
   scheme?: HlsEncryptionScheme;
-  playlist?: HlsPlaylist | 'both';
+  playlist?: HlsKeyLinePlaylist | 'both';
   iv?: string;
   keyUri?: string;
   skd?: string;
@@ -37,7 +37,7 @@ export interface HlsOptions extends PlayReadyHeaderOptions {
 export interface HlsLineResult {
   drm: HlsDrm;
   kid: string;
-  playlist: HlsPlaylist;
+  playlist: HlsKeyLinePlaylist;
   line: string;
 }
 
@@ -48,10 +48,11 @@ export interface HlsLineResult {
  */
 export function hls(options: HlsOptions): void {
   const drms = checkDrms(options.drm ?? []);
-  const kids = (options.kid ?? []).map(parseKid);
+  const kids = (options.kid ?? []).map(normalizeUuid);
   if (kids.length === 0) throw new CliError('ERR_CLI_USAGE', 'give at least one --kid');
   const scheme: HlsEncryptionScheme = options.scheme ?? 'cenc';
-  const playlists: HlsPlaylist[] = options.playlist === 'both' ? ['media', 'master'] : [options.playlist ?? 'media'];
+  const playlists: HlsKeyLinePlaylist[] =
+    options.playlist === 'both' ? ['media', 'master'] : [options.playlist ?? 'media'];
   const iv = options.iv === undefined ? undefined : parseBytes(options.iv, '--iv', 16);
   if (drms.includes('aes128') && options.keyUri === undefined) {
     throw new CliError('ERR_CLI_USAGE', '--drm aes128 needs --key-uri (where players fetch the key)');
@@ -75,7 +76,7 @@ export function hls(options: HlsOptions): void {
 function lineFor(
   drm: HlsDrm,
   kid: string,
-  playlist: HlsPlaylist,
+  playlist: HlsKeyLinePlaylist,
   scheme: HlsEncryptionScheme,
   iv: Uint8Array | undefined,
   options: HlsOptions,

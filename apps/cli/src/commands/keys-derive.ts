@@ -1,10 +1,11 @@
 import { deriveContentKey, parseKeySeed } from '@cpixkit/key-seed';
 import { computeKeyChecksum } from '@cpixkit/playready-header';
+import { normalizeUuid } from '@cpixkit/pssh';
 import { CliError } from '../errors.js';
 import { readSecret, secret, writeJson, writeResult } from '../io.js';
 import { stdoutStyle } from '../style.js';
 import { formatTable } from '../table.js';
-import { parseKid, toBase64, toHex } from '../values.js';
+import { toBase64, toHex } from '../values.js';
 
 /** Options of `cpixkit keys derive`. */
 export interface KeysDeriveOptions {
@@ -25,7 +26,7 @@ export interface DerivedKey {
 /** `cpixkit keys derive`: content keys from a PlayReady key seed, with their PlayReady checksums. */
 export function keysDerive(options: KeysDeriveOptions): void {
   if (options.keySeed === undefined) throw new CliError('ERR_CLI_USAGE', '--key-seed is required');
-  const kids = (options.kid ?? []).map(parseKid);
+  const kids = (options.kid ?? []).map(normalizeUuid);
   if (kids.length === 0) throw new CliError('ERR_CLI_USAGE', 'give at least one --kid');
   const seed = parseKeySeed(readSecret(options.keySeed, '--key-seed'));
   const show = options.showKeys === true;

@@ -15,7 +15,7 @@ import { readCpixInput } from '../cpix-document.js';
 import { privateKeyInput, type PrivateKeyOptions } from '../credentials.js';
 import { CliError } from '../errors.js';
 import { HIDDEN, writeJson, writeResult } from '../io.js';
-import { parseKid, toBase64, toHex } from '../values.js';
+import { toBase64, toHex } from '../values.js';
 
 /** Options of `cpixkit packager-args`. */
 export interface PackagerArgsOptions extends PrivateKeyOptions {
@@ -39,7 +39,7 @@ interface PackagingKey {
 }
 
 /** What the document says about one key's DRM systems. */
-interface Signalling {
+interface Signaling {
   /** Whole `pssh` boxes, by system id. */
   pssh: Map<string, Uint8Array>;
   fairPlayUri: string | undefined;
@@ -52,7 +52,7 @@ interface Signalling {
  * CPIX response, ready to paste: command-line arguments (raw keys, PSSH, IVs, key URIs), or for
  * nginx-vod-module the answer its DRM upstream returns. Encrypted keys are opened with
  * `--private-key`/`--pkcs12`. Keys are `****` unless `--show-keys`. Keys a packager cannot take
- * (several keys where it takes one, per-key signalling it takes once) are refused with
+ * (several keys where it takes one, per-key signaling it takes once) are refused with
  * `ERR_CLI_PACKAGER_UNSUPPORTED` rather than written wrong.
  */
 export async function packagerArgs(argument: string, options: PackagerArgsOptions): Promise<void> {
@@ -63,14 +63,14 @@ export async function packagerArgs(argument: string, options: PackagerArgsOption
   }
   const keys = selectKeys(document, options.kid);
   const scheme = options.scheme ?? schemeOf(document, keys);
-  const signalling = (kid: string) => signallingOf(document, kid);
+  const signaling = (kid: string) => signalingOf(document, kid);
   if (options.for === 'nginx-vod') {
-    const answer = nginxVodDrmAnswer(keys, signalling);
+    const answer = nginxVodDrmAnswer(keys, signaling);
     const shown = options.showKeys ? answer : answer.map((entry) => ({ ...entry, key: HIDDEN }));
     writeJson(options.json ? { packager: options.for, scheme, response: shown } : shown);
     return;
   }
-  const args = build(options.for, keys, scheme, signalling);
+  const args = build(options.for, keys, scheme, signaling);
   const shown = options.showKeys ? args : maskKeys(args, keys);
   if (options.json) writeJson({ packager: options.for, scheme, args: shown });
   else writeResult(commandLines(shown).join(' \\\n  '));
@@ -82,7 +82,7 @@ function unsupported(message: string): CliError {
 }
 
 function selectKeys(document: CpixDocument, only: string[] | undefined): PackagingKey[] {
-  const wanted = only?.map(parseKid);
+  const wanted = only?.map(normalizeUuid);
   const rules = document.contentKeyUsageRuleList?.contentKeyUsageRules ?? [];
   const keys: PackagingKey[] = [];
   for (const key of document.contentKeyList?.contentKeys ?? []) {
@@ -135,7 +135,7 @@ function schemeOf(document: CpixDocument, keys: PackagingKey[]): string {
   return [...schemes][0] ?? 'cenc';
 }
 
-function signallingOf(document: CpixDocument, kid: string): Signalling {
+function signalingOf(document: CpixDocument, kid: string): Signaling {
   const systems = (document.drmSystemList?.drmSystems ?? []).filter((system) => normalizeUuid(system.kid) === kid);
   const bySystem = (id: string): DrmSystem[] => systems.filter((system) => normalizeUuid(system.systemId) === id);
   const pssh = new Map<string, Uint8Array>();
@@ -170,17 +170,17 @@ function build(
   packager: Exclude<Packager, 'nginx-vod'>,
   keys: PackagingKey[],
   scheme: string,
-  signalling: (kid: string) => Signalling,
+  signaling: (kid: string) => Signaling,
 ): string[] {
   switch (packager) {
     case 'shaka-packager':
-      return shakaPackager(keys, scheme, signalling);
+      return shakaPackager(keys, scheme, signaling);
     case 'mp4split':
-      return mp4split(keys, scheme, signalling);
+      return mp4split(keys, scheme, signaling);
     case 'bento4':
-      return bento4(keys, scheme, signalling);
+      return bento4(keys, scheme, signaling);
     case 'ffmpeg':
-      return ffmpeg(keys, scheme, signalling);
+      return ffmpeg(keys, scheme, signaling);
   }
 }
 
@@ -190,7 +190,7 @@ function build(
  * the key server's PSSH boxes concatenated in hex with `--pssh` (Shaka Packager writes them for every key),
  * and for FairPlay `--protection_systems FairPlay` with the key URI in `--hls_key_uri`, which serves every key.
  */
-function shakaPackager(keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
+function shakaPackager(keys: PackagingKey[], scheme: string, signaling: (kid: string) => Signaling): string[] {
   const labelled = keys.flatMap((key) =>
     key.trackTypes.length === 0 ? [{ label: '', key }] : key.trackTypes.map((label) => ({ label, key })),
   );
@@ -208,9 +208,9 @@ function shakaPackager(keys: PackagingKey[], scheme: string, signalling: (kid: s
     return label === '' ? fields : `label=${label}:${fields}`;
   });
   const args = ['--enable_raw_key_encryption', '--keys', entries.join(','), '--protection_scheme', scheme];
-  const boxes = [...new Set(keys.flatMap((key) => [...signalling(key.kid).pssh.values()].map(toHex)))];
+  const boxes = [...new Set(keys.flatMap((key) => [...signaling(key.kid).pssh.values()].map(toHex)))];
   if (boxes.length > 0) args.push('--pssh', boxes.join(''));
-  args.push(...shakaFairPlay(keys, signalling));
+  args.push(...shakaFairPlay(keys, signaling));
   return args;
 }
 
@@ -219,8 +219,8 @@ function shakaPackager(keys: PackagingKey[], scheme: string, signalling: (kid: s
  * URI for every key; without it Shaka Packager writes `skd://<base64 of the KID>` for each key, which is
  * right when that is the key server's URI for every key (PallyCon's form).
  */
-function shakaFairPlay(keys: PackagingKey[], signalling: (kid: string) => Signalling): string[] {
-  const uris = keys.map((key) => signalling(key.kid).fairPlayUri);
+function shakaFairPlay(keys: PackagingKey[], signaling: (kid: string) => Signaling): string[] {
+  const uris = keys.map((key) => signaling(key.kid).fairPlayUri);
   if (uris.every((uri) => uri === undefined)) return [];
   if (uris.some((uri) => uri === undefined)) {
     throw unsupported(
@@ -242,14 +242,14 @@ function shakaFairPlay(keys: PackagingKey[], signalling: (kid: string) => Signal
  * --iss.drm_specific_data=<PlayReady Object>` (plus `--iss.license_server_url`), and for HLS
  * `--hls.key=:CEK --hls.key_iv=IV --hls.license_server_url=<skd:// or key URL>`.
  */
-function mp4split(keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
+function mp4split(keys: PackagingKey[], scheme: string, signaling: (kid: string) => Signaling): string[] {
   if (keys.length > 1) {
     throw unsupported(
       `mp4split takes one key per DRM on its command line and the document has ${keys.length}: select one with --kid, or give mp4split the document itself (--mpd.cpix=<file>)`,
     );
   }
   const key = keys[0]!;
-  const found = signalling(key.kid);
+  const found = signaling(key.kid);
   const args: string[] = [];
   const widevine = found.pssh.get(WIDEVINE_SYSTEM_ID);
   if (widevine)
@@ -289,7 +289,7 @@ function mp4split(keys: PackagingKey[], scheme: string, signalling: (kid: string
  * `--playready-header=#<PlayReady Object>`, and for FairPlay `--hls --fairplay-key-uri=<skd://…>`. The headers
  * and the key URI are written into every file, so with several keys they must be the same for all of them.
  */
-function bento4(keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
+function bento4(keys: PackagingKey[], scheme: string, signaling: (kid: string) => Signaling): string[] {
   const filtered = keys.map((key) => ({ key, filter: mp4dashFilter(key) }));
   for (const type of ['video', 'audio'] as const) {
     const serving = filtered.filter(({ filter }) => filter === undefined || filter === type);
@@ -303,7 +303,7 @@ function bento4(keys: PackagingKey[], scheme: string, signalling: (kid: string) 
     ({ key, filter }) => `${filter ? `${filter}:` : ''}${key.kidHex}:${key.keyHex}${key.ivHex ? `:${key.ivHex}` : ''}`,
   );
   const args = [`--encryption-key=${specs.join(',')}`, `--encryption-cenc-scheme=${scheme}`];
-  const found = keys.map((key) => signalling(key.kid));
+  const found = keys.map((key) => signaling(key.kid));
   const payload = (systemId: string) =>
     found.map((s) => s.pssh.get(systemId)).map((box) => (box ? toBase64(parsePsshBox(box).data) : undefined));
   const fairPlayUri = oneForAll(
@@ -375,14 +375,14 @@ interface NginxVodDrmInfo {
  * `vod_drm_request_uri`) for each sequence and reads a one-element array: `key`, `key_id`, optional `iv`,
  * and `pssh` entries `{ uuid, data }` that it wraps into `pssh` boxes itself. One key per answer.
  */
-function nginxVodDrmAnswer(keys: PackagingKey[], signalling: (kid: string) => Signalling): NginxVodDrmInfo[] {
+function nginxVodDrmAnswer(keys: PackagingKey[], signaling: (kid: string) => Signaling): NginxVodDrmInfo[] {
   if (keys.length > 1) {
     throw unsupported(
       `nginx-vod-module takes one key per DRM upstream answer (one request per sequence, vod_drm_request_uri), and the document has ${keys.length}: select the key of each answer with --kid`,
     );
   }
   const key = keys[0]!;
-  const pssh = [...signalling(key.kid).pssh].map(([uuid, box]) => ({ uuid, data: toBase64(parsePsshBox(box).data) }));
+  const pssh = [...signaling(key.kid).pssh].map(([uuid, box]) => ({ uuid, data: toBase64(parsePsshBox(box).data) }));
   return [
     {
       key: key.keyBase64,
@@ -398,12 +398,12 @@ function nginxVodDrmAnswer(keys: PackagingKey[], signalling: (kid: string) => Si
  * otherwise the MP4 muxer's common encryption, `-encryption_scheme cenc-aes-ctr -encryption_key
  * -encryption_kid` (one key, AES-CTR only; ffmpeg writes no PSSH box).
  */
-function ffmpeg(keys: PackagingKey[], scheme: string, signalling: (kid: string) => Signalling): string[] {
+function ffmpeg(keys: PackagingKey[], scheme: string, signaling: (kid: string) => Signaling): string[] {
   if (keys.length > 1) {
     throw unsupported(`ffmpeg encrypts with one key and the document has ${keys.length}: select one with --kid`);
   }
   const key = keys[0]!;
-  const aes128 = signalling(key.kid).aes128Uri;
+  const aes128 = signaling(key.kid).aes128Uri;
   if (aes128 !== undefined) {
     return [
       '-hls_enc',

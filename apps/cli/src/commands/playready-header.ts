@@ -6,11 +6,12 @@ import {
   parseWrmHeader,
   type WrmHeaderVersion,
 } from '@cpixkit/playready-header';
+import { normalizeUuid } from '@cpixkit/pssh';
 import { CliError } from '../errors.js';
 import { writeJson, writeResult } from '../io.js';
 import { headerFromOptions, type PlayReadyHeaderOptions } from '../playready-options.js';
 import { stdoutStyle } from '../style.js';
-import { parseKid, toBase64, toHex } from '../values.js';
+import { toBase64, toHex } from '../values.js';
 
 /** Options of `cpixkit playready header`. */
 export interface PlayReadyHeaderCommandOptions extends PlayReadyHeaderOptions {
@@ -42,7 +43,7 @@ export function playReadyHeader(options: PlayReadyHeaderCommandOptions): void {
   const psshVersion = options.psshVersion === '1' ? 1 : 0;
   const wrmHeader = buildWrmHeader(headerFromOptions(options));
   const pro = encodePlayReadyObject({ wrmHeader });
-  const kids = (options.kid ?? []).map(parseKid);
+  const kids = (options.kid ?? []).map(normalizeUuid);
   const pssh = encodePlayReadyPsshBox(wrmHeader, { version: psshVersion, ...(psshVersion === 1 && { keyIds: kids }) });
   const encode = options.hex ? toHex : toBase64;
 

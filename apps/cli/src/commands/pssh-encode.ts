@@ -15,7 +15,7 @@ import { writeJson, writeResult } from '../io.js';
 import { headerFromOptions, type PlayReadyHeaderOptions } from '../playready-options.js';
 import { describeBox, renderDescription } from '../pssh-describe.js';
 import { stdoutStyle } from '../style.js';
-import { parseBytes, parseIndex, parseKid, toBase64, toHex } from '../values.js';
+import { parseBytes, parseIndex, toBase64, toHex } from '../values.js';
 
 /** Options of `cpixkit pssh encode` (pssh-box.py's flags, plus PlayReady header options). */
 export interface PsshEncodeOptions extends PlayReadyHeaderOptions {
@@ -60,7 +60,7 @@ export interface PsshEncodeResult {
  */
 export function psshEncode(options: PsshEncodeOptions): void {
   const systemId = chosenSystem(options);
-  const keyIds = (options.keyId ?? options.kid ?? []).map(parseKid);
+  const keyIds = (options.keyId ?? options.kid ?? []).map(normalizeUuid);
   let data: Uint8Array;
   let wrmHeader: string | undefined;
   let defaultVersion: 0 | 1;

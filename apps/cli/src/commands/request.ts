@@ -9,13 +9,14 @@ import {
   toPallyConJson,
 } from '@cpixkit/client';
 import { serializeCpix } from '@cpixkit/cpix-model';
+import { normalizeUuid } from '@cpixkit/pssh';
 import { privateKeyInput } from '../credentials.js';
 import { writeVersionOf } from '../cpix-document.js';
 import { CliError, EXIT, type ExitCode } from '../errors.js';
 import { HIDDEN, readFile, readSecret, writeJson, writeResult } from '../io.js';
 import { stdoutStyle } from '../style.js';
 import { formatTable } from '../table.js';
-import { parseIndex, parseKid } from '../values.js';
+import { parseIndex } from '../values.js';
 
 /** Options of `cpixkit request`. */
 export interface RequestOptions {
@@ -80,7 +81,7 @@ export async function request(options: RequestOptions): Promise<void> {
       ...(options.scheme !== undefined && { scheme: options.scheme }),
       ...(options.trackTypes !== undefined && { tracks: options.trackTypes }),
       ...(options.period !== undefined && { periods: options.period.map((index) => parseIndex(index, '--period')) }),
-      ...(options.kid !== undefined && { kids: options.kid.map(parseKid) }),
+      ...(options.kid !== undefined && { kids: options.kid.map(normalizeUuid) }),
       ...(options.recipientCert !== undefined && {
         recipientCertificate: Uint8Array.from(readFile(options.recipientCert).bytes),
       }),

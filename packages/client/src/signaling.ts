@@ -21,7 +21,7 @@ import {
 } from '@cpixkit/pssh';
 import { resolveDrmSystem } from './drm-systems.js';
 import { CpixClientError } from './errors.js';
-import type { DrmSignalling } from './results.js';
+import type { DrmSignaling } from './results.js';
 
 const base64 = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -53,7 +53,7 @@ function mismatch(message: string): CpixClientError {
 
 /** A signalling value of a DRMSystem references another key than the DRMSystem's. */
 function otherKey(message: string): CpixClientError {
-  return new CpixClientError('ERR_CLIENT_SIGNALLING_MISMATCH', message);
+  return new CpixClientError('ERR_CLIENT_SIGNALING_MISMATCH', message);
 }
 
 /** What every signalling value of one `DRMSystem` is held to: its key, and the scheme requested. */
@@ -169,19 +169,19 @@ function readHlsLine(bytes: Uint8Array, expected: Expected, label: string): HlsK
  * requested); a PlayReady header naming KIDs (PSSH, `ContentProtectionData`, Smooth Streaming
  * header, SPEKE `ProtectionHeader`, HLS line) must name `kid`, with a `CHECKSUM` that matches `key`;
  * an HLS line's `KEYID` and a FairPlay `skd://` URI that carries a KID (HLS lines, `URIExtXKey`)
- * must be `kid`. A value of another key is `ERR_CLIENT_SIGNALLING_MISMATCH`; a value that cannot
+ * must be `kid`. A value of another key is `ERR_CLIENT_SIGNALING_MISMATCH`; a value that cannot
  * be read is `ERR_CLIENT_MALFORMED_RESPONSE`.
  */
-export function readDrmSignalling(
+export function readDrmSignaling(
   system: DrmSystem,
   kid: string,
   key: Uint8Array,
   scheme: string | undefined,
-): DrmSignalling {
+): DrmSignaling {
   const target = resolveDrmSystem(system.systemId);
   const where = `DRMSystem ${target.name} for kid ${kid}`;
   const expected: Expected = { systemId: target.systemId, kid, key, scheme };
-  const result: DrmSignalling = {
+  const result: DrmSignaling = {
     systemId: target.systemId,
     ...(target.drm ? { drm: target.drm } : {}),
     name: target.name,
@@ -222,10 +222,10 @@ export function readDrmSignalling(
     result.smoothStreamingProtectionHeader ??= header;
   }
 
-  for (const signalling of system.hlsSignalingData ?? []) {
-    if (signalling.value.length === 0) continue;
-    const master = signalling.playlist === 'master' || signalling.playlist === 'multiVariant';
-    const parsed = readHlsLine(signalling.value, expected, `the HLS ${master ? 'master' : 'media'} line of ${where}`);
+  for (const signaling of system.hlsSignalingData ?? []) {
+    if (signaling.value.length === 0) continue;
+    const master = signaling.playlist === 'master' || signaling.playlist === 'multiVariant';
+    const parsed = readHlsLine(signaling.value, expected, `the HLS ${master ? 'master' : 'media'} line of ${where}`);
     if (master) {
       result.hlsMasterLine = parsed.line;
     } else {

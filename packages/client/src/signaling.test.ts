@@ -188,10 +188,10 @@ const cases: [string, CpixDialect, KeyRequest, string, RegExp][] = [
 ];
 
 describe('readKeyResponse: signalling of another key', () => {
-  it.each(cases)('refuses %s (ERR_CLIENT_SIGNALLING_MISMATCH)', async (_name, dialect, request, answer, message) => {
+  it.each(cases)('refuses %s (ERR_CLIENT_SIGNALING_MISMATCH)', async (_name, dialect, request, answer, message) => {
     await expect(readKeyResponse(answer, buildKeyRequest(request, dialect))).rejects.toMatchObject({
       name: 'CpixClientError',
-      code: 'ERR_CLIENT_SIGNALLING_MISMATCH',
+      code: 'ERR_CLIENT_SIGNALING_MISMATCH',
       message: expect.stringMatching(message),
     });
   });

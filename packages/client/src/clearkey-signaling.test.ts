@@ -1,7 +1,7 @@
 import { CLEARKEY_SYSTEM_ID, COMMON_SYSTEM_ID, encodePsshBox, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
 import { describe, expect, it } from 'vitest';
 import { CpixClientError } from './errors.js';
-import { readDrmSignalling } from './signalling.js';
+import { readDrmSignaling } from './signaling.js';
 
 const KID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 const KEY = new Uint8Array(16);
@@ -11,26 +11,26 @@ const commonBox = encodePsshBox({ systemId: COMMON_SYSTEM_ID, version: 1, keyIds
 
 describe('ClearKey signalling in an answer', () => {
   it('reads the licence URL of the DASH-IF Laurl and the W3C common box of PSSH', () => {
-    const signalling = readDrmSignalling(
+    const signaling = readDrmSignaling(
       { kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: commonBox, contentProtectionData: { value: Buffer.from(LAURL) } },
       KID,
       KEY,
       'cenc',
     );
-    expect(signalling).toMatchObject({
+    expect(signaling).toMatchObject({
       systemId: CLEARKEY_SYSTEM_ID,
       drm: 'clearkey',
       name: 'ClearKey',
       licenseUrl: 'https://keys.example/clearkey/t&1/license',
       pssh: Buffer.from(commonBox).toString('base64'),
     });
-    expect(signalling.psshPayload).toBe('');
+    expect(signaling.psshPayload).toBe('');
   });
 
   it('refuses a ClearKey PSSH of another system, or one listing other KIDs', () => {
     const widevine = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: new Uint8Array(0) });
     expect(() =>
-      readDrmSignalling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: widevine }, KID, KEY, 'cenc'),
+      readDrmSignaling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: widevine }, KID, KEY, 'cenc'),
     ).toThrow(CpixClientError);
     const other = encodePsshBox({
       systemId: COMMON_SYSTEM_ID,
@@ -38,7 +38,7 @@ describe('ClearKey signalling in an answer', () => {
       keyIds: ['11111111-2222-3333-4444-555555555555'],
       data: new Uint8Array(0),
     });
-    expect(() => readDrmSignalling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: other }, KID, KEY, 'cenc')).toThrow(
+    expect(() => readDrmSignaling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: other }, KID, KEY, 'cenc')).toThrow(
       /lists other KIDs/,
     );
   });
