@@ -53,7 +53,9 @@ const builtinsOnDemand: NonNullable<Options['esbuildPlugins']>[number] = {
           `const builtin$ = process.getBuiltinModule(${id});`,
           'const read$ = (name) => builtin$[name];',
           'export default builtin$;',
-          ...names.filter((name) => name !== 'default').map((name) => `export const ${name} = /* @__PURE__ */ read$('${name}');`),
+          ...names
+            .filter((name) => name !== 'default')
+            .map((name) => `export const ${name} = /* @__PURE__ */ read$('${name}');`),
         ].join('\n'),
         loader: 'js',
       };
