@@ -18,6 +18,8 @@ import {
   type RawXml,
   type UpdateHistoryItem,
 } from './model.js';
+import { isNcName } from './ncname.js';
+import { isUuid } from './uuid.js';
 import { escapeAttribute, escapeText } from './xml-escape.js';
 import { readXml } from './xml-reader.js';
 
@@ -43,8 +45,6 @@ export interface SerializeCpixOptions {
   xmlDeclaration?: boolean;
 }
 
-const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
 const DEFAULT_PREFIXES: Readonly<Record<CpixPrefixRole, string>> = {
   cpix: 'cpix',
   pskc: 'pskc',
@@ -143,14 +143,14 @@ class DocumentWriter {
 
   /** Writes an attribute that must be a UUID, as it is: a UUID holds nothing to escape or refuse. */
   private uuidAttribute(name: string, value: string, path: string): void {
-    if (!UUID.test(value))
+    if (!isUuid(value))
       throw new CpixError('ERR_CPIX_INVALID_KID', 'Value is not a UUID', { path: `${path}/@${name}` });
     this.parts.push(` ${name}="${value}"`);
   }
 
   private idAttribute(value: string | undefined, path: string, name = 'id'): void {
     if (value === undefined) return;
-    if (!NCNAME.test(value) && !this.keep(`${path}/@${name}`, `${name} "${value}" (not an XML id)`)) return;
+    if (!isNcName(value) && !this.keep(`${path}/@${name}`, `${name} "${value}" (not an XML id)`)) return;
     if (this.ids.has(value) && !this.keep(`${path}/@${name}`, `Duplicate id "${value}"`)) return;
     this.ids.add(value);
     this.attribute(name, value);
@@ -414,7 +414,7 @@ class DocumentWriter {
     this.idAttribute(key.id, path);
     if (this.v24) {
       this.versionDrop(key.algorithm, path, '/@Algorithm', 'DocumentKey@Algorithm');
-      if (key.encryptsKey !== undefined && !UUID.test(key.encryptsKey)) {
+      if (key.encryptsKey !== undefined && !isUuid(key.encryptsKey)) {
         if (this.keep(`${path}/@encryptsKey`, 'encryptsKey that is not a UUID'))
           this.attribute('encryptsKey', key.encryptsKey);
       } else {
@@ -540,7 +540,7 @@ class DocumentWriter {
     if (key.dependsOnKey !== undefined) {
       if (
         !this.v24 ||
-        UUID.test(key.dependsOnKey) ||
+        isUuid(key.dependsOnKey) ||
         this.keep(`${path}/@dependsOnKey`, 'dependsOnKey that is not a UUID')
       ) {
         this.attribute('dependsOnKey', key.dependsOnKey);
@@ -767,7 +767,7 @@ function checkedPrefixes(prefixes: Record<CpixPrefixRole, string>): Record<CpixP
   for (const role of Object.keys(prefixes) as CpixPrefixRole[]) {
     const value = prefixes[role];
     if (value === '' && role === 'cpix') continue;
-    if (!NCNAME.test(value) || value.includes(':') || /^xml/i.test(value) || seen.has(value)) {
+    if (!isNcName(value) || value.includes(':') || /^xml/i.test(value) || seen.has(value)) {
       throw new CpixError('ERR_CPIX_INVALID_OPTION', `Prefix "${value}" for ${role} is not a usable, distinct prefix`);
     }
     seen.add(value);
