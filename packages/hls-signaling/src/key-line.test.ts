@@ -5,7 +5,6 @@ import {
   buildHlsKeyLine,
   buildHlsKeyLines,
   HLS_KEY_METHODS,
-  HlsSignalingError,
   type HlsSignalingErrorCode,
   type HlsKeyLine,
   type HlsKeyLineFields,
