@@ -70,7 +70,7 @@ describe('fuzzing the key exchange routes with mutated seed requests', () => {
     }
   });
 
-  it(`answers ${CASES} mutated requests with a CPIX document or a one-line 4xx, each in bounded time, without 5xx or crash`, async () => {
+  it(`answers ${CASES} mutated requests with a CPIX document carrying its keys or a one-line 4xx of a documented code, each in bounded time, without 5xx or crash`, async () => {
     const statuses = new Tally();
     const codes = new Tally();
     const latencies: number[] = [];

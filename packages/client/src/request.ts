@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  COMMON_ENCRYPTION_SCHEMES,
+  type CommonEncryptionScheme,
   checkRecipientCertificate,
   type ContentKeyPeriod,
   type ContentKeyUsageRule,
@@ -7,6 +9,7 @@ import {
   CpixError,
   type CpixWriteVersion,
   type DrmSystem,
+  isCommonEncryptionScheme,
   serializeCpix,
 } from '@cpixkit/cpix-model';
 import { normalizeUuid, PsshError } from '@cpixkit/pssh';
@@ -33,9 +36,7 @@ export const CPIX_DIALECTS: readonly CpixDialect[] = Object.freeze([
 ]);
 
 /** Common Encryption protection schemes (ISO/IEC 23001-7). */
-export type EncryptionScheme = 'cenc' | 'cbc1' | 'cens' | 'cbcs';
-
-const SCHEMES: readonly EncryptionScheme[] = ['cenc', 'cbc1', 'cens', 'cbcs'];
+export type EncryptionScheme = CommonEncryptionScheme;
 
 /** A key period for key rotation: its `ContentKeyPeriod@index` and, optionally, the `id` to write. */
 export interface KeyPeriodInput {
@@ -145,11 +146,13 @@ function checkContentId(contentId: unknown): string {
 
 function checkScheme(scheme: unknown): EncryptionScheme {
   if (scheme === undefined) return 'cenc';
-  const lower = typeof scheme === 'string' ? scheme.toLowerCase() : scheme;
-  if (!SCHEMES.includes(lower as EncryptionScheme)) {
-    throw invalid(`scheme must be one of ${SCHEMES.join(', ')}, got ${JSON.stringify(String(scheme).slice(0, 16))}`);
+  const lower = typeof scheme === 'string' ? scheme.toLowerCase() : '';
+  if (!isCommonEncryptionScheme(lower)) {
+    throw invalid(
+      `scheme must be one of ${COMMON_ENCRYPTION_SCHEMES.join(', ')}, got ${JSON.stringify(String(scheme).slice(0, 16))}`,
+    );
   }
-  return lower as EncryptionScheme;
+  return lower;
 }
 
 function checkPeriods(periods: KeyRequest['periods']): { id: string; index: number }[] {

@@ -39,6 +39,13 @@ export {
 } from './model.js';
 export { decodeCpixText } from './decode.js';
 export {
+  COMMON_ENCRYPTION_SCHEMES,
+  isCommonEncryptionScheme,
+  type CommonEncryptionScheme,
+} from './encryption-schemes.js';
+export { isNcName } from './ncname.js';
+export { isUuid } from './uuid.js';
+export {
   parseCpix,
   type CpixWarning,
   type CpixWarningCode,

@@ -2,6 +2,8 @@ import { readBase64 } from './base64.js';
 import { ByteArena } from './byte-arena.js';
 import { decodeCpixText } from './decode.js';
 import { CpixError } from './errors.js';
+import { isNcName } from './ncname.js';
+import { isUuid } from './uuid.js';
 import {
   CPIX_NAMESPACES,
   type AudioFilter,
@@ -76,8 +78,6 @@ export interface ParseCpixResult {
 const DEFAULT_LIMITS = { maxBytes: 16 * 1024 * 1024, maxDepth: 48, maxElements: 500_000 };
 const { cpix: CPIX, pskc: PSKC, speke: SPEKE, ds: DS, enc: ENC } = CPIX_NAMESPACES;
 const KNOWN_NAMESPACES = Object.values(CPIX_NAMESPACES);
-const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
 const INTEGER = /^[+-]?[0-9]+$/;
 const FORBIDDEN_DECLARATION = /<!(DOCTYPE|ENTITY)/i;
 
@@ -285,13 +285,13 @@ class DocumentReader {
 
   kid(value: string | undefined, path: string, name: string): string {
     const kid = this.required(value, path, name);
-    if (!UUID.test(kid))
+    if (!isUuid(kid))
       throw new CpixError('ERR_CPIX_INVALID_KID', `Attribute ${name} is not a UUID`, { path: `${path}/@${name}` });
     return kid;
   }
 
   id(value: string | undefined, path: string, name = 'id'): string | undefined {
-    if (value !== undefined && !NCNAME.test(value)) {
+    if (value !== undefined && !isNcName(value)) {
       this.warn('ID_NOT_NCNAME', `${path}/@${name}`, `Attribute ${name} "${value}" is not an XML id (NCName)`);
     }
     return value;

@@ -18,6 +18,9 @@ import {
   type RawXml,
   type UpdateHistoryItem,
 } from './model.js';
+import { isNcName } from './ncname.js';
+import { isUuid } from './uuid.js';
+import { VERSION_FIELDS, type VersionFields } from './version-fields.js';
 import { escapeAttribute, escapeText } from './xml-escape.js';
 import { readXml } from './xml-reader.js';
 
@@ -43,8 +46,6 @@ export interface SerializeCpixOptions {
   xmlDeclaration?: boolean;
 }
 
-const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
 const DEFAULT_PREFIXES: Readonly<Record<CpixPrefixRole, string>> = {
   cpix: 'cpix',
   pskc: 'pskc',
@@ -57,8 +58,9 @@ const EXTENSION_LIMITS = { maxLength: Number.MAX_SAFE_INTEGER, maxDepth: 256, ma
 /**
  * Writes a CPIX document in the given version, strictly: children in schema order, canonical
  * base64, the `playlist` spelling of the version (`master` up to 2.3, `multiVariant` in 2.4), the
- * version's own fields only (2.4 drops `URIExtXKey`, `HDSSignalingData` and `DocumentKey@Algorithm`;
- * 2.3 and 2.0 drop the 2.4 additions), `version` written for 2.3 and 2.4 but not 2.0 (SPEKE v1).
+ * version's own fields only (`VERSION_FIELDS` lists them: 2.4 drops `URIExtXKey`, `HDSSignalingData`
+ * and `DocumentKey@Algorithm`; 2.3 and 2.0 drop the 2.4 additions), `version` written for 2.3 and
+ * 2.4 but not 2.0 (SPEKE v1).
  * System ids, KIDs and ids are echoed as written; extensions (`speke:*`, vendor elements,
  * signatures) are echoed where the schema allows them. The `cpix` and `pskc` prefixes (and
  * `speke`, `ds`, `enc` when used) are declared on the root.
@@ -78,7 +80,8 @@ class DocumentWriter {
   private readonly parts: string[] = [];
   /** True while the last start tag written still lacks its `>` (it becomes `/>` if no child follows). */
   private pending = false;
-  private readonly v24: boolean;
+  /** What the target version writes where versions differ. */
+  private readonly fields: Readonly<VersionFields>;
   private readonly policy: 'omit' | 'error' | 'keep';
   private readonly prefix: Readonly<Record<CpixPrefixRole, string>>;
   private readonly ids = new Set<string>();
@@ -88,7 +91,7 @@ class DocumentWriter {
     private readonly document: CpixDocument,
     private readonly options: SerializeCpixOptions,
   ) {
-    this.v24 = options.version === '2.4';
+    this.fields = VERSION_FIELDS[options.version];
     this.policy = options.unrepresentable ?? 'omit';
     // The defaults are known to be usable: only chosen prefixes need the check.
     this.prefix =
@@ -143,14 +146,14 @@ class DocumentWriter {
 
   /** Writes an attribute that must be a UUID, as it is: a UUID holds nothing to escape or refuse. */
   private uuidAttribute(name: string, value: string, path: string): void {
-    if (!UUID.test(value))
+    if (!isUuid(value))
       throw new CpixError('ERR_CPIX_INVALID_KID', 'Value is not a UUID', { path: `${path}/@${name}` });
     this.parts.push(` ${name}="${value}"`);
   }
 
   private idAttribute(value: string | undefined, path: string, name = 'id'): void {
     if (value === undefined) return;
-    if (!NCNAME.test(value) && !this.keep(`${path}/@${name}`, `${name} "${value}" (not an XML id)`)) return;
+    if (!isNcName(value) && !this.keep(`${path}/@${name}`, `${name} "${value}" (not an XML id)`)) return;
     if (this.ids.has(value) && !this.keep(`${path}/@${name}`, `Duplicate id "${value}"`)) return;
     this.ids.add(value);
     this.attribute(name, value);
@@ -255,7 +258,7 @@ class DocumentWriter {
     this.idAttribute(d.id, path);
     this.attribute('contentId', d.contentId);
     this.attribute('name', d.name);
-    if (this.options.version !== '2.0') this.attribute('version', this.options.version);
+    if (this.fields.version) this.attribute('version', this.options.version);
     this.unknownAttributes(d, path);
     this.children(root, 0, () => {
       if (d.deliveryDataList !== undefined) {
@@ -328,10 +331,14 @@ class DocumentWriter {
     path: string,
     writeItem: (item: T, path: string) => void,
   ): void {
-    if (this.v24 && items.length === 0) {
-      // 2.4 lists need at least one item: an empty list cannot be written.
-      if (this.policy === 'error')
-        throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `An empty ${local} cannot be written in CPIX 2.4`, { path });
+    if (items.length === 0 && !this.fields.emptyLists) {
+      if (this.policy === 'error') {
+        throw new CpixError(
+          'ERR_CPIX_NOT_REPRESENTABLE',
+          `An empty ${local} cannot be written in CPIX ${this.options.version}`,
+          { path },
+        );
+      }
       return;
     }
     const name = this.c(local);
@@ -378,7 +385,7 @@ class DocumentWriter {
         this.extensions(key, `${path}/DeliveryKey`, 4, CPIX_NAMESPACES.ds);
       });
       const writeAll =
-        this.v24 ||
+        this.fields.documentKeys ||
         data.documentKeys.length <= 1 ||
         this.keep(`${path}/DocumentKey[2]`, 'More than one DocumentKey per DeliveryData');
       const documentKeys = writeAll ? data.documentKeys : data.documentKeys.slice(0, 1);
@@ -412,36 +419,40 @@ class DocumentWriter {
     const name = this.c('DocumentKey');
     this.open(name, 3);
     this.idAttribute(key.id, path);
-    if (this.v24) {
-      this.versionDrop(key.algorithm, path, '/@Algorithm', 'DocumentKey@Algorithm');
-      if (key.encryptsKey !== undefined && !UUID.test(key.encryptsKey)) {
-        if (this.keep(`${path}/@encryptsKey`, 'encryptsKey that is not a UUID'))
-          this.attribute('encryptsKey', key.encryptsKey);
-      } else {
-        this.attribute('encryptsKey', key.encryptsKey);
-      }
-    } else {
-      this.attribute('Algorithm', key.algorithm);
+    const fields = this.fields;
+    if (fields.documentKeyAlgorithm) this.attribute('Algorithm', key.algorithm);
+    else this.versionDrop(key.algorithm, path, '/@Algorithm', 'DocumentKey@Algorithm');
+    if (!fields.documentKeyEncryptsKey) {
       this.versionDrop(key.encryptsKey, path, '/@encryptsKey', 'DocumentKey@encryptsKey');
+    } else if (
+      key.encryptsKey === undefined ||
+      fields.untypedKeyReferences ||
+      isUuid(key.encryptsKey) ||
+      this.keep(`${path}/@encryptsKey`, 'encryptsKey that is not a UUID')
+    ) {
+      this.attribute('encryptsKey', key.encryptsKey);
     }
     this.unknownAttributes(key, path);
     this.children(name, 3, () => {
-      if (this.v24) {
-        this.dropKeyFields(key, path);
-        if (key.data === undefined) {
-          if (this.policy === 'error')
-            throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', 'A 2.4 DocumentKey needs Data', { path });
-        } else {
-          this.keyData(key.data, `${path}/Data`, 4);
-        }
-      } else {
-        this.keyFields(key, path, 4);
+      this.keyContent(key, path, 4);
+      if (key.data === undefined && !fields.documentKeyWithoutData && this.policy === 'error') {
+        throw new CpixError('ERR_CPIX_NOT_REPRESENTABLE', `A ${this.options.version} DocumentKey needs Data`, { path });
       }
       this.extensions(key, path, 4);
     });
   }
 
-  /** The `cpix:KeyType` children in schema order (CPIX ≤ 2.3). */
+  /** The content of a `ContentKey` or `DocumentKey`: the PSKC key fields around `Data`, or `Data` alone. */
+  private keyContent(key: PskcKeyFields & { data?: KeyData }, path: string, depth: number): void {
+    if (this.fields.pskcKeyFields) {
+      this.keyFields(key, path, depth);
+      return;
+    }
+    this.dropKeyFields(key, path);
+    if (key.data !== undefined) this.keyData(key.data, `${path}/Data`, depth);
+  }
+
+  /** The `cpix:KeyType` children in schema order. */
   private keyFields(key: PskcKeyFields & { data?: KeyData }, path: string, depth: number): void {
     this.textElement('cpix', 'Issuer', key.issuer, depth);
     if (key.algorithmParameters !== undefined) this.raw(key.algorithmParameters, depth);
@@ -533,14 +544,15 @@ class DocumentWriter {
     const name = this.c('ContentKey');
     this.open(name, 2);
     this.idAttribute(key.id, path);
-    if (this.v24) this.attribute('contentId', key.contentId);
+    const fields = this.fields;
+    if (fields.contentKeyContentId) this.attribute('contentId', key.contentId);
     else this.versionDrop(key.contentId, path, '/@contentId', 'ContentKey@contentId');
     this.uuidAttribute('kid', key.kid, path);
     if (key.explicitIV !== undefined) this.attribute('explicitIV', writeBase64(key.explicitIV));
     if (key.dependsOnKey !== undefined) {
       if (
-        !this.v24 ||
-        UUID.test(key.dependsOnKey) ||
+        fields.untypedKeyReferences ||
+        isUuid(key.dependsOnKey) ||
         this.keep(`${path}/@dependsOnKey`, 'dependsOnKey that is not a UUID')
       ) {
         this.attribute('dependsOnKey', key.dependsOnKey);
@@ -549,34 +561,30 @@ class DocumentWriter {
     const scheme = key.commonEncryptionScheme;
     if (
       scheme !== undefined &&
-      (this.v24 ||
+      (fields.anySchemeLength ||
         scheme.length === 4 ||
         this.keep(`${path}/@commonEncryptionScheme`, `commonEncryptionScheme "${scheme}"`))
     ) {
       this.attribute('commonEncryptionScheme', scheme);
     }
-    if (this.v24) this.versionDrop(key.algorithm, path, '/@Algorithm', 'ContentKey@Algorithm');
-    else this.attribute('Algorithm', key.algorithm);
+    if (fields.contentKeyAlgorithm) this.attribute('Algorithm', key.algorithm);
+    else this.versionDrop(key.algorithm, path, '/@Algorithm', 'ContentKey@Algorithm');
     this.unknownAttributes(key, path);
     this.children(name, 2, () => {
-      if (this.v24) {
-        if (key.hdcpData !== undefined) {
-          const hdcp = key.hdcpData;
-          const hdcpName = this.c('HDCPData');
-          this.open(hdcpName, 3);
-          this.attribute('HLSHDCPLevel', hdcp.hlsHdcpLevel);
-          this.unknownAttributes(hdcp, `${path}/HDCPData`);
-          this.children(hdcpName, 3, () => {
-            this.bytesElement('cpix', 'HDCPOutputProtectionData', hdcp.hdcpOutputProtectionData, 4);
-            this.extensions(hdcp, `${path}/HDCPData`, 4);
-          });
-        }
-        this.dropKeyFields(key, path);
-        if (key.data !== undefined) this.keyData(key.data, `${path}/Data`, 3);
-      } else {
+      if (!fields.hdcpData) {
         this.versionDrop(key.hdcpData, path, '/HDCPData', 'HDCPData');
-        this.keyFields(key, path, 3);
+      } else if (key.hdcpData !== undefined) {
+        const hdcp = key.hdcpData;
+        const hdcpName = this.c('HDCPData');
+        this.open(hdcpName, 3);
+        this.attribute('HLSHDCPLevel', hdcp.hlsHdcpLevel);
+        this.unknownAttributes(hdcp, `${path}/HDCPData`);
+        this.children(hdcpName, 3, () => {
+          this.bytesElement('cpix', 'HDCPOutputProtectionData', hdcp.hdcpOutputProtectionData, 4);
+          this.extensions(hdcp, `${path}/HDCPData`, 4);
+        });
       }
+      this.keyContent(key, path, 3);
       this.extensions(key, path, 3);
     });
   }
@@ -591,7 +599,8 @@ class DocumentWriter {
     this.uuidAttribute('systemId', system.systemId, path);
     this.uuidAttribute('kid', system.kid, path);
     this.attribute('name', system.name);
-    if (this.v24) this.attribute('HLSAllowedCPC', system.hlsAllowedCpc);
+    const fields = this.fields;
+    if (fields.drmSystemAllowedCpc) this.attribute('HLSAllowedCPC', system.hlsAllowedCpc);
     else this.versionDrop(system.hlsAllowedCpc, path, '/@HLSAllowedCPC', 'HLSAllowedCPC');
     this.unknownAttributes(system, path);
     this.children(name, 2, () => {
@@ -600,17 +609,17 @@ class DocumentWriter {
       if (protection !== undefined) {
         const protectionName = this.c('ContentProtectionData');
         this.open(protectionName, 3);
-        if (this.v24) this.attribute('robustness', protection.robustness);
+        if (fields.robustness) this.attribute('robustness', protection.robustness);
         else this.versionDrop(protection.robustness, path, '/ContentProtectionData/@robustness', 'robustness');
         this.unknownAttributes(protection, `${path}/ContentProtectionData`);
         this.parts.push(`>${writeBase64(protection.value)}</${protectionName}>`);
       }
-      if (this.v24) this.versionDrop(system.uriExtXKey, path, '/URIExtXKey', 'URIExtXKey');
-      else this.bytesElement('cpix', 'URIExtXKey', system.uriExtXKey, 3);
+      if (fields.uriExtXKey) this.bytesElement('cpix', 'URIExtXKey', system.uriExtXKey, 3);
+      else this.versionDrop(system.uriExtXKey, path, '/URIExtXKey', 'URIExtXKey');
       this.hlsSignaling(system, path);
       this.textElement('cpix', 'SmoothStreamingProtectionHeaderData', system.smoothStreamingProtectionHeaderData, 3);
-      if (this.v24) this.versionDrop(system.hdsSignalingData, path, '/HDSSignalingData', 'HDSSignalingData');
-      else this.bytesElement('cpix', 'HDSSignalingData', system.hdsSignalingData, 3);
+      if (fields.hdsSignalingData) this.bytesElement('cpix', 'HDSSignalingData', system.hdsSignalingData, 3);
+      else this.versionDrop(system.hdsSignalingData, path, '/HDSSignalingData', 'HDSSignalingData');
       if (system.speke !== undefined) {
         this.bytesElement('speke', 'ProtectionHeader', system.speke.protectionHeader, 3);
         this.bytesElement('speke', 'KeyFormat', system.speke.keyFormat, 3);
@@ -630,9 +639,7 @@ class DocumentWriter {
           ? undefined
           : signaling.playlist === 'media'
             ? 'media'
-            : this.v24
-              ? 'multiVariant'
-              : 'master';
+            : this.fields.multiVariantPlaylist;
       if (
         (index >= 2 || (playlist !== undefined && seen.has(playlist))) &&
         !this.keep(itemPath, 'A third HLSSignalingData, or a repeated playlist')
@@ -641,7 +648,7 @@ class DocumentWriter {
       if (playlist !== undefined) seen.add(playlist);
       this.open(name, 3);
       this.attribute('playlist', playlist);
-      if (this.v24) this.attribute('allowedCPC', signaling.allowedCpc);
+      if (this.fields.hlsSignalingAllowedCpc) this.attribute('allowedCPC', signaling.allowedCpc);
       else this.versionDrop(signaling.allowedCpc, itemPath, '/@allowedCPC', 'allowedCPC');
       this.unknownAttributes(signaling, itemPath);
       this.parts.push(`>${writeBase64(signaling.value)}</${name}>`);
@@ -658,7 +665,7 @@ class DocumentWriter {
     this.attribute('start', period.start);
     this.attribute('end', period.end);
     for (const field of ['label', 'startOffset', 'endOffset', 'duration'] as const) {
-      if (this.v24) this.attribute(field, period[field]);
+      if (this.fields.periodLabelAndOffsets) this.attribute(field, period[field]);
       else this.versionDrop(period[field], path, `/@${field}`, `ContentKeyPeriod@${field}`);
     }
     this.unknownAttributes(period, path);
@@ -669,8 +676,8 @@ class DocumentWriter {
     const name = this.c('ContentKeyUsageRule');
     this.open(name, 2);
     this.idAttribute(rule.id, path);
-    if (this.v24) this.uuidAttribute('kid', rule.kid, path);
-    else this.attribute('kid', rule.kid);
+    if (this.fields.untypedKeyReferences) this.attribute('kid', rule.kid);
+    else this.uuidAttribute('kid', rule.kid, path);
     this.attribute('intendedTrackType', rule.intendedTrackType);
     this.unknownAttributes(rule, path);
     this.children(name, 2, () => {
@@ -767,7 +774,7 @@ function checkedPrefixes(prefixes: Record<CpixPrefixRole, string>): Record<CpixP
   for (const role of Object.keys(prefixes) as CpixPrefixRole[]) {
     const value = prefixes[role];
     if (value === '' && role === 'cpix') continue;
-    if (!NCNAME.test(value) || value.includes(':') || /^xml/i.test(value) || seen.has(value)) {
+    if (!isNcName(value) || value.includes(':') || /^xml/i.test(value) || seen.has(value)) {
       throw new CpixError('ERR_CPIX_INVALID_OPTION', `Prefix "${value}" for ${role} is not a usable, distinct prefix`);
     }
     seen.add(value);

@@ -5,6 +5,7 @@ import { describeCertificate, readCertificate, type CertificateInput } from './c
 import { loadPrivateKey, type PrivateKeyInput } from './crypto/private-key.js';
 import { CpixError } from './errors.js';
 import { CPIX_NAMESPACES } from './model.js';
+import { isNcName } from './ncname.js';
 import { CPIX_LIST_ITEMS, DSIG, childElements, elementsWithId, parseCpixDom } from './signature-dom.js';
 
 /** The CPIX lists a signature can cover by name. */
@@ -28,7 +29,6 @@ export interface SignCpixOptions {
 }
 
 const LISTS = Object.keys(CPIX_LIST_ITEMS);
-const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
 /** After the root end tag only whitespace, comments and processing instructions may follow. */
 const TRAILING_MISC = /^\s*>(?:\s|<!--[\s\S]*?-->|<\?[\s\S]*?\?>)*$/;
 
@@ -122,7 +122,7 @@ function resolveTarget(root: Element, target: CpixSignatureTarget): { element: E
     if (element === undefined)
       throw new CpixError('ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND', `The document has no ${target} to sign`);
   } else if (typeof target === 'object' && target !== null && typeof target.id === 'string') {
-    if (!NCNAME.test(target.id)) throw new CpixError('ERR_CPIX_INVALID_OPTION', `"${target.id}" is not an XML id`);
+    if (!isNcName(target.id)) throw new CpixError('ERR_CPIX_INVALID_OPTION', `"${target.id}" is not an XML id`);
     const found = root.ownerDocument === null ? [] : elementsWithId(root.ownerDocument, target.id);
     if (found.length > 1)
       throw new CpixError('ERR_CPIX_SIGNATURE_TARGET_NOT_FOUND', `Several elements have the id "${target.id}"`);

@@ -1,3 +1,4 @@
+import { isCommonEncryptionScheme } from './encryption-schemes.js';
 import { withCpixErrors } from './errors.js';
 import type { ContentKeyUsageRule, CpixDocument, DrmSystem, VideoFilter } from './model.js';
 
@@ -32,7 +33,6 @@ export type CpixProblemCode =
 
 /** FairPlay's DRM system id. */
 const FAIRPLAY = '94ce86fb-07ff-4f43-adb8-93d2fa968ca2';
-const SCHEMES = new Set(['cenc', 'cbcs', 'cens', 'cbc1']);
 /** HMAC output sizes by XML-DSig algorithm URI. */
 const MAC_LENGTHS: Record<string, number> = {
   'http://www.w3.org/2001/04/xmldsig-more#hmac-sha512': 64,
@@ -102,7 +102,7 @@ function collectProblems(document: CpixDocument): CpixProblem[] {
         `ValueMAC is ${secret.valueMac.length} bytes, not ${macLength}`,
       );
     }
-    if (key.commonEncryptionScheme !== undefined && !SCHEMES.has(key.commonEncryptionScheme)) {
+    if (key.commonEncryptionScheme !== undefined && !isCommonEncryptionScheme(key.commonEncryptionScheme)) {
       warning(
         'UNKNOWN_SCHEME',
         `${path}/@commonEncryptionScheme`,

@@ -234,6 +234,9 @@ class BindingsInScope {
   private readonly byPrefix = new Map<string, NamespaceScope>();
   /** Prefixes declared by the open elements, with the binding each hid, in declaration order. */
   private readonly hidden: Array<[string, NamespaceScope | undefined]> = [];
+  /** The last prefix looked up and its URI, until the bindings change: most names of a document share a prefix. */
+  private lastPrefix: string | undefined;
+  private lastUri: string | undefined;
 
   constructor(base: NamespaceScope) {
     this.byPrefix.set(base.prefix, base);
@@ -242,6 +245,7 @@ class BindingsInScope {
   declare(binding: NamespaceScope): void {
     this.hidden.push([binding.prefix, this.byPrefix.get(binding.prefix)]);
     this.byPrefix.set(binding.prefix, binding);
+    this.lastPrefix = undefined;
   }
 
   /** Where the declarations of the start tag about to be read begin, for {@link restore}. */
@@ -255,11 +259,16 @@ class BindingsInScope {
       const [prefix, previous] = this.hidden.pop()!;
       if (previous === undefined) this.byPrefix.delete(prefix);
       else this.byPrefix.set(prefix, previous);
+      this.lastPrefix = undefined;
     }
   }
 
   uri(prefix: string): string | undefined {
-    return this.byPrefix.get(prefix)?.uri;
+    if (prefix !== this.lastPrefix) {
+      this.lastUri = this.byPrefix.get(prefix)?.uri;
+      this.lastPrefix = prefix;
+    }
+    return this.lastUri;
   }
 }
 
@@ -292,198 +301,265 @@ export function readXml(source: string, limits: XmlLimits, knownNamespaces: read
       `Document of ${source.length} characters exceeds the limit of ${limits.maxLength}`,
     );
   }
-  // The open elements, and their qualified names for matching end tags.
-  const stack: XmlElement[] = [];
-  const openNames: string[] = [];
-  const attributeNames = new AttributeNames();
-  // A fresh base per document: lookups cached on it must not outlive the document.
-  const baseScope = bind('xml', XML_NAMESPACE, undefined, -1);
-  const inScope = new BindingsInScope(baseScope);
-  // Per open element, where its declarations begin in `inScope`.
-  const declarationMarks: number[] = [];
-  let declarationCount = 0;
-  let root: XmlElement | undefined;
-  let elementCount = 0;
-  let i = 0;
-  const length = source.length;
+  return new DocumentReader(source, limits, knownNamespaces).read();
+}
 
-  while (i < length) {
-    const lt = source.indexOf('<', i);
-    if (lt === -1) {
-      if (stack.length !== 0) throw malformed('Unexpected end of document inside an element', source, length);
-      if (!XML_SPACE_ONLY.test(source.slice(i))) throw malformed('Text after the root element', source, i);
-      break;
-    }
-    if (lt > i) {
-      if (stack.length === 0) {
-        if (!XML_SPACE_ONLY.test(source.slice(i, lt))) throw malformed('Text outside the root element', source, i);
-      } else {
-        appendText(stack[stack.length - 1]!, decodeEntities(source.slice(i, lt), source, i));
-      }
-    }
-    const next = source.charCodeAt(lt + 1);
-    if (next === 33 /* ! */) {
-      if (source.startsWith('<!--', lt)) {
-        const close = source.indexOf('-->', lt + 4);
-        if (close === -1) throw malformed('Unterminated comment', source, lt);
-        i = close + 3;
-      } else if (source.startsWith('<![CDATA[', lt)) {
-        if (stack.length === 0) throw malformed('CDATA outside the root element', source, lt);
-        const close = source.indexOf(']]>', lt + 9);
-        if (close === -1) throw malformed('Unterminated CDATA section', source, lt);
-        appendText(stack[stack.length - 1]!, source.slice(lt + 9, close));
-        i = close + 3;
-      } else {
-        throw new CpixError('ERR_CPIX_DTD_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted');
-      }
-      continue;
-    }
-    if (next === 63 /* ? */) {
-      const close = source.indexOf('?>', lt + 2);
-      if (close === -1) throw malformed('Unterminated processing instruction', source, lt);
-      // The target `xml` (any case) is the XML declaration's, which may stand only at the very start.
-      if (lt > 0 && /^xml(?=[\s?])/i.test(source.slice(lt + 2, lt + 6))) {
-        throw malformed('An XML declaration is allowed only at the start of the document', source, lt);
-      }
-      i = close + 2;
-      continue;
-    }
-    if (next === 47 /* / */) {
-      const open = stack.pop();
-      const openName = openNames.pop();
-      const endNameEnd = lt + 2 + (openName?.length ?? 0);
-      // The name of the open element, and no longer name: the end tag matches (no scan needed).
-      if (
-        open === undefined ||
-        openName === undefined ||
-        !source.startsWith(openName, lt + 2) ||
-        isNameCharacter(source.charCodeAt(endNameEnd))
-      ) {
-        throw endTagMismatch(source, lt, openName);
-      }
-      const endClose = skipWhitespace(source, endNameEnd);
-      if (source.charCodeAt(endClose) !== 62 /* > */) throw malformed('Malformed end tag', source, lt);
-      inScope.restore(declarationMarks.pop()!);
-      i = endClose + 1;
-      open.end = i;
-      continue;
-    }
+/**
+ * One document being read. {@link read} finds each `<` and hands what starts there to one step
+ * (comment or CDATA, processing instruction, end tag, start tag); each step returns the offset
+ * just after what it read.
+ */
+class DocumentReader {
+  /** The open elements, innermost last, and their qualified names for matching end tags. */
+  private readonly stack: XmlElement[] = [];
+  private readonly openNames: string[] = [];
+  /** Per open element, where its declarations begin in `inScope`. */
+  private readonly declarationMarks: number[] = [];
+  /** A fresh base per document: lookups cached on it must not outlive the document. */
+  private readonly baseScope = bind('xml', XML_NAMESPACE, undefined, -1);
+  private readonly inScope = new BindingsInScope(this.baseScope);
+  private declarationCount = 0;
+  private elementCount = 0;
+  private root: XmlElement | undefined;
 
-    // Start tag.
-    if (stack.length === 0 && root !== undefined) throw malformed('A second root element', source, lt);
+  // The start tag being read.
+  private readonly attributeNames = new AttributeNames();
+  private attributes: XmlAttribute[] = [];
+  /** True when an attribute has a prefix, to be resolved once the whole tag is read. */
+  private prefixedAttributes = false;
+  /** The bindings in scope at the element, its own declarations so far included. */
+  private scope: NamespaceScope = this.baseScope;
+  /** How many namespaces the tag declares. */
+  private declarations = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly limits: XmlLimits,
+    private readonly knownNamespaces: readonly string[],
+  ) {}
+
+  read(): XmlElement {
+    const { source } = this;
+    const length = source.length;
+    let i = 0;
+    while (i < length) {
+      const lt = source.indexOf('<', i);
+      if (lt === -1) {
+        this.documentEnd(i);
+        break;
+      }
+      if (lt > i) this.text(i, lt);
+      const next = source.charCodeAt(lt + 1);
+      if (next === 33 /* ! */) i = this.markupDeclaration(lt);
+      else if (next === 63 /* ? */) i = this.processingInstruction(lt);
+      else if (next === 47 /* / */) i = this.endTag(lt);
+      else i = this.startTag(lt);
+    }
+    if (this.root === undefined) throw malformed('No root element', source, 0);
+    const open = this.stack[this.stack.length - 1];
+    if (open !== undefined) throw malformed(`Element <${open.localName}> is not closed`, source, length);
+    return this.root;
+  }
+
+  /** What follows the last markup, from `start`: white space only, and no element left open. */
+  private documentEnd(start: number): void {
+    const { source } = this;
+    if (this.stack.length !== 0) throw malformed('Unexpected end of document inside an element', source, source.length);
+    if (!XML_SPACE_ONLY.test(source.slice(start))) throw malformed('Text after the root element', source, start);
+  }
+
+  /** Character data from `start` to `end`: the open element's text, or white space outside the root. */
+  private text(start: number, end: number): void {
+    const { source, stack } = this;
+    const open = stack[stack.length - 1];
+    if (open !== undefined) appendText(open, decodeEntities(source.slice(start, end), source, start));
+    else if (!XML_SPACE_ONLY.test(source.slice(start, end)))
+      throw malformed('Text outside the root element', source, start);
+  }
+
+  /** `<!`: a comment or a CDATA section; any other (a DOCTYPE or an entity declaration) is refused. */
+  private markupDeclaration(lt: number): number {
+    const { source } = this;
+    if (source.startsWith('<!--', lt)) {
+      const close = source.indexOf('-->', lt + 4);
+      if (close === -1) throw malformed('Unterminated comment', source, lt);
+      return close + 3;
+    }
+    if (source.startsWith('<![CDATA[', lt)) {
+      const open = this.stack[this.stack.length - 1];
+      if (open === undefined) throw malformed('CDATA outside the root element', source, lt);
+      const close = source.indexOf(']]>', lt + 9);
+      if (close === -1) throw malformed('Unterminated CDATA section', source, lt);
+      appendText(open, source.slice(lt + 9, close));
+      return close + 3;
+    }
+    throw new CpixError('ERR_CPIX_DTD_FORBIDDEN', 'DOCTYPE and entity declarations are not accepted');
+  }
+
+  /** `<?`: skipped, but the XML declaration (target `xml`, any case) may stand only at the very start. */
+  private processingInstruction(lt: number): number {
+    const { source } = this;
+    const close = source.indexOf('?>', lt + 2);
+    if (close === -1) throw malformed('Unterminated processing instruction', source, lt);
+    if (lt > 0 && /^xml(?=[\s?])/i.test(source.slice(lt + 2, lt + 6))) {
+      throw malformed('An XML declaration is allowed only at the start of the document', source, lt);
+    }
+    return close + 2;
+  }
+
+  /** `</`: closes the open element, whose name it must repeat (no scan needed), and ends its declarations. */
+  private endTag(lt: number): number {
+    const { source } = this;
+    const open = this.stack.pop();
+    const openName = this.openNames.pop();
+    const nameEnd = lt + 2 + (openName?.length ?? 0);
+    if (
+      open === undefined ||
+      openName === undefined ||
+      !source.startsWith(openName, lt + 2) ||
+      isNameCharacter(source.charCodeAt(nameEnd))
+    ) {
+      throw endTagMismatch(source, lt, openName);
+    }
+    const gt = skipWhitespace(source, nameEnd);
+    if (source.charCodeAt(gt) !== 62 /* > */) throw malformed('Malformed end tag', source, lt);
+    this.inScope.restore(this.declarationMarks.pop()!);
+    open.end = gt + 1;
+    return open.end;
+  }
+
+  /**
+   * A start tag or empty-element tag: its name, then its attributes and namespace declarations up
+   * to the end of the tag; then its element, namespace-resolved and within the limits, is added to
+   * its parent and stays open unless the tag was an empty-element tag.
+   */
+  private startTag(lt: number): number {
+    const { source, stack } = this;
+    const parent = stack[stack.length - 1];
+    if (parent === undefined && this.root !== undefined) throw malformed('A second root element', source, lt);
     const nameEnd = scanName(source, lt + 1);
     if (nameEnd === lt + 1) throw malformed('Invalid element name', source, lt);
     const qname = source.slice(lt + 1, nameEnd);
+    const declarationMark = this.inScope.mark();
+    this.attributes = [];
+    this.prefixedAttributes = false;
+    this.attributeNames.clear();
+    this.scope = parent === undefined ? this.baseScope : parent.scope;
+    this.declarations = 0;
     let p = nameEnd;
-    const attributes: XmlAttribute[] = [];
-    let prefixedAttributes = false;
-    attributeNames.clear();
-    let scope = stack.length === 0 ? baseScope : stack[stack.length - 1]!.scope;
-    let declarations = 0;
-    const declarationMark = inScope.mark();
-    let selfClosing = false;
-    for (;;) {
+    let endLength = 0;
+    while (endLength === 0) {
       const afterSpace = skipWhitespace(source, p);
-      const hadSpace = afterSpace > p;
-      p = afterSpace;
-      const c = source.charCodeAt(p);
-      if (c === 62 /* > */) {
-        p += 1;
-        break;
-      }
-      if (c === 47 /* / */ && source.charCodeAt(p + 1) === 62) {
-        p += 2;
-        selfClosing = true;
-        break;
-      }
-      if (!hadSpace) throw malformed(`Malformed start tag <${qname}>`, source, p);
-      const attributeNameEnd = scanName(source, p);
-      if (attributeNameEnd === p) throw malformed(`Malformed attribute in <${qname}>`, source, p);
-      const attributeName = source.slice(p, attributeNameEnd);
-      p = skipWhitespace(source, attributeNameEnd);
-      if (source.charCodeAt(p) !== 61 /* = */) throw malformed(`Attribute ${attributeName} has no value`, source, p);
-      p = skipWhitespace(source, p + 1);
-      const quote = source.charCodeAt(p);
-      if (quote !== 34 && quote !== 39) throw malformed(`Attribute ${attributeName} value is not quoted`, source, p);
-      const close = source.indexOf(quote === 34 ? '"' : "'", p + 1);
-      if (close === -1) throw malformed(`Unterminated value of attribute ${attributeName}`, source, p);
-      const value = attributeValue(source, p + 1, close, attributeName, p);
-      if (!attributeNames.add(attributeName)) throw malformed(`Duplicate attribute ${attributeName}`, source, p);
-      const declaring = attributeName === 'xmlns' || attributeName.startsWith('xmlns:');
-      if (declaring && declarations === MAX_DECLARATIONS_PER_ELEMENT) {
-        throw new CpixError(
-          'ERR_CPIX_TOO_LARGE',
-          `<${qname}> declares more than ${MAX_DECLARATIONS_PER_ELEMENT} namespaces`,
-        );
-      }
-      if (declaring && declarationCount === MAX_DECLARATIONS_PER_DOCUMENT) {
-        throw new CpixError(
-          'ERR_CPIX_TOO_LARGE',
-          `The document declares more than ${MAX_DECLARATIONS_PER_DOCUMENT} namespaces`,
-        );
-      }
-      if (attributeName === 'xmlns') {
-        checkDeclaration('', value, source, p);
-        scope = bind('', knownString(value, knownNamespaces), scope, declarationCount++);
-        inScope.declare(scope);
-        declarations += 1;
-      } else if (declaring) {
-        const declaredPrefix = attributeName.slice(6);
-        if (value === '') throw malformed(`Empty namespace for prefix ${declaredPrefix}`, source, p);
-        checkDeclaration(declaredPrefix, value, source, p);
-        scope = bind(declaredPrefix, knownString(value, knownNamespaces), scope, declarationCount++);
-        inScope.declare(scope);
-        declarations += 1;
-      } else {
-        const colon = attributeName.indexOf(':');
-        const prefix = prefixOf(attributeName, colon);
-        const localName = colon === -1 ? attributeName : attributeName.slice(colon + 1);
-        // Prefixed attributes are resolved once the whole tag is read: declarations may follow them.
-        if (prefix !== '') prefixedAttributes = true;
-        attributes.push({ namespace: undefined, prefix: prefix === '' ? undefined : prefix, localName, value });
-      }
-      p = close + 1;
+      endLength = tagEndLength(source, afterSpace);
+      // Attributes are separated from the name and from each other by white space.
+      if (endLength === 0 && afterSpace === p) throw malformed(`Malformed start tag <${qname}>`, source, p);
+      p = endLength === 0 ? this.attribute(qname, afterSpace) : afterSpace + endLength;
     }
 
-    elementCount += 1;
-    if (elementCount > limits.maxElements) {
-      throw new CpixError('ERR_CPIX_TOO_MANY_ELEMENTS', `Document has more than ${limits.maxElements} elements`);
+    // The element, opened here rather than in a step of its own: a second call per element made
+    // the reader measurably slower on a live answer.
+    this.elementCount += 1;
+    if (this.elementCount > this.limits.maxElements) {
+      throw new CpixError('ERR_CPIX_TOO_MANY_ELEMENTS', `Document has more than ${this.limits.maxElements} elements`);
     }
-    if (stack.length + 1 > limits.maxDepth) {
-      throw new CpixError('ERR_CPIX_TOO_DEEP', `Elements nest deeper than ${limits.maxDepth} levels`);
+    if (stack.length + 1 > this.limits.maxDepth) {
+      throw new CpixError('ERR_CPIX_TOO_DEEP', `Elements nest deeper than ${this.limits.maxDepth} levels`);
     }
     const colon = qname.indexOf(':');
     const prefix = prefixOf(qname, colon);
-    const namespace = inScope.uri(prefix);
+    const namespace = this.inScope.uri(prefix);
     if (prefix !== '' && namespace === undefined) throw malformed(`Unbound prefix ${prefix}:`, source, lt);
-    if (prefixedAttributes) resolveAttributes(attributes, inScope, source, lt);
+    if (this.prefixedAttributes) resolveAttributes(this.attributes, this.inScope, source, lt);
     const element: XmlElement = {
       namespace: namespace === '' ? undefined : namespace,
       localName: colon === -1 ? qname : qname.slice(colon + 1),
-      attributes,
+      attributes: this.attributes,
       children: [],
       text: '',
       start: lt,
       end: p,
       nameEnd,
-      scope,
-      declarations,
+      scope: this.scope,
+      declarations: this.declarations,
     };
-    if (stack.length === 0) root = element;
-    else stack[stack.length - 1]!.children.push(element);
-    if (selfClosing) {
-      inScope.restore(declarationMark);
+    if (parent === undefined) this.root = element;
+    else parent.children.push(element);
+    if (endLength === 2) {
+      // An empty-element tag: its declarations end with it.
+      this.inScope.restore(declarationMark);
     } else {
       stack.push(element);
-      openNames.push(qname);
-      declarationMarks.push(declarationMark);
+      this.openNames.push(qname);
+      this.declarationMarks.push(declarationMark);
     }
-    i = p;
+    return p;
   }
-  if (root === undefined) throw malformed('No root element', source, 0);
-  if (stack.length !== 0)
-    throw malformed(`Element <${stack[stack.length - 1]!.localName}> is not closed`, source, length);
-  return root;
+
+  /** The attribute or namespace declaration at `start` in `<qname>`; returns the offset after its closing quote. */
+  private attribute(qname: string, start: number): number {
+    const { source } = this;
+    const nameEnd = scanName(source, start);
+    if (nameEnd === start) throw malformed(`Malformed attribute in <${qname}>`, source, start);
+    const name = source.slice(start, nameEnd);
+    const quote = valueQuote(source, nameEnd, name);
+    const close = source.indexOf(source.charCodeAt(quote) === 34 ? '"' : "'", quote + 1);
+    if (close === -1) throw malformed(`Unterminated value of attribute ${name}`, source, quote);
+    const value = attributeValue(source, quote + 1, close, name, quote);
+    if (!this.attributeNames.add(name)) throw malformed(`Duplicate attribute ${name}`, source, quote);
+    if (name === 'xmlns' || name.startsWith('xmlns:')) {
+      this.declareNamespace(qname, name, value, quote);
+    } else {
+      // Its namespace is resolved once the whole tag is read: a declaration may follow it.
+      const colon = name.indexOf(':');
+      const prefix = prefixOf(name, colon);
+      const localName = colon === -1 ? name : name.slice(colon + 1);
+      if (prefix !== '') this.prefixedAttributes = true;
+      this.attributes.push({ namespace: undefined, prefix: prefix === '' ? undefined : prefix, localName, value });
+    }
+    return close + 1;
+  }
+
+  /** `xmlns="…"` or `xmlns:prefix="…"` in `<qname>`, within the limits, bound from here to the element's end. */
+  private declareNamespace(qname: string, name: string, value: string, offset: number): void {
+    const { source } = this;
+    if (this.declarations === MAX_DECLARATIONS_PER_ELEMENT) {
+      throw new CpixError(
+        'ERR_CPIX_TOO_LARGE',
+        `<${qname}> declares more than ${MAX_DECLARATIONS_PER_ELEMENT} namespaces`,
+      );
+    }
+    if (this.declarationCount === MAX_DECLARATIONS_PER_DOCUMENT) {
+      throw new CpixError(
+        'ERR_CPIX_TOO_LARGE',
+        `The document declares more than ${MAX_DECLARATIONS_PER_DOCUMENT} namespaces`,
+      );
+    }
+    const isDefault = name === 'xmlns';
+    const prefix = isDefault ? '' : name.slice(6);
+    // Only the default namespace can be undeclared (Namespaces in XML 1.0, not 1.1).
+    if (!isDefault && value === '') throw malformed(`Empty namespace for prefix ${prefix}`, source, offset);
+    checkDeclaration(prefix, value, source, offset);
+    this.scope = bind(prefix, knownString(value, this.knownNamespaces), this.scope, this.declarationCount++);
+    this.inScope.declare(this.scope);
+    this.declarations += 1;
+  }
+}
+
+/** How long the end of a start tag at `at` is: 1 for `>`, 2 for `/>` (an empty-element tag), 0 when none is there. */
+function tagEndLength(source: string, at: number): number {
+  const c = source.charCodeAt(at);
+  if (c === 62 /* > */) return 1;
+  return c === 47 /* / */ && source.charCodeAt(at + 1) === 62 ? 2 : 0;
+}
+
+/** Reads `S? = S?` after the name of attribute `name` (ending at `nameEnd`); returns the offset of the value's opening quote. */
+function valueQuote(source: string, nameEnd: number, name: string): number {
+  const eq = skipWhitespace(source, nameEnd);
+  if (source.charCodeAt(eq) !== 61 /* = */) throw malformed(`Attribute ${name} has no value`, source, eq);
+  const quote = skipWhitespace(source, eq + 1);
+  const c = source.charCodeAt(quote);
+  if (c !== 34 /* " */ && c !== 39 /* ' */) throw malformed(`Attribute ${name} value is not quoted`, source, quote);
+  return quote;
 }
 
 /** `value`, or the string of `known` equal to it. */

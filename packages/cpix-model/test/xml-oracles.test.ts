@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { documentedErrorCodes } from '../../../tooling/src/error-codes.js';
 import { seedSamples } from '../../../tooling/src/fixtures.js';
+import { expectDocumentedError } from '../../../tooling/src/fuzz-outcome.js';
 import { caseBody, fuzzCase, parseSample, type FuzzCase } from '../../../reliability/support/xml-mutations.js';
-import { decodeCpixText, encryptContentKeys, serializeCpix } from '../src/index.js';
+import { CpixError, decodeCpixText, encryptContentKeys, serializeCpix } from '../src/index.js';
 import { liveRotationDocument } from '../bench/live-document.js';
 import { cpixDocument } from './arbitraries.js';
 import { cryptoFixtures } from './crypto-fixtures.js';
@@ -115,12 +118,14 @@ describe('reading: our reader and fast-xml-parser agree', () => {
       .filter((sample) => Object.hasOwn(readWithOurs(sample.xml), 'infoset'))
       .map((sample) => parseSample(sample.xml));
     const counts = { same: 0, 'both refuse': 0, 'we refuse': 0, undecodable: 0 };
+    const documentedCodes = documentedErrorCodes(join(import.meta.dirname, '..'));
     fc.assert(
       fc.property(fuzzCase(bases.length, 1).filter(shallowEnough), (fuzz) => {
         let text: string;
         try {
           text = decodeCpixText(new Uint8Array(caseBody(bases[fuzz.base]!, fuzz)));
-        } catch {
+        } catch (error) {
+          expectDocumentedError(error, CpixError, documentedCodes);
           counts.undecodable += 1; // refused before any XML is read
           return;
         }

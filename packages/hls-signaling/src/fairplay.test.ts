@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectHlsError } from '../test/expect-hls-error.js';
+import { expectAnswerOrHlsError, expectHlsError } from '../test/expect-hls-error.js';
 import {
   buildFairPlayKeyLines,
   buildFairPlayKeyLine,
@@ -106,7 +106,13 @@ describe('buildFairPlayUri / parseFairPlayUri', () => {
     );
   });
 
-  it('throws nothing but HlsSignalingError for arbitrary input', () => {
+  it('reads and writes arbitrary input to URIs that read back the same, or refuses it with a documented HlsSignalingError', () => {
+    // An opaque payload is given back as it is (it may hold what no key line can quote); any other
+    // form writes back to the same URI parts.
+    const writesBack = (read: FairPlayUri, uri?: unknown) => {
+      if (read.form === 'opaque' && uri !== undefined) expect(`skd://${read.payload}`).toBe(uri);
+      else expect(parseFairPlayUri(buildFairPlayUri(read), read.form)).toEqual(read);
+    };
     fc.assert(
       fc.property(
         fc.oneof(
@@ -115,17 +121,25 @@ describe('buildFairPlayUri / parseFairPlayUri', () => {
         ),
         fc.anything(),
         (uri, form) => {
-          for (const run of [
+          expectAnswerOrHlsError(
             () => parseFairPlayUri(uri as string),
+            (read) => writesBack(read, uri),
+          );
+          expectAnswerOrHlsError(
             () => parseFairPlayUri(uri as string, form as FairPlayUri['form']),
+            (read) => {
+              // A form given (anything but a falsy value) is the form read.
+              if (form) expect(read.form).toBe(form);
+              writesBack(read, uri);
+            },
+          );
+          expectAnswerOrHlsError(
             () => buildFairPlayUri(form as FairPlayUri),
-          ]) {
-            try {
-              run();
-            } catch (error) {
-              expect(error).toBeInstanceOf(HlsSignalingError);
-            }
-          }
+            (written) => {
+              expect(written.startsWith('skd://')).toBe(true);
+              if ('form' in (form as FairPlayUri)) writesBack(parseFairPlayUri(written, (form as FairPlayUri).form));
+            },
+          );
         },
       ),
     );

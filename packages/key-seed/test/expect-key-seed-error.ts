@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { expect } from 'vitest';
+import { documentedErrorCodes } from '../../../tooling/src/error-codes.js';
+import { expectAnswerOrDocumentedError } from '../../../tooling/src/fuzz-outcome.js';
 import { thrownBy } from '../../../tooling/src/thrown.js';
 import { KeySeedError, type KeySeedErrorCode } from '../src/errors.js';
 
@@ -11,4 +14,11 @@ export function expectKeySeedError(fn: () => unknown, code: KeySeedErrorCode, me
   expect(error.code).toBe(code);
   if (message !== undefined) expect(error.message).toMatch(message);
   return error;
+}
+
+const DOCUMENTED_CODES = documentedErrorCodes(join(import.meta.dirname, '..'));
+
+/** For fuzzed input: `run` returns an answer that `checkAnswer` accepts, or throws a KeySeedError with a code the README lists. */
+export function expectAnswerOrKeySeedError<T>(run: () => T, checkAnswer: (answer: T) => void): void {
+  expectAnswerOrDocumentedError(run, KeySeedError, DOCUMENTED_CODES, checkAnswer);
 }

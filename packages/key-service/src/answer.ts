@@ -1,5 +1,5 @@
 import type { ContentKey, ContentKeyUsageRule, CpixDocument, DrmSystem, HlsSignalingData } from '@cpixkit/cpix-model';
-import { serializeCpix } from '@cpixkit/cpix-model';
+import { isNcName, serializeCpix } from '@cpixkit/cpix-model';
 import {
   buildAes128KeyLines,
   buildFairPlayKeyLines,
@@ -50,9 +50,6 @@ export interface AnswerContext {
   /** Size of the request body in bytes (0 for a request built from URL parameters). */
   requestBytes: number;
 }
-
-/** `xs:NCName`, which `CPIX@id` must be for the answer to validate. */
-const NCNAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$/;
 
 /** The `DRMSystem` fields the engine writes itself; the request's other fields are echoed. */
 const SIGNALING_FIELDS = [
@@ -353,7 +350,7 @@ export async function answerDocument(
   }
   if (document.updateHistoryItemList !== undefined) answer.updateHistoryItemList = document.updateHistoryItemList;
 
-  if (contentIdAttribute === 'id' && !NCNAME.test(contentId)) {
+  if (contentIdAttribute === 'id' && !isNcName(contentId)) {
     warnings.push({
       code: 'ID_NOT_NCNAME',
       path: '/CPIX/@id',

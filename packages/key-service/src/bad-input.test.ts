@@ -1,8 +1,12 @@
+import { join } from 'node:path';
+import { parseCpix } from '@cpixkit/cpix-model';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { documentedErrorCodes } from '../../../tooling/src/error-codes.js';
+import { expectDocumentedError } from '../../../tooling/src/fuzz-outcome.js';
 import { MemoryKeyStore, TEST_KEY_SEED, TEST_SECRET, testTenant } from '../test/fixtures.js';
 import { spekeV2Request, TWO_KEYS } from '../test/requests.js';
-import { createKeyService, type Dialect, KeyServiceError } from './index.js';
+import { createKeyService, type Dialect, type KeyServiceAnswer, KeyServiceError } from './index.js';
 
 const [KID, KID2] = TWO_KEYS;
 const V2 = (request: Partial<Parameters<typeof spekeV2Request>[0]> = {}) =>
@@ -334,7 +338,8 @@ describe('every refusal has its own code, an HTTP status and a one-line reason',
     expect([missing.code, missing.status]).toEqual(['ERR_KEY_SERVICE_NO_STORE', 503]);
   });
 
-  it('never answers arbitrary bytes with anything but a KeyServiceError, and never leaks the seed or secret', async () => {
+  it('answers arbitrary bytes with a CPIX document carrying every key it counts, or a documented KeyServiceError, and never leaks the seed or secret', async () => {
+    const documentedCodes = documentedErrorCodes(join(import.meta.dirname, '..'));
     const seedText = [
       Buffer.from(TEST_KEY_SEED).toString('hex'),
       Buffer.from(TEST_KEY_SEED).toString('base64'),
@@ -355,13 +360,21 @@ describe('every refusal has its own code, an HTTP status and a one-line reason',
         ),
         fc.constantFrom<Dialect>('speke-v1', 'speke-v2', 'pallycon-v1', 'pallycon-v2'),
         async (body, dialect) => {
+          let answer: KeyServiceAnswer;
           try {
-            await service.answer({ tenant, dialect, body, baseUrl: 'https://k.example' });
+            answer = await service.answer({ tenant, dialect, body, baseUrl: 'https://k.example' });
           } catch (error) {
-            expect(error).toBeInstanceOf(KeyServiceError);
-            const { message } = error as KeyServiceError;
+            expectDocumentedError(error, KeyServiceError, documentedCodes);
+            const { message, status } = error as KeyServiceError;
+            expect(status).toBeGreaterThanOrEqual(400);
             for (const secret of seedText) expect(message).not.toContain(secret);
+            return;
           }
+          const keys = parseCpix(answer.body).document.contentKeyList?.contentKeys ?? [];
+          expect(keys).toHaveLength(answer.keysIssued);
+          expect(answer.keysIssued).toBeGreaterThan(0);
+          for (const key of keys) expect(key.data?.secret?.plainValue).toHaveLength(16);
+          for (const secret of seedText) expect(answer.body).not.toContain(secret);
         },
       ),
       { numRuns: 300 },

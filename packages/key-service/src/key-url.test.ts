@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { deriveContentKey } from '@cpixkit/key-seed';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { documentedErrorCodes } from '../../../tooling/src/error-codes.js';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import { MemoryKeyStore, TEST_KEY_SEED, testTenant } from '../test/fixtures.js';
 import { spekeV2Request, TWO_KEYS } from '../test/requests.js';
-import { createKeyService } from './index.js';
+import { createKeyService, KeyServiceError } from './index.js';
 import { signedKeyUrl, verifyKeyPath } from './key-url.js';
 
 const [KID] = TWO_KEYS;
@@ -83,6 +86,7 @@ describe('signed key URLs', () => {
   it('refuse any change to the tenant, the KID, the expiry or the signature (the route prefix is not signed)', () => {
     const path = pathOf(url);
     const signedFrom = path.indexOf('/acme/');
+    const documentedCodes = documentedErrorCodes(join(import.meta.dirname, '..'));
     fc.assert(
       fc.property(
         fc.integer({ min: signedFrom, max: path.length - 1 }),
@@ -90,7 +94,8 @@ describe('signed key URLs', () => {
         (at, replacement) => {
           fc.pre(path[at] !== replacement && !'/?&='.includes(path[at]!));
           const changed = path.slice(0, at) + replacement + path.slice(at + 1);
-          expect(() => verifyKeyPath(tenant, changed, NOW)).toThrow();
+          const refusal = thrownBy(() => verifyKeyPath(tenant, changed, NOW), KeyServiceError);
+          expect(documentedCodes).toContain(refusal.code);
         },
       ),
       { numRuns: 500 },

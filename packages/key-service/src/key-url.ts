@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
+import { isUuid } from '@cpixkit/cpix-model';
 import { secretsEqual } from '@cpixkit/key-seed';
 import { KeyServiceError } from './errors.js';
 import type { Tenant } from './types.js';
 
 const LABEL = 'cpixkit/key-url/v1';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EXP = /^[0-9]{1,12}$/;
 const SIG = /^[A-Za-z0-9_-]{43}$/;
 
@@ -64,7 +64,8 @@ export function verifyKeyPath(tenant: Tenant, signedPath: string, now: Date): st
   const segments = url.pathname.split('/').filter((segment) => segment !== '');
   const kid = segments.at(-1) ?? '';
   const tenantSegment = segments.at(-2);
-  if (!UUID.test(kid) || tenantSegment === undefined) {
+  // The KID as signedKeyUrl writes it: a UUID in lower case.
+  if (!isUuid(kid) || kid !== kid.toLowerCase() || tenantSegment === undefined) {
     throw new KeyServiceError('ERR_KEY_SERVICE_KEY_NOT_FOUND', 404, 'the key URL does not end in /<tenant>/<kid>');
   }
   const exp = url.searchParams.get('exp');

@@ -1,4 +1,4 @@
-import type { ContentKey, CpixDocument, DrmSystem } from '@cpixkit/cpix-model';
+import { type ContentKey, type CpixDocument, type DrmSystem, isCommonEncryptionScheme } from '@cpixkit/cpix-model';
 import { deriveKeyId } from '@cpixkit/key-seed';
 import { findDrmSystem, normalizeUuid } from '@cpixkit/pssh';
 import { refuse } from './errors.js';
@@ -142,8 +142,6 @@ export function checkKeyCount(document: CpixDocument, tenant: Tenant): void {
     );
 }
 
-const SCHEMES = new Set(['cenc', 'cbcs', 'cens', 'cbc1']);
-
 /**
  * The request's content keys, before KID policy: duplicates refused, keys sent with a value refused
  * (the key server issues keys), `commonEncryptionScheme` checked when given (required with `requireScheme`).
@@ -172,7 +170,7 @@ export function readContentKeys(keys: ContentKey[], requireScheme: boolean): Pla
     const scheme = source.commonEncryptionScheme;
     if (scheme === undefined && requireScheme)
       refuse('ERR_KEY_SERVICE_MISSING_SCHEME', 422, `${label}: commonEncryptionScheme is required`);
-    if (scheme !== undefined && !SCHEMES.has(scheme)) {
+    if (scheme !== undefined && !isCommonEncryptionScheme(scheme)) {
       refuse(
         'ERR_KEY_SERVICE_UNSUPPORTED_SCHEME',
         422,

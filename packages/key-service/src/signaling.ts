@@ -1,3 +1,4 @@
+import { isCommonEncryptionScheme } from '@cpixkit/cpix-model';
 import {
   encodePsshBox,
   encodeWidevinePsshData,
@@ -75,7 +76,6 @@ export interface PlayReadySignaling {
   upgraded: boolean;
 }
 
-const FOUR_CCS = new Set(['cenc', 'cbcs', 'cens', 'cbc1']);
 /** The schemes encrypted with AES-CBC, which Widevine's `algorithm` field (AESCTR or none) cannot name. */
 const CBC_SCHEMES = new Set(['cbcs', 'cbc1']);
 /** A version 0 `pssh` box's header (size, type, version and flags, SystemID, DataSize): its Data follows. */
@@ -103,7 +103,7 @@ export function widevineSignaling(input: KeySignalingInput, style: WidevineStyle
   }
   if (style.trackType && trackType !== undefined) init.trackType = trackType;
   if (style.cryptoPeriodIndex && periodIndex !== undefined) init.cryptoPeriodIndex = periodIndex;
-  if (scheme !== undefined && FOUR_CCS.has(scheme) && (style.protectionScheme || scheme !== 'cenc'))
+  if (scheme !== undefined && isCommonEncryptionScheme(scheme) && (style.protectionScheme || scheme !== 'cenc'))
     init.protectionScheme = scheme;
   const data = encodeWidevinePsshData(init);
   return { data, pssh: encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, version: 0, data }) };

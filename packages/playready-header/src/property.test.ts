@@ -1,7 +1,10 @@
 import fc from 'fast-check';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { documentedErrorCodes } from '../../../tooling/src/error-codes.js';
+import { expectAnswerOrDocumentedError } from '../../../tooling/src/fuzz-outcome.js';
 import { PlayReadyError } from './errors.js';
-import { decodePlayReadyObject, encodePlayReadyObject } from './pro.js';
+import { decodePlayReadyObject, encodePlayReadyObject, type PlayReadyObject } from './pro.js';
 import { parseSmoothStreamingProtectionHeader } from './smooth-streaming.js';
 import {
   buildWrmHeader,
@@ -9,6 +12,7 @@ import {
   type PlayReadyAlgorithm,
   type WrmHeader,
   type WrmHeaderKey,
+  WRMHEADER_VERSIONS,
 } from './wrmheader.js';
 
 const hex = '0123456789abcdef';
@@ -78,12 +82,31 @@ const header: fc.Arbitrary<WrmHeader> = fc
   )
   .map((h) => Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as unknown as WrmHeader);
 
-/** Runs `fn` and fails on anything thrown that is not a PlayReadyError. */
-function onlyPlayReadyError(fn: () => unknown): void {
-  try {
-    fn();
-  } catch (error) {
-    if (!(error instanceof PlayReadyError)) throw error;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DOCUMENTED_CODES = documentedErrorCodes(join(import.meta.dirname, '..'));
+
+/** For fuzzed input: `run` returns an answer that `checkAnswer` accepts, or throws a PlayReadyError with a code the README lists. */
+function answerOrPlayReadyError<T>(run: () => T, checkAnswer: (answer: T) => void): void {
+  expectAnswerOrDocumentedError(run, PlayReadyError, DOCUMENTED_CODES, checkAnswer);
+}
+
+/** A PlayReady Object read from `bytes`: its records, encoded again, give those bytes. */
+function recordsOf(bytes: Uint8Array): (object: PlayReadyObject) => void {
+  return (object) => expect(encodePlayReadyObject(object.records)).toEqual(bytes);
+}
+
+/**
+ * A header read from fuzzed text is a header of a known version, whose keys are UUIDs with known
+ * algorithms, as many as the version allows (the reader is lenient with what writing would refuse,
+ * such as mixed ALGIDs in 4.3, so writing it again is not required to work).
+ */
+function isHeader(read: WrmHeader): void {
+  expect(WRMHEADER_VERSIONS).toContain(read.version);
+  if (read.version === '4.0.0.0') expect(read.keys).toHaveLength(1);
+  if (read.version === '4.1.0.0') expect(read.keys.length).toBeLessThanOrEqual(1);
+  for (const key of read.keys) {
+    expect(key.kid).toMatch(UUID);
+    if (key.algId !== undefined) expect(['AESCTR', 'AESCBC', 'COCKTAIL']).toContain(key.algId);
   }
 }
 
@@ -115,14 +138,16 @@ describe('properties', () => {
     );
   });
 
-  it('random bytes only ever raise PlayReadyError from decodePlayReadyObject', () => {
+  it('reads random bytes to a PlayReady Object that encodes back to them, or a documented PlayReadyError', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 120 }), (bytes) => onlyPlayReadyError(() => decodePlayReadyObject(bytes))),
+      fc.property(fc.uint8Array({ maxLength: 120 }), (bytes) =>
+        answerOrPlayReadyError(() => decodePlayReadyObject(bytes), recordsOf(bytes)),
+      ),
       { numRuns: 2000 },
     );
   });
 
-  it('random and corrupted text only ever raise PlayReadyError from the parsers', () => {
+  it('reads random and corrupted text to well-formed headers, or a documented PlayReadyError', () => {
     const corrupted = fc
       .tuple(header, fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 2 })), { minLength: 1, maxLength: 3 }))
       .map(([h, edits]) => {
@@ -135,8 +160,14 @@ describe('properties', () => {
       });
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), corrupted), (input) => {
-        onlyPlayReadyError(() => parseWrmHeader(input));
-        onlyPlayReadyError(() => parseSmoothStreamingProtectionHeader(input));
+        answerOrPlayReadyError(() => parseWrmHeader(input), isHeader);
+        answerOrPlayReadyError(
+          () => parseSmoothStreamingProtectionHeader(input),
+          (header) => {
+            expect(header.systemId).toMatch(UUID);
+            recordsOf(header.pro)(header.object);
+          },
+        );
       }),
       { numRuns: 2000 },
     );

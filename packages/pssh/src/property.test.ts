@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodePsshBox, parsePsshBox, parsePsshBoxes } from './box.js';
+import { documentedErrorCodes } from '../../../tooling/src/error-codes.js';
+import { expectAnswerOrDocumentedError } from '../../../tooling/src/fuzz-outcome.js';
+import { encodePsshBox, type LocatedPsshBox, type PsshBox, parsePsshBox, parsePsshBoxes } from './box.js';
 import { PsshError } from './errors.js';
 import { decodePsshInput } from './input.js';
 import { bytesToUuid } from './uuid.js';
@@ -70,13 +73,37 @@ const unknownField = fc
     return { fieldNumber, bytes: writer.finish() };
   });
 
-/** Runs `fn` and fails on anything thrown that is not a PsshError. */
-function onlyPsshError(fn: () => unknown): void {
-  try {
-    fn();
-  } catch (error) {
-    if (!(error instanceof PsshError)) throw error;
-  }
+const DOCUMENTED_CODES = documentedErrorCodes(join(import.meta.dirname, '..'));
+
+/** For fuzzed input: `run` returns an answer that `checkAnswer` accepts, or throws a PsshError with a code the README lists. */
+function answerOrPsshError<T>(run: () => T, checkAnswer: (answer: T) => void): void {
+  expectAnswerOrDocumentedError(run, PsshError, DOCUMENTED_CODES, checkAnswer);
+}
+
+/** A box read from fuzzed bytes is a box: written again, it reads back the same. */
+function rewrites(box: PsshBox): void {
+  const { systemId, version, flags, keyIds, data } = box;
+  const written = encodePsshBox({ systemId, version, flags, keyIds, data });
+  expect(parsePsshBox(written)).toEqual({ systemId, version, flags, keyIds, data, byteLength: written.length });
+}
+
+/** Boxes found in `input`: each a box, within the input, in order. */
+function boxesOf(input: Uint8Array): (boxes: LocatedPsshBox[]) => void {
+  return (boxes) => {
+    let end = 0;
+    for (const box of boxes) {
+      expect(box.offset).toBeGreaterThanOrEqual(end);
+      end = box.offset + box.byteLength;
+      expect(end).toBeLessThanOrEqual(input.length);
+      rewrites(box);
+    }
+  };
+}
+
+/** Widevine data read from fuzzed bytes can be written, and what is written reads and writes back the same. */
+function rewritesWidevine(data: WidevinePsshData): void {
+  const written = encodeWidevinePsshData(data);
+  expect(encodeWidevinePsshData(decodeWidevinePsshData(written))).toEqual(written);
 }
 
 describe('properties', () => {
@@ -118,18 +145,18 @@ describe('properties', () => {
     );
   });
 
-  it('random bytes only ever raise PsshError', () => {
+  it('reads random bytes to boxes and Widevine data that write back the same, or a documented PsshError', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (input) => {
-        onlyPsshError(() => parsePsshBox(input));
-        onlyPsshError(() => parsePsshBoxes(input));
-        onlyPsshError(() => decodeWidevinePsshData(input));
+        answerOrPsshError(() => parsePsshBox(input), rewrites);
+        answerOrPsshError(() => parsePsshBoxes(input), boxesOf(input));
+        answerOrPsshError(() => decodeWidevinePsshData(input), rewritesWidevine);
       }),
       { numRuns: 2000 },
     );
   });
 
-  it('corrupted boxes and Widevine data only ever raise PsshError', () => {
+  it('reads corrupted boxes and Widevine data to values that write back the same, or a documented PsshError', () => {
     const valid = fc
       .tuple(boxInit, widevineData)
       .map(([init, data]) => encodePsshBox({ ...init, data: encodeWidevinePsshData(data) }));
@@ -143,9 +170,9 @@ describe('properties', () => {
           for (const [at, value] of edits) corrupted[at % corrupted.length] = value;
           const truncated = corrupted.subarray(0, cut % (corrupted.length + 1));
           for (const input of [corrupted, truncated]) {
-            onlyPsshError(() => parsePsshBox(input));
-            onlyPsshError(() => parsePsshBoxes(input));
-            onlyPsshError(() => decodeWidevinePsshData(input.subarray(32)));
+            answerOrPsshError(() => parsePsshBox(input), rewrites);
+            answerOrPsshError(() => parsePsshBoxes(input), boxesOf(input));
+            answerOrPsshError(() => decodeWidevinePsshData(input.subarray(32)), rewritesWidevine);
           }
         },
       ),
@@ -153,10 +180,17 @@ describe('properties', () => {
     );
   });
 
-  it('random text only ever raises PsshError from decodePsshInput', () => {
+  it('decodes random text to bytes and boxes, or a documented PsshError', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.base64String(), fc.stringMatching(/^[0-9a-f ]*$/)), (text) => {
-        onlyPsshError(() => decodePsshInput(text));
+        answerOrPsshError(
+          () => decodePsshInput(text),
+          (decoded) => {
+            expect(decoded.bytes).toBeInstanceOf(Uint8Array);
+            if (decoded.kind === 'box') boxesOf(decoded.bytes)(decoded.boxes!);
+            else expect(decoded.boxes).toBeUndefined();
+          },
+        );
       }),
       { numRuns: 1000 },
     );
