@@ -457,6 +457,11 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 
   if (store !== undefined) app.addHook('onClose', () => store.close());
   // The last lines may still be queued: they are written before close() resolves.
-  if (destination !== undefined) app.addHook('onClose', () => destination.flush());
+  if (destination !== undefined) {
+    app.addHook('onClose', (_instance, done) => {
+      destination.flush();
+      done();
+    });
+  }
   return app;
 }

@@ -1,29 +1,46 @@
-import { once } from 'node:events';
+import { openSync } from 'node:fs';
 import { destination } from 'pino';
 
 /** Where the server writes its log lines when no stream is given (see {@link openLogDestination}). */
 export interface LogDestination {
-  /** The pino destination the logger writes to. */
-  stream: ReturnType<typeof destination>;
-  /** Writes every line still queued; resolves once they are all handed to the system. */
-  flush(): Promise<void>;
+  /** What the logger writes each line to. */
+  stream: { write(line: string): void };
+  /** Writes every line still queued, synchronously. */
+  flush(): void;
 }
 
 /**
- * Opens pino's asynchronous destination on a file (stdout when `file` is absent). A line costs the
- * request only its copy into a queue: the write to the system happens off the request path, and
- * the lines queued while one write is in flight go out together in the next one. Nothing is held
- * back waiting for more, so an idle server's lines appear at once. `flush` (on close) and pino's
- * own exit handler write what is still queued, so that no line is lost on a graceful stop.
+ * Opens pino's asynchronous destination on a file (opened for appending, and kept open for the life
+ * of the process) or stdout, behind a queue that gathers the lines of one turn of the event loop. A
+ * line costs its request only its copy into that queue; once the turn's requests are done, the
+ * queue goes to the destination in one piece, which writes it off the main thread (behind the
+ * write in flight, if any). Nothing waits for more lines, so those of an idle server appear at
+ * once. `flush` (on close) and an exit handler write what is still queued, so that no line is lost
+ * when the process stops.
  */
 export function openLogDestination(file?: string): LogDestination {
-  const stream = destination({ dest: file ?? 1, sync: false });
-  const ready = once(stream, 'ready');
+  const sonic = destination({ dest: file === undefined ? 1 : openSync(file, 'a'), sync: false });
+  let queued = '';
+  const writeQueued = () => {
+    if (queued === '') return;
+    sonic.write(queued);
+    queued = '';
+  };
+  const flush = () => {
+    writeQueued();
+    sonic.flushSync();
+  };
+  process.once('exit', flush);
   return {
-    stream,
-    async flush() {
-      await ready;
-      stream.flushSync();
+    stream: {
+      write(line) {
+        if (queued === '') setImmediate(writeQueued);
+        queued += line;
+      },
+    },
+    flush() {
+      flush();
+      process.off('exit', flush);
     },
   };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { keysOf, testApp, testTenant, SPEKE_V2_REQUEST } from './helpers.js';
 import { seedDocument } from '../../../tooling/src/fixtures.js';
@@ -157,6 +158,22 @@ it('writes the last lines to its log file by the time close() resolves', async (
     expect(records).toHaveLength(count);
     expect(records.every((record) => record.msg === 'request answered' && record.route === '/cpix/getKey')).toBe(true);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('writes the line of a lone request at once, without waiting for more lines or for close', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cpixkit-log-'));
+  const logFile = join(dir, 'server.log');
+  const acme = testTenant('acme');
+  const app = testApp([acme], { logFile });
+  try {
+    await app.inject({ method: 'GET', url: '/healthz' });
+    const deadline = Date.now() + 5_000;
+    while (readFileSync(logFile, 'utf8') === '' && Date.now() < deadline) await setTimeout(10);
+    expect(readFileSync(logFile, 'utf8')).toContain('"route":"/healthz"');
+  } finally {
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
