@@ -162,7 +162,7 @@ it('writes the last lines to its log file by the time close() resolves', async (
   }
 });
 
-it('writes the line of a lone request at once, without waiting for more lines or for close', async () => {
+it('writes the line of a lone request within a moment, without waiting for more lines or for close', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cpixkit-log-'));
   const logFile = join(dir, 'server.log');
   const acme = testTenant('acme');
