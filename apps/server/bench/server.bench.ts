@@ -20,7 +20,7 @@ const WARMUP_SECONDS = 2;
  * Each server is measured this many times, the servers taking turns, and the median run counts: a
  * burst of load from elsewhere on the machine then falls on no server's figure alone.
  */
-const ROUNDS = 5;
+const ROUNDS = 6;
 const CONNECTIONS = 10;
 /**
  * autocannon's command line, run as a child process: load generated in this process would take
@@ -79,8 +79,12 @@ async function loadAll(urls: Record<string, string>) {
   // A short unmeasured run first, so that the JIT has compiled each server's hot paths.
   for (const url of Object.values(urls)) await autocannon(url, WARMUP_SECONDS);
   const runs = new Map<string, AutocannonResult[]>(Object.keys(urls).map((name) => [name, []]));
+  const servers = Object.entries(urls);
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const [name, url] of Object.entries(urls)) runs.get(name)!.push(await autocannon(url, LOAD_SECONDS));
+    // Each round starts with another server: what one run leaves behind in the process (garbage
+    // to collect, a heap to grow) then falls on each server alike.
+    const order = [...servers.slice(round % servers.length), ...servers.slice(0, round % servers.length)];
+    for (const [name, url] of order) runs.get(name)!.push(await autocannon(url, LOAD_SECONDS));
   }
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   return Object.fromEntries(
