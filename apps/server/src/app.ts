@@ -34,6 +34,7 @@ import { ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { isDraining, markDraining } from './drain.js';
 import { LOOPBACK_HOSTS, originOf } from './host-policy.js';
+import { type LogDestination, openLogDestination } from './log-destination.js';
 
 /** What the server knows about a request beyond fastify's own fields, for logs and metrics. */
 interface RequestContext {
@@ -42,6 +43,8 @@ interface RequestContext {
   holder?: Tenant;
   dialect?: Dialect;
   errorCode?: string;
+  /** The codes of the answer's warnings, as `X-Cpixkit-Warnings` lists them. */
+  warnings?: string[];
 }
 
 declare module 'fastify' {
@@ -83,8 +86,10 @@ export interface ServerOptions {
   metricsTenantLabels?: boolean;
   /** pino level, or `false` for no logging (default). */
   logLevel?: string | false;
-  /** Where log lines go (default stdout). */
+  /** A stream that receives the log lines instead of {@link ServerOptions.logFile} or stdout. */
   logStream?: Writable;
+  /** A file the log lines are appended to, asynchronously (default stdout); ignored with `logStream`. */
+  logFile?: string;
   /** HTTPS certificate and key (PEM); plain HTTP when absent. */
   https?: { cert: string | Buffer; key: string | Buffer };
   /** Version reported by the OpenAPI document (default `0.0.0`). */
@@ -99,10 +104,10 @@ const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
 const MAX_PARAM_LENGTH = 2048;
 
 /** Log options: the route pattern instead of the raw URL, and no headers, query, params or body. */
-function loggerOptions(level: string, stream: Writable | undefined) {
+function loggerOptions(level: string, stream: Writable | LogDestination['stream']) {
   return {
     level,
-    ...(stream ? { stream } : {}),
+    stream,
     redact: {
       paths: ['req.headers', 'req.query', 'req.params', 'req.body', 'req.url', 'headers', 'body', 'query', 'params'],
       censor: '[redacted]',
@@ -158,8 +163,10 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const serverOptions = { connectionsCheckingInterval: Math.min(1_000, requestTimeout) };
   const version = options.version ?? '0.0.0';
   const logLevel = options.logLevel ?? false;
+  const destination =
+    logLevel === false || options.logStream !== undefined ? undefined : openLogDestination(options.logFile);
   const app = Fastify({
-    logger: logLevel === false ? false : loggerOptions(logLevel, options.logStream),
+    logger: logLevel === false ? false : loggerOptions(logLevel, options.logStream ?? destination!.stream),
     // fastify's own request lines would carry the raw URL; one line per request is written below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -195,7 +202,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions?.url ?? 'unmatched';
-    const { tenant, dialect, errorCode } = contextOf(request);
+    const { tenant, dialect, errorCode, warnings } = contextOf(request);
     metrics.recordRequest({
       route,
       method: request.method,
@@ -212,6 +219,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
         ...(tenant ? { tenant } : {}),
         ...(dialect ? { dialect } : {}),
         ...(errorCode ? { code: errorCode } : {}),
+        ...(warnings ? { warnings } : {}),
       },
       'request answered',
     );
@@ -322,9 +330,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
       baseUrl: originOf(request, options.publicUrl, allowedHosts),
     });
     metrics.recordKeysIssued(tenant!.id, dialect!, answer.keysIssued);
-    if (answer.warnings.length > 0) {
-      request.log.info({ warnings: warningCodes(answer.warnings) }, 'request read leniently');
-    }
+    if (answer.warnings.length > 0) contextOf(request).warnings = warningCodes(answer.warnings);
     const http = keyExchangeAnswer(answer);
     return reply.code(http.status).headers(http.headers).send(http.body);
   }
@@ -450,5 +456,12 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   );
 
   if (store !== undefined) app.addHook('onClose', () => store.close());
+  // The last lines may still be queued: they are written before close() resolves.
+  if (destination !== undefined) {
+    app.addHook('onClose', (_instance, done) => {
+      destination.flush();
+      done();
+    });
+  }
   return app;
 }

@@ -58,6 +58,8 @@ export function testApp(
   options: {
     bodyLimit?: number;
     logStream?: Writable;
+    /** Log at `info` into this file, through the server's own asynchronous destination. */
+    logFile?: string;
     publicUrl?: string;
     metricsToken?: string;
     authFailuresPerMinute?: number;
@@ -71,6 +73,7 @@ export function testApp(
     ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
     ...(options.authFailuresPerMinute !== undefined ? { authFailuresPerMinute: options.authFailuresPerMinute } : {}),
     ...(options.logStream ? { logStream: options.logStream, logLevel: 'debug' } : {}),
+    ...(options.logFile !== undefined ? { logFile: options.logFile, logLevel: 'info' } : {}),
   });
 }
 

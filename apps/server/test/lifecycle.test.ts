@@ -471,6 +471,16 @@ describe('the built server process (pnpm start)', () => {
     const keys = await ask(origin);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
+    // Log lines are written asynchronously: the request's one line is out by the time the process exits.
+    const records = first
+      .output()
+      .stdout.split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string; route?: string; status?: number });
+    expect(records.filter((record) => record.msg === 'request answered')).toMatchObject([
+      { route: '/speke/v2.0/copyProtection', status: 200 },
+    ]);
+    expect(records.at(-1)?.msg).toBe('shutting down: finishing in-flight requests');
     // The token went to stdout once, never into the log lines.
     expect(first.output().stdout.split(token!).length - 1).toBe(1);
     for (const line of first

@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { keysOf, testApp, testTenant, SPEKE_V2_REQUEST } from './helpers.js';
 import { seedDocument } from '../../../tooling/src/fixtures.js';
@@ -79,7 +83,9 @@ it('logs route patterns and outcomes, never keys, seeds, secrets or tokens', asy
   expect(keys.length).toBeGreaterThanOrEqual(6);
 
   const log = lines.join('\n');
-  expect(lines.filter((line) => line.includes('"request answered"'))).toHaveLength(requests.length);
+  // One line per request, and nothing else.
+  expect(lines).toHaveLength(requests.length);
+  expect(lines.every((line) => line.includes('"request answered"'))).toBe(true);
   expect(log).toContain('"route":"/v2/cpix/pallycon/getKey/:encToken"');
   expect(log).toContain('"route":"/cpix/anevia/:format/:encToken/:cid"');
   expect(log).toContain('"status":401');
@@ -94,7 +100,7 @@ it('logs route patterns and outcomes, never keys, seeds, secrets or tokens', asy
   for (const secret of secrets) expect(log).not.toContain(secret);
 });
 
-it('logs the codes of the warnings it sends in X-Cpixkit-Warnings, the same ones', async () => {
+it('logs the codes of the warnings it sends in X-Cpixkit-Warnings, the same ones, in the request line', async () => {
   const lines: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -125,8 +131,49 @@ it('logs the codes of the warnings it sends in X-Cpixkit-Warnings, the same ones
     'PLAYREADY_HEADER_4_3',
   ];
   expect(String(response.headers['x-cpixkit-warnings']).split(', ').sort()).toEqual(codes);
-  const lenient = lines
-    .map((line) => JSON.parse(line) as { msg: string; warnings?: string[] })
-    .find((line) => line.msg === 'request read leniently');
-  expect(lenient?.warnings).toEqual(String(response.headers['x-cpixkit-warnings']).split(', '));
+  const records = lines.map((line) => JSON.parse(line) as { msg: string; status: number; warnings?: string[] });
+  expect(records).toHaveLength(1);
+  expect(records[0]).toMatchObject({ msg: 'request answered', status: 200, dialect: 'speke-v2', tenant: 'acme' });
+  expect(records[0]?.warnings).toEqual(String(response.headers['x-cpixkit-warnings']).split(', '));
+});
+
+it('writes the last lines to its log file by the time close() resolves', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cpixkit-log-'));
+  try {
+    const logFile = join(dir, 'server.log');
+    const acme = testTenant('acme');
+    const app = testApp([acme], { logFile });
+    const count = 200;
+    // Many at once, so that lines are still queued behind a write in flight when the server closes.
+    await Promise.all(
+      Array.from({ length: count }, () =>
+        app.inject({ method: 'POST', url: '/cpix/getKey', headers: { authorization: `Bearer ${acme.token}` } }),
+      ),
+    );
+    await app.close();
+    const records = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string; route: string });
+    expect(records).toHaveLength(count);
+    expect(records.every((record) => record.msg === 'request answered' && record.route === '/cpix/getKey')).toBe(true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('writes the line of a lone request within a moment, without waiting for more lines or for close', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cpixkit-log-'));
+  const logFile = join(dir, 'server.log');
+  const acme = testTenant('acme');
+  const app = testApp([acme], { logFile });
+  try {
+    await app.inject({ method: 'GET', url: '/healthz' });
+    const deadline = Date.now() + 5_000;
+    while (readFileSync(logFile, 'utf8') === '' && Date.now() < deadline) await setTimeout(10);
+    expect(readFileSync(logFile, 'utf8')).toContain('"route":"/healthz"');
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

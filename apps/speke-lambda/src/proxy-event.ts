@@ -54,25 +54,28 @@ function stringField(record: UnknownRecord, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The string items of a `multiValueHeaders` entry joined with `, `; `undefined` when there are none. */
+function joinedValues(values: unknown): string | undefined {
+  if (!Array.isArray(values)) return undefined;
+  let joined: string | undefined;
+  // A loop rather than filter and join: every request reads every header, and most have one value.
+  for (const value of values) {
+    if (typeof value === 'string') joined = joined === undefined ? value : `${joined}, ${value}`;
+  }
+  return joined;
+}
+
 /** Lower-cases header names; `multi` (payload 1.0 `multiValueHeaders`) wins over the single-valued map. */
 function headersOf(single: unknown, multi: unknown): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (isRecord(multi)) {
-    for (const [name, values] of Object.entries(multi)) {
-      if (!Array.isArray(values)) continue;
-      const strings = values.filter((value): value is string => typeof value === 'string');
-      if (strings.length === 0) continue;
-      const key = name.toLowerCase();
-      headers[key] = headers[key] === undefined ? strings.join(', ') : `${headers[key]}, ${strings.join(', ')}`;
-    }
-    return headers;
-  }
-  if (isRecord(single)) {
-    for (const [name, value] of Object.entries(single)) {
-      if (typeof value !== 'string') continue;
-      const key = name.toLowerCase();
-      headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
-    }
+  const source = isRecord(multi) ? multi : isRecord(single) ? single : undefined;
+  if (source === undefined) return headers;
+  for (const name of Object.keys(source)) {
+    const value = source === multi ? joinedValues(source[name]) : source[name];
+    if (typeof value !== 'string') continue;
+    const key = name.toLowerCase();
+    const previous = headers[key];
+    headers[key] = previous === undefined ? value : `${previous}, ${value}`;
   }
   return headers;
 }
