@@ -60,8 +60,10 @@ describe('cpixkit binary', () => {
 describe('option choices', () => {
   it('match the libraries they stand for (kept apart only so that startup loads no library)', async () => {
     const { CPIX_DIALECTS } = await import('@cpixkit/client');
-    const { SIGNATURE_TARGETS, DIALECTS } = await import('../src/choices.js');
+    const { COMMON_ENCRYPTION_SCHEMES } = await import('@cpixkit/cpix-model');
+    const { SIGNATURE_TARGETS, DIALECTS, ENCRYPTION_SCHEMES } = await import('../src/choices.js');
     expect([...DIALECTS]).toEqual([...CPIX_DIALECTS]);
+    expect([...ENCRYPTION_SCHEMES]).toEqual([...COMMON_ENCRYPTION_SCHEMES]);
     const help = cpixkit(['cpix', 'sign', '--help']).stdout;
     for (const target of SIGNATURE_TARGETS) expect(help).toContain(target);
   });
