@@ -8,9 +8,9 @@ export const EXIT = Object.freeze({
   OK: 0,
   /** The command line is wrong: unknown command or option, a missing or conflicting option. */
   USAGE: 1,
-  /** The input is invalid: undecodable text, a malformed box or document, a failed signature check. */
+  /** The input is invalid or unreadable: a missing file, undecodable text, a malformed box or document, a failed signature check. */
   INVALID_INPUT: 2,
-  /** The command could not finish for another reason: a file or the network failed, the server refused. */
+  /** The command could not finish for another reason: a file cannot be written, the network failed, the server refused. */
   FAILED: 3,
 } as const);
 

@@ -394,7 +394,8 @@ export function buildProgram(args: readonly string[] = []): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 success, 1 usage error, 2 invalid input, 3 failure (file, network, server).\n' +
+      '\nExit codes: 0 success, 1 usage error, 2 invalid or unreadable input,\n' +
+        '3 failure (a file cannot be written, the network or the key server failed).\n' +
         'Keys are shown as **** unless --show-keys is given.\n',
     );
   const first = args[0] ?? '';

@@ -29,6 +29,18 @@ describe('cpixkit binary', () => {
     expect(cpixkit(['--version']).stdout.trim()).toBe(version);
   });
 
+  it('exits as its help says: an input file that cannot be read is invalid input (2), not a failure (3)', () => {
+    expect(cpixkit(['--help']).stdout).toContain('2 invalid or unreadable input');
+    for (const args of [
+      ['pssh', 'decode', '@/nonexistent/box.bin'],
+      ['cpix', 'inspect', '/nonexistent/answer.cpix'],
+    ]) {
+      const run = cpixkit(args);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^cpixkit: ERR_CLI_READ_FAILED: /);
+    }
+  });
+
   for (const command of COMMANDS) {
     it(`shows help with an example for ${command.join(' ')}`, () => {
       const run = cpixkit([...command, '--help']);
