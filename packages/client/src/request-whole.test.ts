@@ -1,4 +1,4 @@
-import { serializeCpix } from '@cpixkit/cpix-model';
+import { type CpixDocument, serializeCpix } from '@cpixkit/cpix-model';
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../../../tooling/src/thrown.js';
 import { buildKeyRequest, CpixClientError, type CpixDialect, type KeyRequest, TRACK_TYPES } from './index.js';
@@ -18,8 +18,8 @@ const COMMON = '1077efec-c0b2-4d02-ace3-3c1e52e2fb4b';
 const WISEPLAY = '3d5e6d35-9b9a-41e8-b843-dd3c6e72c42c';
 const EMPTY = new Uint8Array(0);
 const HLS = [
-  { playlist: 'media', value: EMPTY },
-  { playlist: 'master', value: EMPTY },
+  { playlist: 'media' as const, value: EMPTY },
+  { playlist: 'master' as const, value: EMPTY },
 ];
 const TARGETS = {
   widevine: { systemId: WIDEVINE, drm: 'widevine', name: 'Widevine' },
@@ -43,7 +43,7 @@ function refusal(fields: Partial<KeyRequest> | null, dialect: CpixDialect = 'spe
 describe('buildKeyRequest: the whole request of each dialect', () => {
   it('SPEKE v1 asks each kind of DRM system for its own SPEKE v1 elements, in a CPIX 2.0 body', () => {
     const prepared = buildKeyRequest({ contentId: 'movie', drmSystems: ALL_SYSTEMS, kids: [KID_A] }, 'speke-v1');
-    const document = {
+    const document: CpixDocument = {
       id: 'movie',
       contentKeyList: { contentKeys: [{ kid: KID_A, commonEncryptionScheme: 'cenc' }] },
       drmSystemList: {
@@ -77,7 +77,7 @@ describe('buildKeyRequest: the whole request of each dialect', () => {
       'speke-v2',
     );
     const all = { intendedTrackType: 'ALL', videoFilters: [{}], audioFilters: [{}] };
-    const document = {
+    const document: CpixDocument = {
       contentId: 'movie',
       contentKeyList: { contentKeys: [{ kid: KID_A, commonEncryptionScheme: 'cbcs' }] },
       drmSystemList: {
@@ -136,8 +136,8 @@ describe('buildKeyRequest: the whole request of each dialect', () => {
         },
         dialect,
       );
-      const kids = [KID_A, KID_B, KID_C, KID_A.replace('98', '99')];
-      const document = {
+      const kids = [KID_A, KID_B, KID_C, KID_A.replace('98', '99')] as const;
+      const document: CpixDocument = {
         id: '0042',
         contentKeyList: { contentKeys: kids.map((kid) => ({ kid, commonEncryptionScheme: 'cens' })) },
         drmSystemList: {

@@ -123,10 +123,10 @@ describe('sendWithRetries: answers', () => {
 
   it('accepts an answer of exactly maxResponseBytes, declared or streamed, and refuses one byte more', async () => {
     const ten = '0123456789';
-    for (const headers of [{ 'content-length': '10' }, {}]) {
+    for (const headers of [{ 'content-length': '10' }, {}] as Record<string, string>[]) {
       const { fetch } = scripted(() => new Response(ten, { headers }));
       expect((await sendWithRetries(REQUEST, { fetch, maxResponseBytes: 10 })).body).toHaveLength(10);
-      const longer = headers['content-length'] ? { 'content-length': '11' } : {};
+      const longer: Record<string, string> = headers['content-length'] ? { 'content-length': '11' } : {};
       const over = scripted(() => new Response(`${ten}x`, { headers: longer }));
       const error = await failure(
         sendWithRetries(REQUEST, { fetch: over.fetch, maxResponseBytes: 10 }),

@@ -92,8 +92,8 @@ describe('validateCpix: content keys', () => {
     const document = (size: number): CpixDocument => ({
       deliveryDataList: {
         deliveryData: [
-          { deliveryKey: {}, documentKeys: [] },
-          { deliveryKey: {}, documentKeys: [], macMethod: { algorithm } },
+          { deliveryKey: { x509Certificates: [] }, documentKeys: [] },
+          { deliveryKey: { x509Certificates: [] }, documentKeys: [], macMethod: { algorithm } },
         ],
       },
       contentKeyList: { contentKeys: [{ kid: KID_A, data: { secret: { valueMac: bytes(size) } } }] },
@@ -111,7 +111,11 @@ describe('validateCpix: content keys', () => {
   it('does not hold a ValueMAC to a length without a known MAC method', () => {
     const document = (algorithm?: string): CpixDocument => ({
       ...(algorithm
-        ? { deliveryDataList: { deliveryData: [{ deliveryKey: {}, documentKeys: [], macMethod: { algorithm } }] } }
+        ? {
+            deliveryDataList: {
+              deliveryData: [{ deliveryKey: { x509Certificates: [] }, documentKeys: [], macMethod: { algorithm } }],
+            },
+          }
         : {}),
       contentKeyList: { contentKeys: [{ kid: KID_A, data: { secret: { valueMac: bytes(3) } } }] },
     });
@@ -124,8 +128,11 @@ describe('validateCpix: content keys', () => {
       validateCpix({
         deliveryDataList: {
           deliveryData: [
-            { deliveryKey: {}, documentKeys: [] },
-            { deliveryKey: {}, documentKeys: [{ encryptsKey: KID_A.toUpperCase() }, { encryptsKey: KID_B }, {}] },
+            { deliveryKey: { x509Certificates: [] }, documentKeys: [] },
+            {
+              deliveryKey: { x509Certificates: [] },
+              documentKeys: [{ encryptsKey: KID_A.toUpperCase() }, { encryptsKey: KID_B }, {}],
+            },
           ],
         },
         contentKeyList: {
@@ -150,7 +157,9 @@ describe('validateCpix: content keys', () => {
     ]);
     expect(
       validateCpix({
-        deliveryDataList: { deliveryData: [{ deliveryKey: {}, documentKeys: [{ encryptsKey: KID_A }] }] },
+        deliveryDataList: {
+          deliveryData: [{ deliveryKey: { x509Certificates: [] }, documentKeys: [{ encryptsKey: KID_A }] }],
+        },
       }),
     ).toStrictEqual([
       error(
@@ -166,14 +175,17 @@ describe('validateCpix: ids', () => {
   it('reports an id used twice anywhere, naming where it was first', () => {
     const document: CpixDocument = {
       id: 'x',
-      deliveryDataList: { id: 'd', deliveryData: [{ id: 'dd', deliveryKey: {}, documentKeys: [] }] },
+      deliveryDataList: {
+        id: 'd',
+        deliveryData: [{ id: 'dd', deliveryKey: { x509Certificates: [] }, documentKeys: [] }],
+      },
       contentKeyList: { id: 'k', contentKeys: [{ id: 'x', kid: KID_A }] },
       drmSystemList: { id: 'k', drmSystems: [{ id: 'dd', kid: KID_A, systemId: WIDEVINE }] },
       contentKeyPeriodList: { id: 'p', contentKeyPeriods: [{ id: 'p1' }, { id: 'p1' }] },
       contentKeyUsageRuleList: { id: 'r', contentKeyUsageRules: [{ id: 'p', kid: KID_A }] },
       updateHistoryItemList: {
         id: 'u',
-        updateHistoryItems: [{ id: 'r', index: 1, source: 's', date: '2020-01-01T00:00:00Z' }],
+        updateHistoryItems: [{ id: 'r', updateVersion: 1, index: '1', source: 's', date: '2020-01-01T00:00:00Z' }],
       },
     } as CpixDocument;
     expect(validateCpix(document).filter((problem) => problem.code === 'DUPLICATE_ID')).toStrictEqual([

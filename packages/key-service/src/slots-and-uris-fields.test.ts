@@ -38,15 +38,17 @@ describe('aneviaRequest', () => {
     expect(aneviaRequest({ format: 'dash', contentId: 'c'.repeat(200) }, testTenant()).id).toHaveLength(200);
   });
 
-  it.each([
+  it.each<[unknown, string]>([
     [undefined, 'the streaming format must be dash or hls'],
     [{ contentId: 'c' }, 'the streaming format must be dash or hls'],
     [{ format: 'DASH', contentId: 'c' }, 'the streaming format must be dash or hls'],
     [{ format: 'dash' }, 'the content id must be 1 to 200 printable characters without spaces, quotes, <, >, & or \\'],
-    ...['', 'c'.repeat(201), 'a b', 'a"b', "a'b", 'a<b', 'a>b', 'a&b', 'a\\b', 'a\tb', 'a\nb'].map((contentId) => [
-      { format: 'hls', contentId },
-      'the content id must be 1 to 200 printable characters without spaces, quotes, <, >, & or \\',
-    ]),
+    ...['', 'c'.repeat(201), 'a b', 'a"b', "a'b", 'a<b', 'a>b', 'a&b', 'a\\b', 'a\tb', 'a\nb'].map(
+      (contentId): [unknown, string] => [
+        { format: 'hls', contentId },
+        'the content id must be 1 to 200 printable characters without spaces, quotes, <, >, & or \\',
+      ],
+    ),
   ])('refuses the parameters %j', (params, message) => {
     const error = thrownBy(() => aneviaRequest(params as never, testTenant()), KeyServiceError);
     expect([error.code, error.status, error.message]).toStrictEqual(['ERR_KEY_SERVICE_INVALID_PARAMS', 400, message]);
