@@ -230,6 +230,19 @@ describe('readKeyResponse: matching the requested keys', () => {
     expect(result.keys[0]!.requestedKid).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('picks the one key of the track type asked for among several, when only one key is asked for', async () => {
+    const body = answer([contentKey(KID_A), contentKey(KID_B)], {
+      contentKeyUsageRuleList: {
+        contentKeyUsageRules: [
+          { kid: KID_A, intendedTrackType: 'SD' },
+          { kid: KID_B, intendedTrackType: 'HD' },
+        ],
+      },
+    });
+    const result = await read('pallycon-v2', { tracks: ['HD'] }, body);
+    expect(result.keys.map((key) => [key.kid.uuid, key.trackType])).toStrictEqual([[KID_B, 'HD']]);
+  });
+
   it('holds SPEKE answers to the KIDs sent unless told the server assigns them', async () => {
     const body = answer([contentKey(KID_C)]);
     const error = await refusal(read('speke-v1', { kids: [KID_A] }, body, false), 'ERR_CLIENT_RESPONSE_MISMATCH');
