@@ -1,0 +1,119 @@
+import { X509Certificate } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../tooling/src/thrown.js';
+import { checkRecipientCertificate, CpixError, describeCertificate } from '../src/index.js';
+import { type CryptoFixtures, cryptoFixtures } from './crypto-fixtures.js';
+
+// checkRecipientCertificate at each bound of its policy (key size, validity to the millisecond,
+// signature strength), with the code and whole message; describeCertificate compared whole.
+
+let fx: CryptoFixtures;
+beforeAll(() => {
+  fx = cryptoFixtures();
+});
+
+function refusal(input: Parameters<typeof checkRecipientCertificate>[0], policy = {}): [string, string] {
+  const error = thrownBy(() => checkRecipientCertificate(input, policy), CpixError);
+  return [error.code, error.message];
+}
+
+describe('describeCertificate', () => {
+  it('describes a certificate whole, the same from PEM, DER and X509Certificate', () => {
+    const x509 = new X509Certificate(fx.pem('rsa2048'));
+    const expected = {
+      subject: x509.subject,
+      issuer: x509.issuer,
+      serialNumber: x509.serialNumber,
+      validFrom: new Date(x509.validFrom),
+      validTo: new Date(x509.validTo),
+      fingerprint256: x509.fingerprint256,
+      signatureAlgorithm: 'sha256WithRSAEncryption',
+      publicKeyType: 'rsa',
+      rsaModulusBits: 2048,
+      der: new Uint8Array(x509.raw),
+    };
+    expect(describeCertificate(fx.pem('rsa2048'))).toStrictEqual(expected);
+    expect(describeCertificate(new Uint8Array(x509.raw))).toStrictEqual(expected);
+    expect(describeCertificate(x509)).toStrictEqual(expected);
+    expect(describeCertificate(fx.pem('sha1')).signatureAlgorithm).toBe('sha1WithRSAEncryption');
+    const ec = describeCertificate(fx.pem('ec'));
+    expect([ec.publicKeyType, 'rsaModulusBits' in ec, ec.signatureAlgorithm]).toStrictEqual([
+      'ec',
+      false,
+      'ecdsaWithSHA256',
+    ]);
+  });
+
+  it.each([
+    [42, 'A certificate must be PEM text, DER bytes or an X509Certificate'],
+    ['not a certificate', 'Not a readable X.509 certificate (PEM or DER expected)'],
+    [new Uint8Array([0x30, 0x00]), 'Not a readable X.509 certificate (PEM or DER expected)'],
+  ])('refuses %j', (input, message) => {
+    const error = thrownBy(() => describeCertificate(input as never), CpixError);
+    expect([error.code, error.message]).toStrictEqual(['ERR_CPIX_CERTIFICATE_INVALID', message]);
+  });
+});
+
+describe('checkRecipientCertificate', () => {
+  const label = () => `Certificate "${new X509Certificate(fx.pem('rsa2048')).subject.replace(/\n/g, ', ')}"`;
+
+  it('accepts a key of exactly the minimum size, and refuses one bit short', () => {
+    const now = new Date(new X509Certificate(fx.pem('rsa2048')).validFrom);
+    expect(checkRecipientCertificate(fx.pem('rsa2048'), { minimumRsaKeySize: 2048, now }).info.rsaModulusBits).toBe(
+      2048,
+    );
+    expect(refusal(fx.pem('rsa2048'), { minimumRsaKeySize: 2049, now })).toStrictEqual([
+      'ERR_CPIX_CERTIFICATE_KEY_TOO_SMALL',
+      `${label()} has a 2048-bit RSA key; at least 2049 bits are required`,
+    ]);
+    expect(refusal(fx.pem('rsa2048'))).toStrictEqual([
+      'ERR_CPIX_CERTIFICATE_KEY_TOO_SMALL',
+      `${label()} has a 2048-bit RSA key; at least 3072 bits are required`,
+    ]);
+    expect(checkRecipientCertificate(fx.pem('recipient1')).info.rsaModulusBits).toBe(3072);
+  });
+
+  it.each([1023, 1024.5, Number.NaN])('refuses a minimum key size of %s', (minimumRsaKeySize) => {
+    expect(refusal(fx.pem('rsa2048'), { minimumRsaKeySize })).toStrictEqual([
+      'ERR_CPIX_INVALID_OPTION',
+      `minimumRsaKeySize must be an integer of at least 1024, got ${String(minimumRsaKeySize)}`,
+    ]);
+  });
+
+  it('accepts a minimum key size of 1024', () => {
+    expect(checkRecipientCertificate(fx.pem('rsa2048'), { minimumRsaKeySize: 1024 }).info.publicKeyType).toBe('rsa');
+  });
+
+  it('is valid from its first millisecond to its last, and not a millisecond outside', () => {
+    const x509 = new X509Certificate(fx.pem('rsa2048'));
+    const from = new Date(x509.validFrom);
+    const to = new Date(x509.validTo);
+    const policy = (now: Date) => ({ minimumRsaKeySize: 2048, now });
+    expect(checkRecipientCertificate(x509, policy(from)).certificate).toBe(x509);
+    expect(checkRecipientCertificate(x509, policy(to)).publicKey.asymmetricKeyType).toBe('rsa');
+    expect(refusal(x509, policy(new Date(from.getTime() - 1)))).toStrictEqual([
+      'ERR_CPIX_CERTIFICATE_NOT_YET_VALID',
+      `${label()} is valid only from ${from.toISOString()}`,
+    ]);
+    expect(refusal(x509, policy(new Date(to.getTime() + 1)))).toStrictEqual([
+      'ERR_CPIX_CERTIFICATE_EXPIRED',
+      `${label()} expired on ${to.toISOString()}`,
+    ]);
+  });
+
+  it('refuses a key that is not RSA, and SHA-1 signatures unless allowed, naming them', () => {
+    const ec = new X509Certificate(fx.pem('ec'));
+    expect(refusal(ec)).toStrictEqual([
+      'ERR_CPIX_CERTIFICATE_NOT_RSA',
+      `Certificate "${ec.subject.replace(/\n/g, ', ')}" has a ec key; CPIX delivery needs RSA (rsa-oaep-mgf1p)`,
+    ]);
+    const sha1 = new X509Certificate(fx.pem('sha1'));
+    expect(refusal(sha1, { allowSha1Signatures: false })).toStrictEqual([
+      'ERR_CPIX_CERTIFICATE_WEAK_SIGNATURE',
+      `Certificate "${sha1.subject.replace(/\n/g, ', ')}" is signed with sha1WithRSAEncryption, which is refused`,
+    ]);
+    expect(checkRecipientCertificate(sha1, { allowSha1Signatures: true }).info.signatureAlgorithm).toBe(
+      'sha1WithRSAEncryption',
+    );
+  });
+});

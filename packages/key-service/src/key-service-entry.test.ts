@@ -1,0 +1,109 @@
+import { deriveContentKey } from '@cpixkit/key-seed';
+import { describe, expect, it } from 'vitest';
+import { MemoryKeyStore, testTenant } from '../test/fixtures.js';
+import { spekeV2Request, TWO_KEYS } from '../test/requests.js';
+import { signedKeyUrl } from './key-url.js';
+import { createKeyService, KeyServiceError, type Tenant } from './index.js';
+
+// createKeyService's entry points: what each checks before the engine runs, what it turns into a
+// request refusal, and the options it passes on, each with code, status and message.
+
+const [KID] = TWO_KEYS;
+const NOW = new Date('2026-03-01T12:00:00Z');
+const BASE = 'https://k.example';
+const V2 = spekeV2Request({ keys: [{ kid: KID }], systems: [{ system: 'widevine', kid: KID }] });
+
+async function rejection(promise: Promise<unknown>): Promise<[string, number, string]> {
+  const error = await promise.then(
+    () => expect.unreachable('no error thrown'),
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(KeyServiceError);
+  const { code, status, message } = error as KeyServiceError;
+  return [code, status, message];
+}
+
+describe('createKeyService', () => {
+  const service = createKeyService({ now: () => NOW });
+  const tenant = testTenant();
+  const noTenant: [string, number, string] = [
+    'ERR_KEY_SERVICE_INVALID_REQUEST',
+    400,
+    'the request names no valid tenant',
+  ];
+
+  it.each([[null], [7], [{ id: 7, settings: {} }], [{ id: 'acme' }]])(
+    'refuses the tenant %j at every entry point',
+    async (bad) => {
+      const invalid = bad as unknown as Tenant;
+      expect(
+        await rejection(service.answer({ tenant: invalid, dialect: 'speke-v2', body: V2, baseUrl: BASE })),
+      ).toStrictEqual(noTenant);
+      expect(await rejection(service.deliverKey(invalid, '/keys/acme/x'))).toStrictEqual(noTenant);
+      expect(await rejection(service.clearKeyLicense(invalid, '{}'))).toStrictEqual(noTenant);
+    },
+  );
+
+  it('refuses an answer request that is not an object, and an unknown dialect quoted to 32 characters', async () => {
+    expect(await rejection(service.answer(null as never))).toStrictEqual([
+      'ERR_KEY_SERVICE_INVALID_REQUEST',
+      400,
+      'answer takes a KeyServiceRequest',
+    ]);
+    expect(
+      await rejection(service.answer({ tenant, dialect: 'd'.repeat(40) as never, body: V2, baseUrl: BASE })),
+    ).toStrictEqual(['ERR_KEY_SERVICE_INVALID_REQUEST', 400, `unknown dialect "${'d'.repeat(32)}"`]);
+  });
+
+  it('names itself in the SPEKE user agent header unless told another name', async () => {
+    const own = await service.answer({ tenant, dialect: 'speke-v2', body: V2, baseUrl: BASE });
+    const named = await createKeyService({ userAgent: 'acme-kms/1' }).answer({
+      tenant,
+      dialect: 'speke-v2',
+      body: Uint8Array.from(Buffer.from(V2)),
+      baseUrl: BASE,
+    });
+    expect(Object.values(own.headers)).toContain('cpixkit-key-service');
+    expect(Object.values(named.headers)).toContain('acme-kms/1');
+    expect(Object.values(named.headers)).not.toContain('cpixkit-key-service');
+  });
+
+  it('delivers the key of a signed URL at the time given, or now, and one refusal for every fault of the URL', async () => {
+    const url = new URL(signedKeyUrl(tenant, KID, BASE, NOW));
+    const path = `${url.pathname}${url.search}`;
+    const key = deriveContentKey(tenant.keySeed, KID);
+    expect(await service.deliverKey(tenant, path)).toStrictEqual(key);
+    expect(await createKeyService().deliverKey(tenant, path, NOW)).toStrictEqual(key);
+    const invalid: [string, number, string] = ['ERR_KEY_SERVICE_INVALID_KEY_URL', 403, 'the key URL is not valid'];
+    expect(await rejection(service.deliverKey(tenant, path, new Date(NOW.getTime() + 400 * 86_400_000)))).toStrictEqual(
+      invalid,
+    );
+    expect(await rejection(service.deliverKey(tenant, 42 as never))).toStrictEqual(invalid);
+    expect(await rejection(service.deliverKey(tenant, `/keys/acme/${KID}`))).toStrictEqual(invalid);
+  });
+
+  it('keeps a failing store a 503 when delivering a key', async () => {
+    const store = new MemoryKeyStore();
+    store.failing = true;
+    const storeTenant = testTenant({ keySource: 'store' });
+    const url = new URL(signedKeyUrl(storeTenant, KID, BASE, NOW));
+    expect(
+      await rejection(
+        createKeyService({ store, now: () => NOW }).deliverKey(storeTenant, `${url.pathname}${url.search}`),
+      ),
+    ).toStrictEqual(['ERR_KEY_SERVICE_STORE_UNAVAILABLE', 503, 'the key store is unavailable']);
+  });
+
+  it('answers ClearKey licences from the store it was given', async () => {
+    const clear = testTenant({ settings: { clearKey: { enabled: true } } });
+    const body = JSON.stringify({ kids: ['AAAAAAAAAAAAAAAAAAAAAA'] });
+    expect(await rejection(createKeyService().clearKeyLicense(clear, body))).toStrictEqual([
+      'ERR_KEY_SERVICE_NO_STORE',
+      503,
+      'this tenant keeps keys in a store, and none is configured',
+    ]);
+    expect(
+      await rejection(createKeyService({ store: new MemoryKeyStore() }).clearKeyLicense(clear, body)),
+    ).toStrictEqual(['ERR_KEY_SERVICE_KEY_NOT_FOUND', 404, 'no ClearKey key of this tenant answers the request']);
+  });
+});
