@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../../../tooling/src/thrown.js';
-import { KeyServiceError } from './errors.js';
-import { MAX_REQUEST_BYTES, oneLine, readRequest } from './read-request.js';
+import { KeyServiceError, oneLine } from './errors.js';
+import { MAX_REQUEST_BYTES, readRequest } from './read-request.js';
 
 // readRequest: each parser refusal mapped to its code and status, the element bound at its
 // boundary, and what it keeps of the warnings.

@@ -15,9 +15,9 @@ import {
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../../../tooling/src/thrown.js';
 import { CpixClientError, type CpixClientErrorCode } from './errors.js';
-import { readDrmSignalling } from './signalling.js';
+import { readDrmSignaling } from './signaling.js';
 
-// readDrmSignalling value by value: what each signalling element gives (compared whole), and each
+// readDrmSignaling value by value: what each signalling element gives (compared whole), and each
 // check with its code and message, on values built for the branch they take.
 
 const KID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
@@ -42,7 +42,7 @@ const playreadyBox = (object = pro()) => encodePsshBox({ systemId: PLAYREADY_SYS
 
 /** Reads the DRMSystem for KID; the scheme asked for is `cenc` unless given (`undefined` included). */
 function read(system: Omit<DrmSystem, 'kid'>, ...scheme: [string | undefined] | []) {
-  return readDrmSignalling({ kid: KID, ...system }, KID, KEY, scheme.length === 0 ? 'cenc' : scheme[0]);
+  return readDrmSignaling({ kid: KID, ...system }, KID, KEY, scheme.length === 0 ? 'cenc' : scheme[0]);
 }
 
 function refusal(system: Omit<DrmSystem, 'kid'>, code: CpixClientErrorCode, scheme = 'cenc'): string {
@@ -51,7 +51,7 @@ function refusal(system: Omit<DrmSystem, 'kid'>, code: CpixClientErrorCode, sche
   return error.message;
 }
 
-describe('readDrmSignalling: what each element gives', () => {
+describe('readDrmSignaling: what each element gives', () => {
   it('gives the system alone when the DRMSystem carries nothing, or only empty values', () => {
     const empty = new Uint8Array(0);
     expect(
@@ -206,7 +206,7 @@ describe('readDrmSignalling: what each element gives', () => {
   });
 });
 
-describe('readDrmSignalling: values that belong to another key or cannot be read', () => {
+describe('readDrmSignaling: values that belong to another key or cannot be read', () => {
   it('refuses a PSSH of another system, naming it', () => {
     expect(refusal({ systemId: WIDEVINE_SYSTEM_ID, pssh: playreadyBox() }, 'ERR_CLIENT_MALFORMED_RESPONSE')).toBe(
       `the PSSH of ${WHERE('Widevine')} is a box of system ${PLAYREADY_SYSTEM_ID}`,
@@ -217,7 +217,7 @@ describe('readDrmSignalling: values that belong to another key or cannot be read
     expect(
       refusal(
         { systemId: WIDEVINE_SYSTEM_ID, pssh: widevineBox(widevineData([]), [OTHER]) },
-        'ERR_CLIENT_SIGNALLING_MISMATCH',
+        'ERR_CLIENT_SIGNALING_MISMATCH',
       ),
     ).toBe(`the PSSH of ${WHERE('Widevine')} lists other KIDs`);
     const both = widevineBox(widevineData([]), [OTHER, KID]);
@@ -238,7 +238,7 @@ describe('readDrmSignalling: values that belong to another key or cannot be read
     expect(
       refusal(
         { systemId: WIDEVINE_SYSTEM_ID, pssh: widevineBox(widevineData([OTHER])) },
-        'ERR_CLIENT_SIGNALLING_MISMATCH',
+        'ERR_CLIENT_SIGNALING_MISMATCH',
       ),
     ).toBe(`the Widevine PSSH data of the PSSH of ${WHERE('Widevine')} names other KIDs`);
     expect(
@@ -273,14 +273,14 @@ describe('readDrmSignalling: values that belong to another key or cannot be read
     expect(
       refusal(
         { systemId: PLAYREADY_SYSTEM_ID, pssh: playreadyBox(pro([{ kid: OTHER, algId: 'AESCTR', key: KEY }])) },
-        'ERR_CLIENT_SIGNALLING_MISMATCH',
+        'ERR_CLIENT_SIGNALING_MISMATCH',
       ),
     ).toBe(`the PlayReady header of the PSSH of ${WHERE('PlayReady')} names other KIDs`);
     const wrongChecksum = computeKeyChecksum(KID, new Uint8Array(16));
     expect(
       refusal(
         { systemId: PLAYREADY_SYSTEM_ID, pssh: playreadyBox(pro([{ kid: KID, checksum: wrongChecksum }])) },
-        'ERR_CLIENT_SIGNALLING_MISMATCH',
+        'ERR_CLIENT_SIGNALING_MISMATCH',
       ),
     ).toBe(`the PlayReady header CHECKSUM of the PSSH of ${WHERE('PlayReady')} does not match the content key`);
     expect(
@@ -289,7 +289,7 @@ describe('readDrmSignalling: values that belong to another key or cannot be read
           systemId: PLAYREADY_SYSTEM_ID,
           pssh: playreadyBox(pro([{ kid: KID, algId: 'AESCTR', checksum: wrongChecksum }])),
         },
-        'ERR_CLIENT_SIGNALLING_MISMATCH',
+        'ERR_CLIENT_SIGNALING_MISMATCH',
       ),
     ).toMatch(/CHECKSUM/);
     for (const accepted of [
@@ -312,13 +312,13 @@ describe('readDrmSignalling: values that belong to another key or cannot be read
     expect(
       refusal(
         { systemId: PLAYREADY_SYSTEM_ID, pssh: playreadyBox(), smoothStreamingProtectionHeaderData: other },
-        'ERR_CLIENT_SIGNALLING_MISMATCH',
+        'ERR_CLIENT_SIGNALING_MISMATCH',
       ),
     ).toBe(`the PlayReady header of the Smooth Streaming header of ${WHERE('PlayReady')} names other KIDs`);
     expect(
       refusal(
         { systemId: PLAYREADY_SYSTEM_ID, contentProtectionData: { value: bytes(`<pro>${other}</pro>`) } },
-        'ERR_CLIENT_SIGNALLING_MISMATCH',
+        'ERR_CLIENT_SIGNALING_MISMATCH',
       ),
     ).toBe(`the PlayReady header of the <pro> of the ContentProtectionData of ${WHERE('PlayReady')} names other KIDs`);
     expect(
@@ -328,7 +328,7 @@ describe('readDrmSignalling: values that belong to another key or cannot be read
           smoothStreamingProtectionHeaderData: own,
           speke: { protectionHeader: Buffer.from(other, 'base64') },
         },
-        'ERR_CLIENT_SIGNALLING_MISMATCH',
+        'ERR_CLIENT_SIGNALING_MISMATCH',
       ),
     ).toBe(`the PlayReady header of the SPEKE ProtectionHeader of ${WHERE('PlayReady')} names other KIDs`);
   });
@@ -363,7 +363,7 @@ describe('readDrmSignalling: values that belong to another key or cannot be read
             { playlist: 'media', value: bytes(`#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://x",KEYID=${keyId}`) },
           ],
         },
-        'ERR_CLIENT_SIGNALLING_MISMATCH',
+        'ERR_CLIENT_SIGNALING_MISMATCH',
       ),
     ).toBe(`the KEYID of the HLS media line of ${WHERE('FairPlay')} is ${OTHER}`);
     const own = `#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://x",KEYID=0x${KID.replace(/-/g, '').toUpperCase()}`;
@@ -376,7 +376,7 @@ describe('readDrmSignalling: values that belong to another key or cannot be read
     expect(
       refusal(
         { systemId: FAIRPLAY_SYSTEM_ID, uriExtXKey: bytes(`skd://${OTHER}:00112233445566778899AABBCCDDEEFF`) },
-        'ERR_CLIENT_SIGNALLING_MISMATCH',
+        'ERR_CLIENT_SIGNALING_MISMATCH',
       ),
     ).toBe(`the skd:// URI of the URIExtXKey of ${WHERE('FairPlay')} names ${OTHER}`);
     const error = thrownBy(() => read({ systemId: FAIRPLAY_SYSTEM_ID, uriExtXKey: bytes('skd://') }), CpixClientError);
@@ -401,7 +401,7 @@ describe('readDrmSignalling: values that belong to another key or cannot be read
       expect(
         refusal(
           { systemId: WIDEVINE_SYSTEM_ID, hlsSignalingData: [{ playlist: 'media', value: line(uri, keyFormat) }] },
-          'ERR_CLIENT_SIGNALLING_MISMATCH',
+          'ERR_CLIENT_SIGNALING_MISMATCH',
         ),
       ).toBe(`the Widevine PSSH data of the HLS media line of ${WHERE('Widevine')} names other KIDs`);
     }
@@ -428,7 +428,7 @@ describe('readDrmSignalling: values that belong to another key or cannot be read
     expect(
       refusal(
         { systemId: PLAYREADY_SYSTEM_ID, uriExtXKey: bytes(`data:text/plain;charset=UTF-16;base64,${b64(other)}`) },
-        'ERR_CLIENT_SIGNALLING_MISMATCH',
+        'ERR_CLIENT_SIGNALING_MISMATCH',
       ),
     ).toBe(`the PlayReady header of the URIExtXKey of ${WHERE('PlayReady')} names other KIDs`);
     expect(
