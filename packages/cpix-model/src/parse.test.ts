@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CpixError, parseCpix } from './index.js';
+import { onFirstUse } from '../../../tooling/src/on-first-use.js';
 
 const KID = '98ee5596-cd3e-a20d-163a-e382420c6eff';
 const PSKC = 'urn:ietf:params:xml:ns:keyprov:pskc';
@@ -29,11 +30,11 @@ function codeOf(run: () => unknown): { code: string; path: string | undefined } 
 }
 
 describe('parseCpix', () => {
-  const expected = parseCpix(prefixed);
+  const expected = onFirstUse(() => parseCpix(prefixed));
 
   it('reads a document into the model', () => {
-    expect(expected.warnings).toEqual([]);
-    expect(expected.document).toEqual({
+    expect(expected().warnings).toEqual([]);
+    expect(expected().document).toEqual({
       contentId: 'abc',
       version: '2.3',
       contentKeyList: {
@@ -61,14 +62,14 @@ describe('parseCpix', () => {
   it('matches namespaces by URI: default namespace, other prefixes', () => {
     const defaultNamespace = prefixed.replace('xmlns:cpix=', 'xmlns=').replace(/cpix:/g, '');
     expect(defaultNamespace).toContain('<CPIX xmlns="urn:dashif:org:cpix"');
-    expect(parseCpix(defaultNamespace)).toEqual(expected);
+    expect(parseCpix(defaultNamespace)).toEqual(expected());
     const ns2 = prefixed
       .replace('xmlns:cpix=', 'xmlns:ns2=')
       .replace(/cpix:/g, 'ns2:')
       .replace('xmlns:pskc=', 'xmlns:ns3=')
       .replace(/pskc:/g, 'ns3:');
     expect(ns2).toContain('<ns2:CPIX xmlns:ns2="urn:dashif:org:cpix" xmlns:ns3=');
-    expect(parseCpix(ns2)).toEqual(expected);
+    expect(parseCpix(ns2)).toEqual(expected());
   });
 
   it('does not take a prefix for its namespace', () => {
@@ -85,9 +86,9 @@ describe('parseCpix', () => {
     const be = Buffer.from(le);
     be.swap16();
     for (const bytes of [utf8, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]), le, be]) {
-      expect(parseCpix(new Uint8Array(bytes))).toEqual(expected);
+      expect(parseCpix(new Uint8Array(bytes))).toEqual(expected());
     }
-    expect(parseCpix(`\uFEFF${prefixed}`)).toEqual(expected);
+    expect(parseCpix(`\uFEFF${prefixed}`)).toEqual(expected());
     expect(codeOf(() => parseCpix(new Uint8Array([0x3c, 0xff, 0xfe, 0x3e])))).toEqual({
       code: 'ERR_CPIX_ENCODING',
       path: undefined,
@@ -99,8 +100,8 @@ describe('parseCpix', () => {
     const latin1 = Buffer.from(declared('ISO-8859-1').replace('contentId="abc"', 'contentId="caf\u00e9"'), 'latin1');
     expect(latin1.includes(0xe9)).toBe(true);
     expect(parseCpix(new Uint8Array(latin1)).document.contentId).toBe('caf\u00e9');
-    expect(parseCpix(new Uint8Array(Buffer.from(declared('US-ASCII')))).document).toEqual(expected.document);
-    expect(parseCpix(new Uint8Array(Buffer.from(declared('utf-16'), 'utf16le'))).document).toEqual(expected.document); // no BOM, "<" as two bytes
+    expect(parseCpix(new Uint8Array(Buffer.from(declared('US-ASCII')))).document).toEqual(expected().document);
+    expect(parseCpix(new Uint8Array(Buffer.from(declared('utf-16'), 'utf16le'))).document).toEqual(expected().document); // no BOM, "<" as two bytes
     const refusals: [Uint8Array, RegExp][] = [
       [new Uint8Array(Buffer.from(declared('UTF-16'))), /says encoding="UTF-16" but the bytes are not UTF-16/],
       [
@@ -125,7 +126,7 @@ describe('parseCpix', () => {
       );
     }
     // A string is already characters: its declaration is not checked.
-    expect(parseCpix(declared('UTF-16')).document).toEqual(expected.document);
+    expect(parseCpix(declared('UTF-16')).document).toEqual(expected().document);
   });
 
   it('is lenient about case and order, and says so', () => {

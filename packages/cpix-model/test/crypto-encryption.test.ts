@@ -15,6 +15,7 @@ import { hmacSha512 } from '../src/crypto/hmac.js';
 import { wrapRsaOaepMgf1p } from '../src/crypto/rsa-oaep.js';
 import { cryptoFixtures, type CryptoFixtures } from './crypto-fixtures.js';
 import { validateAgainstXsd } from './xsd.js';
+import { onFirstUse } from '../../../tooling/src/on-first-use.js';
 
 let fx: CryptoFixtures;
 beforeAll(() => {
@@ -175,15 +176,12 @@ describe('encryptContentKeys / decryptContentKeys', () => {
 });
 
 describe('tampering and wrong keys, each with its own code', () => {
-  let encrypted: CpixDocument;
-  beforeAll(() => {
-    encrypted = viaXml(
-      encryptContentKeys(clearDocument(), { recipients: [fx.pem('recipient1'), fx.pem('recipient2')] }),
-    );
-  });
+  const encrypted = onFirstUse(() =>
+    viaXml(encryptContentKeys(clearDocument(), { recipients: [fx.pem('recipient1'), fx.pem('recipient2')] })),
+  );
 
   function altered(mutate: (document: CpixDocument) => void): CpixDocument {
-    const copy = structuredClone(encrypted);
+    const copy = structuredClone(encrypted());
     mutate(copy);
     return copy;
   }
@@ -277,7 +275,10 @@ describe('tampering and wrong keys, each with its own code', () => {
   });
 
   it('a key that belongs to no recipient is ERR_CPIX_WRONG_PRIVATE_KEY', async () => {
-    await expectCode(decryptContentKeys(encrypted, { privateKey: fx.key('recipient3') }), 'ERR_CPIX_WRONG_PRIVATE_KEY');
+    await expectCode(
+      decryptContentKeys(encrypted(), { privateKey: fx.key('recipient3') }),
+      'ERR_CPIX_WRONG_PRIVATE_KEY',
+    );
   });
 
   it('finds a recipient named without a certificate (KeyName) by trying its key', async () => {
@@ -317,7 +318,7 @@ describe('tampering and wrong keys, each with its own code', () => {
       'ERR_CPIX_INVALID_INPUT',
     );
     await expectCode(
-      decryptContentKeys(encrypted, undefined as unknown as { privateKey: string }),
+      decryptContentKeys(encrypted(), undefined as unknown as { privateKey: string }),
       'ERR_CPIX_PRIVATE_KEY_INVALID',
     );
     expect(() =>
@@ -326,7 +327,7 @@ describe('tampering and wrong keys, each with its own code', () => {
   });
 
   it('refuses to encrypt twice, and unsupported algorithms', async () => {
-    expect(() => encryptContentKeys(encrypted, { recipients: [fx.pem('recipient1')] })).toThrow(
+    expect(() => encryptContentKeys(encrypted(), { recipients: [fx.pem('recipient1')] })).toThrow(
       expect.objectContaining({ code: 'ERR_CPIX_ALREADY_ENCRYPTED' }),
     );
     const otherMac = altered(
@@ -357,7 +358,7 @@ describe('tampering and wrong keys, each with its own code', () => {
         ),
       );
     }
-    const secrets = encrypted.contentKeyList!.contentKeys.flatMap((key) => [
+    const secrets = encrypted().contentKeyList!.contentKeys.flatMap((key) => [
       key.data!.secret!.encryptedValue!.cipherValue,
       key.data!.secret!.valueMac!,
     ]);

@@ -8,6 +8,7 @@ import { signCpix, verifyCpixSignatures } from '../src/signature.js';
 import { CpixError, encryptContentKeys, parseCpix, serializeCpix, type CpixDocument } from '../src/index.js';
 import { cryptoFixtures, type CryptoFixtures } from './crypto-fixtures.js';
 import { validateAgainstXsd } from './xsd.js';
+import { onFirstUse } from '../../../tooling/src/on-first-use.js';
 
 let fx: CryptoFixtures;
 let signer: { privateKey: string; certificate: string };
@@ -123,12 +124,12 @@ describe('signCpix → verifyCpixSignatures', () => {
 });
 
 describe('tampering, each with its own code', () => {
-  let signed: string;
-  beforeAll(async () => {
-    signed = await signCpix(await signCpix(xml23(), { ...signer, target: 'ContentKeyList' }), signer);
-  });
+  const signedTwice = onFirstUse(async () =>
+    signCpix(await signCpix(xml23(), { ...signer, target: 'ContentKeyList' }), signer),
+  );
 
-  it('altered signed content is ERR_CPIX_SIGNATURE_DIGEST_MISMATCH, for the list and the document', () => {
+  it('altered signed content is ERR_CPIX_SIGNATURE_DIGEST_MISMATCH, for the list and the document', async () => {
+    const signed = await signedTwice();
     const tampered = signed.replace('intendedTrackType="VIDEO"', 'intendedTrackType="AUDIO"');
     expect(verifyCpixSignatures(tampered).map(({ valid, code }) => ({ valid, code }))).toEqual([
       { valid: true, code: undefined },
@@ -144,7 +145,8 @@ describe('tampering, each with its own code', () => {
     ]);
   });
 
-  it('names a whole-document signature as such in its reason, and an element signature by its URI', () => {
+  it('names a whole-document signature as such in its reason, and an element signature by its URI', async () => {
+    const signed = await signedTwice();
     const keyTampered = signed.replace(
       /(<pskc:PlainValue>)(.)/,
       (_, tag: string, c: string) => `${tag}${c === 'A' ? 'B' : 'A'}`,
@@ -159,7 +161,8 @@ describe('tampering, each with its own code', () => {
     expect(list!.uri).toMatch(/^#./);
   });
 
-  it('an altered SignedInfo or SignatureValue is ERR_CPIX_SIGNATURE_VALUE_MISMATCH', () => {
+  it('an altered SignedInfo or SignatureValue is ERR_CPIX_SIGNATURE_VALUE_MISMATCH', async () => {
+    const signed = await signedTwice();
     const alteredInfo = signed.replace('<ds:SignedInfo>', '<ds:SignedInfo Id="altered">');
     expect(verifyCpixSignatures(alteredInfo)[0]).toMatchObject({
       valid: false,
@@ -182,7 +185,8 @@ describe('tampering, each with its own code', () => {
     expect(verifyCpixSignatures(swapped)[0]).toMatchObject({ valid: false, code: 'ERR_CPIX_SIGNATURE_VALUE_MISMATCH' });
   });
 
-  it('a dangling or duplicated reference id, and a missing certificate, have their own codes', () => {
+  it('a dangling or duplicated reference id, and a missing certificate, have their own codes', async () => {
+    const signed = await signedTwice();
     expect(verifyCpixSignatures(signed.replace('id="keys"', 'id="other"'))[0]).toMatchObject({
       valid: false,
       code: 'ERR_CPIX_SIGNATURE_REFERENCE_NOT_FOUND',

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CpixError,
   parseCpix,
@@ -8,6 +8,7 @@ import {
   type CpixWarningCode,
 } from '../src/index.js';
 import { seedSamples, vectorCases } from '../../../tooling/src/fixtures.js';
+import { onFirstUse } from '../../../tooling/src/on-first-use.js';
 import { validateManyAgainstXsd, type XsdValidation } from './xsd.js';
 
 /**
@@ -62,9 +63,10 @@ const base64 = (bytes: Uint8Array | undefined): string | undefined =>
 const VERSIONS = ['2.0', '2.3', '2.4'] as const;
 
 describe('seed samples', () => {
-  // Every readable sample written in every version, validated in one xmllint run per schema.
-  const validations = new Map<string, XsdValidation>();
-  beforeAll(async () => {
+  // Every readable sample written in every version, validated in one xmllint run per schema, by the
+  // first test that asks.
+  const validations = onFirstUse(async () => {
+    const byKey = new Map<string, XsdValidation>();
     const readable = samples.filter((sample) => EXPECTED[sample.name]?.error === undefined);
     for (const schema of ['2.3', '2.4'] as const) {
       const jobs = readable.flatMap((sample) =>
@@ -78,10 +80,11 @@ describe('seed samples', () => {
         schema,
       );
       jobs.forEach((job, index) => {
-        validations.set(job.key, results[index]!);
+        byKey.set(job.key, results[index]!);
       });
     }
-  }, 120_000);
+    return byKey;
+  });
 
   it('finds every sample of the five seeds', () => {
     expect(samples.map((sample) => sample.name).sort()).toEqual(Object.keys(EXPECTED).sort());
@@ -111,16 +114,20 @@ describe('seed samples', () => {
           );
       });
 
-      it.each(VERSIONS)('serialises as CPIX %s, schema-valid and clean to read again', (version) => {
-        const { document } = parseCpix(sample.xml);
-        const xml = serializeCpix(document, { version });
-        expect(validations.get(`${sample.name} ${version}`)).toEqual({ valid: true, errors: [] });
-        const again = parseCpix(xml, { strict: true });
-        expect(again.document.version).toBe(version === '2.0' ? undefined : version);
-        expect(again.document.contentKeyList?.contentKeys.map((key) => key.kid)).toEqual(
-          document.contentKeyList?.contentKeys.map((key) => key.kid),
-        );
-      });
+      it.each(VERSIONS)(
+        'serialises as CPIX %s, schema-valid and clean to read again',
+        async (version) => {
+          const { document } = parseCpix(sample.xml);
+          const xml = serializeCpix(document, { version });
+          expect((await validations()).get(`${sample.name} ${version}`)).toEqual({ valid: true, errors: [] });
+          const again = parseCpix(xml, { strict: true });
+          expect(again.document.version).toBe(version === '2.0' ? undefined : version);
+          expect(again.document.contentKeyList?.contentKeys.map((key) => key.kid)).toEqual(
+            document.contentKeyList?.contentKeys.map((key) => key.kid),
+          );
+        },
+        120_000,
+      );
     },
   );
 });
@@ -201,15 +208,19 @@ describe('what the seeds carry', () => {
 });
 
 describe('seed values against the verified vectors', () => {
-  const documents = samples.flatMap((sample) => {
-    try {
-      return [{ name: sample.name, document: parseCpix(sample.xml).document }];
-    } catch {
-      return [];
-    }
-  });
-  const systems = documents.flatMap(({ name, document }) =>
-    (document.drmSystemList?.drmSystems ?? []).map((system) => ({ name, system })),
+  const documents = onFirstUse(() =>
+    samples.flatMap((sample) => {
+      try {
+        return [{ name: sample.name, document: parseCpix(sample.xml).document }];
+      } catch {
+        return [];
+      }
+    }),
+  );
+  const systems = onFirstUse(() =>
+    documents().flatMap(({ name, document }) =>
+      (document.drmSystemList?.drmSystems ?? []).map((system) => ({ name, system })),
+    ),
   );
 
   it.each(
@@ -218,12 +229,12 @@ describe('seed values against the verified vectors', () => {
       .map((c) => [c.name, c] as const),
   )('%s: the seed PSSH is carried byte-exact and written back canonically', (_, vector) => {
     const kid = String(vector.inputs.kid);
-    const matching = systems.filter(
+    const matching = systems().filter(
       ({ system }) => system.kid === kid && base64(system.pssh) === vector.expected.pssh_b64,
     );
     expect(matching.length).toBeGreaterThan(0);
     const { name } = matching[0]!;
-    const xml = serializeCpix(documents.find((d) => d.name === name)!.document, { version: '2.3' });
+    const xml = serializeCpix(documents().find((d) => d.name === name)!.document, { version: '2.3' });
     expect(xml).toContain(`<cpix:PSSH>${String(vector.expected.pssh_b64)}</cpix:PSSH>`);
   });
 
@@ -252,7 +263,7 @@ describe('seed values against the verified vectors', () => {
       .filter((c) => c.source.where?.includes('pskc:PlainValue') === true && !c.name.includes('client_json'))
       .map((c) => [c.name, c] as const),
   )('%s: the content key is carried byte-exact', (_, vector) => {
-    const keys = documents.flatMap(({ document }) => document.contentKeyList?.contentKeys ?? []);
+    const keys = documents().flatMap(({ document }) => document.contentKeyList?.contentKeys ?? []);
     const values = keys
       .filter((key) => key.kid === vector.inputs.kid)
       .map((key) => base64(key.data?.secret?.plainValue));
@@ -261,7 +272,7 @@ describe('seed values against the verified vectors', () => {
 
   it('carries the PallyCon FairPlay and NCG URIExtXKey values byte-exact', () => {
     const [vector] = vectorCases('fairplay_uri');
-    const uris = systems.map(({ system }) => base64(system.uriExtXKey));
+    const uris = systems().map(({ system }) => base64(system.uriExtXKey));
     for (const key of ['vod_urixkey_b64', 'live_urixkey_b64', 'ncg_aes128_urixkey_b64']) {
       expect(uris).toContain(vector!.expected[key]);
     }

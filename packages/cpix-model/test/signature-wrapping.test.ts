@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CpixError, parseCpix, serializeCpix, type CpixDocument } from '../src/index.js';
 import { isSignedBy, signCpix, verifyCpixSignatures } from '../src/signature.js';
 import { cryptoFixtures } from './crypto-fixtures.js';
-import { ATTACKER_KID, wrappingAttacks, type WrappingAttack } from './signature-wrapping-attacks.js';
+import { ATTACKER_KID, wrappingAttacks } from './signature-wrapping-attacks.js';
+import { onFirstUse } from '../../../tooling/src/on-first-use.js';
 
 const KID_1 = '98ee5596-cd3e-a20d-163a-e382420c6eff';
 const KID_2 = '53abdba2-f210-43cb-bc90-f18f9a890a02';
@@ -26,25 +27,31 @@ function document(): CpixDocument {
 }
 
 let signer: { privateKey: string; certificate: string };
-let fingerprint: string;
-let otherFingerprint: string;
-let listSigned: string;
-let itemSigned: string;
-let attacks: WrappingAttack[];
-beforeAll(async () => {
+let otherSigner: { privateKey: string; certificate: string };
+beforeAll(() => {
   const fx = cryptoFixtures();
   signer = { privateKey: fx.key('signer'), certificate: fx.pem('signer') };
-  const xml = serializeCpix(document(), { version: '2.3' });
-  listSigned = await signCpix(xml, { ...signer, target: 'ContentKeyList' });
-  itemSigned = await signCpix(xml, { ...signer, target: { id: 'key-1' } });
-  fingerprint = verifyCpixSignatures(listSigned)[0]!.certificate!.fingerprint256;
-  const other = await signCpix(xml, { privateKey: fx.key('recipient1'), certificate: fx.pem('recipient1') });
-  otherFingerprint = verifyCpixSignatures(other)[0]!.certificate!.fingerprint256;
-  attacks = wrappingAttacks(listSigned, itemSigned);
+  otherSigner = { privateKey: fx.key('recipient1'), certificate: fx.pem('recipient1') };
 }, 120_000);
+
+/** The signed documents the tests share, made by the first test that asks. */
+const signed = onFirstUse(async () => {
+  const xml = serializeCpix(document(), { version: '2.3' });
+  const listSigned = await signCpix(xml, { ...signer, target: 'ContentKeyList' });
+  const itemSigned = await signCpix(xml, { ...signer, target: { id: 'key-1' } });
+  const other = await signCpix(xml, otherSigner);
+  return {
+    listSigned,
+    itemSigned,
+    fingerprint: verifyCpixSignatures(listSigned)[0]!.certificate!.fingerprint256,
+    otherFingerprint: verifyCpixSignatures(other)[0]!.certificate!.fingerprint256,
+    attacks: wrappingAttacks(listSigned, itemSigned),
+  };
+});
 
 describe('what a signature covers', () => {
   it('names the parts of the parsed document: a list, an item, the whole document', async () => {
+    const { listSigned, itemSigned } = await signed();
     expect(verifyCpixSignatures(listSigned)).toEqual([
       expect.objectContaining({ valid: true, target: 'ContentKeyList', covers: ['/CPIX/ContentKeyList'] }),
     ]);
@@ -60,6 +67,7 @@ describe('what a signature covers', () => {
   });
 
   it('isSignedBy answers "are the content keys signed by X"', async () => {
+    const { listSigned, itemSigned, fingerprint, otherFingerprint } = await signed();
     const results = verifyCpixSignatures(listSigned);
     expect(isSignedBy(results, '/CPIX/ContentKeyList', fingerprint)).toBe(true);
     expect(isSignedBy(results, '/CPIX/ContentKeyList/ContentKey[2]', fingerprint.replace(/:/g, '').toLowerCase())).toBe(
@@ -83,7 +91,8 @@ describe('what a signature covers', () => {
     expect(isSignedBy(tampered, '/CPIX/ContentKeyList', fingerprint)).toBe(false);
   });
 
-  it('binds every reference of a signature, not only the first', () => {
+  it('binds every reference of a signature, not only the first', async () => {
+    const { listSigned } = await signed();
     const second = listSigned.replace(
       /(<ds:Reference URI="#keys">[\s\S]*?<\/ds:Reference>)/,
       '$1<ds:Reference URI="#elsewhere"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference>',
@@ -101,13 +110,15 @@ describe('what a signature covers', () => {
 });
 
 describe('signature wrapping: a signed element moved where the model does not read it never verifies', () => {
-  it('builds the ten attacks', () => {
+  it('builds the ten attacks', async () => {
+    const { attacks } = await signed();
     expect(attacks).toHaveLength(10);
   });
 
   it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])(
     'attack %i fails verification while the parser reads the attacker keys or refuses',
-    (index) => {
+    async (index) => {
+      const { fingerprint, attacks } = await signed();
       const attack = attacks[index]!;
       const results = verifyCpixSignatures(attack.xml);
       expect(results, attack.name).toHaveLength(1);
@@ -128,7 +139,8 @@ describe('signature wrapping: a signed element moved where the model does not re
     },
   );
 
-  it('says where the wrapped element is', () => {
+  it('says where the wrapped element is', async () => {
+    const { attacks } = await signed();
     const [wrapper, object] = attacks;
     expect(verifyCpixSignatures(wrapper!.xml)[0]!.reason).toContain('/CPIX/Wrapper[1]/ContentKeyList[1]');
     expect(verifyCpixSignatures(object!.xml)[0]!.reason).toContain('/CPIX/Signature[1]/Object[1]/ContentKeyList[1]');
@@ -136,7 +148,8 @@ describe('signature wrapping: a signed element moved where the model does not re
 });
 
 describe('documents as parseCpix reads them', () => {
-  it('verifies only a document parseCpix reads: what xmldom lets through outside the signed list is refused alike', () => {
+  it('verifies only a document parseCpix reads: what xmldom lets through outside the signed list is refused alike', async () => {
+    const { listSigned } = await signed();
     const bareAmpersand = listSigned.replace(
       '</cpix:CPIX>',
       '<x:Note xmlns:x="urn:example:note">fish & chips</x:Note></cpix:CPIX>',
@@ -169,7 +182,8 @@ describe('documents as parseCpix reads them', () => {
     }
   });
 
-  it('verifies bytes: UTF-8 with and without BOM, UTF-16 LE and BE with BOM, and a string with a BOM', () => {
+  it('verifies bytes: UTF-8 with and without BOM, UTF-16 LE and BE with BOM, and a string with a BOM', async () => {
+    const { listSigned } = await signed();
     const utf16 = listSigned.replace(
       /^<\?xml version="1.0" encoding="UTF-8"\?>/,
       '<?xml version="1.0" encoding="UTF-16"?>',
@@ -192,7 +206,8 @@ describe('documents as parseCpix reads them', () => {
     }
   });
 
-  it('refuses a declared encoding that contradicts the bytes, as parseCpix does', () => {
+  it('refuses a declared encoding that contradicts the bytes, as parseCpix does', async () => {
+    const { listSigned } = await signed();
     const declaredUtf16 = new Uint8Array(Buffer.from(listSigned.replace('encoding="UTF-8"', 'encoding="UTF-16"')));
     const declaredUtf8 = new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(listSigned, 'utf16le')]));
     for (const bytes of [declaredUtf16, declaredUtf8]) {
