@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { bytesToUuid, PsshError, uuidToBytes } from '@cpixkit/pssh';
 import { assertBytes } from './bytes.js';
+import { hmacKeyOf } from './hmac-key.js';
 import { KeySeedError } from './errors.js';
 
 /** The shortest HMAC secret accepted by {@link deriveKeyId} and {@link deriveIv}, in bytes. */
@@ -67,7 +68,7 @@ function hmacFirst16(secret: Uint8Array, label: Uint8Array, fields: Uint8Array[]
     );
   }
   const message = lengthPrefixedMessage([label, ...fields]);
-  return Uint8Array.from(createHmac('sha256', secret).update(message).digest().subarray(0, 16));
+  return Uint8Array.from(createHmac('sha256', hmacKeyOf(secret)).update(message).digest().subarray(0, 16));
 }
 
 function contextFields(context: KeyIdContext): Uint8Array[] {
