@@ -86,8 +86,7 @@ async function loadAll(urls: Record<string, string>) {
     const order = [...servers.slice(round % servers.length), ...servers.slice(0, round % servers.length)];
     for (const [name, url] of order) runs.get(name)!.push(await autocannon(url, LOAD_SECONDS));
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  return Object.fromEntries(
+  const table = Object.fromEntries(
     [...runs].map(([name, results]) => [
       name,
       {
@@ -100,10 +99,27 @@ async function loadAll(urls: Record<string, string>) {
       },
     ]),
   );
+  const cpuPerRequest = Object.fromEntries(
+    [...runs].map(([name, results]) => [name, results.map((result) => result.cpuMicros / result.requests.total)]),
+  );
+  return { table, cpuPerRequest };
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+/**
+ * How much more CPU per request `runs` took than `baseline`, round by round (the two ran one after
+ * the other in each round, so a burst of load from elsewhere falls on both): the median and range.
+ */
+function pairedExtra(runs: number[], baseline: number[]): { median: number; least: number; most: number } {
+  const extras = runs.map((value, round) => value / baseline[round]! - 1);
+  return { median: median(extras), least: Math.min(...extras), most: Math.max(...extras) };
 }
 
 const load1 = loadavg()[0]!.toFixed(2);
-const figures = await loadAll({
+const { table: figures, cpuPerRequest } = await loadAll({
   'SPEKE v2 as deployed (logging at info)': deployedUrl,
   'SPEKE v2, logging off': quietUrl,
   'plain fastify route': plainUrl,
@@ -129,7 +145,13 @@ console.log(
   `SPEKE v2 as deployed = ${percent(deployed, plain)} of the plain route's requests/s (goal ≥ 50%), ` +
     `${percent(deployedCpu, plainCpu)} by CPU time per request; logging off: ${percent(quiet, plain)}, ${percent(quietCpu, plainCpu)}\n` +
     `logging at info costs ${percent(quiet - deployed, quiet)} of the requests/s (goal ≤ 5%), ` +
-    `${percent(quietCpu - deployedCpu, quietCpu)} by CPU time per request\n`,
+    `${percent(quietCpu - deployedCpu, quietCpu)} by CPU time per request`,
+);
+const [deployedRounds, quietRounds] = Object.values(cpuPerRequest) as [number[], number[]];
+const logging = pairedExtra(deployedRounds, quietRounds);
+console.log(
+  `logging at info, round by round: ${percent(logging.median, 1)} more CPU per request (median; ` +
+    `from ${percent(logging.least, 1)} to ${percent(logging.most, 1)} over ${ROUNDS} rounds)\n`,
 );
 
 async function post(url: string): Promise<void> {
