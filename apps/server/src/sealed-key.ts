@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type KeyObject, randomBytes } from 'node:crypto';
 import { ServerError } from './errors.js';
 
 const FORMAT_VERSION = 1;
@@ -19,7 +19,7 @@ function associatedData(tenantId: string, kid: string): Buffer {
  * as associated data, so a row copied to another tenant or KID no longer opens.
  * Layout: version (1) | IV (12) | tag (16) | ciphertext.
  */
-export function sealKey(masterKey: Uint8Array, tenantId: string, kid: string, key: Uint8Array): Uint8Array {
+export function sealKey(masterKey: KeyObject | Uint8Array, tenantId: string, kid: string, key: Uint8Array): Uint8Array {
   const iv = randomBytes(IV_LENGTH);
   const cipher = createCipheriv('aes-256-gcm', masterKey, iv, { authTagLength: TAG_LENGTH });
   cipher.setAAD(associatedData(tenantId, kid));
@@ -28,7 +28,12 @@ export function sealKey(masterKey: Uint8Array, tenantId: string, kid: string, ke
 }
 
 /** Decrypts what {@link sealKey} produced; throws `ERR_SERVER_STORE_CORRUPT` when it does not authenticate. */
-export function openKey(masterKey: Uint8Array, tenantId: string, kid: string, sealed: Uint8Array): Uint8Array {
+export function openKey(
+  masterKey: KeyObject | Uint8Array,
+  tenantId: string,
+  kid: string,
+  sealed: Uint8Array,
+): Uint8Array {
   const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   if (bytes.length <= HEADER_LENGTH || bytes[0] !== FORMAT_VERSION) {
     throw new ServerError('ERR_SERVER_STORE_CORRUPT', 500, 'a stored key has an unknown format');

@@ -25,7 +25,12 @@ describe('hmacKeyOf', () => {
   });
 
   it('makes the key again when a view on a resizable buffer grew', () => {
-    const buffer = new ArrayBuffer(16, { maxByteLength: 64 });
+    // ES2024's resizable ArrayBuffer (Node 22 and later), beyond this package's ES2023 lib.
+    const Resizable = ArrayBuffer as unknown as new (
+      length: number,
+      options: { maxByteLength: number },
+    ) => ArrayBuffer & { resize(length: number): void };
+    const buffer = new Resizable(16, { maxByteLength: 64 });
     const secret = new Uint8Array(buffer).fill(5);
     const first = hmacKeyOf(secret);
     buffer.resize(32);

@@ -9,4 +9,5 @@ export {
   type KeyIdContext,
   MIN_SECRET_LENGTH,
 } from './keyed-derivation.js';
+export { hmacKeyOf } from './hmac-key.js';
 export { secretsEqual } from './secrets-equal.js';

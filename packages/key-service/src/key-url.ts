@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { isUuid } from '@cpixkit/cpix-model';
-import { secretsEqual } from '@cpixkit/key-seed';
+import { hmacKeyOf, secretsEqual } from '@cpixkit/key-seed';
 import { KeyServiceError } from './errors.js';
 import type { Tenant } from './types.js';
 
@@ -17,7 +17,7 @@ function field(text: string): Buffer {
 }
 
 function signature(tenant: Tenant, kid: string, exp: string): string {
-  const hmac = createHmac('sha256', tenant.settings.aes128.keyUrlSecret ?? tenant.derivationSecret);
+  const hmac = createHmac('sha256', hmacKeyOf(tenant.settings.aes128.keyUrlSecret ?? tenant.derivationSecret));
   for (const part of [LABEL, tenant.id, kid, exp]) hmac.update(field(part));
   return hmac.digest('base64url');
 }
