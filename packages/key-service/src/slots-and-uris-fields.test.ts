@@ -44,12 +44,25 @@ describe('aneviaRequest', () => {
     [{ contentId: 'c' }, 'the streaming format must be dash or hls'],
     [{ format: 'DASH', contentId: 'c' }, 'the streaming format must be dash or hls'],
     [{ format: 'dash' }, 'the content id must be 1 to 200 printable characters without spaces, quotes, <, >, & or \\'],
-    ...['', 'c'.repeat(201), 'a b', 'a"b', "a'b", 'a<b', 'a>b', 'a&b', 'a\\b', 'a\tb', 'a\nb'].map(
-      (contentId): [unknown, string] => [
-        { format: 'hls', contentId },
-        'the content id must be 1 to 200 printable characters without spaces, quotes, <, >, & or \\',
-      ],
-    ),
+    ...[
+      '',
+      'c'.repeat(201),
+      'a b',
+      'a"b',
+      "a'b",
+      'a<b',
+      'a>b',
+      'a&b',
+      'a\\b',
+      'a\tb',
+      'a\nb',
+      'a\u0001b',
+      'a\u007fb',
+      'a\u0085b',
+    ].map((contentId): [unknown, string] => [
+      { format: 'hls', contentId },
+      'the content id must be 1 to 200 printable characters without spaces, quotes, <, >, & or \\',
+    ]),
   ])('refuses the parameters %j', (params, message) => {
     const error = thrownBy(() => aneviaRequest(params as never, testTenant()), KeyServiceError);
     expect([error.code, error.status, error.message]).toStrictEqual(['ERR_KEY_SERVICE_INVALID_PARAMS', 400, message]);
