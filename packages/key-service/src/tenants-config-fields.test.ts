@@ -25,6 +25,24 @@ function refusal(raw: unknown): string {
   return error.message;
 }
 
+describe('defaultTenantSettings', () => {
+  it('is what its documentation says, value by value', () => {
+    expect(defaultTenantSettings()).toStrictEqual({
+      playReady: { headerVersion: '4.0.0.0', includeChecksum: true },
+      widevine: { contentId: 'none', protectionScheme: true, algorithm: false, trackType: false },
+      fairPlay: { uriForm: 'kid-iv' },
+      aes128: { enabled: true, keyUrlTtlSeconds: 31_536_000, allowDrmKeys: false },
+      kidPolicy: 'keep',
+      kidPerScheme: true,
+      maxKeysPerRequest: 64,
+      maxAnswerBytes: 2_097_152,
+      anevia: { hlsAes128: false },
+      clearKey: { enabled: false },
+      cors: { allowedOrigins: [] },
+    });
+  });
+});
+
 describe('resolveTenantsConfig: the whole tenant', () => {
   it('gives exactly the tenant and its defaults, with an empty token list kept', () => {
     expect(resolveTenantsConfig({ tenants: [tenant({ tokens: [], settings: {} })] })).toStrictEqual([
