@@ -155,10 +155,10 @@ class SystemFiller {
         const box = this.bytes.copy(commonPsshBox(issued.planned.kid));
         for (const slot of slots) {
           if (slot === 'pssh') system.pssh = box;
-          else if (slot !== 'contentProtectionData') {
+          else if (slot !== 'contentProtectionData')
             // Stryker disable next-line StringLiteral: never reached: every dialect table gives ClearKey and the common system only pssh and contentProtectionData
             throw new Error(`unexpected slot ${slot} for ${planned.name}`);
-          } else if (planned.system === 'common')
+          else if (planned.system === 'common')
             system.contentProtectionData = { value: this.bytes.utf8(commonPsshXml(box)) };
           else {
             const url = clearKeyLicenseUrl(this.context.tenant, this.context.baseUrl);
