@@ -5,6 +5,8 @@ import type { KeyServiceRequest, Tenant } from './types.js';
 
 /** Content ids ATEME sends in the URL path: printable, no quotes, at most 200 characters. */
 const CONTENT_ID = /^[^\s"'<>&\\]{1,200}$/;
+/** Control characters (C0, DEL, C1), which are not printable (and mostly cannot be written in XML). */
+const CONTROL = /\p{Cc}/u;
 /** The placeholder KID of the request built here; the answer derives the real one from the content id. */
 const PLACEHOLDER_KID = '00000000-0000-0000-0000-000000000000';
 
@@ -21,7 +23,7 @@ export function aneviaRequest(params: KeyServiceRequest['params'], tenant: Tenan
   if (format !== 'dash' && format !== 'hls') {
     throw new KeyServiceError('ERR_KEY_SERVICE_INVALID_PARAMS', 400, 'the streaming format must be dash or hls');
   }
-  if (contentId === undefined || !CONTENT_ID.test(contentId)) {
+  if (contentId === undefined || !CONTENT_ID.test(contentId) || CONTROL.test(contentId)) {
     throw new KeyServiceError(
       'ERR_KEY_SERVICE_INVALID_PARAMS',
       400,

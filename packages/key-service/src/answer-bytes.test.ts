@@ -39,4 +39,20 @@ describe('AnswerBytes', () => {
     expect([...second]).toEqual([1, 2, 3]);
     expect(Buffer.from(third).toString()).toBe('bb');
   });
+
+  it('writes an empty text first', () => {
+    expect(new AnswerBytes().utf8('').length).toBe(0);
+  });
+
+  it('shares 8 KiB chunks: values follow one another until one no longer fits, a chunk filled to its last byte', () => {
+    const bytes = new AnswerBytes();
+    const first = bytes.copy(new Uint8Array(8 * 1024 - 10));
+    const second = bytes.utf8('0123456789');
+    const third = bytes.utf8('x');
+    expect(first.buffer.byteLength).toBe(8 * 1024);
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.byteOffset).toBe(8 * 1024 - 10);
+    expect(third.buffer).not.toBe(first.buffer);
+    expect(bytes.copy(Uint8Array.of(1)).buffer).toBe(third.buffer);
+  });
 });

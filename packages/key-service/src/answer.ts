@@ -80,11 +80,13 @@ function derivedIv(tenant: Tenant, planned: PlannedKey, bytes: AnswerBytes): Uin
 function hlsScheme(planned: PlannedSystem): HlsEncryptionScheme {
   const scheme = planned.key.scheme ?? 'cenc';
   if (scheme === 'cenc' || scheme === 'cbcs') return scheme;
+  // Stryker disable StringLiteral: never reached: settleSlots removes or refuses the HLS slots of other schemes (schemeMismatch)
   throw new KeyServiceError(
     'ERR_KEY_SERVICE_UNSUPPORTED_SIGNALING',
     422,
     `${planned.label}: HLS signalling needs a cenc or cbcs key; kid ${planned.key.kid} is ${scheme}`,
   );
+  // Stryker restore StringLiteral
 }
 
 /** Builds the answer's `DRMSystem` for one request `DRMSystem`: its own attributes and extensions, our signalling. */
@@ -153,7 +155,9 @@ class SystemFiller {
         const box = this.bytes.copy(commonPsshBox(issued.planned.kid));
         for (const slot of slots) {
           if (slot === 'pssh') system.pssh = box;
-          else if (slot !== 'contentProtectionData') throw new Error(`unexpected slot ${slot} for ${planned.name}`);
+          else if (slot !== 'contentProtectionData')
+            // Stryker disable next-line StringLiteral: never reached: every dialect table gives ClearKey and the common system only pssh and contentProtectionData
+            throw new Error(`unexpected slot ${slot} for ${planned.name}`);
           else if (planned.system === 'common')
             system.contentProtectionData = { value: this.bytes.utf8(commonPsshXml(box)) };
           else {
@@ -223,8 +227,10 @@ class SystemFiller {
         );
         break;
       }
+      // Stryker disable next-line ConditionalExpression: never reached: the dialect tables only give Widevine and PlayReady the slots handled above
       default:
         // The dialect tables only give these systems the slots handled above.
+        // Stryker disable next-line StringLiteral: never reached, as said above
         throw new Error(`unexpected slot ${slot} for ${planned.name}`);
     }
   }
@@ -247,6 +253,7 @@ class SystemFiller {
       else if (slot === 'hls-master') hls('master', lines);
       else if (slot === 'speke:KeyFormat') (system.speke ??= {}).keyFormat = this.bytes.utf8(keyFormat);
       else if (slot === 'speke:KeyFormatVersions') (system.speke ??= {}).keyFormatVersions = this.bytes.utf8('1');
+      // Stryker disable next-line StringLiteral: never reached: every dialect table gives FairPlay and HLS AES-128 only the five slots above
       else throw new Error(`unexpected slot ${slot} for an HLS key URI`);
     }
   }
@@ -325,6 +332,7 @@ export async function answerDocument(
   const drmSystems = systems.map((system, index) => filler.fill(system, issued.get(system.key)!, slots[index]!));
   const contentKeys = keys.map((planned): ContentKey => {
     const { value, iv } = issued.get(planned)!;
+    // Stryker disable next-line StringLiteral,ArrayDeclaration: data is written on the next lines whatever is copied (and readContentKeys refuses a request key carrying data)
     const key: ContentKey = omitFields(planned.source, ['data']);
     key.kid = planned.writtenKid;
     key.data = { secret: { plainValue: value } };

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { decryptContentKeys, parseCpix } from '@cpixkit/cpix-model';
+import { CpixError, decryptContentKeys, parseCpix } from '@cpixkit/cpix-model';
 import { deriveContentKey } from '@cpixkit/key-seed';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CryptoFixtures, cryptoFixtures } from '../../cpix-model/test/crypto-fixtures.js';
 import { validateAgainstXsd } from '../../cpix-model/test/xsd.js';
 import { seed, TEST_KEY_SEED, testTenant } from '../test/fixtures.js';
 import { spekeV2Request, TWO_KEYS } from '../test/requests.js';
-import { createKeyService, type Dialect } from './index.js';
+import { createKeyService, type Dialect, KeyServiceError } from './index.js';
 
 let fixtures: CryptoFixtures;
 beforeAll(() => {
@@ -85,10 +85,22 @@ describe('encrypted delivery to the certificate of the request', () => {
         body: withRecipient(seed('pallyConDashVodRequest'), pem),
         baseUrl: 'https://k.example',
       });
-    await expect(answer(fixtures.pem('rsa2048'), 'pallycon-v2')).rejects.toMatchObject({
-      code: 'ERR_KEY_SERVICE_INVALID_RECIPIENT',
-      status: 422,
-    });
+    const error = await answer(fixtures.pem('rsa2048'), 'pallycon-v2').then(
+      () => expect.unreachable('answered'),
+      (caught: unknown) => caught as KeyServiceError,
+    );
+    expect(error).toBeInstanceOf(KeyServiceError);
+    expect(error.cause).toBeInstanceOf(CpixError);
+    const cause = error.cause as CpixError;
+    const reason =
+      'Certificate "CN=cpixkit test rsa2048, O=cpixkit" has a 2048-bit RSA key; at least 3072 bits are required';
+    expect([error.code, error.status, error.message, cause.code, cause.message]).toStrictEqual([
+      'ERR_KEY_SERVICE_INVALID_RECIPIENT',
+      422,
+      `the recipient certificate cannot be used: ${reason}`,
+      'ERR_CPIX_CERTIFICATE_KEY_TOO_SMALL',
+      reason,
+    ]);
     const { body } = await answer(fixtures.pem('recipient1'), 'pallycon-v2');
     const decrypted = await decryptContentKeys(parseCpix(body).document, { privateKey: fixtures.key('recipient1') });
     expect(decrypted.contentKeyList!.contentKeys[0]!.data?.secret?.plainValue).toHaveLength(16);

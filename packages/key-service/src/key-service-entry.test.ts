@@ -13,14 +13,26 @@ const NOW = new Date('2026-03-01T12:00:00Z');
 const BASE = 'https://k.example';
 const V2 = spekeV2Request({ keys: [{ kid: KID }], systems: [{ system: 'widevine', kid: KID }] });
 
-async function rejection(promise: Promise<unknown>): Promise<[string, number, string]> {
+/** The KeyServiceError `promise` rejects with; fails the test when it resolves or rejects with another error. */
+async function failure(promise: Promise<unknown>): Promise<KeyServiceError> {
   const error = await promise.then(
     () => expect.unreachable('no error thrown'),
     (caught: unknown) => caught,
   );
   expect(error).toBeInstanceOf(KeyServiceError);
-  const { code, status, message } = error as KeyServiceError;
+  return error as KeyServiceError;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<[string, number, string]> {
+  const { code, status, message } = await failure(promise);
   return [code, status, message];
+}
+
+/** Code, status and message of a refusal, and the code, status and message of its cause. */
+async function withCause(promise: Promise<unknown>): Promise<unknown[]> {
+  const { code, status, message, cause } = await failure(promise);
+  const inner = cause as { code: string; status?: number; message: string };
+  return [code, status, message, inner.code, inner.status, inner.message];
 }
 
 describe('createKeyService', () => {
@@ -32,7 +44,7 @@ describe('createKeyService', () => {
     'the request names no valid tenant',
   ];
 
-  it.each([[null], [7], [{ id: 7, settings: {} }], [{ id: 'acme' }]])(
+  it.each([[undefined], [null], [7], [{ id: 7, settings: {} }], [{ id: 'acme' }]])(
     'refuses the tenant %j at every entry point',
     async (bad) => {
       const invalid = bad as unknown as Tenant;
@@ -45,14 +57,57 @@ describe('createKeyService', () => {
   );
 
   it('refuses an answer request that is not an object, and an unknown dialect quoted to 32 characters', async () => {
-    expect(await rejection(service.answer(null as never))).toStrictEqual([
-      'ERR_KEY_SERVICE_INVALID_REQUEST',
-      400,
-      'answer takes a KeyServiceRequest',
-    ]);
+    for (const request of [null, undefined, 7, 'request']) {
+      expect(await rejection(service.answer(request as never))).toStrictEqual([
+        'ERR_KEY_SERVICE_INVALID_REQUEST',
+        400,
+        'answer takes a KeyServiceRequest',
+      ]);
+    }
     expect(
       await rejection(service.answer({ tenant, dialect: 'd'.repeat(40) as never, body: V2, baseUrl: BASE })),
     ).toStrictEqual(['ERR_KEY_SERVICE_INVALID_REQUEST', 400, `unknown dialect "${'d'.repeat(32)}"`]);
+  });
+
+  it('turns a request value a signalling package or the CPIX writer refuses into a 422 of the request', async () => {
+    const live = testTenant({ settings: { fairPlay: { uriForm: 'content-period' } } });
+    const quoted = spekeV2Request({
+      contentId: 'a&quot;b',
+      keys: [{ kid: KID, scheme: 'cbcs' }],
+      systems: [{ system: 'fairplay', kid: KID }],
+    });
+    expect(
+      await withCause(service.answer({ tenant: live, dialect: 'speke-v2', body: quoted, baseUrl: BASE })),
+    ).toStrictEqual([
+      'ERR_KEY_SERVICE_INVALID_REQUEST',
+      422,
+      `the request cannot be answered: contentId must be a non-empty string without '"', CR or LF (it ends up in a quoted URI)`,
+      'ERR_HLS_INVALID_FAIRPLAY_URI',
+      undefined,
+      `contentId must be a non-empty string without '"', CR or LF (it ends up in a quoted URI)`,
+    ]);
+    // The lenient reader keeps a control character in an attribute; the writer cannot write it.
+    const control = V2.replace('movie-1', 'movie\u0001');
+    expect(
+      await withCause(service.answer({ tenant, dialect: 'speke-v2', body: control, baseUrl: BASE })),
+    ).toStrictEqual([
+      'ERR_KEY_SERVICE_INVALID_REQUEST',
+      422,
+      'the request cannot be answered: contentId holds a character XML cannot carry',
+      'ERR_CPIX_INVALID_CHARACTER',
+      undefined,
+      'contentId holds a character XML cannot carry',
+    ]);
+  });
+
+  it('counts a body given as bytes at its size, as the same text given as a string', async () => {
+    const tiny = testTenant({ settings: { maxAnswerBytes: 1 } });
+    const asText = await rejection(service.answer({ tenant: tiny, dialect: 'speke-v2', body: V2, baseUrl: BASE }));
+    const asBytes = await rejection(
+      service.answer({ tenant: tiny, dialect: 'speke-v2', body: Uint8Array.from(Buffer.from(V2)), baseUrl: BASE }),
+    );
+    expect(asBytes).toStrictEqual(asText);
+    expect(asText[0]).toBe('ERR_KEY_SERVICE_ANSWER_TOO_LARGE');
   });
 
   it('names itself in the SPEKE user agent header unless told another name', async () => {
@@ -79,6 +134,14 @@ describe('createKeyService', () => {
       invalid,
     );
     expect(await rejection(service.deliverKey(tenant, 42 as never))).toStrictEqual(invalid);
+    for (const unreadable of [42, '//[']) {
+      expect(await withCause(service.deliverKey(tenant, unreadable as never))).toStrictEqual([
+        ...invalid,
+        'ERR_KEY_SERVICE_UNSIGNED_KEY_URL',
+        401,
+        'the key URL cannot be read',
+      ]);
+    }
     expect(await rejection(service.deliverKey(tenant, `/keys/acme/${KID}`))).toStrictEqual(invalid);
   });
 

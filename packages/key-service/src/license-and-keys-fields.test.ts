@@ -76,6 +76,7 @@ describe('readLicenseRequest', () => {
     [`{"kids":["${KID_B64URL}"],"type":"persistent-license"}`, 'only "temporary" licences are issued'],
     [`{"kids":["${KID_B64URL}"],"type":null}`, 'only "temporary" licences are issued'],
     [`{"kids":["${KID_B64URL}",7]}`, 'kids[1] is not base64url of 16 bytes'],
+    [`{"kids":[["${KID_B64URL}"]]}`, 'kids[0] is not base64url of 16 bytes'],
     [`{"kids":["${KID_B64URL.slice(1)}"]}`, 'kids[0] is not base64url of 16 bytes'],
     [`{"kids":["${KID_B64URL}A"]}`, 'kids[0] is not base64url of 16 bytes'],
     [`{"kids":["${KID_B64URL}="]}`, 'kids[0] is not base64url of 16 bytes'],
@@ -158,6 +159,7 @@ describe('key sources', () => {
         'the key store is unavailable',
       ]);
       expect(error.cause).toBeInstanceOf(Error);
+      expect((error.cause as Error).message).toBe('connection refused');
     }
     for (const key of [new Uint8Array(15), new Uint8Array(17), 'k'.repeat(16)]) {
       const odd: KeyStore = { getOrCreateKey: async () => key as Uint8Array, getKey: async () => undefined };

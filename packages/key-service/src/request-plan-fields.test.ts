@@ -107,7 +107,21 @@ describe('signaledSystem and requestedSlots', () => {
     ]);
     expect(requestedSlots({ kid: KID_A, systemId: WIDEVINE })).toStrictEqual([]);
     expect(requestedSlots({ kid: KID_A, systemId: WIDEVINE, speke: {} } as DrmSystem)).toStrictEqual([]);
-    expect(Object.keys(SLOT_NAMES)).toHaveLength(10);
+    expect(
+      requestedSlots({ kid: KID_A, systemId: WIDEVINE, hlsSignalingData: [{ value: EMPTY }] } as DrmSystem),
+    ).toStrictEqual(['hls-media']);
+    expect(SLOT_NAMES).toStrictEqual({
+      pssh: 'PSSH',
+      contentProtectionData: 'ContentProtectionData',
+      uriExtXKey: 'URIExtXKey',
+      'hls-media': 'HLSSignalingData (media)',
+      'hls-master': 'HLSSignalingData (master)',
+      smoothStreaming: 'SmoothStreamingProtectionHeaderData',
+      hds: 'HDSSignalingData',
+      'speke:ProtectionHeader': 'speke:ProtectionHeader',
+      'speke:KeyFormat': 'speke:KeyFormat',
+      'speke:KeyFormatVersions': 'speke:KeyFormatVersions',
+    });
   });
 });
 

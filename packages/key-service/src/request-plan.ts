@@ -195,6 +195,7 @@ export function applyUsageRules(
   mapKid: (kid: string, label: string) => PlannedKey,
 ): void {
   const periods = new Map<string, number | undefined>();
+  // Stryker disable next-line ArrayDeclaration: a text in place of the empty list has no id, so the loop below skips it alike
   for (const period of document.contentKeyPeriodList?.contentKeyPeriods ?? []) {
     if (period.id !== undefined) periods.set(period.id, period.index);
   }

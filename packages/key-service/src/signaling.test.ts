@@ -1,4 +1,6 @@
 import { buildFairPlayKeyLines, buildWidevineKeyLines } from '@cpixkit/hls-signaling';
+import { buildWrmHeader } from '@cpixkit/playready-header';
+import { decodeWidevinePsshData } from '@cpixkit/pssh';
 import { describe, expect, it } from 'vitest';
 import { vectorCases } from '../../../tooling/src/fixtures.js';
 import { AnswerBytes } from './answer-bytes.js';
@@ -16,6 +18,7 @@ import {
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const bytes = (value: unknown): Uint8Array => Uint8Array.from(Buffer.from(String(value), 'base64'));
 const text = (value: Uint8Array): string => Buffer.from(value).toString('utf8');
+const KID = '98ee5596-cd3e-a20d-163a-e382420c6eff';
 
 describe('PlayReady signalling reproduces the vectors byte for byte', () => {
   for (const vector of vectorCases('playready_pssh')) {
@@ -85,6 +88,49 @@ describe('PlayReady signalling reproduces the vectors byte for byte', () => {
     expect(signaling.wrmHeader).not.toContain('CHECKSUM');
   });
 
+  it('writes a cbcs key in a configured 4.3.0.0 header without calling it an upgrade', () => {
+    const input: KeySignalingInput = { kid: KID, key: new Uint8Array(16).fill(7), scheme: 'cbcs', contentId: 'c' };
+    const settings = { headerVersion: '4.3.0.0', includeChecksum: true } as const;
+    const signaling = playReadySignaling(input, { settings, periodIndexAttribute: false })!;
+    expect([signaling.version, signaling.upgraded]).toStrictEqual(['4.3.0.0', false]);
+    expect(signaling.wrmHeader).toBe(buildWrmHeader({ version: '4.3.0.0', keys: [{ kid: KID, algId: 'AESCBC' }] }));
+  });
+
+  it('writes every configured URL and attribute, and PERIOD_INDEX only when the dialect asks and the key has a period', () => {
+    const key = new Uint8Array(16).fill(7);
+    const settings = {
+      headerVersion: '4.0.0.0',
+      laUrl: 'https://la.example/p',
+      luiUrl: 'https://lui.example/ui',
+      dsId: 'AH+03juKbUGbHl1V/QIwRA==',
+      customAttributes: '<a>b</a>',
+      includeChecksum: true,
+    } as const;
+    const header = (customAttributes: string | undefined) =>
+      buildWrmHeader({
+        version: '4.0.0.0',
+        keys: [{ kid: KID, algId: 'AESCTR', key }],
+        laUrl: settings.laUrl,
+        luiUrl: settings.luiUrl,
+        dsId: settings.dsId,
+        ...(customAttributes === undefined ? {} : { customAttributes }),
+      });
+    const signal = (periodIndexAttribute: boolean, periodIndex?: number) =>
+      playReadySignaling(
+        { kid: KID, key, scheme: 'cenc', contentId: 'c', ...(periodIndex === undefined ? {} : { periodIndex }) },
+        { settings, periodIndexAttribute },
+      )!.wrmHeader;
+    expect(signal(false, 3)).toBe(header('<a>b</a>'));
+    expect(signal(true)).toBe(header('<a>b</a>'));
+    expect(signal(true, 3)).toBe(header('<a>b</a><PERIOD_INDEX>3</PERIOD_INDEX>'));
+    const { customAttributes: _none, ...plain } = settings;
+    const bare = playReadySignaling(
+      { kid: KID, key, contentId: 'c', periodIndex: 0 },
+      { settings: plain, periodIndexAttribute: true },
+    )!.wrmHeader;
+    expect(bare).toBe(header('<PERIOD_INDEX>0</PERIOD_INDEX>'));
+  });
+
   it('has no PlayReady signalling for cens and cbc1 keys', () => {
     const input: KeySignalingInput = {
       kid: '98ee5596-cd3e-a20d-163a-e382420c6eff',
@@ -141,6 +187,22 @@ describe('Widevine signalling reproduces the vectors byte for byte', () => {
       }
     });
   }
+
+  it('writes the crypto period index only when the style asks, and a scheme only when it is a Common Encryption one', () => {
+    const style: WidevineStyle = {
+      algorithm: false,
+      contentId: 'none',
+      trackType: false,
+      protectionScheme: true,
+      cryptoPeriodIndex: false,
+    };
+    const input: KeySignalingInput = { kid: KID, key: new Uint8Array(16), contentId: 'c', periodIndex: 3 };
+    const data = (i: KeySignalingInput, s: WidevineStyle) => decodeWidevinePsshData(widevineSignaling(i, s).data);
+    expect(data(input, style)).toStrictEqual({ keyIds: [KID] });
+    expect(data(input, { ...style, cryptoPeriodIndex: true })).toStrictEqual({ keyIds: [KID], cryptoPeriodIndex: 3 });
+    expect(data({ ...input, scheme: 'ctr1' }, style)).toStrictEqual({ keyIds: [KID] });
+    expect(data({ ...input, scheme: 'cens' }, style)).toStrictEqual({ keyIds: [KID], protectionScheme: 'cens' });
+  });
 
   it('writes PallyCon live content ids with the period index as 16 hex digits', () => {
     expect(periodIndexHex(128)).toBe('0000000000000080');

@@ -1,4 +1,5 @@
 import type { DrmSystem } from '@cpixkit/cpix-model';
+import { HlsSignalingError } from '@cpixkit/hls-signaling';
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../../../tooling/src/thrown.js';
 import { testTenant } from '../test/fixtures.js';
@@ -43,12 +44,25 @@ describe('aneviaRequest', () => {
     [{ contentId: 'c' }, 'the streaming format must be dash or hls'],
     [{ format: 'DASH', contentId: 'c' }, 'the streaming format must be dash or hls'],
     [{ format: 'dash' }, 'the content id must be 1 to 200 printable characters without spaces, quotes, <, >, & or \\'],
-    ...['', 'c'.repeat(201), 'a b', 'a"b', "a'b", 'a<b', 'a>b', 'a&b', 'a\\b', 'a\tb', 'a\nb'].map(
-      (contentId): [unknown, string] => [
-        { format: 'hls', contentId },
-        'the content id must be 1 to 200 printable characters without spaces, quotes, <, >, & or \\',
-      ],
-    ),
+    ...[
+      '',
+      'c'.repeat(201),
+      'a b',
+      'a"b',
+      "a'b",
+      'a<b',
+      'a>b',
+      'a&b',
+      'a\\b',
+      'a\tb',
+      'a\nb',
+      'a\u0001b',
+      'a\u007fb',
+      'a\u0085b',
+    ].map((contentId): [unknown, string] => [
+      { format: 'hls', contentId },
+      'the content id must be 1 to 200 printable characters without spaces, quotes, <, >, & or \\',
+    ]),
   ])('refuses the parameters %j', (params, message) => {
     const error = thrownBy(() => aneviaRequest(params as never, testTenant()), KeyServiceError);
     expect([error.code, error.status, error.message]).toStrictEqual(['ERR_KEY_SERVICE_INVALID_PARAMS', 400, message]);
@@ -90,7 +104,8 @@ describe('placeholderHasValue', () => {
       placeholderHasValue(system(full), slot as SignalingSlot),
       placeholderHasValue(system(empty), slot as SignalingSlot),
       placeholderHasValue(system({}), slot as SignalingSlot),
-    ]).toStrictEqual([true, false, false]);
+      placeholderHasValue(system({ speke: {} }), slot as SignalingSlot),
+    ]).toStrictEqual([true, false, false, false]);
   });
 });
 
@@ -186,6 +201,27 @@ describe('settleSlots', () => {
     ]);
   });
 
+  it('rules out HLS on either playlist only for Widevine and PlayReady keys that are neither cenc nor cbcs', () => {
+    const hls: SignalingSlot[] = ['hls-media', 'hls-master'];
+    const everyHls: SlotTable = { fillable: all(hls), defaults: all([]), fixed: false };
+    const of = (system: PlannedSystem['system'], name: string): PlannedSystem => ({
+      ...planned(hls, {}, 'cens'),
+      system,
+      name,
+    });
+    const warnings: KeyServiceWarning[] = [];
+    expect(settleSlots(of('aes128', 'HLS AES-128'), everyHls, warnings)).toStrictEqual(hls);
+    expect(settleSlots(of('fairplay', 'FairPlay'), everyHls, warnings)).toStrictEqual(hls);
+    expect(warnings).toStrictEqual([]);
+    expect(settleSlots(of('playready', 'PlayReady'), everyHls, warnings)).toStrictEqual([]);
+    const removed = (element: string) => ({
+      code: 'PLACEHOLDER_REMOVED_FOR_SCHEME',
+      path: 'DRMSystem[4]',
+      message: `HLS signals cenc and cbcs keys only; kid ${KID} is cens: the empty ${element} was removed`,
+    });
+    expect(warnings).toStrictEqual([removed('HLSSignalingData (media)'), removed('HLSSignalingData (master)')]);
+  });
+
   it('never fills a slot a scheme rules out, even one only the defaults name', () => {
     const defaults: SlotTable = {
       ...table(true),
@@ -234,8 +270,30 @@ describe('FairPlay URIs', () => {
     expect(fairPlayUri({ uriForm: 'template', uriTemplate: 'skd://k/{kid}/{contentId}' }, input)).toBe(
       `skd://k/${KID}/movie`,
     );
+    expect(
+      fairPlayUri(
+        { uriForm: 'template', uriTemplate: 'skd://k/{contentId}/{periodIndexHex}' },
+        { ...input, periodIndex: 26 },
+      ),
+    ).toBe('skd://k/movie/000000000000001a');
     expect(pallyConFairPlayUri(input)).toBe(fairPlayUri({ uriForm: 'kid-base64' }, input));
     expect(pallyConFairPlayUri({ ...input, periodIndex: 0 })).toBe('skd://movie0000000000000000');
+  });
+
+  it('refuses a template form without a template, and a template naming a period index the key has not', () => {
+    for (const [settings, message] of [
+      [
+        { uriForm: 'template' },
+        `template must be a non-empty string without '"', CR or LF (it ends up in a quoted URI)`,
+      ],
+      [
+        { uriForm: 'template', uriTemplate: 'skd://k/{periodIndexHex}' },
+        'the template uses {periodIndex…} but no periodIndex was given',
+      ],
+    ] as const) {
+      const error = thrownBy(() => fairPlayUri(settings, input), HlsSignalingError);
+      expect([error.code, error.message]).toStrictEqual(['ERR_HLS_INVALID_FAIRPLAY_URI', message]);
+    }
   });
 });
 

@@ -25,6 +25,24 @@ function refusal(raw: unknown): string {
   return error.message;
 }
 
+describe('defaultTenantSettings', () => {
+  it('is what its documentation says, value by value', () => {
+    expect(defaultTenantSettings()).toStrictEqual({
+      playReady: { headerVersion: '4.0.0.0', includeChecksum: true },
+      widevine: { contentId: 'none', protectionScheme: true, algorithm: false, trackType: false },
+      fairPlay: { uriForm: 'kid-iv' },
+      aes128: { enabled: true, keyUrlTtlSeconds: 31_536_000, allowDrmKeys: false },
+      kidPolicy: 'keep',
+      kidPerScheme: true,
+      maxKeysPerRequest: 64,
+      maxAnswerBytes: 2_097_152,
+      anevia: { hlsAes128: false },
+      clearKey: { enabled: false },
+      cors: { allowedOrigins: [] },
+    });
+  });
+});
+
 describe('resolveTenantsConfig: the whole tenant', () => {
   it('gives exactly the tenant and its defaults, with an empty token list kept', () => {
     expect(resolveTenantsConfig({ tenants: [tenant({ tokens: [], settings: {} })] })).toStrictEqual([
@@ -131,6 +149,10 @@ describe('resolveTenantsConfig: the root and the tenant', () => {
     [[tenant({ keySource: 5 })], 'tenants[0].keySource: must be one of "seed", "store"'],
     [[tenant({ tokens: 'sha256:x' })], "tenants[0].tokens: must be a list of 'sha256:<hex>' token hashes"],
     [
+      [tenant({ tokens: [[`sha256:${HASH_HEX}`]] })],
+      "tenants[0].tokens[0]: must be 'sha256:' followed by 64 hex digits (the token itself is never stored)",
+    ],
+    [
       [tenant({ tokens: [`sha256:${HASH_HEX}`, 5] })],
       "tenants[0].tokens[1]: must be 'sha256:' followed by 64 hex digits (the token itself is never stored)",
     ],
@@ -196,6 +218,9 @@ describe('resolveTenantsConfig: settings at their boundaries', () => {
       maxKeysPerRequest: 1,
       maxAnswerBytes: 1,
     });
+    expect(
+      settingsOf({ fairPlay: { uriForm: 'template', uriTemplate: 'skd://fps.example/{contentId}/{kidHex}' } }).fairPlay,
+    ).toStrictEqual({ uriForm: 'template', uriTemplate: 'skd://fps.example/{contentId}/{kidHex}' });
     expect(settingsOf({ cors: { allowedOrigins: ['*', 'http://a.example:8080'] } }).cors.allowedOrigins).toStrictEqual([
       '*',
       'http://a.example:8080',
@@ -260,6 +285,7 @@ describe('resolveTenantsConfig: settings at their boundaries', () => {
     [{ cors: { allowedOrigins: ['*', 'a.example'] } }, 'cors.allowedOrigins[1]'],
     [{ cors: { allowedOrigins: [5] } }, 'cors.allowedOrigins[0]'],
     [{ cors: { allowedOrigins: ['ws://a.example'] } }, 'cors.allowedOrigins[0]'],
+    [{ cors: { allowedOrigins: ['ftp://https:2121'] } }, 'cors.allowedOrigins[0]'],
   ])('refuses %j', (settings, message) => {
     const expected = /\[\d+\]$/.test(message)
       ? `${message}: must be '*' or an http(s) origin such as https://player.example.com (no path, no trailing slash)`
