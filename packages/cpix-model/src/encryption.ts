@@ -194,10 +194,14 @@ export async function decryptContentKeys(
       };
       const { deliveryDataList: _delivery, ...rest } = document;
       return { ...rest, ...(contentKeyList && { contentKeyList }) };
+      // Stryker disable next-line BlockStatement: hygiene, zeroes the MAC key once it is no longer used
     } finally {
+      // Stryker disable next-line CallExpression: hygiene, zeroes the MAC key once it is no longer used
       macKey.fill(0);
     }
+    // Stryker disable next-line BlockStatement: hygiene, zeroes the document keys once they are no longer used
   } finally {
+    // Stryker disable next-line CallExpression: hygiene, zeroes the document keys once they are no longer used
     for (const key of documentKeys.values()) key.fill(0);
   }
 }

@@ -180,6 +180,136 @@ describe('decryptContentKeys: the fields of each error', () => {
   });
 });
 
+describe('decryptContentKeys: the whole message and path of the other errors', () => {
+  const R1 = '/CPIX/DeliveryDataList/DeliveryData[1]';
+  const CK1 = '/CPIX/ContentKeyList/ContentKey[1]/Data/Secret';
+  const cases: [string, (document: CpixDocument) => void, string, string, string | undefined][] = [
+    [
+      'no document key',
+      (d) => void (d.deliveryDataList!.deliveryData[0]!.documentKeys = []),
+      'ERR_CPIX_NO_RECIPIENT',
+      'The document has no DeliveryData with a document key: it is not encrypted for anyone',
+      '/CPIX/DeliveryDataList',
+    ],
+    [
+      'a damaged wrapped document key',
+      (d) =>
+        void (d.deliveryDataList!.deliveryData[0]!.documentKeys[0]!.data!.secret!.encryptedValue!.cipherValue[9]! ^= 1),
+      'ERR_CPIX_DOCUMENT_KEY_DECRYPTION_FAILED',
+      'The wrapped document key does not decrypt with the recipient key (damaged CipherValue?)',
+      `${R1}/DocumentKey[1]/Data/Secret/EncryptedValue/CipherData/CipherValue`,
+    ],
+    [
+      'a document key wrapped otherwise',
+      (d) =>
+        void (d.deliveryDataList!.deliveryData[0]!.documentKeys[0]!.data!.secret!.encryptedValue!.algorithm = 'urn:x'),
+      'ERR_CPIX_UNSUPPORTED_ALGORITHM',
+      `Encryption algorithm urn:x is not supported here (${CPIX_ALGORITHMS.rsaOaepMgf1p} expected)`,
+      `${R1}/DocumentKey[1]/Data/Secret/EncryptedValue/EncryptionMethod/@Algorithm`,
+    ],
+    [
+      'no MACMethod',
+      (d) => void delete d.deliveryDataList!.deliveryData[0]!.macMethod,
+      'ERR_CPIX_MAC_MISSING',
+      'DeliveryData has no MACMethod: encrypted values cannot be authenticated',
+      `${R1}/MACMethod`,
+    ],
+    [
+      'another MAC algorithm',
+      (d) => void (d.deliveryDataList!.deliveryData[0]!.macMethod!.algorithm = 'urn:mac'),
+      'ERR_CPIX_UNSUPPORTED_ALGORITHM',
+      'MAC algorithm urn:mac is not supported (hmac-sha512 expected)',
+      `${R1}/MACMethod/@Algorithm`,
+    ],
+    [
+      'a damaged wrapped MAC key',
+      (d) => void (d.deliveryDataList!.deliveryData[0]!.macMethod!.key!.cipherValue[9]! ^= 1),
+      'ERR_CPIX_MAC_KEY_DECRYPTION_FAILED',
+      'The wrapped MAC key does not decrypt with the recipient key (damaged CipherValue?)',
+      `${R1}/MACMethod/Key/CipherData/CipherValue`,
+    ],
+    [
+      'no ValueMAC',
+      (d) => void delete d.contentKeyList!.contentKeys[0]!.data!.secret!.valueMac,
+      'ERR_CPIX_MAC_MISSING',
+      `Encrypted content key ${KID} has no ValueMAC`,
+      `${CK1}/ValueMAC`,
+    ],
+    [
+      'an altered ValueMAC',
+      (d) => void (d.contentKeyList!.contentKeys[0]!.data!.secret!.valueMac![0]! ^= 1),
+      'ERR_CPIX_MAC_MISMATCH',
+      `The MAC of content key ${KID} does not match: the value or its MAC was altered`,
+      `${CK1}/ValueMAC`,
+    ],
+    [
+      'a content key encrypted otherwise',
+      (d) => void (d.contentKeyList!.contentKeys[0]!.data!.secret!.encryptedValue!.algorithm = 'urn:y'),
+      'ERR_CPIX_UNSUPPORTED_ALGORITHM',
+      `Encryption algorithm urn:y is not supported here (${CPIX_ALGORITHMS.aes256Cbc} expected)`,
+      `${CK1}/EncryptedValue/EncryptionMethod/@Algorithm`,
+    ],
+  ];
+  for (const [name, mutate, code, message, path] of cases) {
+    it(`${name}: ${code}`, async () => {
+      const document = handmade();
+      mutate(document);
+      expect(await rejection(decryptContentKeys(document, { privateKey: fx.key('recipient1') }))).toStrictEqual({
+        code,
+        message,
+        path,
+      });
+    });
+  }
+
+  it('leaves a content key without a value or an encrypted value as it is', async () => {
+    const document = handmade();
+    document.contentKeyList!.contentKeys.push(
+      { kid: KID },
+      { kid: KID, data: { secret: { plainValue: new Uint8Array(16) } } },
+    );
+    const plain = await decryptContentKeys(document, { privateKey: fx.key('recipient1') });
+    expect(plain.contentKeyList!.contentKeys.slice(1)).toStrictEqual([
+      { kid: KID },
+      { kid: KID, data: { secret: { plainValue: new Uint8Array(16) } } },
+    ]);
+  });
+
+  it('refuses what is not a document or a private key, and a PKCS#12 file it cannot open', async () => {
+    expect(await rejection(decryptContentKeys(null as unknown as CpixDocument, { privateKey: 'x' }))).toStrictEqual({
+      code: 'ERR_CPIX_INVALID_INPUT',
+      message: 'Expected a CpixDocument object',
+      path: undefined,
+    });
+    expect(await rejection(decryptContentKeys(handmade(), { privateKey: 42 as unknown as string }))).toStrictEqual({
+      code: 'ERR_CPIX_PRIVATE_KEY_INVALID',
+      message: 'A private key must be PEM text, a KeyObject or { pkcs12, password }',
+      path: undefined,
+    });
+    expect(
+      await rejection(
+        decryptContentKeys(handmade(), {
+          privateKey: { pkcs12: new Uint8Array([1, 2]), password: 42 as unknown as string },
+        }),
+      ),
+    ).toStrictEqual({
+      code: 'ERR_CPIX_PRIVATE_KEY_INVALID',
+      message: 'A private key must be PEM text, a KeyObject or { pkcs12, password }',
+      path: undefined,
+    });
+    const wrongPassword = decryptContentKeys(handmade(), {
+      privateKey: { pkcs12: fx.bytes('recipient1.p12'), password: 'wrong' },
+    });
+    const error = await wrongPassword.catch((e: unknown) => e);
+    expect(await rejection(wrongPassword)).toStrictEqual({
+      code: 'ERR_CPIX_PRIVATE_KEY_INVALID',
+      message: 'PKCS#12 file could not be opened (wrong password or not PKCS#12)',
+      path: undefined,
+    });
+    expect((error as CpixError).cause).toBeInstanceOf(Error);
+  });
+});
+
 describe('private keys: the fields of each error', () => {
   it('refuses a public KeyObject, unreadable PEM text and a PKCS#12 file without a key', async () => {
     const publicKey = createPublicKey(fx.pem('recipient1'));
@@ -223,6 +353,24 @@ describe('private keys: the fields of each error', () => {
 });
 
 describe('encryptContentKeys: the fields of each error', () => {
+  it('refuses an encrypted document, recipients that are not an array, and no recipient at all', async () => {
+    expect(await thrown(() => encryptContentKeys(handmade(), { recipients: [fx.pem('recipient1')] }))).toStrictEqual({
+      code: 'ERR_CPIX_ALREADY_ENCRYPTED',
+      message: 'The document already has document keys; decrypt it before encrypting again',
+      path: '/CPIX/DeliveryDataList',
+    });
+    expect(await thrown(() => encryptContentKeys({}, { recipients: 'x' as unknown as string[] }))).toStrictEqual({
+      code: 'ERR_CPIX_INVALID_OPTION',
+      message: 'recipients must be an array of certificates',
+      path: undefined,
+    });
+    expect(await thrown(() => encryptContentKeys({}))).toStrictEqual({
+      code: 'ERR_CPIX_NO_RECIPIENT',
+      message: 'No recipient certificate: pass recipients or a document with request-side DeliveryData',
+      path: undefined,
+    });
+  });
+
   it('a request-side DeliveryData without a certificate is ERR_CPIX_NO_RECIPIENT at its index', async () => {
     const document: CpixDocument = {
       deliveryDataList: {
