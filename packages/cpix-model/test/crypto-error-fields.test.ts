@@ -208,6 +208,16 @@ describe('decryptContentKeys: the whole message and path of the other errors', (
       `${R1}/DocumentKey[1]/Data/Secret/EncryptedValue/EncryptionMethod/@Algorithm`,
     ],
     [
+      'a second document key under another algorithm',
+      (d) => {
+        const keys = d.deliveryDataList!.deliveryData[0]!.documentKeys;
+        keys.push({ ...keys[0]!, algorithm: 'urn:z', encryptsKey: KID });
+      },
+      'ERR_CPIX_UNSUPPORTED_ALGORITHM',
+      'Document key algorithm urn:z is not supported (aes256-cbc expected)',
+      `${R1}/DocumentKey[2]/@Algorithm`,
+    ],
+    [
       'no MACMethod',
       (d) => void delete d.deliveryDataList!.deliveryData[0]!.macMethod,
       'ERR_CPIX_MAC_MISSING',
