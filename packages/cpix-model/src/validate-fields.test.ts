@@ -476,6 +476,7 @@ describe('validateCpix at the edges of its filter checks', () => {
 
   it.each<[string, ContentKeyUsageRule['videoFilters'], ContentKeyUsageRule['videoFilters']]>([
     ['a flag on one side only', [{ hdr: true, wcg: true }], [{}]],
+    ['a flag on the other side only', [{}], [{ hdr: true, wcg: true }]],
     ['an empty filter list', [], [{ hdr: true }]],
     ['one of several filters', [{ hdr: true }], [{ hdr: false }, { hdr: true }]],
   ])('finds rules of different keys that overlap by %s', (_, a, b) => {
