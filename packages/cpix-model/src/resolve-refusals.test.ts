@@ -100,22 +100,20 @@ describe('resolveContentKey refuses', () => {
       { type: 'video', period: { time: 'x' } },
       at('ERR_CPIX_INCOMPLETE_CONTEXT', 'context.period.time is not a date-time'),
     ],
-    ...(
-      [
-        ['channels', { kid: A, audioFilters: [{ minChannels: 2 }] }, 'audio'],
-        ['bitrate', { kid: A, bitrateFilters: [{ maxBitrate: 2 }] }, 'video'],
-        ['labels', { kid: A, labelFilters: [{ label: 'x' }] }, 'video'],
-        ['period', { kid: A, keyPeriodFilters: [{ periodId: 'p' }] }, 'video'],
-        ['hdr', { kid: A, videoFilters: [{ hdr: true }] }, 'video'],
-        ['wcg', { kid: A, videoFilters: [{ wcg: true }] }, 'video'],
-        ['pixels', { kid: A, videoFilters: [{ minPixels: 1 }] }, 'video'],
-        ['fps', { kid: A, videoFilters: [{ maxFps: 1 }] }, 'video'],
-      ] as const
-    ).map(
+    ...(<[string, ContentKeyUsageRule, ContentKeyContext['type']][]>[
+      ['channels', { kid: A, audioFilters: [{ minChannels: 2 }] }, 'audio'],
+      ['bitrate', { kid: A, bitrateFilters: [{ maxBitrate: 2 }] }, 'video'],
+      ['labels', { kid: A, labelFilters: [{ label: 'x' }] }, 'video'],
+      ['period', { kid: A, keyPeriodFilters: [{ periodId: 'p' }] }, 'video'],
+      ['hdr', { kid: A, videoFilters: [{ hdr: true }] }, 'video'],
+      ['wcg', { kid: A, videoFilters: [{ wcg: true }] }, 'video'],
+      ['pixels', { kid: A, videoFilters: [{ minPixels: 1 }] }, 'video'],
+      ['fps', { kid: A, videoFilters: [{ maxFps: 1 }] }, 'video'],
+    ]).map(
       ([name, rule, type]) =>
         [
           `a context without ${name}`,
-          withRules(rule as ContentKeyUsageRule),
+          withRules(rule),
           { type },
           at('ERR_CPIX_INCOMPLETE_CONTEXT', `A filter needs the track's ${name}`, `${RULE}[1]`),
         ] as [string, CpixDocument, ContentKeyContext, ReturnType<typeof at>],
