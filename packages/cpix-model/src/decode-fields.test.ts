@@ -133,4 +133,22 @@ describe('decodeCpixText', () => {
     const text = declared('US-ASCII').replace('\u00e9', '\u007f');
     expect(decodeCpixText(latin1(text))).toBe(text);
   });
+
+  it.each([
+    ['a character whose bytes end in BF', [0x61, 0xc2, 0xbf], 'a\u00bf'],
+    ['U+EEFF (EE BB BF)', [0xee, 0xbb, 0xbf], '\ueeff'],
+    ['U+FFFF (EF BF BF)', [0xef, 0xbf, 0xbf], '\uffff'],
+    ['a NUL after an ASCII byte', [0x41, 0x00], 'A\u0000'],
+    ['a NUL before an ASCII byte', [0x00, 0x41], '\u0000A'],
+  ])('reads as UTF-8 bytes that only partly look like a byte order mark: %s', (_, bytes, text) => {
+    expect(decodeCpixText(Uint8Array.from(bytes))).toBe(text);
+  });
+
+  it.each([
+    ['3C FE', [0x3c, 0xfe]],
+    ['FF 3C', [0xff, 0x3c]],
+    ['FE 41', [0xfe, 0x41]],
+  ])('refuses as UTF-8 bytes that only partly look like UTF-16: %s', (_, bytes) => {
+    expect(refusal(Uint8Array.from(bytes))).toBe('Document bytes are not valid UTF-8');
+  });
 });

@@ -156,6 +156,7 @@ function periodMatches(
   if ('index' in wanted) return period.index === wanted.index;
   const time = typeof wanted.time === 'string' ? Date.parse(wanted.time) : wanted.time.getTime();
   if (Number.isNaN(time)) throw new CpixError('ERR_CPIX_INCOMPLETE_CONTEXT', 'context.period.time is not a date-time');
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a missing bound parses to NaN, within which no time lies
   if (period.start === undefined || period.end === undefined) return false;
   return Date.parse(period.start) <= time && time < Date.parse(period.end);
 }

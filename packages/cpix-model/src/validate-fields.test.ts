@@ -453,3 +453,35 @@ describe('validateCpix: usage rules', () => {
     ]);
   });
 });
+
+describe('validateCpix at the edges of its filter checks', () => {
+  const withRules = (...rules: ContentKeyUsageRule[]): CpixDocument => ({
+    ...keys(KID_A, KID_B),
+    contentKeyUsageRuleList: { contentKeyUsageRules: rules },
+  });
+  const overlap = warning(
+    'RULES_OVERLAP',
+    `${RULE_PATH}[2]`,
+    `Rule for KID ${KID_B} can match the same tracks as ContentKeyUsageRule[1] for KID ${KID_A}`,
+  );
+
+  it('takes one-sided bounds and periods without times as they are', () => {
+    expect(
+      validateCpix({
+        ...withRules({ kid: KID_A, videoFilters: [{ minPixels: 5 }, { maxPixels: 1 }] }),
+        contentKeyPeriodList: { contentKeyPeriods: [{ id: 'p1' }, { id: 'p2' }] },
+      }),
+    ).toStrictEqual([]);
+  });
+
+  it.each<[string, ContentKeyUsageRule['videoFilters'], ContentKeyUsageRule['videoFilters']]>([
+    ['a flag on one side only', [{ hdr: true, wcg: true }], [{}]],
+    ['a flag on the other side only', [{}], [{ hdr: true, wcg: true }]],
+    ['an empty filter list', [], [{ hdr: true }]],
+    ['one of several filters', [{ hdr: true }], [{ hdr: false }, { hdr: true }]],
+  ])('finds rules of different keys that overlap by %s', (_, a, b) => {
+    expect(validateCpix(withRules({ kid: KID_A, videoFilters: a }, { kid: KID_B, videoFilters: b }))).toStrictEqual([
+      overlap,
+    ]);
+  });
+});

@@ -261,6 +261,7 @@ function checkPeriods(document: CpixDocument, error: Report): void {
       error('INVALID_PERIOD', path, 'A period with a start needs an end, and the other way round');
       return;
     }
+    // Stryker disable next-line LogicalOperator: the check above leaves start and end both set or both unset
     if (start !== undefined && end !== undefined) {
       if (end <= start) error('INVALID_PERIOD', path, 'end is not after start');
       else timed.push({ index, start, end });
