@@ -75,6 +75,11 @@ export function readCertificate(input: CertificateInput): X509Certificate {
   }
 }
 
+/** A certificate's subject on one line (`CN=…, O=…`) for messages: node separates its parts with newlines. */
+export function subjectLine(certificate: X509Certificate): string {
+  return certificate.subject.replace(/\n/g, ', ');
+}
+
 /** Describes a certificate: names, validity, fingerprint, algorithms. */
 export function describeCertificate(input: CertificateInput): CertificateInfo {
   const certificate = readCertificate(input);
@@ -108,7 +113,7 @@ export function checkRecipientCertificate(
 ): { certificate: X509Certificate; publicKey: KeyObject; info: CertificateInfo } {
   const certificate = readCertificate(input);
   const info = describeCertificate(certificate);
-  const label = `Certificate "${info.subject.replace(/\n/g, ', ')}"`;
+  const label = `Certificate "${subjectLine(certificate)}"`;
   if (info.publicKeyType !== 'rsa' || info.rsaModulusBits === undefined) {
     throw new CpixError(
       'ERR_CPIX_CERTIFICATE_NOT_RSA',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Document, Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
-import { describeCertificate, readCertificate, type CertificateInput } from './certificate.js';
+import { readCertificate, subjectLine, type CertificateInput } from './certificate.js';
 import { loadPrivateKey, type PrivateKeyInput } from './crypto/private-key.js';
 import { CpixError } from './errors.js';
 import { CPIX_NAMESPACES } from './model.js';
@@ -55,7 +55,7 @@ export async function signCpix(input: string | Uint8Array, options: SignCpixOpti
   if (!certificate.checkPrivateKey(privateKey)) {
     throw new CpixError(
       'ERR_CPIX_SIGNING_KEY_MISMATCH',
-      `The private key does not belong to the certificate "${describeCertificate(certificate).subject}"`,
+      `The private key does not belong to the certificate "${subjectLine(certificate)}"`,
     );
   }
   const canonicalization = options.canonicalization ?? 'exc-c14n';

@@ -45,7 +45,7 @@ describe('signCpix: the message of each refused option', () => {
       await rejection(signCpix(xml(KEYS), { privateKey: fx.key('recipient1'), certificate: fx.pem('signer') })),
     ).toStrictEqual({
       code: 'ERR_CPIX_SIGNING_KEY_MISMATCH',
-      message: 'The private key does not belong to the certificate "CN=cpixkit test signer\nO=cpixkit"',
+      message: 'The private key does not belong to the certificate "CN=cpixkit test signer, O=cpixkit"',
     });
   });
 
