@@ -18,9 +18,10 @@ const LOAD_SECONDS = 2;
 const WARMUP_SECONDS = 2;
 /**
  * Each server is measured this many times, the servers taking turns, and the median run counts: a
- * burst of load from elsewhere on the machine then falls on no server's figure alone.
+ * burst of load from elsewhere on the machine then falls on no server's figure alone. Twelve rounds
+ * take the three servers twice in each of their six orders (see {@link loadAll}).
  */
-const ROUNDS = 6;
+const ROUNDS = 12;
 const CONNECTIONS = 10;
 /**
  * autocannon's command line, run as a child process: load generated in this process would take
@@ -79,12 +80,12 @@ async function loadAll(urls: Record<string, string>) {
   // A short unmeasured run first, so that the JIT has compiled each server's hot paths.
   for (const url of Object.values(urls)) await autocannon(url, WARMUP_SECONDS);
   const runs = new Map<string, AutocannonResult[]>(Object.keys(urls).map((name) => [name, []]));
-  const servers = Object.entries(urls);
+  // Each round takes the servers in another order, every order in turn: each server runs first,
+  // and right after each other server, equally often. (Rotating one order would put the same
+  // server after the plain route in most rounds.)
+  const orders = permutations(Object.entries(urls));
   for (let round = 0; round < ROUNDS; round += 1) {
-    // Each round starts with another server: what one run leaves behind in the process (garbage
-    // to collect, a heap to grow) then falls on each server alike.
-    const order = [...servers.slice(round % servers.length), ...servers.slice(0, round % servers.length)];
-    for (const [name, url] of order) runs.get(name)!.push(await autocannon(url, LOAD_SECONDS));
+    for (const [name, url] of orders[round % orders.length]!) runs.get(name)!.push(await autocannon(url, LOAD_SECONDS));
   }
   const table = Object.fromEntries(
     [...runs].map(([name, results]) => [
@@ -103,6 +104,13 @@ async function loadAll(urls: Record<string, string>) {
     [...runs].map(([name, results]) => [name, results.map((result) => result.cpuMicros / result.requests.total)]),
   );
   return { table, cpuPerRequest };
+}
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, index) =>
+    permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 function median(values: number[]): number {
