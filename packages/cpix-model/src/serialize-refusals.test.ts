@@ -255,6 +255,16 @@ describe('serializeCpix writes', () => {
     );
   });
 
+  const documentKeyLines = [
+    '      <cpix:DocumentKey>',
+    '        <cpix:Data>',
+    '          <pskc:Secret>',
+    '            <pskc:PlainValue>QUJD</pskc:PlainValue>',
+    '          </pskc:Secret>',
+    '        </cpix:Data>',
+    '      </cpix:DocumentKey>',
+  ];
+
   it('a repeated id, other key info and a SendingTime when kept', () => {
     expect(
       write(
@@ -279,13 +289,7 @@ describe('serializeCpix writes', () => {
         '      <cpix:DeliveryKey>',
         '        <ds:KeyName xmlns:ds="http://www.w3.org/2000/09/xmldsig#">n</ds:KeyName>',
         '      </cpix:DeliveryKey>',
-        '      <cpix:DocumentKey>',
-        '        <cpix:Data>',
-        '          <pskc:Secret>',
-        '            <pskc:PlainValue>QUJD</pskc:PlainValue>',
-        '          </pskc:Secret>',
-        '        </cpix:Data>',
-        '      </cpix:DocumentKey>',
+        ...documentKeyLines,
         '      <cpix:SendingTime>t</cpix:SendingTime>',
         '    </cpix:DeliveryData>',
         '  </cpix:DeliveryDataList>',
@@ -295,15 +299,6 @@ describe('serializeCpix writes', () => {
     );
   });
 
-  const documentKeyLines = [
-    '      <cpix:DocumentKey>',
-    '        <cpix:Data>',
-    '          <pskc:Secret>',
-    '            <pskc:PlainValue>QUJD</pskc:PlainValue>',
-    '          </pskc:Secret>',
-    '        </cpix:Data>',
-    '      </cpix:DocumentKey>',
-  ];
   const delivery24 = (...documentKeys: string[]) =>
     [
       '<cpix:CPIX xmlns:cpix="urn:dashif:org:cpix" xmlns:pskc="urn:ietf:params:xml:ns:keyprov:pskc" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:enc="http://www.w3.org/2001/04/xmlenc#" version="2.4">',
