@@ -90,20 +90,23 @@ describe('against a fake key server replaying the seed answers', () => {
     expect(result.attempts).toBe(1);
     const json = toPallyConJson(result);
     expect(json.content_id).toBe('cpix-test-cid');
-    expect(json.content_key_list).toEqual([
-      expect.objectContaining({
+    const playready = vectorCase<string>('pallycon_dash_vod_playready_pssh');
+    const widevine = vectorCase<string>('pallycon_dash_vod_widevine_pssh');
+    expect(json.content_key_list).toStrictEqual([
+      {
         key_id_hex: '12ea753c23e7bc024474b2b976c43beb',
+        key_id_b64: 'Eup1PCPnvAJEdLK5dsQ76w==',
+        key_hex: playready.inputs.key_hex,
         key_b64: 'SzC1qc1cEpyFU6t/lL7Byw==',
+        iv_hex: '30313233343536373839616263646566',
         iv_b64: 'MDEyMzQ1Njc4OWFiY2RlZg==',
         widevine: {
-          pssh: vectorCase<string>('pallycon_dash_vod_widevine_pssh').expected.pssh_b64,
-          pssh_payload_only: Buffer.from(
-            vectorCase<string>('pallycon_dash_vod_widevine_pssh').expected.widevine_data_hex!,
-            'hex',
-          ).toString('base64'),
+          pssh: widevine.expected.pssh_b64,
+          pssh_payload_only: Buffer.from(widevine.expected.widevine_data_hex!, 'hex').toString('base64'),
         },
+        playready: { pssh: playready.expected.pssh_b64, pssh_payload_only: playready.expected.pro_b64 },
         fairplay: { key_uri: '' },
-      }),
+      },
     ]);
   });
 
@@ -119,11 +122,40 @@ describe('against a fake key server replaying the seed answers', () => {
       tracks: ['HD'],
       periods: [128],
     });
-    expect(dash.keys[0]).toMatchObject({
-      trackType: 'HD',
-      period: { index: 128 },
-      kid: { uuid: '6bac8ec3-0ee3-379f-3d21-290b3a2bc9c3' },
-    });
+    const playready = vectorCase<string>('pallycon_dash_live_playready_pssh');
+    const widevine = vectorCase<string>('pallycon_dash_live_widevine_pssh');
+    expect(dash.keys).toStrictEqual([
+      {
+        kid: {
+          uuid: playready.inputs.kid,
+          hex: '6bac8ec30ee3379f3d21290b3a2bc9c3',
+          base64: 'a6yOww7jN589ISkLOivJww==',
+        },
+        key: { hex: playready.inputs.key_hex, base64: playready.inputs.key_b64 },
+        // The seed answer's explicit IV.
+        iv: { hex: '4b69631c3945452b630ae3a937c23bfb', base64: 'S2ljHDlFRStjCuOpN8I7+w==' },
+        scheme: 'cenc',
+        trackType: 'HD',
+        period: { id: 'keyPeriod_e7c4423c-a2c6-46f4-bef3-2bfed6bae9c9', index: 128 },
+        requestedKid: server.requests.at(-1)!.body.match(/kid="([0-9a-f-]{36})"/)![1],
+        drm: [
+          {
+            systemId: '9a04f079-9840-4286-ab92-e65be0885f95',
+            drm: 'playready',
+            name: 'PlayReady',
+            pssh: playready.expected.pssh_b64,
+            psshPayload: playready.expected.pro_b64,
+          },
+          {
+            systemId: 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed',
+            drm: 'widevine',
+            name: 'Widevine',
+            pssh: widevine.expected.pssh_b64,
+            psshPayload: Buffer.from(widevine.expected.widevine_data_hex!, 'hex').toString('base64'),
+          },
+        ],
+      },
+    ]);
     const hls = await pallycon.requestKeys({
       contentId: 'cpix-test-cid',
       drmSystems: ['fairplay'],
@@ -188,7 +220,25 @@ describe('against a fake key server replaying the seed answers', () => {
       kids: ['af1ed63c-5784-460b-9e51-309dd47b7d9c'],
     });
     expect(result.serverUserAgent).toBe('fake-axinom/1.0');
-    expect(result.keys[0]).toMatchObject({ key: { base64: 'BKp/7CmIS+8AuBPS3136Hw==' }, period: { index: 213 } });
+    // The seed answer's key, IV and period; it carries no signalling, so each DRM system is named only.
+    expect(result.keys).toStrictEqual([
+      {
+        kid: {
+          uuid: 'af1ed63c-5784-460b-9e51-309dd47b7d9c',
+          hex: 'af1ed63c5784460b9e51309dd47b7d9c',
+          base64: 'rx7WPFeERgueUTCd1Ht9nA==',
+        },
+        key: { hex: '04aa7fec29884bef00b813d2df5dfa1f', base64: 'BKp/7CmIS+8AuBPS3136Hw==' },
+        iv: { hex: 'd2c805c3262dddd708c3f2045918fcc6', base64: '0sgFwyYt3dcIw/IEWRj8xg==' },
+        scheme: 'cenc',
+        period: { id: 'keyPeriod_19d21813-874e-4804-8a56-1952722abeb5', index: 213 },
+        drm: [
+          { systemId: '9a04f079-9840-4286-ab92-e65be0885f95', drm: 'playready', name: 'PlayReady' },
+          { systemId: 'edef8ba9-79d6-4ace-a3c8-27dcd51d21ed', drm: 'widevine', name: 'Widevine' },
+          { systemId: FAIRPLAY, drm: 'fairplay', name: 'FairPlay' },
+        ],
+      },
+    ]);
   });
 
   it('reports the KIDs the seed answer does not have as a mismatch', async () => {
