@@ -4,6 +4,7 @@ import {
   type CpixWarning,
   describeCertificate,
   type DrmSystem,
+  subjectLine,
 } from '@cpixkit/cpix-model';
 import { findDrmSystem } from '@cpixkit/pssh';
 import { secret } from './io.js';
@@ -233,7 +234,7 @@ export function renderSummary(summary: CpixSummary, style: Style): string {
         recipient.certificates.map((certificate) => [
           recipient.name ?? '-',
           recipient.encrypted ? 'yes' : 'no (request)',
-          certificate.subject.replace(/\n/g, ', '),
+          subjectLine(certificate),
           certificate.fingerprint256,
           certificate.validTo,
         ]),

@@ -75,8 +75,11 @@ export function readCertificate(input: CertificateInput): X509Certificate {
   }
 }
 
-/** A certificate's subject on one line (`CN=…, O=…`) for messages: node separates its parts with newlines. */
-export function subjectLine(certificate: X509Certificate): string {
+/**
+ * A certificate's subject on one line (`CN=…, O=…`), for messages and tables: node's `X509Certificate` and
+ * {@link CertificateInfo} separate its parts with newlines.
+ */
+export function subjectLine(certificate: { readonly subject: string }): string {
   return certificate.subject.replace(/\n/g, ', ');
 }
 

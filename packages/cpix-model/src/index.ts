@@ -64,6 +64,7 @@ export {
 export {
   checkRecipientCertificate,
   describeCertificate,
+  subjectLine,
   type CertificateInfo,
   type CertificateInput,
   type CertificatePolicy,

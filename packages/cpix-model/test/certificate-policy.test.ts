@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { thrownBy } from '../../../tooling/src/thrown.js';
-import { checkRecipientCertificate, CpixError, describeCertificate } from '../src/index.js';
+import { checkRecipientCertificate, CpixError, describeCertificate, subjectLine } from '../src/index.js';
 import { type CryptoFixtures, cryptoFixtures } from './crypto-fixtures.js';
 
 // checkRecipientCertificate at each bound of its policy (key size, validity to the millisecond,
@@ -42,6 +42,13 @@ describe('describeCertificate', () => {
       false,
       'ecdsaWithSHA256',
     ]);
+  });
+
+  it('writes the subject on one line with subjectLine, from the description or the certificate itself', () => {
+    const certificate = new X509Certificate(fx.pem('rsa2048'));
+    expect(certificate.subject).toBe('CN=cpixkit test rsa2048\nO=cpixkit');
+    expect(subjectLine(certificate)).toBe('CN=cpixkit test rsa2048, O=cpixkit');
+    expect(subjectLine(describeCertificate(certificate))).toBe('CN=cpixkit test rsa2048, O=cpixkit');
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { describeCertificate, parseCpix } from '@cpixkit/cpix-model';
+import { describeCertificate, parseCpix, subjectLine } from '@cpixkit/cpix-model';
 import { signCpix, verifyCpixSignatures } from '@cpixkit/cpix-model/signature';
 import type { SIGNATURE_TARGETS } from '../choices.js';
 import { emitDocument, hasPlainKeys, readCpixInput } from '../cpix-document.js';
@@ -73,7 +73,7 @@ export async function cpixVerify(argument: string, options: CpixVerifyOptions): 
     const rows = signatures.map((s) => [
       s.valid ? style.green('valid') : style.red('INVALID'),
       s.target,
-      s.signer?.subject.replace(/\n/g, ', ') ?? '-',
+      s.signer ? subjectLine(s.signer) : '-',
       s.valid ? (s.signer?.fingerprint256 ?? '-') : `${s.code ?? ''} ${s.reason ?? ''}`.trim(),
     ]);
     writeResult(
