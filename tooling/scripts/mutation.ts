@@ -3,13 +3,19 @@
 // Exits 1 when a score is below its floor. Incremental files, HTML and JSON reports go to reports/mutation/.
 // `--force` tests every mutant again: incremental mode reuses a surviving static mutant (one evaluated
 // once, at import) even when new tests would kill it, so a score that counts must come from a forced run.
-import { relative } from 'node:path';
+// A run from scratch (forced, or with no incremental file yet) goes in steps (see steps.ts), so one that is
+// interrupted continues when run again without `--force`.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 import { MUTATION_FLOORS } from '../src/mutation/floors.ts';
 import { mutationScore } from '../src/mutation/score.ts';
+import { mutationSteps } from '../src/mutation/steps.ts';
 import { workspacePackages } from '../src/vitest.ts';
 
 const root = process.cwd();
+// About 40 KB of source: a few hundred to a thousand mutants, minutes to an hour of a run from scratch.
+const STEP_BYTES = 40_000;
 const floored = workspacePackages(root).filter((pkg) => pkg.name in MUTATION_FLOORS);
 const force = process.argv.includes('--force');
 const asked = process.argv.slice(2).filter((arg) => arg !== '--force');
@@ -31,14 +37,30 @@ for (const pkg of chosen) {
   const dir = relative(root, pkg.dir);
   const slug = pkg.name.replace(/^@cpixkit\//, '');
   process.env.CPIXKIT_MUTATION_PACKAGE = dir;
+  const sources = readdirSync(join(pkg.dir, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+    .sort()
+    .map((file) => ({ path: `${dir}/src/${file}`, bytes: statSync(join(pkg.dir, 'src', file)).size }));
+  const incrementalFile = `reports/mutation/${slug}.incremental.json`;
+  const fromScratch = force || !existsSync(incrementalFile);
+  const steps = fromScratch ? mutationSteps(sources, STEP_BYTES) : [sources.map((file) => file.path)];
   const started = performance.now();
-  const results = await new Stryker({
-    mutate: [`${dir}/src/**/*.ts`, `!${dir}/src/**/*.test.ts`],
-    incrementalFile: `reports/mutation/${slug}.incremental.json`,
-    force,
-    htmlReporter: { fileName: `reports/mutation/${slug}.html` },
-    jsonReporter: { fileName: `reports/mutation/${slug}.json` },
-  }).runMutationTest();
+  let results: Array<{ status: string }> = [];
+  for (const [index, mutate] of steps.entries()) {
+    results = await new Stryker({
+      mutate,
+      incrementalFile,
+      force: force && index === 0,
+      htmlReporter: { fileName: `reports/mutation/${slug}.html` },
+      jsonReporter: { fileName: `reports/mutation/${slug}.json` },
+    }).runMutationTest();
+    if (index < steps.length - 1) {
+      const minutes = Math.round((performance.now() - started) / 60_000);
+      console.log(
+        `\n${pkg.name}: step ${index + 1} of ${steps.length} done (${mutate.length} of ${sources.length} files, ${minutes} min); if interrupted from here, \`pnpm test:mutation ${slug}\` without --force continues\n`,
+      );
+    }
+  }
   const seconds = Math.round((performance.now() - started) / 1000);
   const score = mutationScore(results);
   const floor = MUTATION_FLOORS[pkg.name]!;
