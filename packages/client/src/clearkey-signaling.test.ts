@@ -1,5 +1,6 @@
 import { CLEARKEY_SYSTEM_ID, COMMON_SYSTEM_ID, encodePsshBox, WIDEVINE_SYSTEM_ID } from '@cpixkit/pssh';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import { CpixClientError } from './errors.js';
 import { readDrmSignaling } from './signaling.js';
 
@@ -29,17 +30,27 @@ describe('ClearKey signalling in an answer', () => {
 
   it('refuses a ClearKey PSSH of another system, or one listing other KIDs', () => {
     const widevine = encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, data: new Uint8Array(0) });
-    expect(() =>
-      readDrmSignaling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: widevine }, KID, KEY, 'cenc'),
-    ).toThrow(CpixClientError);
+    const otherSystem = thrownBy(
+      () => readDrmSignaling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: widevine }, KID, KEY, 'cenc'),
+      CpixClientError,
+    );
+    expect([otherSystem.code, otherSystem.message]).toStrictEqual([
+      'ERR_CLIENT_MALFORMED_RESPONSE',
+      `the PSSH of DRMSystem ClearKey for kid ${KID} is a box of system ${WIDEVINE_SYSTEM_ID}`,
+    ]);
     const other = encodePsshBox({
       systemId: COMMON_SYSTEM_ID,
       version: 1,
       keyIds: ['11111111-2222-3333-4444-555555555555'],
       data: new Uint8Array(0),
     });
-    expect(() => readDrmSignaling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: other }, KID, KEY, 'cenc')).toThrow(
-      /lists other KIDs/,
+    const otherKids = thrownBy(
+      () => readDrmSignaling({ kid: KID, systemId: CLEARKEY_SYSTEM_ID, pssh: other }, KID, KEY, 'cenc'),
+      CpixClientError,
     );
+    expect([otherKids.code, otherKids.message]).toStrictEqual([
+      'ERR_CLIENT_SIGNALING_MISMATCH',
+      `the PSSH of DRMSystem ClearKey for kid ${KID} lists other KIDs`,
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import type { AudioFilter, VideoFilter } from '@cpixkit/cpix-model';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import {
   CpixClientError,
   SPEKE_V2_AUDIO_PRESETS,
@@ -140,8 +141,18 @@ describe('trackTypeRule', () => {
     expect(trackTypeRule(rule)).toBe(rule);
   });
 
-  it.each([[''], ['  '], [{}], [{ intendedTrackType: '' }], [null], [7]])('refuses %j', (track) => {
-    expect(() => trackTypeRule(track as never)).toThrow(CpixClientError);
+  const empty = 'a track type name cannot be empty';
+  const notRule = 'a track type is a name or an object with a non-empty intendedTrackType';
+  it.each([
+    ['', empty],
+    ['  ', empty],
+    [{}, notRule],
+    [{ intendedTrackType: '' }, notRule],
+    [null, notRule],
+    [7, notRule],
+  ])('refuses %j with ERR_CLIENT_INVALID_OPTION', (track, message) => {
+    const error = thrownBy(() => trackTypeRule(track as never), CpixClientError);
+    expect([error.code, error.message]).toStrictEqual(['ERR_CLIENT_INVALID_OPTION', message]);
   });
 
   it('hands out frozen tables', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpixError, parseCpix, serializeCpix, type CpixDocument } from '../src/index.js';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import { isSignedBy, signCpix, verifyCpixSignatures } from '../src/signature.js';
 import { cryptoFixtures } from './crypto-fixtures.js';
 import { ATTACKER_KID, wrappingAttacks } from './signature-wrapping-attacks.js';
@@ -134,7 +135,8 @@ describe('signature wrapping: a signed element moved where the model does not re
           attack.name,
         ).toContain(ATTACKER_KID);
       } else {
-        expect(() => parseCpix(attack.xml), attack.name).toThrow(CpixError);
+        // The only attack that does not parse adds a second ContentKeyList.
+        expect(thrownBy(() => parseCpix(attack.xml), CpixError).code, attack.name).toBe('ERR_CPIX_DUPLICATE_ELEMENT');
       }
     },
   );

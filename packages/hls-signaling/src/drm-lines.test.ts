@@ -10,7 +10,6 @@ import {
   buildPlayReadyKeyLines,
   buildWidevineKeyLine,
   buildWidevineKeyLines,
-  HlsSignalingError,
   parseDataUri,
   parseHlsKeyLine,
 } from './index.js';
@@ -67,7 +66,12 @@ describe('buildPlayReadyKeyLine', () => {
   });
 
   it('refuses an unknown scheme', () => {
-    expect(() => buildPlayReadyKeyLine({ pro, scheme: 'cens' as 'cenc' })).toThrow(HlsSignalingError);
+    expectHlsError(
+      () => buildPlayReadyKeyLine({ pro, scheme: 'cens' as 'cenc' }),
+      'ERR_HLS_INVALID_INPUT',
+      undefined,
+      "scheme must be 'cenc' or 'cbcs'",
+    );
   });
 });
 

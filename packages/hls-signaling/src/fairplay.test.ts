@@ -6,7 +6,6 @@ import {
   buildFairPlayKeyLine,
   buildFairPlayUri,
   type FairPlayUri,
-  HlsSignalingError,
   parseFairPlayUri,
 } from './index.js';
 
@@ -155,8 +154,18 @@ describe('buildFairPlayKeyLine', () => {
   });
 
   it('refuses a missing options object and an unknown playlist with its own error', () => {
-    expect(() => buildFairPlayKeyLine(undefined as never)).toThrow(HlsSignalingError);
-    expect(() => buildFairPlayKeyLine({ uri: 'skd://a', playlist: 'variant' as 'media' })).toThrow(HlsSignalingError);
+    expectHlsError(
+      () => buildFairPlayKeyLine(undefined as never),
+      'ERR_HLS_INVALID_INPUT',
+      undefined,
+      'buildFairPlayKeyLine takes an options object',
+    );
+    expectHlsError(
+      () => buildFairPlayKeyLine({ uri: 'skd://a', playlist: 'variant' as 'media' }),
+      'ERR_HLS_INVALID_INPUT',
+      undefined,
+      "playlist must be 'media' or 'master'",
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import { KeyServiceError } from './errors.js';
 import { getByKid, readContentKeys, readDrmSystems, strictKidLookup } from './request-plan.js';
 
@@ -30,9 +31,14 @@ describe('KIDs as the request writes them', () => {
       { kid: KID, systemId: WIDEVINE },
       { kid: KID.toUpperCase(), systemId: WIDEVINE.toUpperCase() },
     ];
-    expect(() => readDrmSystems(systems, strictKidLookup(keys, 'DRMSystemList'), true)).toThrow(KeyServiceError);
-    expect(() => readDrmSystems(systems, strictKidLookup(keys, 'DRMSystemList'), true)).toThrow(
-      `DRMSystem[2]: a second Widevine DRMSystem for kid ${KID}`,
+    const error = thrownBy(
+      () => readDrmSystems(systems, strictKidLookup(keys, 'DRMSystemList'), true),
+      KeyServiceError,
     );
+    expect([error.code, error.status, error.message]).toStrictEqual([
+      'ERR_KEY_SERVICE_DUPLICATE_DRM_SYSTEM',
+      422,
+      `DRMSystem[2]: a second Widevine DRMSystem for kid ${KID}`,
+    ]);
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { vectorCases } from '../../../tooling/src/fixtures.js';
 import { guidBase64ToKid, guidBytesToKid, kidToGuidBase64, kidToGuidBytes, swapGuidByteOrder } from './kid.js';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import { PlayReadyError } from './errors.js';
+
+function refusal(fn: () => unknown): [string, string] {
+  const error = thrownBy(fn, PlayReadyError);
+  return [error.code, error.message];
+}
 
 describe('KID byte order', () => {
   it('writes the GUID little-endian base64 PallyCon and Axinom put in their headers', () => {
@@ -18,9 +24,12 @@ describe('KID byte order', () => {
     expect(swapGuidByteOrder(swapGuidByteOrder(bytes))).toEqual(bytes);
   });
 
-  it('rejects a KID of the wrong size', () => {
-    expect(() => guidBase64ToKid('AAAA')).toThrow(PlayReadyError);
-    expect(() => kidToGuidBytes('xyz')).toThrow(PlayReadyError);
+  it('rejects a KID of the wrong size with ERR_PLAYREADY_INVALID_KID', () => {
+    expect(refusal(() => guidBase64ToKid('AAAA'))).toStrictEqual([
+      'ERR_PLAYREADY_INVALID_KID',
+      'a base64 KID decodes to 16 bytes, got 3',
+    ]);
+    expect(refusal(() => kidToGuidBytes('xyz'))).toStrictEqual(['ERR_PLAYREADY_INVALID_KID', 'not a UUID: "xyz"']);
   });
 });
 
@@ -35,10 +44,19 @@ describe('kid_encoding vectors (GUID little-endian header forms)', () => {
     }
   });
 
-  it('refuses what is not a string or 16 bytes with PlayReadyError', () => {
-    expect(() => guidBase64ToKid(7 as unknown as string)).toThrow(PlayReadyError);
-    expect(() => swapGuidByteOrder([1, 2] as unknown as Uint8Array)).toThrow(PlayReadyError);
-    expect(() => kidToGuidBytes(null as unknown as string)).toThrow(PlayReadyError);
+  it('refuses what is not a string or 16 bytes with ERR_PLAYREADY_INVALID_KID', () => {
+    expect(refusal(() => guidBase64ToKid(7 as unknown as string))).toStrictEqual([
+      'ERR_PLAYREADY_INVALID_KID',
+      'a base64 KID must be a string, got number',
+    ]);
+    expect(refusal(() => swapGuidByteOrder([1, 2] as unknown as Uint8Array))).toStrictEqual([
+      'ERR_PLAYREADY_INVALID_KID',
+      'a KID is 16 bytes, got object',
+    ]);
+    expect(refusal(() => kidToGuidBytes(null as unknown as string))).toStrictEqual([
+      'ERR_PLAYREADY_INVALID_KID',
+      'a UUID must be a string, got object',
+    ]);
   });
 });
 

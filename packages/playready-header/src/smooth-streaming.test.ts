@@ -1,5 +1,6 @@
 import { PLAYREADY_SYSTEM_ID } from '@cpixkit/pssh';
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../../../tooling/src/thrown.js';
 import { PlayReadyError } from './errors.js';
 import { encodePlayReadyObject } from './pro.js';
 import {
@@ -45,17 +46,29 @@ describe('Smooth Streaming protection header', () => {
     expect(parseSmoothStreamingProtectionHeader(otherSystem).systemId).toBe('edef8ba9-79d6-4ace-a3c8-27dcd51d21ed');
   });
 
-  it('refuses what is not a protection header', () => {
-    const bad = [
-      '',
-      'not base64!',
-      '<Protection></Protection>',
-      '<ProtectionHeader>AAAA</ProtectionHeader>',
-      '<ProtectionHeader SystemID="x">AAAA</ProtectionHeader>',
-      'AAAA',
+  it('refuses what is not a protection header with ERR_PLAYREADY_INVALID_OBJECT and the reason', () => {
+    const refusal = (fn: () => unknown) => {
+      const error = thrownBy(fn, PlayReadyError);
+      return [error.code, error.message];
+    };
+    const bad: Array<[string, string]> = [
+      ['', 'the protection header is not base64'],
+      ['not base64!', 'the protection header is not base64'],
+      ['<Protection></Protection>', 'expected <ProtectionHeader>, found <Protection>'],
+      ['<ProtectionHeader>AAAA</ProtectionHeader>', '<ProtectionHeader> has no SystemID'],
+      ['<ProtectionHeader SystemID="x">AAAA</ProtectionHeader>', 'SystemID is not a UUID: "x"'],
+      ['AAAA', 'a PlayReady Object has a 6-byte header, got 3 bytes (at byte 0)'],
     ];
-    for (const text of bad) expect(() => parseSmoothStreamingProtectionHeader(text)).toThrow(PlayReadyError);
-    expect(() => smoothStreamingProtectionHeaderData(Uint8Array.of(1, 2))).toThrow(PlayReadyError);
+    for (const [text, message] of bad) {
+      expect(
+        refusal(() => parseSmoothStreamingProtectionHeader(text)),
+        text,
+      ).toStrictEqual(['ERR_PLAYREADY_INVALID_OBJECT', message]);
+    }
+    expect(refusal(() => smoothStreamingProtectionHeaderData(Uint8Array.of(1, 2)))).toStrictEqual([
+      'ERR_PLAYREADY_INVALID_OBJECT',
+      'a PlayReady Object has a 6-byte header, got 2 bytes (at byte 0)',
+    ]);
   });
 
   it('says why it refuses', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectPsshError } from '../test/expect-pssh-error.js';
 import { allocatePsshBox, encodePsshBox, parsePsshBox, parsePsshBoxes } from './box.js';
-import { PsshError } from './errors.js';
 import { PLAYREADY_SYSTEM_ID, WIDEVINE_SYSTEM_ID } from './systems.js';
 
 const KID_A = '12ea753c-23e7-bc02-4474-b2b976c43beb';
@@ -233,12 +232,26 @@ describe('parsePsshBoxes', () => {
 });
 
 describe('encodePsshBox argument checks', () => {
-  it('refuses a missing init object or a keyIds string with PsshError', () => {
-    expect(() => encodePsshBox(undefined as unknown as Parameters<typeof encodePsshBox>[0])).toThrow(PsshError);
-    expect(() =>
-      encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, keyIds: KID_A as unknown as string[], data: new Uint8Array() }),
-    ).toThrow(PsshError);
-    expect(() => parsePsshBox('AAAA' as unknown as Uint8Array)).toThrow(PsshError);
+  it('refuses a missing init object, a keyIds string or text for bytes with ERR_PSSH_INVALID_INPUT', () => {
+    expectPsshError(
+      () => encodePsshBox(undefined as unknown as Parameters<typeof encodePsshBox>[0]),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'encodePsshBox takes { systemId, data, version?, flags?, keyIds? }',
+    );
+    expectPsshError(
+      () =>
+        encodePsshBox({ systemId: WIDEVINE_SYSTEM_ID, keyIds: KID_A as unknown as string[], data: new Uint8Array() }),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'keyIds must be an array of UUID strings',
+    );
+    expectPsshError(
+      () => parsePsshBox('AAAA' as unknown as Uint8Array),
+      'ERR_PSSH_INVALID_INPUT',
+      null,
+      'pssh input must be a Uint8Array',
+    );
   });
 });
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bytesToUuid, normalizeUuid, uuidToBytes } from './uuid.js';
 import { expectPsshError } from '../test/expect-pssh-error.js';
-import { PsshError } from './errors.js';
 
 describe('uuid', () => {
   it('round-trips a KID with arbitrary version and variant nibbles', () => {
@@ -18,15 +17,25 @@ describe('uuid', () => {
   });
 
   it('rejects what is not a UUID with its own error', () => {
-    expect(() => uuidToBytes('not-a-uuid')).toThrow(PsshError);
-    expect(() => bytesToUuid(new Uint8Array(15))).toThrow(/16 bytes/);
+    expectPsshError(() => uuidToBytes('not-a-uuid'), 'ERR_PSSH_INVALID_UUID', null, 'not a UUID: "not-a-uuid"');
+    expectPsshError(() => bytesToUuid(new Uint8Array(15)), 'ERR_PSSH_INVALID_UUID', null, 'a UUID is 16 bytes, got 15');
   });
 });
 
 describe('uuid input types', () => {
-  it('refuses what is not a string or 16 bytes with PsshError', () => {
-    expect(() => uuidToBytes(42 as unknown as string)).toThrow(PsshError);
-    expect(() => bytesToUuid('0123456789abcdef' as unknown as Uint8Array)).toThrow(PsshError);
+  it('refuses what is not a string or 16 bytes with ERR_PSSH_INVALID_UUID', () => {
+    expectPsshError(
+      () => uuidToBytes(42 as unknown as string),
+      'ERR_PSSH_INVALID_UUID',
+      null,
+      'a UUID must be a string, got number',
+    );
+    expectPsshError(
+      () => bytesToUuid('0123456789abcdef' as unknown as Uint8Array),
+      'ERR_PSSH_INVALID_UUID',
+      null,
+      'a UUID is 16 bytes, got string',
+    );
   });
 });
 
@@ -54,15 +63,15 @@ describe('uuid spellings', () => {
         const text = dashed(h);
         if (text[at] === '-' || bad === '-') return;
         const broken = text.slice(0, at) + bad + text.slice(at + 1);
-        expect(() => uuidToBytes(broken)).toThrow(PsshError);
-        expect(() => normalizeUuid(broken)).toThrow(PsshError);
+        expectPsshError(() => uuidToBytes(broken), 'ERR_PSSH_INVALID_UUID', null, `not a UUID: "${broken}"`);
+        expectPsshError(() => normalizeUuid(broken), 'ERR_PSSH_INVALID_UUID', null, `not a UUID: "${broken}"`);
       }),
     );
   });
 
   it('keeps accepting dashes left out of some groups only, and surrounding whitespace', () => {
     expect(normalizeUuid(' 9a04f079-98404286-ab92-e65be0885f95\n')).toBe('9a04f079-9840-4286-ab92-e65be0885f95');
-    expect(() => uuidToBytes('9a04f079-9840-4286-ab92-e65be0885f9-5')).toThrow(PsshError);
+    expectPsshError(() => uuidToBytes('9a04f079-9840-4286-ab92-e65be0885f9-5'), 'ERR_PSSH_INVALID_UUID');
   });
 });
 
