@@ -230,6 +230,7 @@ describe('bad input', () => {
     expect(() => verifyCpixSignatures('<other/>')).toThrow(expect.objectContaining({ code: 'ERR_CPIX_NOT_CPIX' }));
     expect(() => verifyCpixSignatures(42 as unknown as string)).toThrow(
       expect.objectContaining({
+        name: 'CpixError',
         code: 'ERR_CPIX_INVALID_INPUT',
         message: 'Expected the CPIX document as a string or bytes',
       }),
