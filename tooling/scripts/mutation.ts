@@ -5,7 +5,7 @@
 // once, at import) even when new tests would kill it, so a score that counts must come from a forced run.
 // A run from scratch (forced, or with no incremental file yet) goes in steps (see steps.ts), so one that is
 // interrupted continues when run again without `--force`.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 import { MUTATION_FLOORS } from '../src/mutation/floors.ts';
@@ -14,8 +14,9 @@ import { mutationSteps } from '../src/mutation/steps.ts';
 import { workspacePackages } from '../src/vitest.ts';
 
 const root = process.cwd();
-// About 40 KB of source: a few hundred to a thousand mutants, minutes to an hour of a run from scratch.
-const STEP_BYTES = 40_000;
+// About 12 KB of source: two to three hundred mutants, minutes (a leaf package) to half an hour (cpix-model's
+// reader) of a run from scratch; each step adds one initial test run, about 20 s.
+const STEP_BYTES = 12_000;
 const floored = workspacePackages(root).filter((pkg) => pkg.name in MUTATION_FLOORS);
 const force = process.argv.includes('--force');
 const asked = process.argv.slice(2).filter((arg) => arg !== '--force');
@@ -40,7 +41,12 @@ for (const pkg of chosen) {
   const sources = readdirSync(join(pkg.dir, 'src'), { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
     .sort()
-    .map((file) => ({ path: `${dir}/src/${file}`, bytes: statSync(join(pkg.dir, 'src', file)).size }));
+    .map((file) => ({
+      path: `${dir}/src/${file}`,
+      lineBytes: readFileSync(join(pkg.dir, 'src', file), 'utf8')
+        .split(/(?<=\n)/)
+        .map((line) => Buffer.byteLength(line)),
+    }));
   const incrementalFile = `reports/mutation/${slug}.incremental.json`;
   const fromScratch = force || !existsSync(incrementalFile);
   const steps = fromScratch ? mutationSteps(sources, STEP_BYTES) : [sources.map((file) => file.path)];
@@ -57,7 +63,7 @@ for (const pkg of chosen) {
     if (index < steps.length - 1) {
       const minutes = Math.round((performance.now() - started) / 60_000);
       console.log(
-        `\n${pkg.name}: step ${index + 1} of ${steps.length} done (${mutate.length} of ${sources.length} files, ${minutes} min); if interrupted from here, \`pnpm test:mutation ${slug}\` without --force continues\n`,
+        `\n${pkg.name}: step ${index + 1} of ${steps.length} done (up to ${mutate.at(-1)}, ${minutes} min); if interrupted from here, \`pnpm test:mutation ${slug}\` without --force continues\n`,
       );
     }
   }

@@ -42,33 +42,31 @@ describe('mutation floors', () => {
 });
 
 describe('the steps of a run from scratch', () => {
-  const files = (...sizes: number[]) => sizes.map((bytes, index) => ({ path: `f${index}.ts`, bytes }));
+  // Files of lines of 10 bytes each: files(3, 2) is a.ts with 3 lines and b.ts with 2.
+  const files = (...lines: number[]) =>
+    lines.map((count, index) => ({ path: `${'abcdefgh'[index]}.ts`, lineBytes: Array<number>(count).fill(10) }));
 
-  it('are as many as the step size goes into the source, each adding about as much, each keeping the files before', () => {
-    // 140 bytes in steps of 50: three steps, cut where 46⅔ and 93⅓ bytes are reached.
-    expect(mutationSteps(files(10, 30, 50, 5, 5, 40), 50)).toStrictEqual([
-      ['f0.ts', 'f1.ts', 'f2.ts'],
-      ['f0.ts', 'f1.ts', 'f2.ts', 'f3.ts'],
-      ['f0.ts', 'f1.ts', 'f2.ts', 'f3.ts', 'f4.ts', 'f5.ts'],
-    ]);
-    // 81 bytes in steps of 40: three steps of 27, not two of 40 and a last one of 1.
-    expect(mutationSteps(files(20, 20, 20, 20, 1), 40)).toStrictEqual([
-      ['f0.ts', 'f1.ts'],
-      ['f0.ts', 'f1.ts', 'f2.ts'],
-      ['f0.ts', 'f1.ts', 'f2.ts', 'f3.ts', 'f4.ts'],
+  it('are as many as the step size goes into the source, each adding about as much, each keeping what came before', () => {
+    // 100 bytes in steps of 40: three steps, ending where 33⅓ and 66⅔ bytes are reached.
+    expect(mutationSteps(files(3, 5, 2), 40)).toStrictEqual([
+      ['a.ts', 'b.ts:1-1'],
+      ['a.ts', 'b.ts:1-4'],
+      ['a.ts', 'b.ts', 'c.ts'],
     ]);
   });
 
-  it('cut at the exact share, keep empty files, and never make a step that adds nothing', () => {
-    expect(mutationSteps(files(40, 40), 40)).toStrictEqual([['f0.ts'], ['f0.ts', 'f1.ts']]);
-    expect(mutationSteps(files(40, 0), 40)).toStrictEqual([['f0.ts', 'f1.ts']]);
-    expect(mutationSteps(files(80, 0, 0), 40)).toStrictEqual([['f0.ts'], ['f0.ts', 'f1.ts', 'f2.ts']]);
-    expect(mutationSteps(files(0, 0), 40)).toStrictEqual([['f0.ts', 'f1.ts']]);
+  it('cut inside a large file by lines, and name a file whole when a step ends on its last line', () => {
+    expect(mutationSteps(files(10), 30)).toStrictEqual([['a.ts:1-3'], ['a.ts:1-5'], ['a.ts:1-8'], ['a.ts']]);
+    expect(mutationSteps(files(2, 2), 20)).toStrictEqual([['a.ts'], ['a.ts', 'b.ts']]);
+  });
+
+  it('take at most one step per line, and keep files with no lines', () => {
+    expect(mutationSteps([{ path: 'a.ts', lineBytes: [1, 100, 1] }], 20)).toStrictEqual([['a.ts:1-2'], ['a.ts']]);
+    expect(mutationSteps([...files(2), { path: 'z.ts', lineBytes: [] }], 20)).toStrictEqual([['a.ts', 'z.ts']]);
   });
 
   it('make a package no larger than one step a single step, and no files no step', () => {
-    expect(mutationSteps(files(1, 2, 3), 40)).toStrictEqual([['f0.ts', 'f1.ts', 'f2.ts']]);
-    expect(mutationSteps(files(20, 20), 40)).toStrictEqual([['f0.ts', 'f1.ts']]);
+    expect(mutationSteps(files(1, 2, 1), 40)).toStrictEqual([['a.ts', 'b.ts', 'c.ts']]);
     expect(mutationSteps([], 40)).toStrictEqual([]);
   });
 });

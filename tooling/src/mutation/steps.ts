@@ -1,27 +1,33 @@
-/** A source file StrykerJS mutates (its path, as StrykerJS is given it) and its size in bytes. */
+/** A source file StrykerJS mutates: its path, as StrykerJS is given it, and the size of each line in bytes. */
 export interface SourceFile {
   path: string;
-  bytes: number;
+  lineBytes: readonly number[];
 }
 
 /**
- * The steps of a run from scratch, each the list of files it mutates. Steps are cumulative: each mutates
- * the files of the steps before it again, which StrykerJS takes from the incremental file the step before
- * wrote, and adds files in order. There are as many steps as `stepBytes` goes into the package's source
- * (rounded up), each adding about the same amount, so a run that is interrupted keeps every step it
- * finished; a package smaller than `stepBytes` is one step, and no files make no steps.
+ * The steps of a run from scratch, each the list of what it mutates: whole files, and the file a step ends
+ * in up to the line it ends at (`path:1-line`, StrykerJS's range form). Steps are cumulative: each mutates
+ * all that the steps before it did again, which StrykerJS takes from the incremental file the step before
+ * wrote, and goes on through the files in order. There are as many steps as `stepBytes` goes into the
+ * source (rounded up), each adding about as many bytes, so a run that is interrupted keeps every step it
+ * finished; the last step is every file whole, and no files make no steps.
  */
 export function mutationSteps(files: readonly SourceFile[], stepBytes: number): string[][] {
-  const total = files.reduce((sum, file) => sum + file.bytes, 0);
+  const total = files.reduce((sum, file) => file.lineBytes.reduce((fileSum, line) => fileSum + line, sum), 0);
   const count = Math.max(1, Math.ceil(total / stepBytes));
   const steps: string[][] = [];
-  const taken: string[] = [];
+  const whole: string[] = [];
   let bytes = 0;
   for (const file of files) {
-    taken.push(file.path);
-    bytes += file.bytes;
-    if (steps.length < count - 1 && bytes >= (total * (steps.length + 1)) / count) steps.push([...taken]);
+    const lastLine = file.lineBytes.length;
+    file.lineBytes.forEach((size, index) => {
+      bytes += size;
+      if (steps.length < count - 1 && bytes >= (total * (steps.length + 1)) / count) {
+        steps.push([...whole, index + 1 === lastLine ? file.path : `${file.path}:1-${index + 1}`]);
+      }
+    });
+    whole.push(file.path);
   }
-  if (taken.length > (steps.at(-1)?.length ?? 0)) steps.push([...taken]);
+  if (whole.length > 0 && steps.at(-1)?.join('\n') !== whole.join('\n')) steps.push(whole);
   return steps;
 }
