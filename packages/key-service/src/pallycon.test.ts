@@ -84,8 +84,14 @@ describe('PallyCon CPIX API v2', () => {
     const { document } = parseCpix((await answer('pallyConDashLiveRequest')).body);
     const [playReady, widevine] = document.drmSystemList!.drmSystems;
     const data = decodeWidevinePsshData(parsePsshBox(widevine!.pssh!).data);
-    expect(data).toMatchObject({ algorithm: 1, provider: 'inkaentworks', trackType: 'HD', cryptoPeriodIndex: 128 });
-    expect(text(data.contentId)).toBe('cpix-test-cid0000000000000080');
+    expect(data).toStrictEqual({
+      algorithm: 1,
+      keyIds: [document.contentKeyList!.contentKeys[0]!.kid],
+      provider: 'inkaentworks',
+      contentId: new TextEncoder().encode('cpix-test-cid0000000000000080'),
+      trackType: 'HD',
+      cryptoPeriodIndex: 128,
+    });
     expect(
       Buffer.from(widevine!.contentProtectionData!.value).equals(Buffer.from(parsePsshBox(widevine!.pssh!).data)),
     ).toBe(true);
