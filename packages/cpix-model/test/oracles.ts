@@ -77,13 +77,20 @@ const fastXmlParser = new XMLParser({
 class NamespaceError extends Error {}
 
 /**
- * fast-xml-parser's infoset of `text`: its validator must accept the document, and its raw
- * qualified names are resolved to namespaces here (fast-xml-parser has no namespace support).
+ * fast-xml-parser's infoset of `text`: its validator must accept the document and its parser read it
+ * (the validator lets through some text the parser throws on, as a CDATA section left open after the
+ * root element), and its raw qualified names are resolved to namespaces here (fast-xml-parser has no
+ * namespace support).
  */
 export function readWithFastXmlParser(text: string): Reading {
   const valid = XMLValidator.validate(text);
   if (valid !== true) return { refused: `${valid.err.code}: ${valid.err.msg}` };
-  const nodes = fastXmlParser.parse(text) as FxpNode[];
+  let nodes: FxpNode[];
+  try {
+    nodes = fastXmlParser.parse(text) as FxpNode[];
+  } catch (error) {
+    return { refused: `parser: ${(error as Error).message}` };
+  }
   const roots = nodes.filter((node) => elementName(node) !== undefined);
   if (roots.length !== 1) return { refused: `${roots.length} root elements` };
   try {
