@@ -1,7 +1,13 @@
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { thrownBy } from '../../../tooling/src/thrown.js';
-import { checkRecipientCertificate, CpixError, describeCertificate, subjectLine } from '../src/index.js';
+import {
+  type CertificatePolicy,
+  checkRecipientCertificate,
+  CpixError,
+  describeCertificate,
+  subjectLine,
+} from '../src/index.js';
 import { type CryptoFixtures, cryptoFixtures } from './crypto-fixtures.js';
 
 // checkRecipientCertificate at each bound of its policy (key size, validity to the millisecond,
@@ -62,7 +68,7 @@ describe('describeCertificate', () => {
 });
 
 describe('checkRecipientCertificate', () => {
-  const label = () => `Certificate "${new X509Certificate(fx.pem('rsa2048')).subject.replace(/\n/g, ', ')}"`;
+  const label = (name = 'rsa2048') => `Certificate "${new X509Certificate(fx.pem(name)).subject.replace(/\n/g, ', ')}"`;
 
   it('accepts a key of exactly the minimum size, and refuses one bit short', () => {
     const now = new Date(new X509Certificate(fx.pem('rsa2048')).validFrom);
@@ -122,5 +128,53 @@ describe('checkRecipientCertificate', () => {
     expect(checkRecipientCertificate(sha1, { allowSha1Signatures: true }).info.signatureAlgorithm).toBe(
       'sha1WithRSAEncryption',
     );
+  });
+  // The same certificate with another signature algorithm written in both of its places (the signature
+  // is not checked here, only named): each RSA and ECDSA algorithm with an OID of the same encoded length.
+  function resigned(name: string, from: string, to: string): X509Certificate {
+    const der = Buffer.from(new X509Certificate(fx.pem(name)).raw);
+    const [fromOid, toOid] = [Buffer.from(from, 'hex'), Buffer.from(to, 'hex')];
+    let found = 0;
+    for (let at = der.indexOf(fromOid); at !== -1; at = der.indexOf(fromOid, at + 1), found++) toOid.copy(der, at);
+    expect(found).toBe(2);
+    return new X509Certificate(der);
+  }
+  const RSA_SHA256 = '06092a864886f70d01010b';
+  const ECDSA_SHA256 = '06082a8648ce3d040302';
+
+  it.each([
+    ['md2WithRSAEncryption', 'broken', RSA_SHA256, '06092a864886f70d010102'],
+    ['md5WithRSAEncryption', 'broken', RSA_SHA256, '06092a864886f70d010104'],
+    ['sha1WithRSAEncryption', 'sha1', RSA_SHA256, '06092a864886f70d010105'],
+    ['RSASSA-PSS', 'ok', RSA_SHA256, '06092a864886f70d01010a'],
+    ['sha384WithRSAEncryption', 'ok', RSA_SHA256, '06092a864886f70d01010c'],
+    ['sha512WithRSAEncryption', 'ok', RSA_SHA256, '06092a864886f70d01010d'],
+    ['sha224WithRSAEncryption', 'ok', RSA_SHA256, '06092a864886f70d01010e'],
+    ['ecdsaWithSHA384', 'ok', ECDSA_SHA256, '06082a8648ce3d040303'],
+    ['ecdsaWithSHA512', 'ok', ECDSA_SHA256, '06082a8648ce3d040304'],
+  ])('names %s and judges it %s', (algorithm, strength, from, to) => {
+    const certificate = resigned(from === RSA_SHA256 ? 'recipient1' : 'ec', from, to);
+    expect(describeCertificate(certificate).signatureAlgorithm).toBe(algorithm);
+    if (from === ECDSA_SHA256) return; // an EC key is refused before its signature is looked at
+    const weak = [
+      'ERR_CPIX_CERTIFICATE_WEAK_SIGNATURE',
+      `${label('recipient1')} is signed with ${algorithm}, which is refused`,
+    ];
+    const outcome = (policy: CertificatePolicy) => {
+      try {
+        return checkRecipientCertificate(certificate, policy).info.signatureAlgorithm;
+      } catch {
+        return refusal(certificate, policy);
+      }
+    };
+    expect([outcome({}), outcome({ allowSha1Signatures: true })]).toStrictEqual(
+      strength === 'broken' ? [weak, weak] : strength === 'sha1' ? [weak, algorithm] : [algorithm, algorithm],
+    );
+  });
+
+  it('names an algorithm it does not know by its OID, and does not refuse it', () => {
+    const certificate = resigned('recipient1', RSA_SHA256, '06092a864886f70d01010f');
+    expect(describeCertificate(certificate).signatureAlgorithm).toBe('1.2.840.113549.1.1.15');
+    expect(checkRecipientCertificate(certificate).info.signatureAlgorithm).toBe('1.2.840.113549.1.1.15');
   });
 });
