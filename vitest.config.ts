@@ -20,7 +20,13 @@ export default defineConfig({
       })),
       {
         extends: true as const,
-        test: { name: 'tooling', root: relative(root, 'tooling') || 'tooling', include: ['test/**/*.test.ts'] },
+        // Its tests run changeset and vitest as child processes: seconds each, more on a busy machine.
+        test: {
+          name: 'tooling',
+          root: relative(root, 'tooling') || 'tooling',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
       },
       {
         extends: true as const,
