@@ -42,6 +42,21 @@ const at = (code: string, message: string, path: string | undefined) => ({
   path,
 });
 
+describe('parseCpix reads', () => {
+  it('an xs:integer with a sign or surrounding whitespace', () => {
+    for (const [updateVersion, value] of [
+      ['+12', 12],
+      [' 7 ', 7],
+      ['007', 7],
+      ['-0', 0],
+    ] as const) {
+      expect(
+        parseCpix(cpix(`<cpix:ContentKeyList updateVersion="${updateVersion}"/>`)).document.contentKeyList,
+      ).toStrictEqual({ updateVersion: value, contentKeys: [] });
+    }
+  });
+});
+
 describe('parseCpix refuses', () => {
   it.each([
     [
@@ -69,6 +84,33 @@ describe('parseCpix refuses', () => {
       keys('<cpix:ContentKey kid="k"/>'),
       at('ERR_CPIX_INVALID_KID', 'Attribute kid is not a UUID', `${KEY}/@kid`),
     ],
+    ...(['DeliveryDataList', 'DRMSystemList', 'ContentKeyPeriodList', 'ContentKeyUsageRuleList'] as const).map(
+      (list) =>
+        [
+          `a repeated ${list}`,
+          cpix(`<cpix:${list}/><cpix:${list}/>`),
+          at('ERR_CPIX_DUPLICATE_ELEMENT', `Element ${list} occurs more than once`, `/CPIX/${list}`),
+        ] as const,
+    ),
+    [
+      'a ContentKey with two Data',
+      keys(
+        `<cpix:ContentKey kid="${KID}">${'<cpix:Data><pskc:Secret><pskc:PlainValue>QUJD</pskc:PlainValue></pskc:Secret></cpix:Data>'.repeat(2)}</cpix:ContentKey>`,
+      ),
+      at('ERR_CPIX_DUPLICATE_ELEMENT', 'Element Data occurs more than once', `${KEY}/Data`),
+    ],
+    ...['1x', 'x1', '1 2', '1.0', ''].map(
+      (updateVersion) =>
+        [
+          `a list updateVersion of ${JSON.stringify(updateVersion)}`,
+          cpix(`<cpix:ContentKeyList updateVersion="${updateVersion}"/>`),
+          at(
+            'ERR_CPIX_INVALID_NUMBER',
+            `Attribute updateVersion must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}`,
+            '/CPIX/ContentKeyList/@updateVersion',
+          ),
+        ] as const,
+    ),
     [
       'a repeated UpdateHistoryItemList',
       cpix('<cpix:UpdateHistoryItemList/><cpix:UpdateHistoryItemList/>'),

@@ -308,7 +308,7 @@ class DocumentReader {
         { path: `${path}/@${name}` },
       );
     }
-    return number;
+    return number || 0; // "-0" is 0, not the -0 that Number reads
   }
 
   boolean(value: string | undefined, path: string, name: string): boolean | undefined {
