@@ -58,7 +58,7 @@ describe('parseCpix reads', () => {
 });
 
 describe('parseCpix refuses', () => {
-  it.each([
+  it.each<[string, string, ReturnType<typeof at>]>([
     [
       'a DOCTYPE',
       `<!DOCTYPE x>${cpix('')}`,
@@ -84,13 +84,13 @@ describe('parseCpix refuses', () => {
       keys('<cpix:ContentKey kid="k"/>'),
       at('ERR_CPIX_INVALID_KID', 'Attribute kid is not a UUID', `${KEY}/@kid`),
     ],
-    ...(['DeliveryDataList', 'DRMSystemList', 'ContentKeyPeriodList', 'ContentKeyUsageRuleList'] as const).map(
+    ...['DeliveryDataList', 'DRMSystemList', 'ContentKeyPeriodList', 'ContentKeyUsageRuleList'].map(
       (list) =>
         [
           `a repeated ${list}`,
           cpix(`<cpix:${list}/><cpix:${list}/>`),
           at('ERR_CPIX_DUPLICATE_ELEMENT', `Element ${list} occurs more than once`, `/CPIX/${list}`),
-        ] as const,
+        ] as [string, string, ReturnType<typeof at>],
     ),
     [
       'a ContentKey with two Data',
@@ -109,7 +109,7 @@ describe('parseCpix refuses', () => {
             `Attribute updateVersion must be an integer from 0 to ${Number.MAX_SAFE_INTEGER}`,
             '/CPIX/ContentKeyList/@updateVersion',
           ),
-        ] as const,
+        ] as [string, string, ReturnType<typeof at>],
     ),
     [
       'a repeated UpdateHistoryItemList',
