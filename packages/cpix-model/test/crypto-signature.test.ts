@@ -58,7 +58,21 @@ describe('signCpix → verifyCpixSignatures', () => {
     for (const digest of ['sha256', 'sha512'] as const) {
       it(`signs and verifies the document (${canonicalization}, ${digest})`, async () => {
         const signed = await signCpix(xml23(), { ...signer, canonicalization, digest });
-        expect(signed).toContain(`Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-${digest}"`);
+        const c14n = {
+          c14n: 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315',
+          'exc-c14n': 'http://www.w3.org/2001/10/xml-exc-c14n#',
+        }[canonicalization];
+        const algorithms = [...signed.matchAll(/<ds:(\w+) Algorithm="([^"]*)"/g)].map(
+          ([, name, uri]) => `${name} ${uri}`,
+        );
+        expect(algorithms).toStrictEqual([
+          `CanonicalizationMethod ${c14n}`,
+          `SignatureMethod http://www.w3.org/2001/04/xmldsig-more#rsa-${digest}`,
+          'Transform http://www.w3.org/2000/09/xmldsig#enveloped-signature',
+          `Transform ${c14n}`,
+          `DigestMethod http://www.w3.org/2001/04/xmlenc#${digest}`,
+        ]);
+        expect(signed).toContain('<ds:Reference URI="">');
         const [result, ...rest] = verifyCpixSignatures(signed);
         expect(rest).toEqual([]);
         expect(result).toMatchObject({ target: 'document', uri: '', valid: true, location: '/CPIX/Signature[1]' });
@@ -70,6 +84,14 @@ describe('signCpix → verifyCpixSignatures', () => {
 
   it('signs lists (adding an id where missing) and then the document; all verify', async () => {
     let signed = await signCpix(xml23(), { ...signer, target: 'ContentKeyList' });
+    // A list is referenced by its id, and canonicalized without the enveloped-signature transform.
+    expect(
+      signed.slice(signed.indexOf('<ds:Reference')).match(/<ds:Reference URI="[^"]*">|Algorithm="[^"]*"/g),
+    ).toStrictEqual([
+      '<ds:Reference URI="#keys">',
+      'Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"',
+      'Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"',
+    ]);
     signed = await signCpix(signed, { ...signer, target: 'DRMSystemList' });
     signed = await signCpix(signed, { ...signer, target: { id: 'key-1' }, canonicalization: 'c14n' });
     signed = await signCpix(signed, signer);
