@@ -152,21 +152,6 @@ describe('buildFairPlayKeyLine', () => {
         'KEYFORMAT="com.apple.streamingkeydelivery",KEYFORMATVERSIONS="1"',
     );
   });
-
-  it('refuses a missing options object and an unknown playlist with its own error', () => {
-    expectHlsError(
-      () => buildFairPlayKeyLine(undefined as never),
-      'ERR_HLS_INVALID_INPUT',
-      undefined,
-      'buildFairPlayKeyLine takes an options object',
-    );
-    expectHlsError(
-      () => buildFairPlayKeyLine({ uri: 'skd://a', playlist: 'variant' as 'media' }),
-      'ERR_HLS_INVALID_INPUT',
-      undefined,
-      "playlist must be 'media' or 'master'",
-    );
-  });
 });
 
 describe('FairPlay URI forms at their limits', () => {

@@ -10,6 +10,15 @@ import { createKeyService, defaultTenantSettings, type KeyServiceError, type Ten
 
 const BASE_URL = 'https://keys.example.com';
 const KID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+// The common PSSH box a ClearKey answer carries for KID: version 1, the KID listed, no data.
+const COMMON_PSSH = {
+  systemId: COMMON_SYSTEM_ID,
+  version: 1,
+  flags: 0,
+  keyIds: [KID],
+  data: new Uint8Array(0),
+  byteLength: 52,
+};
 const OTHER_KID = '11111111-2222-3333-4444-555555555555';
 const text = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? []).toString('utf8');
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
@@ -70,14 +79,7 @@ describe('W3C common PSSH (system 1077efec-c0b2-4d02-ace3-3c1e52e2fb4b)', () => 
       // size, 'pssh', version 1, flags 0, SystemID, KID_count 1, KID, DataSize 0: 52 bytes.
       expect(box).toHaveLength(52);
       expect(Buffer.from(box.subarray(8, 12)).toString('hex')).toBe('01000000');
-      expect(parsePsshBox(box)).toStrictEqual({
-        systemId: COMMON_SYSTEM_ID,
-        version: 1,
-        flags: 0,
-        keyIds: [KID],
-        data: new Uint8Array(0),
-        byteLength: 52,
-      });
+      expect(parsePsshBox(box)).toStrictEqual(COMMON_PSSH);
       expect(readWithMp4box(box)).toEqual({
         systemId: COMMON_SYSTEM_ID.replaceAll('-', ''),
         version: 1,
@@ -128,14 +130,7 @@ describe('ClearKey signalling (system e2719d58-a985-b3c9-781a-b030af78d30e)', ()
     expect(text(system!.contentProtectionData?.value)).toBe(
       '<dashif:Laurl xmlns:dashif="https://dashif.org/CPS" licenseType="EME-1.0">https://keys.example.com/clearkey/acme/license</dashif:Laurl>',
     );
-    expect(parsePsshBox(system!.pssh!)).toStrictEqual({
-      systemId: COMMON_SYSTEM_ID,
-      version: 1,
-      flags: 0,
-      keyIds: [KID],
-      data: new Uint8Array(0),
-      byteLength: 52,
-    });
+    expect(parsePsshBox(system!.pssh!)).toStrictEqual(COMMON_PSSH);
     const key = document.contentKeyList!.contentKeys[0]!.data!.secret!.plainValue!;
     // Random, kept in the store apart from the KID's own entry, and not the key the seed gives the KID.
     expect([...store.keys.keys()]).toEqual([`acme/clearkey:${KID}`]);
