@@ -24,12 +24,7 @@ describe('uuid', () => {
 
 describe('uuid input types', () => {
   it('refuses what is not a string or 16 bytes with ERR_PSSH_INVALID_UUID', () => {
-    expectPsshError(
-      () => uuidToBytes(42 as unknown as string),
-      'ERR_PSSH_INVALID_UUID',
-      null,
-      'a UUID must be a string, got number',
-    );
+    // A number for the text: see 'says what it got instead of a string or 16 bytes'.
     expectPsshError(
       () => bytesToUuid('0123456789abcdef' as unknown as Uint8Array),
       'ERR_PSSH_INVALID_UUID',
